@@ -1,0 +1,50 @@
+//! `cora bench`: the command layer's cost for one small company-scoped write in batch
+//! mode (authenticate, authorize, transaction, handler, audit row, commit), on a fresh
+//! file in a temporary directory.
+
+use super::Fail;
+use cora_core::Cora;
+use serde_json::json;
+use std::time::Instant;
+
+pub(crate) fn run(writes: u32) -> Result<u8, Fail> {
+    let dir = std::env::temp_dir().join(format!("cora-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| Fail::Usage(e.to_string()))?;
+    let path = dir.join("bench.db");
+    let result = measure(&path, writes);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn measure(path: &std::path::Path, writes: u32) -> Result<u8, Fail> {
+    let mut cora = Cora::open(path)?;
+    let pw = "bench-password-123";
+    cora.bootstrap_admin("bench@example.com", "Bench", pw)?;
+    let login = cora.call(None, None, "auth.login", json!({"email": "bench@example.com", "password": pw}))?;
+    let token = login["token"].as_str().unwrap_or_default().to_string();
+    cora.call(Some(&token), None, "company.create", json!({"code": "BENCH", "name": "Bench Ltd", "base_currency": "EUR"}))?;
+    let company = cora_core::CompanyRef::Code("BENCH".into());
+
+    // Warm up the statement cache and the file.
+    for i in 0..200 {
+        cora.call(Some(&token), Some(&company), "role.create", json!({"name": format!("warm {i}")}))?;
+    }
+    let start = Instant::now();
+    for i in 0..writes {
+        cora.call(Some(&token), Some(&company), "role.create", json!({"name": format!("role {i}")}))?;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let rate = f64::from(writes) / secs;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&json!({
+            "benchmark": "company-scoped write through the command layer (role.create), one transaction each",
+            "writes": writes,
+            "seconds": (secs * 1000.0).round() / 1000.0,
+            "writes_per_second": rate.round(),
+            "microseconds_per_write": (secs * 1e6 / f64::from(writes) * 10.0).round() / 10.0,
+        }))
+        .unwrap_or_default()
+    );
+    Ok(0)
+}

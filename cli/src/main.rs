@@ -1,0 +1,328 @@
+//! `cora`: set up, administer and script a Cora file. Every operation goes through the
+//! command layer in `cora-core`; this file only parses arguments and prints results.
+
+use clap::{Parser, Subcommand};
+use cora_core::command::BatchItem;
+use cora_core::{CompanyRef, Cora, Error, ErrorCode};
+use serde_json::{Value, json};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod bench;
+
+/// Exit codes: distinct for usage, sign-in/permission, bad input, and internal errors.
+const EXIT_USAGE: u8 = 2;
+const EXIT_AUTH: u8 = 3;
+const EXIT_INPUT: u8 = 4;
+const EXIT_INTERNAL: u8 = 5;
+
+#[derive(Parser)]
+#[command(name = "cora", version, about = "Cora ERP: set up, administer and script a Cora file", propagate_version = true)]
+struct Cli {
+    /// The Cora file. Default: $CORA_DB, else the platform data directory
+    /// (~/.local/share/cora/cora.db on Linux), the same file the desktop app opens.
+    #[arg(long, global = true, env = "CORA_DB")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Create or migrate the file; on a new file, create the first administrator.
+    Init {
+        /// Email of the first administrator (asked for when missing on a new file).
+        #[arg(long)]
+        admin_email: Option<String>,
+        /// Display name of the first administrator.
+        #[arg(long, default_value = "Administrator")]
+        admin_name: String,
+    },
+    /// Run one command and print its JSON result.
+    Call {
+        /// The command's name, e.g. company.create (see `cora commands`).
+        command: String,
+        /// The command's args as a JSON object.
+        args: Option<String>,
+        /// Sign in as this user (password from $CORA_PASSWORD or a prompt).
+        #[arg(long, env = "CORA_USER")]
+        user: String,
+        /// The company (code or id) for company-scoped commands.
+        #[arg(long)]
+        company: Option<String>,
+    },
+    /// Run one {"command":…,"args":…,"company":…} per stdin line; print one result line each.
+    Batch {
+        #[arg(long, env = "CORA_USER")]
+        user: String,
+        /// Run the whole batch in one transaction: all or nothing.
+        #[arg(long)]
+        atomic: bool,
+    },
+    /// List every command with its permission and args schema.
+    Commands {
+        /// Print JSON (with the full args and result schemas).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy the file consistently (also while the app is running).
+    Backup { dest: PathBuf },
+    /// Check a backup (integrity, Cora version) and swap it in, keeping the replaced file.
+    Restore { src: PathBuf },
+    /// Write the UI's TypeScript types generated from the Rust types.
+    GenTypes {
+        #[arg(long, default_value = "ui/src/lib/api/bindings.ts")]
+        out: PathBuf,
+        /// Fail instead of writing when the file is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Measure the command layer's cost for small company-scoped writes in batch mode.
+    Bench {
+        /// How many writes to time.
+        #[arg(long, default_value_t = 20_000)]
+        writes: u32,
+    },
+}
+
+fn default_db() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("cora").join("cora.db")
+}
+
+/// A failure to report: a Cora error, or a usage problem.
+enum Fail {
+    Cora(Error),
+    Usage(String),
+}
+
+impl From<Error> for Fail {
+    fn from(e: Error) -> Self {
+        Fail::Cora(e)
+    }
+}
+
+impl From<cora_core::StoreError> for Fail {
+    fn from(e: cora_core::StoreError) -> Self {
+        Fail::Cora(e.into())
+    }
+}
+
+fn exit_code(e: &Error) -> u8 {
+    match e.code() {
+        ErrorCode::Unauthenticated | ErrorCode::Forbidden | ErrorCode::Throttled => EXIT_AUTH,
+        ErrorCode::Validation | ErrorCode::Conflict | ErrorCode::NotFound => EXIT_INPUT,
+        ErrorCode::Internal => EXIT_INTERNAL,
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(Fail::Cora(e)) => {
+            eprintln!("{}", serde_json::to_string(&e.to_body()).unwrap_or_default());
+            ExitCode::from(exit_code(&e))
+        }
+        Err(Fail::Usage(msg)) => {
+            eprintln!("{}", json!({"code": "usage", "message": msg, "fields": []}));
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn open(db: &Option<PathBuf>) -> Result<Cora, Fail> {
+    let path = db.clone().unwrap_or_else(default_db);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Fail::Usage(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    Ok(Cora::open(&path)?)
+}
+
+fn password(prompt: &str) -> Result<String, Fail> {
+    if let Ok(p) = std::env::var("CORA_PASSWORD") {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Fail::Usage("set CORA_PASSWORD or run in a terminal to be asked for the password".into()));
+    }
+    rpassword::prompt_password(prompt).map_err(|e| Fail::Usage(format!("cannot read the password: {e}")))
+}
+
+fn sign_in(cora: &mut Cora, email: &str) -> Result<String, Fail> {
+    let pw = password(&format!("Password for {email}: "))?;
+    let out = cora.call(None, None, "auth.login", json!({"email": email, "password": pw}))?;
+    Ok(out["token"].as_str().unwrap_or_default().to_string())
+}
+
+fn company_ref(s: &str) -> CompanyRef {
+    CompanyRef::Code(s.to_string())
+}
+
+fn print_json(v: &Value) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}
+
+fn run(cli: Cli) -> Result<u8, Fail> {
+    match cli.cmd {
+        Cmd::Init { admin_email, admin_name } => {
+            let mut cora = open(&cli.db)?;
+            if cora.needs_setup()? {
+                let email = match admin_email {
+                    Some(e) => e,
+                    None if std::io::stdin().is_terminal() => {
+                        eprint!("Administrator email: ");
+                        let mut line = String::new();
+                        std::io::stdin().read_line(&mut line).map_err(|e| Fail::Usage(e.to_string()))?;
+                        line.trim().to_string()
+                    }
+                    None => return Err(Fail::Usage("a new file needs --admin-email".into())),
+                };
+                let pw = password("Password for the administrator: ")?;
+                if std::env::var("CORA_PASSWORD").is_err() {
+                    let again = password("Once more: ")?;
+                    if again != pw {
+                        return Err(Fail::Usage("the passwords differ".into()));
+                    }
+                }
+                let user = cora.bootstrap_admin(&email, &admin_name, &pw)?;
+                print_json(&json!({"file": cora.store().path(), "created_admin": user}));
+            } else {
+                print_json(&json!({"file": cora.store().path(), "schema_version": cora_core::store::latest_version(), "status": "up to date"}));
+            }
+            Ok(0)
+        }
+        Cmd::Call { command, args, user, company } => {
+            let args: Value = match args.as_deref() {
+                None => Value::Null,
+                Some(s) => serde_json::from_str(s).map_err(|e| {
+                    Fail::Cora(Error::field("args", format!("is not valid JSON: {e}")))
+                })?,
+            };
+            let mut cora = open(&cli.db)?;
+            let token = sign_in(&mut cora, &user)?;
+            let company = company.as_deref().map(company_ref);
+            let result = cora.call(Some(&token), company.as_ref(), &command, args);
+            let _ = cora.call(Some(&token), None, "auth.logout", Value::Null);
+            print_json(&result?);
+            Ok(0)
+        }
+        Cmd::Batch { user, atomic } => {
+            let mut cora = open(&cli.db)?;
+            let token = sign_in(&mut cora, &user)?;
+            let code = run_batch(&mut cora, &token, atomic, std::io::stdin().lock());
+            let _ = cora.call(Some(&token), None, "auth.logout", Value::Null);
+            Ok(code)
+        }
+        Cmd::Commands { json: as_json } => {
+            let registry = cora_core::Registry::new();
+            let cmds = registry.describe();
+            if as_json {
+                print_json(&serde_json::to_value(&cmds).unwrap_or_default());
+            } else {
+                for c in cmds {
+                    let access = match c.access {
+                        cora_core::command::Access::Public => "anyone".to_string(),
+                        cora_core::command::Access::Authenticated => "signed-in".to_string(),
+                        cora_core::command::Access::Superuser => "administrator".to_string(),
+                        cora_core::command::Access::Permission(p) => format!("{p} (company)"),
+                    };
+                    let fields = c.args_schema["properties"].as_object().map(|o| o.keys().cloned().collect::<Vec<_>>().join(", ")).unwrap_or_default();
+                    println!("{:<32} {:<40} {}\n{:<32} args: {{{}}}", c.name, access, c.summary, "", fields);
+                }
+            }
+            Ok(0)
+        }
+        Cmd::Backup { dest } => {
+            let cora = open(&cli.db)?;
+            cora.store().backup_to(&dest)?;
+            print_json(&json!({"backup": dest}));
+            Ok(0)
+        }
+        Cmd::Restore { src } => {
+            let dest = cli.db.clone().unwrap_or_else(default_db);
+            let kept = cora_core::store::restore(&src, &dest)?;
+            print_json(&json!({"restored": dest, "replaced_file_kept_at": kept}));
+            Ok(0)
+        }
+        Cmd::GenTypes { out, check } => {
+            let ts = cora_core::bindings::typescript(&cora_core::Registry::new());
+            if check {
+                let cur = std::fs::read_to_string(&out).unwrap_or_default();
+                if cur != ts {
+                    return Err(Fail::Usage(format!("{} is stale: run `cora gen-types`", out.display())));
+                }
+            } else {
+                if let Some(dir) = out.parent() {
+                    let _ = std::fs::create_dir_all(dir);
+                }
+                std::fs::write(&out, ts).map_err(|e| Fail::Usage(format!("cannot write {}: {e}", out.display())))?;
+            }
+            Ok(0)
+        }
+        Cmd::Bench { writes } => bench::run(writes),
+    }
+}
+
+/// Runs stdin lines as commands; prints one JSON line per input line.
+pub(crate) fn run_batch(cora: &mut Cora, token: &str, atomic: bool, input: impl BufRead) -> u8 {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut worst = 0u8;
+    let mut items = Vec::new();
+    for (i, line) in input.lines().enumerate() {
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                let _ = writeln!(out, "{}", json!({"ok": false, "line": i + 1, "error": {"code": "validation", "message": e.to_string(), "fields": []}}));
+                worst = worst.max(EXIT_INPUT);
+                continue;
+            }
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let item: BatchItem = match serde_json::from_str(&line) {
+            Ok(item) => item,
+            Err(e) => {
+                let err = Error::field("line", format!("is not a command object: {e}"));
+                if atomic {
+                    let _ = writeln!(out, "{}", json!({"ok": false, "line": i + 1, "error": err.to_body()}));
+                    return EXIT_INPUT;
+                }
+                let _ = writeln!(out, "{}", json!({"ok": false, "line": i + 1, "error": err.to_body()}));
+                worst = worst.max(EXIT_INPUT);
+                continue;
+            }
+        };
+        if atomic {
+            items.push((i + 1, item));
+            continue;
+        }
+        match cora.call(Some(token), item.company.as_ref(), &item.command, item.args) {
+            Ok(v) => {
+                let _ = writeln!(out, "{}", json!({"ok": true, "result": v}));
+            }
+            Err(e) => {
+                worst = worst.max(exit_code(&e));
+                let _ = writeln!(out, "{}", json!({"ok": false, "line": i + 1, "error": e.to_body()}));
+            }
+        }
+    }
+    if atomic {
+        let (lines, items): (Vec<usize>, Vec<BatchItem>) = items.into_iter().unzip();
+        match cora.call_atomic(Some(token), &items) {
+            Ok(results) => {
+                for v in results {
+                    let _ = writeln!(out, "{}", json!({"ok": true, "result": v}));
+                }
+            }
+            Err((idx, e)) => {
+                worst = exit_code(&e);
+                let line = lines.get(idx).copied().unwrap_or(0);
+                let _ = writeln!(out, "{}", json!({"ok": false, "line": line, "error": e.to_body(), "rolled_back": true}));
+            }
+        }
+    }
+    worst
+}

@@ -1,0 +1,21 @@
+use super::model::*;
+use super::service;
+use crate::command::{Access, CommandSpec, IdArg, NoArgs, Registry};
+use crate::ids::UserId;
+
+pub fn register(r: &mut Registry) {
+    r.add(
+        CommandSpec::mutation("auth.login", Access::Public, "Sign in with email and password; returns a session token", |ctx, a: LoginArgs| service::login(ctx, a))
+            .persisting_on_error(),
+    );
+    r.add(CommandSpec::mutation("auth.logout", Access::Authenticated, "End this session", |ctx, _: NoArgs| service::logout(ctx)));
+    r.add(CommandSpec::query("auth.me", Access::Authenticated, "The signed-in user, their companies and permissions", |ctx, _: NoArgs| service::me(ctx)));
+    r.add(CommandSpec::mutation("auth.change_password", Access::Authenticated, "Change your own password (the old one is required)", service::change_password));
+
+    r.add(CommandSpec::mutation("user.create", Access::Superuser, "Create a user", service::create_user));
+    r.add(CommandSpec::query("user.list", Access::Superuser, "List users", service::list_users));
+    r.add(CommandSpec::query("user.get", Access::Superuser, "One user", |ctx, a: IdArg<UserId>| service::get_user(ctx, a.id)));
+    r.add(CommandSpec::mutation("user.update", Access::Superuser, "Change a user's email, name or administrator flag", service::update_user));
+    r.add(CommandSpec::mutation("user.reset_password", Access::Superuser, "Set a new password for a user and end their sessions", service::reset_password));
+    r.add(CommandSpec::mutation("user.set_active", Access::Superuser, "Deactivate or reactivate a user", service::set_active));
+}

@@ -1,0 +1,186 @@
+//! SQL for users, sessions and failed sign-ins. Every function takes the open transaction.
+
+use super::model::User;
+use crate::command::Principal;
+use crate::ids::UserId;
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use sha2::{Digest, Sha256};
+
+const USER_COLS: &str = "id, email, display_name, is_active, is_superuser, created_at, last_login_at";
+
+fn user_row(r: &Row<'_>) -> rusqlite::Result<User> {
+    Ok(User {
+        id: r.get(0)?,
+        email: r.get(1)?,
+        display_name: r.get(2)?,
+        is_active: r.get(3)?,
+        is_superuser: r.get(4)?,
+        created_at: r.get(5)?,
+        last_login_at: r.get(6)?,
+    })
+}
+
+/// The key under which an email is unique: trimmed and lower-cased.
+pub fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn count_users(db: &Connection) -> Result<i64> {
+    Ok(db.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+}
+
+pub fn get_user(db: &Connection, id: UserId) -> Result<User> {
+    db.prepare_cached(&format!("SELECT {USER_COLS} FROM users WHERE id = ?1"))?
+        .query_row([id], user_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("user", id))
+}
+
+/// A user with the password hash, by email key.
+pub fn get_user_for_login(db: &Connection, key: &str) -> Result<Option<(User, String)>> {
+    Ok(db
+        .prepare_cached(&format!("SELECT {USER_COLS}, password_hash FROM users WHERE email_key = ?1"))?
+        .query_row([key], |r| Ok((user_row(r)?, r.get::<_, String>(7)?)))
+        .optional()?)
+}
+
+pub fn get_password_hash(db: &Connection, id: UserId) -> Result<String> {
+    Ok(db.query_row("SELECT password_hash FROM users WHERE id = ?1", [id], |r| r.get(0))?)
+}
+
+pub fn find_user_by_email(db: &Connection, email: &str) -> Result<Option<User>> {
+    Ok(db
+        .prepare_cached(&format!("SELECT {USER_COLS} FROM users WHERE email_key = ?1"))?
+        .query_row([email_key(email)], user_row)
+        .optional()?)
+}
+
+pub fn email_taken(db: &Connection, email: &str, except: Option<UserId>) -> Result<bool> {
+    Ok(db
+        .query_row(
+            "SELECT 1 FROM users WHERE email_key = ?1 AND id IS NOT ?2",
+            params![email_key(email), except],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+pub fn list_users(db: &Connection, search: Option<&str>, include_inactive: bool) -> Result<Vec<User>> {
+    let pattern = search.map(|s| format!("%{}%", s.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let mut stmt = db.prepare_cached(&format!(
+        "SELECT {USER_COLS} FROM users
+         WHERE (?1 IS NULL OR email LIKE ?1 ESCAPE '\\' OR display_name LIKE ?1 ESCAPE '\\')
+           AND (?2 OR is_active)
+         ORDER BY email_key"
+    ))?;
+    let rows = stmt.query_map(params![pattern, include_inactive], user_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn insert_user(db: &Connection, email: &str, display_name: &str, hash: &str, superuser: bool, now: DateTime<Utc>) -> Result<UserId> {
+    db.prepare_cached(
+        "INSERT INTO users (email, email_key, display_name, password_hash, is_superuser, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![email, email_key(email), display_name, hash, superuser, now])?;
+    Ok(UserId(db.last_insert_rowid()))
+}
+
+pub fn update_user(db: &Connection, id: UserId, email: &str, display_name: &str, superuser: bool) -> Result<()> {
+    db.execute(
+        "UPDATE users SET email = ?2, email_key = ?3, display_name = ?4, is_superuser = ?5 WHERE id = ?1",
+        params![id, email, email_key(email), display_name, superuser],
+    )?;
+    Ok(())
+}
+
+pub fn update_password(db: &Connection, id: UserId, hash: &str) -> Result<()> {
+    db.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![id, hash])?;
+    Ok(())
+}
+
+pub fn update_active(db: &Connection, id: UserId, active: bool) -> Result<()> {
+    db.execute("UPDATE users SET is_active = ?2 WHERE id = ?1", params![id, active])?;
+    Ok(())
+}
+
+pub fn update_last_login(db: &Connection, id: UserId, now: DateTime<Utc>) -> Result<()> {
+    db.prepare_cached("UPDATE users SET last_login_at = ?2 WHERE id = ?1")?.execute(params![id, now])?;
+    Ok(())
+}
+
+pub fn count_active_superusers(db: &Connection) -> Result<i64> {
+    Ok(db.query_row("SELECT count(*) FROM users WHERE is_superuser AND is_active", [], |r| r.get(0))?)
+}
+
+// --- failed sign-ins -------------------------------------------------------------------
+
+/// Failures for this email key since `since`: how many, and the latest.
+pub fn get_recent_failures(db: &Connection, key: &str, since: DateTime<Utc>) -> Result<(i64, Option<DateTime<Utc>>)> {
+    Ok(db.prepare_cached("SELECT count(*), max(at) FROM login_failures WHERE email_key = ?1 AND at > ?2")?.query_row(
+        params![key, since],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+pub fn insert_failure(db: &Connection, key: &str, now: DateTime<Utc>) -> Result<()> {
+    db.prepare_cached("INSERT INTO login_failures (email_key, at) VALUES (?1, ?2)")?.execute(params![key, now])?;
+    Ok(())
+}
+
+pub fn delete_failures(db: &Connection, key: &str, before: Option<DateTime<Utc>>) -> Result<()> {
+    match before {
+        None => db.execute("DELETE FROM login_failures WHERE email_key = ?1", [key])?,
+        Some(t) => db.execute("DELETE FROM login_failures WHERE at < ?1", [t])?,
+    };
+    Ok(())
+}
+
+// --- sessions --------------------------------------------------------------------------
+
+pub fn insert_session(db: &Connection, token: &str, user: UserId, now: DateTime<Utc>, expires: DateTime<Utc>) -> Result<()> {
+    db.prepare_cached(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?3, ?4)",
+    )?
+    .execute(params![token_hash(token), user, now, expires])?;
+    Ok(())
+}
+
+pub fn delete_session(db: &Connection, token: &str) -> Result<()> {
+    db.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?.execute([token_hash(token)])?;
+    Ok(())
+}
+
+/// Ends every session of a user, except `keep` when given.
+pub fn delete_user_sessions(db: &Connection, user: UserId, keep: Option<&str>) -> Result<()> {
+    db.execute(
+        "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2",
+        params![user, keep.map(token_hash)],
+    )?;
+    Ok(())
+}
+
+pub fn delete_expired_sessions(db: &Connection, now: DateTime<Utc>) -> Result<()> {
+    db.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?;
+    Ok(())
+}
+
+/// The active user behind a live session token.
+pub fn get_principal_by_session(db: &Connection, token: &str, now: DateTime<Utc>) -> Result<Principal> {
+    db.prepare_cached(
+        "SELECT u.id, u.email, u.is_superuser FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.is_active",
+    )?
+    .query_row(params![token_hash(token), now], |r| {
+        Ok(Principal { user_id: r.get(0)?, email: r.get(1)?, is_superuser: r.get(2)? })
+    })
+    .optional()?
+    .ok_or_else(|| Error::Unauthenticated("your session has ended; sign in again".into()))
+}

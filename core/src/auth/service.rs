@@ -1,0 +1,218 @@
+//! Sign-in, sessions and user administration.
+
+use super::model::*;
+use super::{password, repo};
+use crate::command::{Ctx, Done};
+use crate::ids::UserId;
+use crate::validate::Checker;
+use crate::{Error, Result};
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::Connection;
+use serde_json::json;
+
+pub const MAX_FAILURES: i64 = 5;
+pub const THROTTLE_WINDOW_MIN: i64 = 15;
+pub const SESSION_HOURS: i64 = 12;
+
+const BAD_CREDENTIALS: &str = "email or password is incorrect";
+
+fn new_token() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
+    Ok(hex::encode(bytes))
+}
+
+/// Signs in. Failures are recorded (the dispatcher commits them even though the
+/// command fails) so throttling holds across processes.
+pub fn login(ctx: &mut Ctx<'_>, args: LoginArgs) -> Result<LoginResult> {
+    let db = ctx.db();
+    let now = ctx.now;
+    let key = repo::email_key(&args.email);
+    let window = Duration::minutes(THROTTLE_WINDOW_MIN);
+
+    let (failures, latest) = repo::get_recent_failures(db, &key, now - window)?;
+    if failures >= MAX_FAILURES {
+        let until = latest.unwrap_or(now) + window;
+        return Err(Error::Throttled { retry_after_secs: (until - now).num_seconds().max(1) });
+    }
+    if args.password.chars().count() > password::MAX_LEN {
+        repo::insert_failure(db, &key, now)?;
+        return Err(Error::Unauthenticated(BAD_CREDENTIALS.into()));
+    }
+
+    let found = repo::get_user_for_login(db, &key)?;
+    let ok = match &found {
+        Some((_, hash)) => password::verify(&args.password, hash),
+        None => {
+            password::verify_dummy(&args.password);
+            false
+        }
+    };
+    let user = match (ok, found) {
+        (true, Some((user, _))) => user,
+        _ => {
+            repo::insert_failure(db, &key, now)?;
+            return Err(Error::Unauthenticated(BAD_CREDENTIALS.into()));
+        }
+    };
+    if !user.is_active {
+        return Err(Error::Unauthenticated("this account is deactivated; ask an administrator".into()));
+    }
+    repo::delete_failures(db, &key, None)?;
+    // Housekeeping: old failures and sessions of anyone.
+    repo::delete_failures(db, "", Some(now - window))?;
+    repo::delete_expired_sessions(db, now)?;
+
+    let token = new_token()?;
+    let expires_at = now + Duration::hours(SESSION_HOURS);
+    repo::insert_session(db, &token, user.id, now, expires_at)?;
+    repo::update_last_login(db, user.id, now)?;
+    let user = User { last_login_at: Some(now), ..user };
+    // The audit row of this sign-in names the user who signed in.
+    ctx.principal = Some(crate::command::Principal { user_id: user.id, email: user.email.clone(), is_superuser: user.is_superuser });
+    ctx.audit("user", user.id, json!({"signed_in": true}));
+    Ok(LoginResult { token, expires_at, user })
+}
+
+pub fn logout(ctx: &mut Ctx<'_>) -> Result<Done> {
+    if let Some(token) = ctx.session_token.clone() {
+        repo::delete_session(ctx.db(), &token)?;
+    }
+    let user = ctx.principal()?.user_id;
+    ctx.audit("user", user, json!({"signed_out": true}));
+    Ok(Done::OK)
+}
+
+pub fn me(ctx: &mut Ctx<'_>) -> Result<Me> {
+    let p = ctx.principal()?.clone();
+    let user = repo::get_user(ctx.db(), p.user_id)?;
+    let companies = crate::company::repo::list_for_user(ctx.db(), &p, false)?;
+    let mut permissions = Vec::with_capacity(companies.len());
+    for c in &companies {
+        let perms = if p.is_superuser {
+            crate::rbac::repo::list_permission_codenames(ctx.db())?
+        } else {
+            crate::rbac::repo::list_member_permissions(ctx.db(), c.id, p.user_id)?
+        };
+        permissions.push(CompanyPermissions { company: c.id.into(), permissions: perms });
+    }
+    Ok(Me { user, companies, permissions })
+}
+
+pub fn change_password(ctx: &mut Ctx<'_>, args: ChangePasswordArgs) -> Result<Done> {
+    let p = ctx.principal()?.clone();
+    let hash = repo::get_password_hash(ctx.db(), p.user_id)?;
+    if !password::verify(&args.old_password, &hash) {
+        return Err(Error::field("old_password", "is not your current password"));
+    }
+    let mut c = Checker::new();
+    password::check_policy(&mut c, "new_password", &args.new_password, &p.email);
+    c.finish()?;
+    repo::update_password(ctx.db(), p.user_id, &password::hash(&args.new_password)?)?;
+    // Other sign-ins of this user end; this one goes on.
+    repo::delete_user_sessions(ctx.db(), p.user_id, ctx.session_token.as_deref())?;
+    ctx.audit("user", p.user_id, json!({"password": "changed"}));
+    Ok(Done::OK)
+}
+
+fn check_new_user(db: &Connection, email: &str, display_name: &str, pw: &str) -> Result<(String, String)> {
+    let mut c = Checker::new();
+    let email = c.email("email", email);
+    let display_name = c.required("display_name", display_name, 100);
+    password::check_policy(&mut c, "password", pw, &email);
+    c.finish()?;
+    if repo::email_taken(db, &email, None)? {
+        return Err(Error::conflict("email", "a user with this email already exists"));
+    }
+    Ok((email, display_name))
+}
+
+/// The first administrator of a new file; refused once any user exists.
+pub fn bootstrap_admin(db: &Connection, now: DateTime<Utc>, email: &str, display_name: &str, pw: &str) -> Result<User> {
+    if repo::count_users(db)? > 0 {
+        return Err(Error::conflict_msg("this file already has users; sign in instead"));
+    }
+    let (email, display_name) = check_new_user(db, email, display_name, pw)?;
+    let id = repo::insert_user(db, &email, &display_name, &password::hash(pw)?, true, now)?;
+    crate::audit::repo::insert_entry(db, now, Some(id), None, "auth.bootstrap_admin", "user", Some(&id.to_string()), &json!({"email": email, "is_superuser": true}))?;
+    repo::get_user(db, id)
+}
+
+pub fn create_user(ctx: &mut Ctx<'_>, args: CreateUserArgs) -> Result<User> {
+    let (email, display_name) = check_new_user(ctx.db(), &args.email, &args.display_name, &args.password)?;
+    let superuser = args.is_superuser.unwrap_or(false);
+    let id = repo::insert_user(ctx.db(), &email, &display_name, &password::hash(&args.password)?, superuser, ctx.now)?;
+    ctx.audit("user", id, json!({"email": email, "display_name": display_name, "is_superuser": superuser}));
+    repo::get_user(ctx.db(), id)
+}
+
+/// Refuses a change that would leave no active superuser.
+fn keep_a_superuser(db: &Connection, target: &User, still_super_and_active: bool) -> Result<()> {
+    if target.is_superuser && target.is_active && !still_super_and_active && repo::count_active_superusers(db)? <= 1 {
+        return Err(Error::conflict_msg("this is the last active administrator; make another one first"));
+    }
+    Ok(())
+}
+
+pub fn update_user(ctx: &mut Ctx<'_>, args: UpdateUserArgs) -> Result<User> {
+    let db = ctx.db();
+    let user = repo::get_user(db, args.id)?;
+    let mut c = Checker::new();
+    let email = args.email.as_deref().map(|e| c.email("email", e)).unwrap_or_else(|| user.email.clone());
+    let display_name =
+        args.display_name.as_deref().map(|d| c.required("display_name", d, 100)).unwrap_or_else(|| user.display_name.clone());
+    c.finish()?;
+    let superuser = args.is_superuser.unwrap_or(user.is_superuser);
+    keep_a_superuser(db, &user, superuser)?;
+    if repo::email_taken(db, &email, Some(user.id))? {
+        return Err(Error::conflict("email", "a user with this email already exists"));
+    }
+    repo::update_user(db, user.id, &email, &display_name, superuser)?;
+    let mut changed = serde_json::Map::new();
+    if email != user.email {
+        changed.insert("email".into(), json!([user.email, email]));
+    }
+    if display_name != user.display_name {
+        changed.insert("display_name".into(), json!([user.display_name, display_name]));
+    }
+    if superuser != user.is_superuser {
+        changed.insert("is_superuser".into(), json!([user.is_superuser, superuser]));
+    }
+    ctx.audit("user", user.id, changed.into());
+    repo::get_user(db, user.id)
+}
+
+pub fn reset_password(ctx: &mut Ctx<'_>, args: ResetPasswordArgs) -> Result<Done> {
+    let user = repo::get_user(ctx.db(), args.id)?;
+    let mut c = Checker::new();
+    password::check_policy(&mut c, "new_password", &args.new_password, &user.email);
+    c.finish()?;
+    repo::update_password(ctx.db(), user.id, &password::hash(&args.new_password)?)?;
+    repo::delete_user_sessions(ctx.db(), user.id, None)?;
+    repo::delete_failures(ctx.db(), &repo::email_key(&user.email), None)?;
+    ctx.audit("user", user.id, json!({"password": "reset"}));
+    Ok(Done::OK)
+}
+
+pub fn set_active(ctx: &mut Ctx<'_>, args: SetActiveArgs) -> Result<User> {
+    let user = repo::get_user(ctx.db(), args.id)?;
+    if !args.active && user.id == ctx.principal()?.user_id {
+        return Err(Error::conflict_msg("you cannot deactivate yourself"));
+    }
+    keep_a_superuser(ctx.db(), &user, args.active)?;
+    repo::update_active(ctx.db(), user.id, args.active)?;
+    if !args.active {
+        repo::delete_user_sessions(ctx.db(), user.id, None)?;
+    }
+    ctx.audit("user", user.id, json!({"is_active": [user.is_active, args.active]}));
+    repo::get_user(ctx.db(), user.id)
+}
+
+pub fn get_user(ctx: &mut Ctx<'_>, id: UserId) -> Result<User> {
+    repo::get_user(ctx.db(), id)
+}
+
+pub fn list_users(ctx: &mut Ctx<'_>, args: ListUsersArgs) -> Result<Vec<User>> {
+    let search = args.search.as_deref().filter(|s| !s.trim().is_empty());
+    repo::list_users(ctx.db(), search, args.include_inactive.unwrap_or(false))
+}

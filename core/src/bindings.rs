@@ -1,0 +1,85 @@
+//! TypeScript types for the UI, generated from the Rust types of every command.
+//!
+//! `cora gen-types` writes `ui/src/lib/api/bindings.ts`; a test fails when the file in
+//! the repository differs from what this produces, so the UI can never drift from core.
+
+use std::any::TypeId;
+use std::collections::{BTreeMap, HashSet};
+use ts_rs::{Config, TS, TypeVisitor};
+
+/// Gathers every named type reachable from the commands' args and results.
+pub struct TsCollector {
+    cfg: Config,
+    seen: HashSet<TypeId>,
+    decls: BTreeMap<String, String>,
+    commands: Vec<(String, String, String)>,
+    current: Option<String>,
+}
+
+impl TypeVisitor for TsCollector {
+    fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        if T::output_path().is_none() || !self.seen.insert(TypeId::of::<T>()) {
+            return;
+        }
+        self.decls.insert(T::ident(&self.cfg), format!("export {}", T::decl(&self.cfg)));
+        T::visit_dependencies(self);
+    }
+}
+
+impl TsCollector {
+    pub(crate) fn command<A: TS + 'static, R: TS + 'static>(&mut self) {
+        self.visit::<A>();
+        self.visit::<R>();
+        A::visit_dependencies(self);
+        R::visit_dependencies(self);
+        A::visit_generics(self);
+        R::visit_generics(self);
+        let name = self.current.clone().unwrap_or_default();
+        self.commands.push((name, A::name(&self.cfg), R::name(&self.cfg)));
+    }
+}
+
+/// The whole `bindings.ts` file.
+pub fn typescript(registry: &crate::Registry) -> String {
+    let mut c = TsCollector {
+        cfg: Config::new().with_large_int("number"),
+        seen: HashSet::new(),
+        decls: BTreeMap::new(),
+        commands: Vec::new(),
+        current: None,
+    };
+    for extra in [<crate::ErrorBody as TS>::decl(&c.cfg)] {
+        c.decls.insert("ErrorBody".into(), format!("export {extra}"));
+    }
+    c.visit::<crate::ErrorCode>();
+    c.visit::<crate::FieldError>();
+    c.visit::<crate::CompanyRef>();
+    for spec in registry.commands() {
+        c.current = Some(spec.name.to_string());
+        (spec.ts)(&mut c);
+    }
+    let mut out = String::from(
+        "// Generated from the Rust types by `cora gen-types`. Do not edit: CI fails when this file is stale.\n\n",
+    );
+    for decl in c.decls.values() {
+        out.push_str(decl.trim_end());
+        out.push_str("\n\n");
+    }
+    out.push_str("/** Every command: its args and result types. */\nexport interface Commands {\n");
+    for (name, args, result) in &c.commands {
+        out.push_str(&format!("  \"{name}\": {{ args: {args}; result: {result} }};\n"));
+    }
+    out.push_str("}\n\nexport type CommandName = keyof Commands;\n");
+    out.push_str("\n/** Commands that run in a company (the call must name one). */\nexport const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([\n");
+    for spec in registry.commands().filter(|s| s.company_scoped()) {
+        out.push_str(&format!("  \"{}\",\n", spec.name));
+    }
+    out.push_str("]);\n\n/** The permission each company-scoped command needs. */\nexport const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {\n");
+    for spec in registry.commands() {
+        if let crate::command::Access::Permission(p) = spec.access {
+            out.push_str(&format!("  \"{}\": \"{p}\",\n", spec.name));
+        }
+    }
+    out.push_str("};\n");
+    out
+}

@@ -1,0 +1,71 @@
+use crate::ids::{TenantId, UserId};
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
+/// Who is calling: resolved from the session by the dispatcher.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: UserId,
+    pub email: String,
+    pub is_superuser: bool,
+}
+
+/// Proof that the caller may act in one company. Only the dispatcher makes one, after
+/// authorization; every company-scoped repository function takes it.
+#[derive(Debug, Clone, Copy)]
+pub struct TenantCtx {
+    tenant_id: TenantId,
+    user_id: UserId,
+}
+
+impl TenantCtx {
+    pub(crate) fn new(tenant_id: TenantId, user_id: UserId) -> Self {
+        TenantCtx { tenant_id, user_id }
+    }
+    pub fn tenant_id(&self) -> TenantId {
+        self.tenant_id
+    }
+    pub fn user_id(&self) -> UserId {
+        self.user_id
+    }
+}
+
+/// One row the dispatcher appends to the audit log after the handler succeeds.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub entity: &'static str,
+    pub entity_id: Option<String>,
+    pub summary: serde_json::Value,
+}
+
+/// What a handler works with: the open transaction, the clock, the caller.
+pub struct Ctx<'a> {
+    pub(crate) db: &'a Connection,
+    pub now: DateTime<Utc>,
+    pub(crate) principal: Option<Principal>,
+    pub(crate) tenant: Option<TenantCtx>,
+    pub(crate) session_token: Option<String>,
+    pub(crate) audit: Vec<AuditEntry>,
+}
+
+impl<'a> Ctx<'a> {
+    /// The open transaction. Handlers never commit: the dispatcher does.
+    pub fn db(&self) -> &'a Connection {
+        self.db
+    }
+
+    /// The signed-in caller. Commands other than `Public` always have one.
+    pub fn principal(&self) -> crate::Result<&Principal> {
+        self.principal.as_ref().ok_or_else(|| crate::Error::Unauthenticated("sign in first".into()))
+    }
+
+    /// The company this command runs in; present for every company-scoped command.
+    pub fn tenant(&self) -> crate::Result<TenantCtx> {
+        self.tenant.ok_or_else(|| crate::Error::Internal("command is not company-scoped".into()))
+    }
+
+    /// Records what changed, for the audit log.
+    pub fn audit(&mut self, entity: &'static str, entity_id: impl ToString, summary: serde_json::Value) {
+        self.audit.push(AuditEntry { entity, entity_id: Some(entity_id.to_string()), summary });
+    }
+}

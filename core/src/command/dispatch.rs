@@ -1,0 +1,139 @@
+//! The dispatcher: authenticate, authorize, one transaction, handler, audit, commit.
+
+use super::ctx::{Ctx, Principal, TenantCtx};
+use super::registry::{Access, CommandSpec};
+use crate::ids::TenantId;
+use crate::{Cora, Error, Result, auth, company, rbac};
+use rusqlite::{Connection, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A company named in a call: by id (the UI) or by code (the CLI).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(untagged)]
+pub enum CompanyRef {
+    Id(#[ts(type = "number")] i64),
+    Code(String),
+}
+
+impl From<TenantId> for CompanyRef {
+    fn from(id: TenantId) -> Self {
+        CompanyRef::Id(id.0)
+    }
+}
+
+impl From<&str> for CompanyRef {
+    fn from(code: &str) -> Self {
+        CompanyRef::Code(code.to_string())
+    }
+}
+
+/// One line of `cora batch`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchItem {
+    pub command: String,
+    #[serde(default)]
+    pub args: Value,
+    #[serde(default)]
+    pub company: Option<CompanyRef>,
+}
+
+impl Cora {
+    /// Runs one command as the holder of `session` (a token from `auth.login`), in
+    /// `company` when the command is company-scoped. Returns the command's JSON result.
+    pub fn call(&mut self, session: Option<&str>, company: Option<&CompanyRef>, command: &str, args: Value) -> Result<Value> {
+        let registry = self.registry.clone();
+        let spec = registry.get(command).ok_or_else(|| Error::not_found("command", command))?;
+        let now = (self.clock)();
+        let behavior = if spec.mutating || spec.persist_on_error { TransactionBehavior::Immediate } else { TransactionBehavior::Deferred };
+        let tx = self.store.conn_mut().transaction_with_behavior(behavior)?;
+        match run(&tx, spec, session, company, args, now) {
+            Ok(v) => {
+                tx.commit()?;
+                Ok(v)
+            }
+            Err(e) => {
+                if spec.persist_on_error {
+                    tx.commit()?;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs every item in one transaction: all commit, or none (the first error,
+    /// with its index, is returned and everything is rolled back).
+    pub fn call_atomic(&mut self, session: Option<&str>, items: &[BatchItem]) -> std::result::Result<Vec<Value>, (usize, Error)> {
+        let registry = self.registry.clone();
+        let now = (self.clock)();
+        let tx = self.store.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let spec = registry.get(&item.command).ok_or_else(|| (i, Error::not_found("command", &item.command)))?;
+            if spec.persist_on_error {
+                return Err((i, Error::field("command", "cannot be part of an atomic batch")));
+            }
+            out.push(run(&tx, spec, session, item.company.as_ref(), item.args.clone(), now).map_err(|e| (i, e))?);
+        }
+        tx.commit().map_err(|e| (items.len(), e.into()))?;
+        Ok(out)
+    }
+}
+
+fn run(
+    db: &Connection,
+    spec: &CommandSpec,
+    session: Option<&str>,
+    company: Option<&CompanyRef>,
+    args: Value,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Value> {
+    // 1. Who is calling.
+    let principal: Option<Principal> = match (spec.access, session) {
+        (Access::Public, _) => None,
+        (_, None) => return Err(Error::Unauthenticated("sign in first".into())),
+        (_, Some(token)) => Some(auth::repo::get_principal_by_session(db, token, now)?),
+    };
+
+    // 2. May they: superuser rule, company membership, permission.
+    let mut tenant = None;
+    match spec.access {
+        Access::Public | Access::Authenticated => {}
+        Access::Superuser => {
+            if !principal.as_ref().is_some_and(|p| p.is_superuser) {
+                return Err(Error::Forbidden(format!("{} is for administrators only", spec.name)));
+            }
+        }
+        Access::Permission(perm) => {
+            let p = principal.as_ref().ok_or_else(|| Error::Unauthenticated("sign in first".into()))?;
+            let company = company.ok_or_else(|| Error::field("company", "this command runs in a company: name one"))?;
+            // A company where the caller is not a member looks exactly like one that does not exist.
+            let (tenant_id, archived) = company::repo::resolve_for_user(db, company, p)?;
+            if !p.is_superuser && !rbac::repo::member_has_permission(db, tenant_id, p.user_id, perm)? {
+                return Err(Error::Forbidden(format!("your role in this company does not allow {}", spec.name)));
+            }
+            if archived && spec.mutating {
+                return Err(Error::conflict_msg("this company is archived; unarchive it to make changes"));
+            }
+            tenant = Some(TenantCtx::new(tenant_id, p.user_id));
+        }
+    }
+
+    // 3. The handler, inside the caller's transaction.
+    let mut ctx = Ctx { db, now, principal, tenant, session_token: session.map(str::to_string), audit: Vec::new() };
+    let result = (spec.handler)(&mut ctx, args)?;
+
+    // 4. The audit trail, in the same transaction.
+    if spec.mutating {
+        let user = ctx.principal.as_ref().map(|p| p.user_id);
+        let tenant_id = ctx.tenant.map(|t| t.tenant_id());
+        if ctx.audit.is_empty() {
+            crate::audit::repo::insert_entry(db, now, user, tenant_id, spec.name, spec.name.split('.').next().unwrap_or(""), None, &Value::Object(Default::default()))?;
+        }
+        for e in &ctx.audit {
+            crate::audit::repo::insert_entry(db, now, user, tenant_id, spec.name, e.entity, e.entity_id.as_deref(), &e.summary)?;
+        }
+    }
+    Ok(result)
+}

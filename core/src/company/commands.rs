@@ -1,0 +1,17 @@
+use super::service;
+use crate::command::{Access, CommandSpec, NoArgs, PermissionSpec, Registry};
+
+pub const VIEW: &str = "company.view_company";
+pub const CHANGE: &str = "company.change_company";
+
+pub fn register(r: &mut Registry) {
+    r.add_permissions(&[
+        PermissionSpec { codename: VIEW, description: "See the company's settings", roles: &[] },
+        PermissionSpec { codename: CHANGE, description: "Change the company's settings", roles: &[] },
+    ]);
+    r.add(CommandSpec::mutation("company.create", Access::Superuser, "Create a company; its creator becomes its Owner", service::create));
+    r.add(CommandSpec::query("company.list", Access::Authenticated, "The companies you can open, most recently used first", service::list));
+    r.add(CommandSpec::query("company.get", Access::Permission(VIEW), "The current company's settings", |ctx, _: NoArgs| service::get(ctx)));
+    r.add(CommandSpec::mutation("company.update", Access::Permission(CHANGE), "Change the current company's settings", service::update));
+    r.add(CommandSpec::mutation("company.set_archived", Access::Superuser, "Archive or unarchive a company", service::set_archived));
+}

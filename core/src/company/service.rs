@@ -1,0 +1,110 @@
+//! Company rules: validation, creation with an Owner membership, updates, archiving.
+
+use super::model::*;
+use super::repo;
+use crate::command::Ctx;
+use crate::validate::Checker;
+use crate::{Error, Result};
+use serde_json::json;
+
+fn check_address(c: &mut Checker, a: &CompanyAddress) -> CompanyAddress {
+    CompanyAddress {
+        line1: c.optional("address.line1", &a.line1, 200),
+        line2: c.optional("address.line2", &a.line2, 200),
+        postal_code: c.optional("address.postal_code", &a.postal_code, 20),
+        city: c.optional("address.city", &a.city, 100),
+        region: c.optional("address.region", &a.region, 100),
+        country_code: c.country("address.country_code", &a.country_code),
+    }
+}
+
+fn check_month(c: &mut Checker, m: i64) -> u8 {
+    c.range("fiscal_year_start_month", m, 1, 12).clamp(1, 12) as u8
+}
+
+pub fn create(ctx: &mut Ctx<'_>, a: CreateCompanyArgs) -> Result<Company> {
+    let mut c = Checker::new();
+    let company = Company {
+        id: crate::ids::TenantId(0),
+        code: c.code("code", &a.code, 20),
+        name: c.required("name", &a.name, 200),
+        legal_name: c.optional("legal_name", a.legal_name.as_deref().unwrap_or(""), 200),
+        tax_id: c.optional("tax_id", a.tax_id.as_deref().unwrap_or(""), 50),
+        base_currency: c.currency("base_currency", &a.base_currency),
+        locale: c.locale("locale", a.locale.as_deref().unwrap_or("en-US")),
+        timezone: c.timezone("timezone", a.timezone.as_deref().unwrap_or("UTC")),
+        fiscal_year_start_month: check_month(&mut c, a.fiscal_year_start_month.unwrap_or(1)),
+        address: check_address(&mut c, &a.address.unwrap_or_default()),
+        color: c.color("color", a.color.as_deref().unwrap_or("#4f46e5")),
+        archived: false,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    };
+    c.finish()?;
+    if repo::code_taken(ctx.db(), &company.code, None)? {
+        return Err(Error::conflict("code", "a company with this code already exists"));
+    }
+    let id = repo::insert(ctx.db(), &company, ctx.now)?;
+    // Whoever creates a company owns it.
+    let user = ctx.principal()?.user_id;
+    let owner = crate::rbac::repo::get_builtin_role_id(ctx.db(), "owner")?;
+    crate::rbac::repo::insert_membership(ctx.db(), id, user, owner, ctx.now)?;
+    ctx.audit("company", id, json!({"code": company.code, "name": company.name, "base_currency": company.base_currency}));
+    repo::get(ctx.db(), id)
+}
+
+pub fn get(ctx: &mut Ctx<'_>) -> Result<Company> {
+    repo::get(ctx.db(), ctx.tenant()?.tenant_id())
+}
+
+pub fn update(ctx: &mut Ctx<'_>, a: UpdateCompanyArgs) -> Result<Company> {
+    let t = ctx.tenant()?;
+    let old = repo::get(ctx.db(), t.tenant_id())?;
+    let mut c = Checker::new();
+    let new = Company {
+        code: a.code.as_deref().map(|v| c.code("code", v, 20)).unwrap_or_else(|| old.code.clone()),
+        name: a.name.as_deref().map(|v| c.required("name", v, 200)).unwrap_or_else(|| old.name.clone()),
+        legal_name: a.legal_name.as_deref().map(|v| c.optional("legal_name", v, 200)).unwrap_or_else(|| old.legal_name.clone()),
+        tax_id: a.tax_id.as_deref().map(|v| c.optional("tax_id", v, 50)).unwrap_or_else(|| old.tax_id.clone()),
+        base_currency: a.base_currency.as_deref().map(|v| c.currency("base_currency", v)).unwrap_or_else(|| old.base_currency.clone()),
+        locale: a.locale.as_deref().map(|v| c.locale("locale", v)).unwrap_or_else(|| old.locale.clone()),
+        timezone: a.timezone.as_deref().map(|v| c.timezone("timezone", v)).unwrap_or_else(|| old.timezone.clone()),
+        fiscal_year_start_month: a.fiscal_year_start_month.map(|m| check_month(&mut c, m)).unwrap_or(old.fiscal_year_start_month),
+        address: a.address.as_ref().map(|ad| check_address(&mut c, ad)).unwrap_or_else(|| old.address.clone()),
+        color: a.color.as_deref().map(|v| c.color("color", v)).unwrap_or_else(|| old.color.clone()),
+        ..old.clone()
+    };
+    c.finish()?;
+    if new.code != old.code && repo::code_taken(ctx.db(), &new.code, Some(old.id))? {
+        return Err(Error::conflict("code", "a company with this code already exists"));
+    }
+    repo::update(ctx.db(), &new, ctx.now)?;
+    ctx.audit("company", old.id, diff(&old, &new));
+    repo::get(ctx.db(), old.id)
+}
+
+/// The fields that changed, as `{field: [old, new]}`.
+fn diff(old: &Company, new: &Company) -> serde_json::Value {
+    let (o, n) = (serde_json::to_value(old).unwrap_or_default(), serde_json::to_value(new).unwrap_or_default());
+    let mut out = serde_json::Map::new();
+    if let (Some(o), Some(n)) = (o.as_object(), n.as_object()) {
+        for (k, v) in n {
+            if k != "updated_at" && o.get(k) != Some(v) {
+                out.insert(k.clone(), json!([o.get(k), v]));
+            }
+        }
+    }
+    out.into()
+}
+
+pub fn set_archived(ctx: &mut Ctx<'_>, a: SetArchivedArgs) -> Result<Company> {
+    let old = repo::get(ctx.db(), a.id)?;
+    repo::update_archived(ctx.db(), a.id, a.archived, ctx.now)?;
+    ctx.audit("company", a.id, json!({"archived": [old.archived, a.archived]}));
+    repo::get(ctx.db(), a.id)
+}
+
+pub fn list(ctx: &mut Ctx<'_>, a: ListCompaniesArgs) -> Result<Vec<CompanySummary>> {
+    let p = ctx.principal()?.clone();
+    repo::list_for_user(ctx.db(), &p, a.include_archived.unwrap_or(false))
+}

@@ -1,0 +1,84 @@
+//! Cora's core: every domain, data and service module, and the one command layer that
+//! the desktop shell and the `cora` CLI both dispatch through. This crate never depends
+//! on Tauri.
+//!
+//! Start at [`Cora`]: open a file, sign in with `auth.login`, then [`Cora::call`] any
+//! command by name.
+
+pub mod audit;
+pub mod auth;
+pub mod bindings;
+pub mod command;
+pub mod company;
+pub mod error;
+pub mod ids;
+mod modules;
+pub mod rbac;
+pub mod store;
+pub mod validate;
+
+pub use command::{CompanyRef, Registry};
+pub use error::{Error, ErrorBody, ErrorCode, FieldError, Result};
+pub use store::{Store, StoreError};
+
+use chrono::{DateTime, Utc};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Where "now" comes from. Tests may move it; everything else uses the system clock.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// An open Cora file with its command registry: what the shell and the CLI hold.
+pub struct Cora {
+    pub(crate) store: Store,
+    pub(crate) registry: Arc<Registry>,
+    pub(crate) clock: Clock,
+}
+
+impl std::fmt::Debug for Cora {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cora").field("store", &self.store).finish()
+    }
+}
+
+impl Cora {
+    /// Opens (creating or migrating) the file and syncs the declared permissions and
+    /// built-in roles into it.
+    pub fn open(path: impl AsRef<Path>) -> Result<Cora> {
+        let mut store = Store::open(path)?;
+        let registry = Arc::new(Registry::new());
+        rbac::service::sync_permissions(store.conn_mut(), &registry)?;
+        Ok(Cora { store, registry, clock: Arc::new(Utc::now) })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Replaces the clock (tests use this to move time forward).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// True when the file has no user yet: the first-run setup is due.
+    pub fn needs_setup(&self) -> Result<bool> {
+        Ok(auth::repo::count_users(self.store.conn())? == 0)
+    }
+
+    /// Creates the first administrator of a new file. Refused once any user exists.
+    pub fn bootstrap_admin(&mut self, email: &str, display_name: &str, password: &str) -> Result<auth::model::User> {
+        let now = self.now();
+        let tx = self.store.conn_mut().transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let user = auth::service::bootstrap_admin(&tx, now, email, display_name, password)?;
+        tx.commit()?;
+        Ok(user)
+    }
+}

@@ -1,0 +1,10 @@
+//! The list of modules whose commands make up the registry. A new module adds one line.
+
+use crate::command::Registry;
+
+pub(crate) fn register(r: &mut Registry) {
+    crate::auth::commands::register(r);
+    crate::company::commands::register(r);
+    crate::rbac::commands::register(r);
+    crate::audit::commands::register(r);
+}

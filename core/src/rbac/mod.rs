@@ -1,0 +1,27 @@
+//! Roles, permissions and memberships (the seed's RBAC and TenantUser).
+//!
+//! Invariants:
+//! - The `permissions` table holds exactly the permissions the commands declare; it is
+//!   synced when a file is opened.
+//! - Built-in roles (Owner, Accountant, Sales, Purchasing, Warehouse, Viewer) are global
+//!   and their grants are derived from the declarations: Owner has every permission,
+//!   every built-in role has every `view_` permission, and a permission names the other
+//!   built-in roles it goes to. Nobody can edit or delete a built-in role.
+//! - A membership's role is global or belongs to the membership's company; SQLite
+//!   refuses anything else (trigger `memberships_role_scope_*`).
+//! - A user is a member of a company at most once; a company keeps at least one Owner.
+
+pub mod commands;
+pub mod model;
+pub mod repo;
+pub mod service;
+
+/// The built-in roles: key, name, description.
+pub const BUILTIN_ROLES: &[(&str, &str, &str)] = &[
+    ("owner", "Owner", "Everything in the company"),
+    ("accountant", "Accountant", "Books, invoices and payments; sees everything"),
+    ("sales", "Sales", "Customers, quotes, orders and deliveries; sees everything"),
+    ("purchasing", "Purchasing", "Suppliers, purchase orders and receipts; sees everything"),
+    ("warehouse", "Warehouse", "Stock moves, transfers and counts; sees everything"),
+    ("viewer", "Viewer", "Sees everything, changes nothing"),
+];

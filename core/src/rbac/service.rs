@@ -1,0 +1,266 @@
+//! Role and membership rules, and the start-up sync of declared permissions.
+
+use super::model::*;
+use super::{BUILTIN_ROLES, repo};
+use crate::command::{Ctx, Done, Registry, TenantCtx};
+use crate::ids::{MembershipId, RoleId, TenantId};
+use crate::validate::Checker;
+use crate::{Error, Result};
+use rusqlite::{Connection, TransactionBehavior, params};
+use serde_json::json;
+use std::collections::BTreeSet;
+
+/// The grants built-in roles must have, derived from the declared permissions.
+fn desired_builtin_grants(registry: &Registry) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for p in registry.permissions() {
+        let is_view = p.codename.split_once('.').is_some_and(|(_, a)| a.starts_with("view_"));
+        for (key, _, _) in BUILTIN_ROLES {
+            if *key == "owner" || is_view || p.roles.contains(key) {
+                out.insert((key.to_string(), p.codename.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Makes the `permissions` table and the built-in roles match the declarations.
+/// Writes only when something differs, so opening an up-to-date file writes nothing.
+pub fn sync_permissions(conn: &mut Connection, registry: &Registry) -> Result<()> {
+    let declared: BTreeSet<String> = registry.permissions().map(|p| p.codename.to_string()).collect();
+    let desired = desired_builtin_grants(registry);
+    let stored: BTreeSet<String> = repo::list_permission_codenames(conn)?.into_iter().collect();
+    let stored_grants: BTreeSet<(String, String)> = repo::list_builtin_grants(conn)?.into_iter().collect();
+    let roles_present: i64 = conn.query_row("SELECT count(*) FROM roles WHERE builtin_key IS NOT NULL", [], |r| r.get(0))?;
+    if stored == declared && stored_grants == desired && roles_present == BUILTIN_ROLES.len() as i64 {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let now = chrono::Utc::now();
+    for p in registry.permissions() {
+        let module = p.codename.split('.').next().unwrap_or_default();
+        tx.execute(
+            "INSERT INTO permissions (codename, module, description) VALUES (?1, ?2, ?3)
+             ON CONFLICT (codename) DO UPDATE SET module = excluded.module, description = excluded.description",
+            params![p.codename, module, p.description],
+        )?;
+    }
+    for old in stored.difference(&declared) {
+        tx.execute("DELETE FROM permissions WHERE codename = ?1", [old])?;
+    }
+    for (key, name, description) in BUILTIN_ROLES {
+        tx.execute(
+            "INSERT INTO roles (tenant_id, name, description, builtin_key, created_at) VALUES (NULL, ?1, ?2, ?3, ?4)
+             ON CONFLICT (builtin_key) DO UPDATE SET description = excluded.description",
+            params![name, description, key, now],
+        )?;
+        let id = repo::get_builtin_role_id(&tx, key)?;
+        let perms: Vec<String> = desired.iter().filter(|(k, _)| k == key).map(|(_, p)| p.clone()).collect();
+        repo::replace_role_permissions(&tx, id, &perms)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn check_permissions(db: &Connection, perms: &[String]) -> Result<Vec<String>> {
+    let known: BTreeSet<String> = repo::list_permission_codenames(db)?.into_iter().collect();
+    let unknown: Vec<&str> = perms.iter().filter(|p| !known.contains(*p)).map(String::as_str).collect();
+    if !unknown.is_empty() {
+        return Err(Error::field("permissions", format!("unknown permission(s): {}", unknown.join(", "))));
+    }
+    Ok(perms.iter().cloned().collect::<BTreeSet<_>>().into_iter().collect())
+}
+
+fn create_role(ctx: &mut Ctx<'_>, tenant: Option<TenantId>, a: CreateRoleArgs) -> Result<Role> {
+    let mut c = Checker::new();
+    let name = c.required("name", &a.name, 100);
+    let description = c.optional("description", a.description.as_deref().unwrap_or(""), 500);
+    c.finish()?;
+    let perms = check_permissions(ctx.db(), a.permissions.as_deref().unwrap_or(&[]))?;
+    if repo::role_name_taken(ctx.db(), tenant, &name, None)? || repo::role_name_taken(ctx.db(), None, &name, None)? {
+        return Err(Error::conflict("name", "a role with this name already exists"));
+    }
+    let id = repo::insert_role(ctx.db(), tenant, &name, &description, None, ctx.now)?;
+    repo::replace_role_permissions(ctx.db(), id, &perms)?;
+    ctx.audit("role", id, json!({"name": name, "permissions": perms}));
+    Ok(repo::get_role(ctx.db(), id)?.0)
+}
+
+/// The role a company command may change: one of this company's own, user-made roles.
+fn own_role(db: &Connection, t: Option<&TenantCtx>, id: RoleId) -> Result<Role> {
+    let (role, tenant) = repo::get_role(db, id)?;
+    match (t, tenant) {
+        (Some(t), Some(owner)) if owner != t.tenant_id() => return Err(Error::not_found("role", id)),
+        (Some(_), None) => return Err(Error::Forbidden("global roles are managed by administrators".into())),
+        (None, Some(_)) => return Err(Error::field("id", "this role belongs to a company; change it there")),
+        _ => {}
+    }
+    if role.builtin.is_some() {
+        return Err(Error::conflict_msg(format!("{} is a built-in role and cannot be changed", role.name)));
+    }
+    Ok(role)
+}
+
+fn update_role(ctx: &mut Ctx<'_>, t: Option<&TenantCtx>, a: UpdateRoleArgs) -> Result<Role> {
+    let role = own_role(ctx.db(), t, a.id)?;
+    let mut c = Checker::new();
+    let name = a.name.as_deref().map(|n| c.required("name", n, 100)).unwrap_or_else(|| role.name.clone());
+    let description = a.description.as_deref().map(|d| c.optional("description", d, 500)).unwrap_or_else(|| role.description.clone());
+    c.finish()?;
+    let tenant = t.map(|t| t.tenant_id());
+    if repo::role_name_taken(ctx.db(), tenant, &name, Some(role.id))? || (tenant.is_some() && repo::role_name_taken(ctx.db(), None, &name, None)?) {
+        return Err(Error::conflict("name", "a role with this name already exists"));
+    }
+    repo::update_role(ctx.db(), role.id, &name, &description)?;
+    ctx.audit("role", role.id, json!({"name": [role.name, name], "description": [role.description, description]}));
+    Ok(repo::get_role(ctx.db(), role.id)?.0)
+}
+
+fn set_permissions(ctx: &mut Ctx<'_>, t: Option<&TenantCtx>, a: SetPermissionsArgs) -> Result<Role> {
+    let role = own_role(ctx.db(), t, a.id)?;
+    let perms = check_permissions(ctx.db(), &a.permissions)?;
+    repo::replace_role_permissions(ctx.db(), role.id, &perms)?;
+    let old: BTreeSet<&String> = role.permissions.iter().collect();
+    let new: BTreeSet<&String> = perms.iter().collect();
+    ctx.audit(
+        "role",
+        role.id,
+        json!({"granted": new.difference(&old).collect::<Vec<_>>(), "revoked": old.difference(&new).collect::<Vec<_>>()}),
+    );
+    Ok(repo::get_role(ctx.db(), role.id)?.0)
+}
+
+fn delete_role(ctx: &mut Ctx<'_>, t: Option<&TenantCtx>, id: RoleId) -> Result<Done> {
+    let role = own_role(ctx.db(), t, id)?;
+    let members = repo::count_role_members(ctx.db(), id)?;
+    if members > 0 {
+        return Err(Error::conflict_msg(format!("{} member(s) still have the role {}; give them another role first", members, role.name)));
+    }
+    repo::delete_role(ctx.db(), id)?;
+    ctx.audit("role", id, json!({"deleted": role.name}));
+    Ok(Done::OK)
+}
+
+// --- command handlers: company roles -----------------------------------------------------
+
+pub fn list_permissions(ctx: &mut Ctx<'_>) -> Result<Vec<Permission>> {
+    repo::list_permissions(ctx.db())
+}
+
+pub fn list_roles(ctx: &mut Ctx<'_>) -> Result<Vec<Role>> {
+    let t = ctx.tenant()?;
+    repo::list_roles(ctx.db(), Some(&t))
+}
+
+pub fn get_role(ctx: &mut Ctx<'_>, id: RoleId) -> Result<Role> {
+    let t = ctx.tenant()?;
+    match repo::get_role(ctx.db(), id)? {
+        (role, None) => Ok(role),
+        (role, Some(owner)) if owner == t.tenant_id() => Ok(role),
+        _ => Err(Error::not_found("role", id)),
+    }
+}
+
+pub fn create_company_role(ctx: &mut Ctx<'_>, a: CreateRoleArgs) -> Result<Role> {
+    let t = ctx.tenant()?;
+    create_role(ctx, Some(t.tenant_id()), a)
+}
+
+pub fn update_company_role(ctx: &mut Ctx<'_>, a: UpdateRoleArgs) -> Result<Role> {
+    let t = ctx.tenant()?;
+    update_role(ctx, Some(&t), a)
+}
+
+pub fn set_company_role_permissions(ctx: &mut Ctx<'_>, a: SetPermissionsArgs) -> Result<Role> {
+    let t = ctx.tenant()?;
+    set_permissions(ctx, Some(&t), a)
+}
+
+pub fn delete_company_role(ctx: &mut Ctx<'_>, id: RoleId) -> Result<Done> {
+    let t = ctx.tenant()?;
+    delete_role(ctx, Some(&t), id)
+}
+
+// --- command handlers: global roles (superusers) -----------------------------------------
+
+pub fn list_global_roles(ctx: &mut Ctx<'_>) -> Result<Vec<Role>> {
+    repo::list_roles(ctx.db(), None)
+}
+
+pub fn create_global_role(ctx: &mut Ctx<'_>, a: CreateRoleArgs) -> Result<Role> {
+    create_role(ctx, None, a)
+}
+
+pub fn update_global_role(ctx: &mut Ctx<'_>, a: UpdateRoleArgs) -> Result<Role> {
+    update_role(ctx, None, a)
+}
+
+pub fn set_global_role_permissions(ctx: &mut Ctx<'_>, a: SetPermissionsArgs) -> Result<Role> {
+    set_permissions(ctx, None, a)
+}
+
+pub fn delete_global_role(ctx: &mut Ctx<'_>, id: RoleId) -> Result<Done> {
+    delete_role(ctx, None, id)
+}
+
+// --- memberships ---------------------------------------------------------------------------
+
+/// A role usable in this company: global, or the company's own.
+fn usable_role(db: &Connection, t: &TenantCtx, id: RoleId) -> Result<Role> {
+    match repo::get_role(db, id) {
+        Ok((role, None)) => Ok(role),
+        Ok((role, Some(owner))) if owner == t.tenant_id() => Ok(role),
+        Ok(_) | Err(Error::NotFound { .. }) => Err(Error::field("role_id", "no such role in this company")),
+        Err(e) => Err(e),
+    }
+}
+
+pub fn list_memberships(ctx: &mut Ctx<'_>) -> Result<Vec<Membership>> {
+    let t = ctx.tenant()?;
+    repo::list_memberships(ctx.db(), &t)
+}
+
+pub fn add_membership(ctx: &mut Ctx<'_>, a: AddMembershipArgs) -> Result<Membership> {
+    let t = ctx.tenant()?;
+    let mut c = Checker::new();
+    let email = c.email("email", &a.email);
+    c.finish()?;
+    let user = crate::auth::repo::find_user_by_email(ctx.db(), &email)?.ok_or_else(|| Error::field("email", "no user has this email"))?;
+    let role = usable_role(ctx.db(), &t, a.role_id)?;
+    if repo::is_member(ctx.db(), &t, user.id)? {
+        return Err(Error::conflict("email", "this user is already a member of the company"));
+    }
+    let id = repo::insert_membership(ctx.db(), t.tenant_id(), user.id, role.id, ctx.now)?;
+    ctx.audit("membership", id, json!({"email": user.email, "role": role.name}));
+    repo::get_membership(ctx.db(), &t, id)
+}
+
+fn leaves_no_owner(db: &Connection, t: &TenantCtx, m: &Membership, new_role: Option<&Role>) -> Result<bool> {
+    let (old_role, _) = repo::get_role(db, m.role_id)?;
+    let was_owner = old_role.builtin.as_deref() == Some("owner");
+    let stays_owner = new_role.is_some_and(|r| r.builtin.as_deref() == Some("owner"));
+    Ok(was_owner && !stays_owner && repo::count_owners(db, t)? <= 1)
+}
+
+pub fn change_membership(ctx: &mut Ctx<'_>, a: ChangeMembershipArgs) -> Result<Membership> {
+    let t = ctx.tenant()?;
+    let m = repo::get_membership(ctx.db(), &t, a.id)?;
+    let role = usable_role(ctx.db(), &t, a.role_id)?;
+    if leaves_no_owner(ctx.db(), &t, &m, Some(&role))? {
+        return Err(Error::conflict_msg("a company needs at least one Owner; make someone else Owner first"));
+    }
+    repo::update_membership_role(ctx.db(), &t, m.id, role.id)?;
+    ctx.audit("membership", m.id, json!({"email": m.email, "role": [m.role_name, role.name]}));
+    repo::get_membership(ctx.db(), &t, m.id)
+}
+
+pub fn remove_membership(ctx: &mut Ctx<'_>, id: MembershipId) -> Result<Done> {
+    let t = ctx.tenant()?;
+    let m = repo::get_membership(ctx.db(), &t, id)?;
+    if leaves_no_owner(ctx.db(), &t, &m, None)? {
+        return Err(Error::conflict_msg("a company needs at least one Owner; make someone else Owner first"));
+    }
+    repo::delete_membership(ctx.db(), &t, id)?;
+    ctx.audit("membership", id, json!({"removed": m.email, "role": m.role_name}));
+    Ok(Done::OK)
+}

@@ -1,0 +1,254 @@
+//! The one SQLite file that holds every company.
+//!
+//! Invariants:
+//! - A file is opened only if it is empty (a new Cora file) or carries Cora's
+//!   `application_id` and a migration history this build knows entirely. A file written
+//!   by a newer Cora, or not a Cora file at all, is refused and never modified.
+//! - Before pending migrations run on a non-empty file, the file is copied aside with
+//!   SQLite's online backup API (`<file>.pre-v<N>.bak`). After migrating,
+//!   `PRAGMA integrity_check` and `foreign_key_check` must pass; on any failure the
+//!   original content is put back from that copy and the error names it.
+//! - Every connection runs with WAL, `foreign_keys=ON`, `synchronous=NORMAL` and a busy
+//!   timeout, so the desktop app and a `cora` command can share the file: writers wait
+//!   for each other rather than fail.
+
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+mod embedded {
+    refinery::embed_migrations!("../migrations");
+}
+
+/// `PRAGMA application_id` of a Cora file: "Cora" in ASCII.
+pub const APPLICATION_ID: i32 = 0x436F_7261;
+/// How long a writer waits for another before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path} is not a Cora database")]
+    NotCora { path: PathBuf },
+    #[error("{path} was written by a newer Cora (schema version {found}; this build knows up to {known}); it was not modified")]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("migrating {path} failed: {reason}; the file was left as it was (a copy is at {backup})")]
+    MigrationFailed { path: PathBuf, backup: PathBuf, reason: String },
+    #[error("{path} failed its integrity check: {reason}")]
+    Corrupt { path: PathBuf, reason: String },
+    #[error("cannot open {path}: {reason}")]
+    Open { path: PathBuf, reason: String },
+    #[error("backup or restore failed: {0}")]
+    Backup(String),
+}
+
+/// The highest schema version this build carries.
+pub fn latest_version() -> i64 {
+    embedded::migrations::runner().get_migrations().iter().map(|m| i64::from(m.version())).max().unwrap_or(0)
+}
+
+/// An open Cora file.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+/// What a look at a file without changing it finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileState {
+    /// No schema at all: a new file.
+    Empty,
+    /// A Cora file at this schema version.
+    Cora { version: i64 },
+}
+
+/// Reads a file's kind and version without writing to it.
+pub fn inspect(path: &Path) -> Result<FileState, StoreError> {
+    let open_err = |e: rusqlite::Error| StoreError::Open { path: path.to_path_buf(), reason: e.to_string() };
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(open_err)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+    inspect_conn(&conn, path)
+}
+
+fn inspect_conn(conn: &Connection, path: &Path) -> Result<FileState, StoreError> {
+    let not_cora = || StoreError::NotCora { path: path.to_path_buf() };
+    // A file that is not SQLite at all fails on its first read.
+    let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|_| not_cora())?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(|_| not_cora())?;
+    if tables == 0 && app_id == 0 {
+        return Ok(FileState::Empty);
+    }
+    if app_id != APPLICATION_ID {
+        return Err(not_cora());
+    }
+    let version: i64 = conn
+        .query_row("SELECT coalesce(max(version), 0) FROM refinery_schema_history", [], |r| r.get(0))
+        .map_err(|_| not_cora())?;
+    Ok(FileState::Cora { version })
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.set_prepared_statement_cache_capacity(256);
+    Ok(())
+}
+
+/// Copies a live database with SQLite's online backup API.
+pub fn backup_connection(src: &Connection, dest: &Path) -> Result<(), StoreError> {
+    let err = |e: rusqlite::Error| StoreError::Backup(format!("{}: {e}", dest.display()));
+    let mut out = Connection::open(dest).map_err(err)?;
+    {
+        let b = rusqlite::backup::Backup::new(src, &mut out).map_err(err)?;
+        b.run_to_completion(256, Duration::from_millis(5), None).map_err(err)?;
+    }
+    // The copy keeps the rollback journal so it is one self-contained file.
+    out.pragma_update(None, "journal_mode", "DELETE").map_err(err)?;
+    Ok(())
+}
+
+fn check_integrity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let corrupt = |reason: String| StoreError::Corrupt { path: path.to_path_buf(), reason };
+    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| corrupt(e.to_string()))?;
+    if ok != "ok" {
+        return Err(corrupt(ok));
+    }
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check").map_err(|e| corrupt(e.to_string()))?;
+    let mut rows = stmt.query([]).map_err(|e| corrupt(e.to_string()))?;
+    if let Some(row) = rows.next().map_err(|e| corrupt(e.to_string()))? {
+        let table: String = row.get(0).unwrap_or_default();
+        return Err(corrupt(format!("foreign key violation in table {table}")));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Creates or opens a Cora file, migrating it to this build's schema.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let open_err = |e: rusqlite::Error| StoreError::Open { path: path.clone(), reason: e.to_string() };
+        let mut conn = Connection::open(&path).map_err(open_err)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+
+        // Look before writing anything: refuse foreign and newer files untouched.
+        let state = inspect_conn(&conn, &path)?;
+        let latest = latest_version();
+        let current = match state {
+            FileState::Empty => 0,
+            FileState::Cora { version } => version,
+        };
+        if current > latest {
+            return Err(StoreError::TooNew { path, found: current, known: latest });
+        }
+
+        configure(&conn).map_err(open_err)?;
+        if current < latest {
+            let backup = if state == FileState::Empty {
+                None
+            } else {
+                let dest = PathBuf::from(format!("{}.pre-v{latest}.bak", path.display()));
+                backup_connection(&conn, &dest)?;
+                Some(dest)
+            };
+            if let Err(reason) = migrate(&mut conn, &path) {
+                return Err(match backup {
+                    Some(backup) => {
+                        restore_into(&backup, &mut conn);
+                        StoreError::MigrationFailed { path, backup, reason }
+                    }
+                    None => StoreError::MigrationFailed { backup: path.clone(), path, reason },
+                });
+            }
+        }
+        Ok(Store { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// Copies the whole file to `dest` consistently, also while others write to it.
+    pub fn backup_to(&self, dest: &Path) -> Result<(), StoreError> {
+        if dest.exists() {
+            return Err(StoreError::Backup(format!("{} already exists", dest.display())));
+        }
+        backup_connection(&self.conn, dest)
+    }
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), String> {
+    conn.pragma_update(None, "application_id", APPLICATION_ID).map_err(|e| e.to_string())?;
+    embedded::migrations::runner()
+        .set_grouped(true)
+        .set_abort_divergent(true)
+        .set_abort_missing(true)
+        .run(conn)
+        .map_err(|e| e.to_string())?;
+    check_integrity(conn, path).map_err(|e| e.to_string())
+}
+
+/// Puts the pre-migration copy back after a failed migration.
+fn restore_into(backup: &Path, conn: &mut Connection) {
+    if let Ok(src) = Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY) {
+        if let Ok(b) = rusqlite::backup::Backup::new(&src, conn) {
+            let _ = b.run_to_completion(256, Duration::from_millis(5), None);
+        }
+    }
+}
+
+/// Checks that `src` is a healthy Cora file this build can open, then swaps it in for
+/// `dest`, keeping the replaced file beside it. Returns where the old file went.
+pub fn restore(src: &Path, dest: &Path) -> Result<Option<PathBuf>, StoreError> {
+    match inspect(src)? {
+        FileState::Empty => return Err(StoreError::NotCora { path: src.to_path_buf() }),
+        FileState::Cora { version } if version > latest_version() => {
+            return Err(StoreError::TooNew { path: src.to_path_buf(), found: version, known: latest_version() });
+        }
+        FileState::Cora { .. } => {}
+    }
+    {
+        let conn = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| StoreError::Open { path: src.to_path_buf(), reason: e.to_string() })?;
+        check_integrity(&conn, src)?;
+    }
+    let kept = if dest.exists() {
+        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+        let kept = PathBuf::from(format!("{}.replaced-{stamp}.bak", dest.display()));
+        // Take a consistent copy of the current file first (it may be in WAL mode).
+        {
+            let cur = Connection::open(dest).map_err(|e| StoreError::Open { path: dest.to_path_buf(), reason: e.to_string() })?;
+            backup_connection(&cur, &kept)?;
+        }
+        Some(kept)
+    } else {
+        None
+    };
+    // Write the restored content through SQLite so a running app's WAL stays coherent.
+    let src_conn = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| StoreError::Open { path: src.to_path_buf(), reason: e.to_string() })?;
+    let mut dest_conn = Connection::open(dest).map_err(|e| StoreError::Open { path: dest.to_path_buf(), reason: e.to_string() })?;
+    dest_conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| StoreError::Backup(e.to_string()))?;
+    {
+        let b = rusqlite::backup::Backup::new(&src_conn, &mut dest_conn).map_err(|e| StoreError::Backup(e.to_string()))?;
+        b.run_to_completion(256, Duration::from_millis(5), None).map_err(|e| StoreError::Backup(e.to_string()))?;
+    }
+    Ok(kept)
+}
