@@ -12,9 +12,12 @@ pub mod command;
 pub mod company;
 pub mod error;
 pub mod ids;
+pub mod list;
 mod modules;
 pub mod rbac;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod validate;
 
 pub use command::{CompanyRef, Registry};

@@ -1,0 +1,1 @@
+//! Tests of the real `cora` binary against real files in temp dirs.
