@@ -8,6 +8,8 @@ pub fn register(r: &mut Registry) {
         CommandSpec::mutation("auth.login", Access::Public, "Sign in with email and password; returns a session token", |ctx, a: LoginArgs| service::login(ctx, a))
             .persisting_on_error(),
     );
+    r.add(CommandSpec::query("setup.status", Access::Public, "Whether this file still needs its first administrator", |ctx, _: NoArgs| service::setup_status(ctx)));
+    r.add(CommandSpec::mutation("setup.bootstrap", Access::Public, "First run: create the first administrator and sign in (refused once any user exists)", service::bootstrap));
     r.add(CommandSpec::mutation("auth.logout", Access::Authenticated, "End this session", |ctx, _: NoArgs| service::logout(ctx)));
     r.add(CommandSpec::query("auth.me", Access::Authenticated, "The signed-in user, their companies and permissions", |ctx, _: NoArgs| service::me(ctx)));
     r.add(CommandSpec::mutation("auth.change_password", Access::Authenticated, "Change your own password (the old one is required)", service::change_password));

@@ -104,3 +104,18 @@ pub struct ListUsersArgs {
     #[ts(optional)]
     pub include_inactive: Option<bool>,
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct BootstrapArgs {
+    pub email: String,
+    pub display_name: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct SetupStatus {
+    /// True on a file with no user yet: the first-run setup is due.
+    pub needs_setup: bool,
+    pub schema_version: i64,
+}

@@ -216,3 +216,13 @@ pub fn list_users(ctx: &mut Ctx<'_>, args: ListUsersArgs) -> Result<Vec<User>> {
     let search = args.search.as_deref().filter(|s| !s.trim().is_empty());
     repo::list_users(ctx.db(), search, args.include_inactive.unwrap_or(false))
 }
+
+pub fn setup_status(ctx: &mut Ctx<'_>) -> Result<SetupStatus> {
+    Ok(SetupStatus { needs_setup: repo::count_users(ctx.db())? == 0, schema_version: crate::store::latest_version() })
+}
+
+/// The first-run setup: creates the first administrator and signs them in.
+pub fn bootstrap(ctx: &mut Ctx<'_>, a: BootstrapArgs) -> Result<LoginResult> {
+    bootstrap_admin(ctx.db(), ctx.now, &a.email, &a.display_name, &a.password)?;
+    login(ctx, LoginArgs { email: a.email, password: a.password })
+}

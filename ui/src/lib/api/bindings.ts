@@ -16,6 +16,8 @@ next: AuditId | null, };
 
 export type AuditRow = { id: AuditId, at: string, user_id: UserId | null, user_email: string | null, company_id: TenantId | null, command: string, entity: string, entity_id: string | null, summary: JsonValue, };
 
+export type BootstrapArgs = { email: string, display_name: string, password: string, };
+
 export type ChangeMembershipArgs = { id: MembershipId, role_id: RoleId, };
 
 export type ChangePasswordArgs = { old_password: string, new_password: string, };
@@ -128,6 +130,12 @@ export type SetArchivedArgs = { id: TenantId, archived: boolean, };
 
 export type SetPermissionsArgs = { id: RoleId, permissions: Array<string>, };
 
+export type SetupStatus = { 
+/**
+ * True on a file with no user yet: the first-run setup is due.
+ */
+needs_setup: boolean, schema_version: number, };
+
 export type TenantId = number;
 
 export type UpdateCompanyArgs = { code?: string, name?: string, legal_name?: string, tax_id?: string, base_currency?: string, locale?: string, timezone?: string, fiscal_year_start_month?: number, address?: CompanyAddress, color?: string, };
@@ -169,6 +177,8 @@ export interface Commands {
   "role.set_permissions": { args: SetPermissionsArgs; result: Role };
   "role.update": { args: UpdateRoleArgs; result: Role };
   "role.update_global": { args: UpdateRoleArgs; result: Role };
+  "setup.bootstrap": { args: BootstrapArgs; result: LoginResult };
+  "setup.status": { args: NoArgs; result: SetupStatus };
   "user.create": { args: CreateUserArgs; result: User };
   "user.get": { args: IdArg<UserId>; result: User };
   "user.list": { args: ListUsersArgs; result: Array<User> };
