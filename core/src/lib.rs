@@ -11,10 +11,15 @@ pub mod bindings;
 pub mod command;
 pub mod company;
 pub mod error;
+pub mod exchange;
 pub mod ids;
 pub mod list;
 mod modules;
+pub mod money;
+pub mod locations;
+pub mod partners;
 pub mod rbac;
+pub mod sequence;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -51,6 +56,7 @@ impl Cora {
         let mut store = Store::open(path)?;
         let registry = Arc::new(Registry::new());
         rbac::service::sync_permissions(store.conn_mut(), &registry)?;
+        locations::seed::sync(store.conn_mut())?;
         Ok(Cora { store, registry, clock: Arc::new(Utc::now) })
     }
 

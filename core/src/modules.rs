@@ -7,4 +7,6 @@ pub(crate) fn register(r: &mut Registry) {
     crate::company::commands::register(r);
     crate::rbac::commands::register(r);
     crate::audit::commands::register(r);
+    crate::locations::commands::register(r);
+    crate::partners::commands::register(r);
 }

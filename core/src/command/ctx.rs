@@ -46,6 +46,8 @@ pub struct Ctx<'a> {
     pub(crate) tenant: Option<TenantCtx>,
     pub(crate) session_token: Option<String>,
     pub(crate) audit: Vec<AuditEntry>,
+    /// Set by a mutating command that ended up changing nothing (a dry run).
+    pub(crate) wrote_nothing: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -62,6 +64,12 @@ impl<'a> Ctx<'a> {
     /// The company this command runs in; present for every company-scoped command.
     pub fn tenant(&self) -> crate::Result<TenantCtx> {
         self.tenant.ok_or_else(|| crate::Error::Internal("command is not company-scoped".into()))
+    }
+
+    /// Says that this call of a mutating command changed nothing (a dry run, or an
+    /// import refused for its bad rows), so it leaves no audit row.
+    pub fn wrote_nothing(&mut self) {
+        self.wrote_nothing = true;
     }
 
     /// Records what changed, for the audit log.

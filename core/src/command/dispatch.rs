@@ -121,11 +121,11 @@ fn run(
     }
 
     // 3. The handler, inside the caller's transaction.
-    let mut ctx = Ctx { db, now, principal, tenant, session_token: session.map(str::to_string), audit: Vec::new() };
+    let mut ctx = Ctx { db, now, principal, tenant, session_token: session.map(str::to_string), audit: Vec::new(), wrote_nothing: false };
     let result = (spec.handler)(&mut ctx, args)?;
 
     // 4. The audit trail, in the same transaction.
-    if spec.mutating {
+    if spec.mutating && !ctx.wrote_nothing {
         let user = ctx.principal.as_ref().map(|p| p.user_id);
         let tenant_id = ctx.tenant.map(|t| t.tenant_id());
         if ctx.audit.is_empty() {
