@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The one command that sets up and runs every Cora test on a fresh Debian machine:
+#   scripts/test.sh
+# Core and CLI tests (real SQLite files, the real `cora` binary), the check that the
+# generated TypeScript types are current, the UI's type check and unit tests, and the
+# end-to-end tests of the real desktop app under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+scripts/setup-debian.sh
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+
+# Build cache outside the clone, so CI and later runs reuse it.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cora/target}"
+export CARGO_TERM_COLOR=never
+mkdir -p "$CARGO_TARGET_DIR"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "cora-core must not depend on tauri"
+if cargo tree -p cora-core -e normal --prefix none | grep -qE '^tauri'; then
+  echo "cora-core depends on tauri: the core must not know the shell" >&2
+  exit 1
+fi
+
+step "core and CLI tests"
+cargo test -p cora-core -p cora-cli --no-fail-fast
+
+step "generated TypeScript types are current"
+cargo run -q -p cora-cli -- gen-types --check --out ui/src/lib/api/bindings.ts
+
+if [ -f ui/package.json ]; then
+  step "UI: install, type check, unit tests, build"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run check && npm test && npm run build)
+fi
+
+if [ -x scripts/e2e.sh ]; then
+  step "end-to-end tests of the desktop app"
+  scripts/e2e.sh
+fi
+echo
+echo "all tests passed"
