@@ -7,7 +7,8 @@
 //!   address).
 //! - An unknown email and a wrong password give the same error and cost the same work.
 //! - After 5 failed sign-ins for one email within 15 minutes, that email is refused for
-//!   15 minutes without the hash being checked.
+//!   15 minutes from the last of them, without the hash being checked; the error's
+//!   `retry_after_secs` is exactly the time left.
 //! - A session token is stored only as its SHA-256; sessions of a deactivated user or
 //!   of a reset password end at once.
 //! - There is always at least one active superuser once the file is set up.

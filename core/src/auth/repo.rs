@@ -122,12 +122,18 @@ pub fn count_active_superusers(db: &Connection) -> Result<i64> {
 
 // --- failed sign-ins -------------------------------------------------------------------
 
-/// Failures for this email key since `since`: how many, and the latest.
-pub fn get_recent_failures(db: &Connection, key: &str, since: DateTime<Utc>) -> Result<(i64, Option<DateTime<Utc>>)> {
-    Ok(db.prepare_cached("SELECT count(*), max(at) FROM login_failures WHERE email_key = ?1 AND at > ?2")?.query_row(
-        params![key, since],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+/// The latest failure for this email key after `since`, if any.
+pub fn get_latest_failure(db: &Connection, key: &str, since: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+    Ok(db
+        .prepare_cached("SELECT max(at) FROM login_failures WHERE email_key = ?1 AND at > ?2")?
+        .query_row(params![key, since], |r| r.get(0))?)
+}
+
+/// How many failures for this email key fall in `(after, until]`.
+pub fn count_failures(db: &Connection, key: &str, after: DateTime<Utc>, until: DateTime<Utc>) -> Result<i64> {
+    Ok(db
+        .prepare_cached("SELECT count(*) FROM login_failures WHERE email_key = ?1 AND at > ?2 AND at <= ?3")?
+        .query_row(params![key, after, until], |r| r.get(0))?)
 }
 
 pub fn insert_failure(db: &Connection, key: &str, now: DateTime<Utc>) -> Result<()> {
