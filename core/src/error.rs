@@ -181,6 +181,13 @@ impl From<rusqlite::Error> for Error {
                 return Error::Validation { message: format!("invalid data ({msg})"), fields: vec![] };
             }
         }
+        // Limits SQLite puts on input (a LIKE pattern, a string or blob) are bad input too.
+        if let rusqlite::Error::SqliteFailure(f, msg) = &e {
+            let too_complex = msg.as_deref().is_some_and(|m| m.contains("pattern too complex"));
+            if f.code == C::TooBig || too_complex {
+                return Error::Validation { message: "a value is too long".into(), fields: vec![] };
+            }
+        }
         if let rusqlite::Error::QueryReturnedNoRows = e {
             return Error::Internal("expected a row, found none".into());
         }

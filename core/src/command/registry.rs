@@ -102,8 +102,18 @@ impl CommandSpec {
 
 /// Turns JSON args into the typed args, reporting serde's complaint as a validation error.
 fn parse_args<A: DeserializeOwned>(args: Value) -> Result<A> {
-    // `null` or a missing body means "no args" for commands that take none.
-    let args = if args.is_null() { Value::Object(Default::default()) } else { args };
+    // `null` or a missing body means "no args" for commands that take none. Anything else
+    // must be an object: serde would otherwise read an array as positional fields.
+    let args = match args {
+        Value::Null => Value::Object(Default::default()),
+        Value::Object(_) => args,
+        _ => {
+            return Err(crate::Error::Validation {
+                message: "invalid args: args must be a JSON object".into(),
+                fields: vec![crate::FieldError::new("args", "must be a JSON object")],
+            });
+        }
+    };
     serde_json::from_value(args).map_err(|e| {
         let msg = e.to_string();
         let field = msg
