@@ -1,0 +1,352 @@
+//! The file: creation, migration with its backup, refusal of foreign and newer files,
+//! backup and restore.
+
+use cora_core::Cora;
+use cora_core::store::{self, APPLICATION_ID, FileState, Store, StoreError};
+use cora_core::testing::{ADMIN_EMAIL, PASSWORD, TestApp};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+
+mod embedded {
+    refinery::embed_migrations!("../migrations");
+}
+
+fn latest() -> i64 {
+    store::latest_version()
+}
+
+/// The files in a directory, by name.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    v.sort();
+    v
+}
+
+fn app_id(conn: &Connection) -> i32 {
+    conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap()
+}
+
+fn read_only(path: &Path) -> Connection {
+    Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap()
+}
+
+fn bak_path(path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.pre-v{}.bak", path.display(), latest()))
+}
+
+/// A file as the previous Cora version left it: every migration but the last applied
+/// by the same runner, plus a table of our own holding a row to find again.
+fn previous_version_file(path: &Path) -> Connection {
+    let mut conn = Connection::open(path).unwrap();
+    conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+    let target = i32::try_from(latest() - 1).unwrap();
+    embedded::migrations::runner().set_target(refinery::Target::Version(target)).run(&mut conn).unwrap();
+    conn.execute_batch("CREATE TABLE old_marker (note TEXT NOT NULL); INSERT INTO old_marker VALUES ('written by the previous version');")
+        .unwrap();
+    conn
+}
+
+fn marker(conn: &Connection) -> String {
+    conn.query_row("SELECT note FROM old_marker", [], |r| r.get(0)).unwrap()
+}
+
+fn version(conn: &Connection) -> i64 {
+    conn.query_row("SELECT coalesce(max(version), 0) FROM refinery_schema_history", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_new_file_gets_every_migration_and_the_cora_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    let s = Store::open(&path).unwrap();
+    let conn = s.conn();
+    assert_eq!(app_id(conn), APPLICATION_ID);
+    assert_eq!(version(conn), latest());
+    let applied: i64 = conn.query_row("SELECT count(*) FROM refinery_schema_history", [], |r| r.get(0)).unwrap();
+    assert_eq!(applied as usize, embedded::migrations::runner().get_migrations().len());
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+    assert_eq!(fk, 1);
+    drop(s);
+    assert_eq!(store::inspect(&path).unwrap(), FileState::Cora { version: latest() });
+    // A new file has nothing to lose, so no backup is made.
+    assert!(!listing(dir.path()).iter().any(|f| f.ends_with(".bak")), "{:?}", listing(dir.path()));
+}
+
+#[test]
+fn a_zero_byte_file_counts_as_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.db");
+    std::fs::write(&path, b"").unwrap();
+    let s = Store::open(&path).unwrap();
+    assert_eq!(version(s.conn()), latest());
+}
+
+#[test]
+fn reopening_an_up_to_date_file_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cora.db");
+    {
+        let mut cora = Cora::open(&path).unwrap();
+        cora.bootstrap_admin(ADMIN_EMAIL, "Admin", PASSWORD).unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let files = listing(dir.path());
+    drop(Store::open(&path).unwrap());
+    assert!(std::fs::read(&path).unwrap() == before, "Store::open changed an up-to-date file");
+    // Cora::open also syncs permissions and seeds; on an up-to-date file that is a no-op too.
+    drop(Cora::open(&path).unwrap());
+    assert!(std::fs::read(&path).unwrap() == before, "Cora::open changed an up-to-date file");
+    assert_eq!(listing(dir.path()), files);
+}
+
+#[test]
+fn an_older_file_is_backed_up_then_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    drop(previous_version_file(&path));
+    assert_eq!(store::inspect(&path).unwrap(), FileState::Cora { version: latest() - 1 });
+
+    let s = Store::open(&path).unwrap();
+    assert_eq!(version(s.conn()), latest());
+    assert_eq!(marker(s.conn()), "written by the previous version");
+    drop(s);
+
+    let bak = bak_path(&path);
+    assert!(bak.exists(), "no backup at {}; files: {:?}", bak.display(), listing(dir.path()));
+    // The copy is one self-contained SQLite file with the content from before the migration.
+    let b = read_only(&bak);
+    let mode: String = b.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "delete");
+    let ok: String = b.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+    assert_eq!(app_id(&b), APPLICATION_ID);
+    assert_eq!(version(&b), latest() - 1);
+    assert_eq!(marker(&b), "written by the previous version");
+    assert_eq!(store::inspect(&bak).unwrap(), FileState::Cora { version: latest() - 1 });
+
+    // The migrated file is a working Cora file.
+    let mut cora = Cora::open(&path).unwrap();
+    assert!(cora.needs_setup().unwrap());
+    cora.bootstrap_admin(ADMIN_EMAIL, "Admin", PASSWORD).unwrap();
+}
+
+#[test]
+fn a_migration_that_fails_its_checks_puts_the_original_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let conn = previous_version_file(&path);
+        // A dangling reference: migrations succeed, then foreign_key_check must fail.
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             CREATE TABLE old_parent (id INTEGER PRIMARY KEY);
+             CREATE TABLE old_child (parent_id INTEGER REFERENCES old_parent (id));
+             INSERT INTO old_child VALUES (42);",
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+
+    let err = Store::open(&path).unwrap_err();
+    let StoreError::MigrationFailed { backup, reason, .. } = &err else { panic!("expected MigrationFailed, got {err:?}") };
+    assert_eq!(backup, &bak_path(&path));
+    assert!(reason.contains("foreign key"), "{reason}");
+    assert!(err.to_string().contains(&backup.display().to_string()), "the error names the copy: {err}");
+
+    // The file holds its old content again: the old version, no new tables.
+    let conn = read_only(&path);
+    assert_eq!(version(&conn), latest() - 1);
+    assert_eq!(marker(&conn), "written by the previous version");
+    let tables_before: Vec<String> = {
+        let dir2 = tempfile::tempdir().unwrap();
+        let p2 = dir2.path().join("copy.db");
+        std::fs::write(&p2, &before).unwrap();
+        let c = read_only(&p2);
+        let mut s = c.prepare("SELECT name FROM sqlite_schema ORDER BY name").unwrap();
+        s.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    };
+    let tables_after: Vec<String> = {
+        let mut s = conn.prepare("SELECT name FROM sqlite_schema ORDER BY name").unwrap();
+        s.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    };
+    assert_eq!(tables_after, tables_before);
+    drop(conn);
+    // And the copy is there and opens.
+    assert_eq!(store::inspect(backup).unwrap(), FileState::Cora { version: latest() - 1 });
+}
+
+/// A Cora file with an administrator and a company, closed.
+fn cora_file(dir: &Path) -> PathBuf {
+    let path = dir.join("cora.db");
+    let mut cora = Cora::open(&path).unwrap();
+    cora.bootstrap_admin(ADMIN_EMAIL, "Admin", PASSWORD).unwrap();
+    let token = cora_core::testing::login(&mut cora, ADMIN_EMAIL, PASSWORD).unwrap();
+    cora.call(Some(&token), None, "company.create", serde_json::json!({"code": "ACME", "name": "Acme", "base_currency": "EUR"}))
+        .unwrap();
+    path
+}
+
+/// Opening `path` fails as `check` expects and leaves every byte and file as it was.
+fn assert_refused_untouched(path: &Path, check: impl Fn(&StoreError)) {
+    let dir = path.parent().unwrap();
+    let bytes = std::fs::read(path).unwrap();
+    let files = listing(dir);
+    let err = Store::open(path).unwrap_err();
+    check(&err);
+    let err = Cora::open(path).unwrap_err();
+    assert_eq!(err.code(), cora_core::ErrorCode::Internal);
+    assert!(std::fs::read(path).unwrap() == bytes, "{} was modified", path.display());
+    assert_eq!(listing(dir), files, "files appeared or vanished");
+}
+
+#[test]
+fn a_file_from_a_newer_cora_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = cora_file(dir.path());
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute(
+            "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES (9999, 'from_the_future', '2099-01-01', '0')",
+            [],
+        )
+        .unwrap();
+    }
+    assert_refused_untouched(&path, |e| match e {
+        StoreError::TooNew { found, known, .. } => {
+            assert_eq!(*found, 9999);
+            assert_eq!(*known, latest());
+        }
+        other => panic!("expected TooNew, got {other:?}"),
+    });
+    assert!(!bak_path(&path).exists());
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("random.db");
+    // Deterministic noise (xorshift), long enough to look like several pages.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let bytes: Vec<u8> = (0..16384)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    std::fs::write(&path, &bytes).unwrap();
+    assert_refused_untouched(&path, |e| assert!(matches!(e, StoreError::NotCora { .. }), "{e:?}"));
+    // A text file is not a database either.
+    let txt = dir.path().join("notes.txt");
+    std::fs::write(&txt, "name,amount\nwidget,3\n").unwrap();
+    assert_refused_untouched(&txt, |e| assert!(matches!(e, StoreError::NotCora { .. }), "{e:?}"));
+}
+
+#[test]
+fn a_sqlite_file_of_another_application_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    // Some application's database: tables, no application id.
+    let other = dir.path().join("other.db");
+    Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('x');")
+        .unwrap();
+    assert_refused_untouched(&other, |e| assert!(matches!(e, StoreError::NotCora { .. }), "{e:?}"));
+
+    // Another application id, even without tables.
+    let tagged = dir.path().join("tagged.db");
+    Connection::open(&tagged).unwrap().pragma_update(None, "application_id", 0x1234_5678).unwrap();
+    assert_refused_untouched(&tagged, |e| assert!(matches!(e, StoreError::NotCora { .. }), "{e:?}"));
+
+    // Cora's id but no migration history: not something Cora wrote.
+    let forged = dir.path().join("forged.db");
+    {
+        let c = Connection::open(&forged).unwrap();
+        c.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+        c.execute_batch("CREATE TABLE t (x);").unwrap();
+    }
+    assert_refused_untouched(&forged, |e| assert!(matches!(e, StoreError::NotCora { .. }), "{e:?}"));
+}
+
+#[test]
+fn backup_copies_a_consistent_file_and_never_overwrites() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let dest = app.dir.path().join("copy.db");
+    app.cora.store().backup_to(&dest).unwrap();
+    assert_eq!(store::inspect(&dest).unwrap(), FileState::Cora { version: latest() });
+    let n: i64 = read_only(&dest).query_row("SELECT count(*) FROM companies WHERE code = 'ACME'", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 1);
+    // The copy opens as a Cora file and signs in.
+    let mut copy = Cora::open(&dest).unwrap();
+    cora_core::testing::login(&mut copy, ADMIN_EMAIL, PASSWORD).unwrap();
+    drop(copy);
+
+    let bytes = std::fs::read(&dest).unwrap();
+    let err = app.cora.store().backup_to(&dest).unwrap_err();
+    assert!(matches!(err, StoreError::Backup(_)), "{err:?}");
+    assert!(std::fs::read(&dest).unwrap() == bytes);
+}
+
+#[test]
+fn restore_swaps_the_copy_in_and_keeps_the_replaced_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = cora_file(dir.path());
+    let copy = dir.path().join("copy.db");
+    {
+        let cora = Cora::open(&path).unwrap();
+        cora.store().backup_to(&copy).unwrap();
+    }
+    // A change after the backup.
+    {
+        let mut cora = Cora::open(&path).unwrap();
+        let token = cora_core::testing::login(&mut cora, ADMIN_EMAIL, PASSWORD).unwrap();
+        cora.call(Some(&token), None, "company.create", serde_json::json!({"code": "LATER", "name": "Later", "base_currency": "EUR"}))
+            .unwrap();
+    }
+    let kept = store::restore(&copy, &path).unwrap().expect("the replaced file is kept");
+    let codes = |p: &Path| -> Vec<String> {
+        let c = read_only(p);
+        let mut s = c.prepare("SELECT code FROM companies ORDER BY code").unwrap();
+        s.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    };
+    assert_eq!(codes(&path), vec!["ACME"]);
+    assert_eq!(codes(&kept), vec!["ACME", "LATER"]);
+    // The restored file opens and works.
+    let mut cora = Cora::open(&path).unwrap();
+    cora_core::testing::login(&mut cora, ADMIN_EMAIL, PASSWORD).unwrap();
+}
+
+#[test]
+fn restore_refuses_what_is_not_a_healthy_cora_file_and_leaves_the_target_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = cora_file(dir.path());
+    let bytes = std::fs::read(&path).unwrap();
+
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, vec![7u8; 8192]).unwrap();
+    assert!(matches!(store::restore(&junk, &path), Err(StoreError::NotCora { .. })));
+
+    let foreign = dir.path().join("foreign.db");
+    Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE t (x);").unwrap();
+    assert!(matches!(store::restore(&foreign, &path), Err(StoreError::NotCora { .. })));
+
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    assert!(matches!(store::restore(&empty, &path), Err(StoreError::NotCora { .. })));
+
+    let newer = dir.path().join("newer.db");
+    std::fs::copy(&path, &newer).unwrap();
+    Connection::open(&newer)
+        .unwrap()
+        .execute("INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES (9999, 'x', 'x', '0')", [])
+        .unwrap();
+    assert!(matches!(store::restore(&newer, &path), Err(StoreError::TooNew { found: 9999, .. })));
+
+    assert!(std::fs::read(&path).unwrap() == bytes, "a refused restore changed the file");
+    assert!(!listing(dir.path()).iter().any(|f| f.contains(".replaced-")), "{:?}", listing(dir.path()));
+}
