@@ -1,0 +1,43 @@
+// The editable shape of a company in forms (what company.create/update take).
+import type { CompanyAddress, CreateCompanyArgs } from '../api';
+import { guessDefaults } from '../ui/options';
+
+export interface CompanyDraft {
+  code: string;
+  name: string;
+  legal_name: string;
+  tax_id: string;
+  base_currency: string;
+  locale: string;
+  timezone: string;
+  fiscal_year_start_month: number;
+  color: string;
+  address: CompanyAddress;
+}
+
+export const COLORS = ['#3b5bdb', '#0c8599', '#2b8a3e', '#e67700', '#c2255c', '#7048e8', '#495057', '#d9480f'];
+
+export function emptyCompany(): CompanyDraft {
+  const g = guessDefaults();
+  return {
+    code: '', name: '', legal_name: '', tax_id: '',
+    base_currency: g.currency, locale: g.locale, timezone: g.timezone, fiscal_year_start_month: 1, color: '',
+    address: { line1: '', line2: '', postal_code: '', city: '', region: '', country_code: g.country },
+  };
+}
+
+/** A code suggestion from a name: "Acme Trading Ltd" → "ACME". */
+export function suggestCode(name: string): string {
+  const words = name.toUpperCase().replace(/[^A-Z0-9 ]/g, ' ').split(/\s+/).filter(Boolean);
+  if (!words.length) return '';
+  const first = words[0].slice(0, 6);
+  return first.length >= 3 || words.length === 1 ? first : words.map((w) => w[0]).join('').slice(0, 6);
+}
+
+export function toCreateArgs(d: CompanyDraft): CreateCompanyArgs {
+  return {
+    code: d.code.trim(), name: d.name.trim(), legal_name: d.legal_name.trim() || undefined, tax_id: d.tax_id.trim() || undefined,
+    base_currency: d.base_currency, locale: d.locale.trim() || undefined, timezone: d.timezone || undefined,
+    fiscal_year_start_month: d.fiscal_year_start_month, address: d.address, color: d.color || undefined,
+  };
+}

@@ -1,0 +1,107 @@
+// The typed door to the command layer. Screens import from here, never from @tauri-apps.
+import type { CommandName, Commands, CompanyRef, ErrorBody, FieldError } from './bindings';
+import { COMPANY_SCOPED } from './bindings';
+import { invokeShell, onShellEvent, setWindowTitle, inShell } from './tauri';
+
+export type * from './bindings';
+export { COMPANY_SCOPED, COMMAND_PERMISSION } from './bindings';
+export type Args<K extends CommandName> = Commands[K]['args'];
+export type Result<K extends CommandName> = Commands[K]['result'];
+
+/** A failed command, with the backend's stable code and per-field messages. */
+export class ApiError extends Error {
+  readonly code: ErrorBody['code'] | 'shell';
+  readonly fields: FieldError[];
+  readonly retryAfterSecs?: number;
+  constructor(body: Partial<ErrorBody> & { message: string }) {
+    super(body.message);
+    this.code = body.code ?? 'shell';
+    this.fields = body.fields ?? [];
+    this.retryAfterSecs = body.retry_after_secs;
+  }
+  /** Field name → message (first message per field). */
+  fieldMap(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const f of this.fields) out[f.field] ??= f.message;
+    return out;
+  }
+}
+
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  if (e && typeof e === 'object' && 'message' in e && 'code' in e) return new ApiError(e as ErrorBody);
+  return new ApiError({ message: e instanceof Error ? e.message : String(e) });
+}
+
+/** The company company-scoped commands run in, set by the session. */
+let currentCompany: number | null = null;
+export function setCallCompany(id: number | null) {
+  currentCompany = id;
+}
+
+type Transport = (cmd: string, args: Record<string, unknown>) => Promise<unknown>;
+let transport: Transport = (cmd, args) => invokeShell(cmd, args);
+/** Tests swap the transport for a fake backend. */
+export function setTransport(t: Transport) {
+  transport = t;
+}
+
+/**
+ * Runs one command. Company-scoped commands run in the current company unless
+ * `company` names another.
+ */
+export async function call<K extends CommandName>(name: K, args: Args<K>, company?: CompanyRef): Promise<Result<K>> {
+  const scoped = COMPANY_SCOPED.has(name);
+  const co = company ?? (scoped ? currentCompany : null);
+  try {
+    return (await transport('call', { command: name, args: args ?? {}, company: co })) as Result<K>;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+/** Whether the backend knows the command (screens for modules not built yet stay hidden). */
+export function hasCommand(name: string, known: ReadonlySet<string>): boolean {
+  return known.has(name);
+}
+
+export interface FileInfo {
+  path: string | null;
+  error: ErrorBody | null;
+  recent: string[];
+  default: string;
+}
+
+export const files = {
+  state: () => transport('file_state', {}) as Promise<FileInfo>,
+  open: async (path: string) => {
+    try {
+      return (await transport('file_open', { path })) as FileInfo;
+    } catch (e) {
+      throw toApiError(e);
+    }
+  },
+  dialog: async (create: boolean) => {
+    try {
+      return (await transport('file_dialog', { new: create })) as FileInfo | null;
+    } catch (e) {
+      throw toApiError(e);
+    }
+  },
+};
+
+export interface Change {
+  company: number | null;
+  entity: string;
+}
+
+export const events = {
+  /** Data written by anyone (this window, another, the `cora` CLI). */
+  onDataChanged: (cb: (c: Change[]) => void) => (inShell() ? onShellEvent<Change[]>('data-changed', cb) : Promise.resolve(() => {})),
+  onFileOpened: (cb: (f: FileInfo) => void) => (inShell() ? onShellEvent<FileInfo>('file-opened', cb) : Promise.resolve(() => {})),
+};
+
+export function setTitle(title: string) {
+  document.title = title;
+  if (inShell()) setWindowTitle(title).catch(() => {});
+}

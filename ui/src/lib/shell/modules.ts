@@ -1,0 +1,14 @@
+// Screens of business modules (partners, catalog, ...), added as their commands land,
+// and the record searches they offer the command palette.
+import type { ScreenDef } from './screens';
+
+export interface RecordHit {
+  label: string;
+  sub: string;
+  screen: string;
+  id: number;
+}
+export type RecordSearch = (q: string) => Promise<RecordHit[]>;
+
+export const extraScreens: ScreenDef[] = [];
+export const recordSearches: RecordSearch[] = [];

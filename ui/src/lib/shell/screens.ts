@@ -1,0 +1,49 @@
+// Every screen of the app, grouped by module. A module appears only when its commands
+// exist in the generated bindings (its screens import them) and the user may use them.
+import type { Component } from 'svelte';
+import type { CommandName } from '../api';
+import Home from './Home.svelte';
+import CompanySettings from '../admin/CompanySettings.svelte';
+import Companies from '../admin/Companies.svelte';
+import Users from '../admin/Users.svelte';
+import Roles from '../admin/Roles.svelte';
+import Members from '../admin/Members.svelte';
+import Audit from '../admin/Audit.svelte';
+import { extraScreens } from './modules';
+
+export interface ScreenDef {
+  id: string;
+  label: string;
+  group: string;
+  icon: string;
+  component: Component;
+  /** The command that must be allowed for the screen to show. */
+  needs?: CommandName;
+  /** Words the command palette also matches. */
+  keywords?: string;
+}
+
+export const SCREENS: ScreenDef[] = [
+  { id: 'home', label: 'Overview', group: '', icon: 'home', component: Home },
+  ...extraScreens,
+  { id: 'members', label: 'Members', group: 'Administration', icon: 'users', component: Members, needs: 'membership.list', keywords: 'access people' },
+  { id: 'roles', label: 'Roles', group: 'Administration', icon: 'shield', component: Roles, needs: 'role.list', keywords: 'permissions rights' },
+  { id: 'settings', label: 'Company settings', group: 'Administration', icon: 'settings', component: CompanySettings, needs: 'company.get', keywords: 'currency locale address' },
+  { id: 'audit', label: 'Audit log', group: 'Administration', icon: 'clock', component: Audit, needs: 'audit.list', keywords: 'history changes' },
+  { id: 'companies', label: 'Companies', group: 'Installation', icon: 'building', component: Companies, needs: 'company.create' },
+  { id: 'users', label: 'Users', group: 'Installation', icon: 'person', component: Users, needs: 'user.list', keywords: 'accounts people' },
+];
+
+export function visibleScreens(can: (c: CommandName) => boolean): ScreenDef[] {
+  return SCREENS.filter((s) => !s.needs || can(s.needs));
+}
+
+export function groups(screens: ScreenDef[]): { group: string; screens: ScreenDef[] }[] {
+  const out: { group: string; screens: ScreenDef[] }[] = [];
+  for (const s of screens) {
+    let g = out.find((x) => x.group === s.group);
+    if (!g) out.push((g = { group: s.group, screens: [] }));
+    g.screens.push(s);
+  }
+  return out;
+}

@@ -1,0 +1,72 @@
+// What every list screen gives the data grid: columns and a page loader that runs the
+// query in SQL (search, sort, keyset cursor) and returns one page.
+
+export interface Column<T> {
+  key: string;
+  label: string;
+  /** CSS width, e.g. "120px" or "2fr". */
+  width?: string;
+  /** The backend's sort key; absent for columns that cannot be sorted. */
+  sort?: string;
+  align?: 'left' | 'right' | 'center';
+  text: (row: T) => string;
+  /** Extra class per cell, e.g. a badge. */
+  cls?: (row: T) => string;
+  mono?: boolean;
+}
+
+export interface PageQuery {
+  search?: string;
+  sort?: string;
+  desc?: boolean;
+  cursor?: string;
+  limit: number;
+}
+
+export interface LoadedPage<T> {
+  items: T[];
+  total: number | null;
+  next: string | null;
+}
+
+export type Loader<T> = (q: PageQuery) => Promise<LoadedPage<T>>;
+
+/** Grid column template from the columns' widths. */
+export function template<T>(cols: Column<T>[]): string {
+  return cols.map((c) => c.width ?? '1fr').join(' ');
+}
+
+/** Whether the scroll position is near enough the end to fetch the next page. */
+export function needMore(lastVisible: number, loaded: number, hasNext: boolean, margin = 40): boolean {
+  return hasNext && lastVisible >= loaded - margin;
+}
+
+/** Toggles sorting when a header is clicked: same key flips direction; a new key sorts ascending. */
+export function nextSort(cur: { sort?: string; desc: boolean }, key: string): { sort: string; desc: boolean } {
+  if (cur.sort === key) return { sort: key, desc: !cur.desc };
+  return { sort: key, desc: false };
+}
+
+/** A loader for commands that return a whole (small) array: the grid still searches and sorts, client-side. */
+export function arrayLoader<T>(fetch: () => Promise<T[]>, text: (t: T) => string, sorters: Record<string, (t: T) => string | number> = {}): Loader<T> {
+  return async (q) => {
+    let rows = await fetch();
+    if (q.search) {
+      const words = q.search.toLowerCase().split(/\s+/).filter(Boolean);
+      rows = rows.filter((r) => {
+        const t = text(r).toLowerCase();
+        return words.every((w) => t.includes(w));
+      });
+    }
+    const by = q.sort ? sorters[q.sort] : undefined;
+    if (by) {
+      rows = [...rows].sort((a, b) => {
+        const x = by(a);
+        const y = by(b);
+        const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+        return q.desc ? -c : c;
+      });
+    }
+    return { items: rows, total: rows.length, next: null };
+  };
+}

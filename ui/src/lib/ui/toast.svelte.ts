@@ -1,0 +1,28 @@
+// Toasts: short messages in a corner that go away by themselves.
+
+export type ToastKind = 'ok' | 'error' | 'info';
+export interface Toast {
+  id: number;
+  kind: ToastKind;
+  text: string;
+}
+
+class Toasts {
+  items = $state<Toast[]>([]);
+  private next = 1;
+  show(text: string, kind: ToastKind = 'ok', ms = kind === 'error' ? 6000 : 3000) {
+    const id = this.next++;
+    this.items.push({ id, kind, text });
+    setTimeout(() => this.dismiss(id), ms);
+  }
+  dismiss(id: number) {
+    this.items = this.items.filter((t) => t.id !== id);
+  }
+}
+
+export const toasts = new Toasts();
+export const toast = {
+  ok: (t: string) => toasts.show(t, 'ok'),
+  error: (t: string) => toasts.show(t, 'error'),
+  info: (t: string) => toasts.show(t, 'info'),
+};
