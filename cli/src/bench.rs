@@ -35,8 +35,8 @@ fn measure(path: &std::path::Path, writes: u32) -> Result<u8, Fail> {
     }
     let secs = start.elapsed().as_secs_f64();
     let rate = f64::from(writes) / secs;
-    println!(
-        "{}",
+    super::out(&format!(
+        "{}\n",
         serde_json::to_string_pretty(&json!({
             "benchmark": "company-scoped write through the command layer (role.create), one transaction each",
             "writes": writes,
@@ -45,6 +45,6 @@ fn measure(path: &std::path::Path, writes: u32) -> Result<u8, Fail> {
             "microseconds_per_write": (secs * 1e6 / f64::from(writes) * 10.0).round() / 10.0,
         }))
         .unwrap_or_default()
-    );
+    ))?;
     Ok(0)
 }

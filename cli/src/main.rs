@@ -117,17 +117,46 @@ fn exit_code(e: &Error) -> u8 {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind as K;
+            // Help and version go where clap sends them; a usage error is reported like
+            // every other error, as one JSON line on stderr.
+            if matches!(e.kind(), K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand) {
+                let _ = e.print();
+                return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE));
+            }
+            report(&json!({"code": "usage", "message": e.render().to_string().trim_end(), "fields": []}));
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(Fail::Cora(e)) => {
-            eprintln!("{}", serde_json::to_string(&e.to_body()).unwrap_or_default());
+            report(&serde_json::to_value(e.to_body()).unwrap_or_default());
             ExitCode::from(exit_code(&e))
         }
         Err(Fail::Usage(msg)) => {
-            eprintln!("{}", json!({"code": "usage", "message": msg, "fields": []}));
+            report(&json!({"code": "usage", "message": msg, "fields": []}));
             ExitCode::from(EXIT_USAGE)
         }
+    }
+}
+
+/// An error as one JSON line on stderr (a closed stderr is not worth a panic).
+fn report(body: &Value) {
+    let _ = writeln!(std::io::stderr(), "{body}");
+}
+
+/// Writes to stdout. A reader that went away (`cora commands | head`) is not an error:
+/// the rest of the output is dropped quietly.
+pub(crate) fn out(text: &str) -> Result<(), Fail> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Fail::Usage(format!("cannot write the output: {e}"))),
     }
 }
 
@@ -159,8 +188,8 @@ fn company_ref(s: &str) -> CompanyRef {
     CompanyRef::Code(s.to_string())
 }
 
-fn print_json(v: &Value) {
-    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+fn print_json(v: &Value) -> Result<(), Fail> {
+    out(&format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default()))
 }
 
 fn run(cli: Cli) -> Result<u8, Fail> {
@@ -186,9 +215,9 @@ fn run(cli: Cli) -> Result<u8, Fail> {
                     }
                 }
                 let user = cora.bootstrap_admin(&email, &admin_name, &pw)?;
-                print_json(&json!({"file": cora.store().path(), "created_admin": user}));
+                print_json(&json!({"file": cora.store().path(), "created_admin": user}))?;
             } else {
-                print_json(&json!({"file": cora.store().path(), "schema_version": cora_core::store::latest_version(), "status": "up to date"}));
+                print_json(&json!({"file": cora.store().path(), "schema_version": cora_core::store::latest_version(), "status": "up to date"}))?;
             }
             Ok(0)
         }
@@ -204,7 +233,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
             let company = company.as_deref().map(company_ref);
             let result = cora.call(Some(&token), company.as_ref(), &command, args);
             let _ = cora.call(Some(&token), None, "auth.logout", Value::Null);
-            print_json(&result?);
+            print_json(&result?)?;
             Ok(0)
         }
         Cmd::Batch { user, atomic } => {
@@ -218,8 +247,9 @@ fn run(cli: Cli) -> Result<u8, Fail> {
             let registry = cora_core::Registry::new();
             let cmds = registry.describe();
             if as_json {
-                print_json(&serde_json::to_value(&cmds).unwrap_or_default());
+                print_json(&serde_json::to_value(&cmds).unwrap_or_default())?;
             } else {
+                let mut text = String::new();
                 for c in cmds {
                     let access = match c.access {
                         cora_core::command::Access::Public => "anyone".to_string(),
@@ -228,21 +258,22 @@ fn run(cli: Cli) -> Result<u8, Fail> {
                         cora_core::command::Access::Permission(p) => format!("{p} (company)"),
                     };
                     let fields = c.args_schema["properties"].as_object().map(|o| o.keys().cloned().collect::<Vec<_>>().join(", ")).unwrap_or_default();
-                    println!("{:<32} {:<40} {}\n{:<32} args: {{{}}}", c.name, access, c.summary, "", fields);
+                    text.push_str(&format!("{:<32} {:<40} {}\n{:<32} args: {{{}}}\n", c.name, access, c.summary, "", fields));
                 }
+                out(&text)?;
             }
             Ok(0)
         }
         Cmd::Backup { dest } => {
             let cora = open(&cli.db)?;
             cora.store().backup_to(&dest)?;
-            print_json(&json!({"backup": dest}));
+            print_json(&json!({"backup": dest}))?;
             Ok(0)
         }
         Cmd::Restore { src } => {
             let dest = cli.db.clone().unwrap_or_else(default_db);
             let kept = cora_core::store::restore(&src, &dest)?;
-            print_json(&json!({"restored": dest, "replaced_file_kept_at": kept}));
+            print_json(&json!({"restored": dest, "replaced_file_kept_at": kept}))?;
             Ok(0)
         }
         Cmd::GenTypes { out, check } => {
