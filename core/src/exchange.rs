@@ -82,6 +82,7 @@ impl ImportReport {
 }
 
 /// A parsed CSV: its headers and records, read in full before any row is checked.
+#[derive(Debug)]
 pub struct CsvInput {
     columns: HashMap<String, usize>,
     records: Vec<csv::StringRecord>,
@@ -149,13 +150,9 @@ impl CsvInput {
     }
 
     pub fn records(&self) -> impl Iterator<Item = CsvRecord<'_>> {
-        // Row numbers assume one line per record; a quoted field with line breaks makes
-        // the csv reader's own line count the better guide, so use it when present.
-        self.records.iter().enumerate().map(move |(i, rec)| CsvRecord {
-            input: self,
-            rec,
-            row: rec.position().map(|p| p.line() as u32).unwrap_or(i as u32 + 2),
-        })
+        // A spreadsheet shows one record per row, line breaks inside a cell included, so
+        // the row is the record's index (the header is row 1), not a line number.
+        self.records.iter().enumerate().map(move |(i, rec)| CsvRecord { input: self, rec, row: i as u32 + 2 })
     }
 }
 
@@ -342,9 +339,10 @@ mod tests {
 
     #[test]
     fn csv_headers_are_checked_and_rows_numbered_like_a_spreadsheet() {
-        let input = CsvInput::parse("SKU, Name\nA,Apple\n\"B\",\"Big, \"\"red\"\"\"\n", &["sku", "name"], &[]).unwrap();
+        let input = CsvInput::parse("SKU, Name\r\nA,Apple\r\n\"B\",\"Big, \"\"red\"\"\"\r\n\"C\",\"two\nlines\"\r\nD,x\r\n", &["sku", "name"], &[]).unwrap();
         let rows: Vec<(u32, String, String)> = input.records().map(|r| (r.row(), r.get("sku").into(), r.get("name").into())).collect();
-        assert_eq!(rows, vec![(2, "A".into(), "Apple".into()), (3, "B".into(), "Big, \"red\"".into())]);
+        assert_eq!(rows[..2], [(2, "A".into(), "Apple".into()), (3, "B".into(), "Big, \"red\"".into())]);
+        assert_eq!(rows[3], (5, "D".into(), "x".into()));
         let err = CsvInput::parse("sku,nmae\n", &["sku", "name"], &[]).unwrap_err();
         assert!(err.to_string().contains("unknown column \"nmae\""), "{err}");
         assert!(err.to_string().contains("missing column \"name\""), "{err}");

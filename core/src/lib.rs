@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod auth;
 pub mod bindings;
+pub mod catalog;
 pub mod command;
 pub mod company;
 pub mod error;

@@ -7,6 +7,7 @@ pub(crate) fn register(r: &mut Registry) {
     crate::company::commands::register(r);
     crate::rbac::commands::register(r);
     crate::audit::commands::register(r);
+    crate::catalog::commands::register(r);
     crate::locations::commands::register(r);
     crate::partners::commands::register(r);
 }

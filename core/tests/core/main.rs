@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod bad_input;
 mod bindings;
+mod catalog;
 mod isolation;
 mod partners;
 mod rbac;

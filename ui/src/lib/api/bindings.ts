@@ -6,6 +6,24 @@ export type AddMembershipArgs = {
  */
 email: string, role_id: RoleId, };
 
+export type Address = { line1: string, line2: string, postal_code: string, country_code: string, country_name: string, state_id: number | null, state_name: string | null, city_id: number | null, city_name: string | null, };
+
+export type AddressKind = "billing" | "shipping" | "other";
+
+export type Attribute = { id: AttributeId, name: string, 
+/**
+ * In their order.
+ */
+values: Array<AttributeValue>, };
+
+export type AttributeId = number;
+
+export type AttributeValue = { id: AttributeValueId, name: string, position: number, };
+
+export type AttributeValueId = number;
+
+export type AttributeValueInput = { id?: AttributeValueId, name: string, };
+
 export type AuditId = number;
 
 export type AuditPage = { rows: Array<AuditRow>, 
@@ -18,9 +36,31 @@ export type AuditRow = { id: AuditId, at: string, user_id: UserId | null, user_e
 
 export type BootstrapArgs = { email: string, display_name: string, password: string, };
 
+export type Brand = { id: BrandId, name: string, archived: boolean, product_count: number, };
+
+export type BrandId = number;
+
+export type Category = { id: CategoryId, parent_id: CategoryId | null, name: string, 
+/**
+ * Names from the root down, joined by " / ".
+ */
+path: string, 
+/**
+ * 0 for a root category.
+ */
+depth: number, child_count: number, 
+/**
+ * Products directly in this category.
+ */
+product_count: number, };
+
+export type CategoryId = number;
+
 export type ChangeMembershipArgs = { id: MembershipId, role_id: RoleId, };
 
 export type ChangePasswordArgs = { old_password: string, new_password: string, };
+
+export type City = { id: number, state_id: number, name: string, };
 
 export type Company = { id: TenantId, code: string, name: string, legal_name: string, tax_id: string, base_currency: string, locale: string, timezone: string, fiscal_year_start_month: number, address: CompanyAddress, color: string, archived: boolean, created_at: string, updated_at: string, };
 
@@ -44,11 +84,83 @@ export type CompanySummary = { id: TenantId, code: string, name: string, color: 
  */
 role: string | null, };
 
+export type Component = { product_id: ProductId, sku: string, name: string, quantity: string, unit_id: UnitId, unit_code: string, };
+
+export type ComponentInput = { product_id: ProductId, quantity: string, 
+/**
+ * Default: the component's own unit. Must measure the same dimension.
+ */
+unit_id?: UnitId, };
+
+export type Contact = { id: ContactId, name: string, email: string, phone: string, 
+/**
+ * Their role at the partner (Buyer, Accounts payable, ...).
+ */
+role: string, };
+
+export type ContactId = number;
+
+export type ContactInput = { id?: ContactId, name: string, email?: string, phone?: string, role?: string, };
+
+export type ConvertQuantityArgs = { quantity: string, from: UnitRef, to: UnitRef, };
+
+export type ConvertedQuantity = { quantity: string, unit: Unit, };
+
+export type Country = { 
+/**
+ * ISO 3166-1 alpha-2.
+ */
+code: string, alpha3: string, numeric: number, name: string, };
+
+export type CreateAttributeArgs = { name: string, 
+/**
+ * The values, in order.
+ */
+values: Array<string>, };
+
+export type CreateBrandArgs = { name: string, };
+
+export type CreateCategoryArgs = { name: string, parent_id?: CategoryId, };
+
+export type CreateCityArgs = { state_id: number, name: string, };
+
 export type CreateCompanyArgs = { code: string, name: string, legal_name?: string, tax_id?: string, base_currency: string, locale?: string, timezone?: string, fiscal_year_start_month?: number, address?: CompanyAddress, color?: string, };
+
+export type CreateProductArgs = { sku: string, name: string, description?: string, 
+/**
+ * EAN-13 or UPC-A with a valid check digit.
+ */
+barcode?: string, category_id?: CategoryId, brand_id?: BrandId, 
+/**
+ * Default: the company's `unit`.
+ */
+unit_id?: UnitId, 
+/**
+ * Default: stockable.
+ */
+kind?: ProductKind, sale_price?: string, cost?: string, };
 
 export type CreateRoleArgs = { name: string, description?: string, permissions?: Array<string>, };
 
+export type CreateUnitArgs = { code: string, name: string, dimension: Dimension, 
+/**
+ * How many of the dimension's base unit one of the new unit is (e.g. 453.59237 g for lb).
+ */
+factor: string, };
+
 export type CreateUserArgs = { email: string, display_name: string, password: string, is_superuser?: boolean, };
+
+export type CreateVariantArgs = { 
+/**
+ * The template.
+ */
+product_id: ProductId, sku: string, 
+/**
+ * One value for each attribute of the template.
+ */
+values: Array<AttributeValueId>, barcode?: string, };
+
+export type Dimension = "count" | "mass" | "volume" | "length" | "time";
 
 export type Done = { ok: boolean, };
 
@@ -60,15 +172,92 @@ retry_after_secs?: number, };
 
 export type ErrorCode = "validation" | "not_found" | "forbidden" | "unauthenticated" | "conflict" | "throttled" | "internal";
 
+export type ExportArgs = { format: ExportFormat, };
+
+export type ExportFile = { 
+/**
+ * A suggested file name, e.g. `products.csv`.
+ */
+filename: string, content_type: string, 
+/**
+ * `utf8` (the content is the text) or `base64` (the content is the bytes, encoded).
+ */
+encoding: string, content: string, rows: number, };
+
+export type ExportFormat = "csv" | "xlsx";
+
+export type ExportPartnersArgs = { format: ExportFormat, include_archived?: boolean, };
+
 export type FieldError = { 
 /**
  * The field's name as in the command's args (dotted for nested fields: `address.city`).
  */
 field: string, message: string, };
 
+export type GenerateVariantsArgs = { product_id: ProductId, 
+/**
+ * `{parent}` is the template's SKU, `{Size}` the variant's value of the attribute
+ * Size, and so on. Default: `{parent}-{A}-{B}...` over the template's attributes.
+ */
+sku_pattern?: string, };
+
+export type GeneratedVariants = { 
+/**
+ * The variants made now (combinations that already had a variant are skipped).
+ */
+created: Array<Product>, existing: number, };
+
 export type IdArg<T> = { id: T, };
 
+export type ImportArgs = { 
+/**
+ * The file's text (UTF-8 CSV with a header row).
+ */
+csv: string, 
+/**
+ * Only check: report what is wrong and what would be created; write nothing.
+ */
+dry_run: boolean, };
+
+export type ImportPartnersArgs = { 
+/**
+ * The CSV text (UTF-8, header row first).
+ */
+csv: string, 
+/**
+ * Check every row and report, writing nothing.
+ */
+dry_run: boolean, };
+
+export type ImportReport = { dry_run: boolean, 
+/**
+ * True when the rows were written (no error and not a dry run).
+ */
+committed: boolean, 
+/**
+ * Data rows read.
+ */
+rows: number, 
+/**
+ * Records created (or, on a dry run, that would be).
+ */
+created: number, 
+/**
+ * Rows that named records that already exist and left them as they are.
+ */
+unchanged: number, 
+/**
+ * Every problem found, in row order. Nothing is written while there is one.
+ */
+errors: Array<RowError>, };
+
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
+
+export type ListAttributesArgs = { 
+/**
+ * Search (words of the name), sort (`name`), paging.
+ */
+query?: ListQuery, };
 
 export type ListAuditArgs = { 
 /**
@@ -80,7 +269,94 @@ before?: AuditId,
  */
 limit?: number, entity?: string, command?: string, };
 
+export type ListBrandsArgs = { 
+/**
+ * Search (words of the name), sort (`name`), paging, include_archived.
+ */
+query?: ListQuery, };
+
+export type ListCategoriesArgs = { 
+/**
+ * Search (words of the name), sort (`path`, `name`), paging.
+ */
+query?: ListQuery, 
+/**
+ * Only the direct children of this category.
+ */
+parent_id?: CategoryId, 
+/**
+ * Only root categories.
+ */
+roots_only?: boolean, };
+
+export type ListCitiesArgs = { state_id: number, search?: string, 
+/**
+ * At most this many (default 100, at most 1000).
+ */
+limit?: number, };
+
 export type ListCompaniesArgs = { include_archived?: boolean, };
+
+export type ListCountriesArgs = { 
+/**
+ * Part of the name or code.
+ */
+search?: string, };
+
+export type ListPartnersArgs = { query?: ListQuery, 
+/**
+ * Only customers, or only suppliers.
+ */
+role?: PartnerRole, };
+
+export type ListProductsArgs = { 
+/**
+ * Search (name, SKU, barcode), sort (`name`, `sku`, `sale_price`, `cost`,
+ * `updated_at`), paging, include_archived.
+ */
+query?: ListQuery, 
+/**
+ * Products in this category or any category below it.
+ */
+category_id?: CategoryId, brand_id?: BrandId, kind?: ProductKind, 
+/**
+ * Only the variants of this template.
+ */
+parent_id?: ProductId, 
+/**
+ * Leave variants out (templates stand for them).
+ */
+hide_variants?: boolean, 
+/**
+ * Only products that can be sold or stocked (no templates).
+ */
+transactable_only?: boolean, };
+
+export type ListQuery = { 
+/**
+ * Words to find (full-text, prefix match on each word).
+ */
+search?: string, 
+/**
+ * A sortable field of this list (each list names its own); default per list.
+ */
+sort?: string, desc?: boolean, 
+/**
+ * Rows per page: default 50, at most 500.
+ */
+limit?: number, 
+/**
+ * The `next_cursor` of the previous page.
+ */
+cursor?: string, include_archived?: boolean, };
+
+export type ListStatesArgs = { country_code: string, search?: string, };
+
+export type ListUnitsArgs = { 
+/**
+ * Search (words of the code or name), sort (`dimension`, `code`), paging.
+ */
+query?: ListQuery, dimension?: Dimension, };
 
 export type ListUsersArgs = { 
 /**
@@ -106,9 +382,95 @@ export type Membership = { id: MembershipId, user_id: UserId, email: string, dis
 
 export type MembershipId = number;
 
+export type MoveCategoryArgs = { id: CategoryId, 
+/**
+ * The new parent; absent or null makes it a root category.
+ */
+parent_id?: CategoryId, };
+
 export type NoArgs = Record<symbol, never>;
 
+export type Page<T> = { items: Array<T>, 
+/**
+ * Rows matching the filters, over all pages.
+ */
+total: number, 
+/**
+ * Pass as `cursor` for the next page; absent on the last page.
+ */
+next_cursor: string | null, };
+
+export type Partner = { id: PartnerId, code: string, name: string, legal_name: string, tax_id: string, email: string, phone: string, website: string, is_customer: boolean, is_supplier: boolean, payment_terms_days: number, credit_limit: string, currency: string, notes: string, archived: boolean, created_at: string, updated_at: string, addresses: Array<PartnerAddress>, contacts: Array<Contact>, };
+
+export type PartnerAddress = { id: PartnerAddressId, kind: AddressKind, is_default: boolean, address: Address, };
+
+export type PartnerAddressId = number;
+
+export type PartnerAddressInput = { 
+/**
+ * An existing address's id when updating it; absent for a new one.
+ */
+id?: PartnerAddressId, kind?: AddressKind, is_default?: boolean, line1?: string, line2?: string, postal_code?: string, country_code: string, state_id?: number | null, city_id?: number | null, };
+
+export type PartnerFields = { code?: string, name?: string, legal_name?: string, tax_id?: string, email?: string, phone?: string, website?: string, is_customer?: boolean, is_supplier?: boolean, payment_terms_days?: number, credit_limit?: string, currency?: string, notes?: string, addresses?: Array<PartnerAddressInput>, contacts?: Array<ContactInput>, };
+
+export type PartnerId = number;
+
+export type PartnerRole = "customer" | "supplier";
+
+export type PartnerRow = { id: PartnerId, code: string, name: string, email: string, phone: string, tax_id: string, is_customer: boolean, is_supplier: boolean, 
+/**
+ * City and country of the default billing address (or the first address).
+ */
+city: string | null, country_code: string | null, currency: string, archived: boolean, };
+
 export type Permission = { codename: string, module: string, description: string, };
+
+export type Product = { id: ProductId, sku: string, barcode: string | null, name: string, description: string, category_id: CategoryId | null, category_name: string | null, brand_id: BrandId | null, brand_name: string | null, unit_id: UnitId, unit_code: string, kind: ProductKind, 
+/**
+ * A variant template: declares attributes; never sold or stocked itself.
+ */
+is_template: boolean, 
+/**
+ * The template this variant belongs to.
+ */
+parent_id: ProductId | null, 
+/**
+ * Made of components.
+ */
+is_kit: boolean, sale_price: string, 
+/**
+ * The stored cost; for a kit see `effective_cost` in the product's details.
+ */
+cost: string, archived: boolean, created_at: string, updated_at: string, };
+
+export type ProductDetail = { product: Product, 
+/**
+ * For a template: its attributes and values.
+ */
+attributes: Array<TemplateAttribute>, 
+/**
+ * For a variant: its value for each attribute of its template.
+ */
+variant_values: Array<VariantValue>, 
+/**
+ * For a template: how many variants it has.
+ */
+variant_count: number, 
+/**
+ * For a kit: its components.
+ */
+components: Array<Component>, 
+/**
+ * The cost: for a kit, rolled up from its components (recursively), else `cost`.
+ */
+effective_cost: string, };
+
+export type ProductId = number;
+
+export type ProductKind = "stockable" | "consumable" | "service";
+
+export type RenameCategoryArgs = { id: CategoryId, name: string, };
 
 export type ResetPasswordArgs = { id: UserId, new_password: string, };
 
@@ -124,11 +486,41 @@ builtin: string | null, permissions: Array<string>, };
 
 export type RoleId = number;
 
+export type RowError = { 
+/**
+ * The row as a spreadsheet numbers it: headers are row 1, the first data row is 2.
+ */
+row: number, 
+/**
+ * The column's header (empty when the problem is the whole row).
+ */
+column: string, message: string, };
+
 export type SetActiveArgs = { id: UserId, active: boolean, };
 
 export type SetArchivedArgs = { id: TenantId, archived: boolean, };
 
+export type SetComponentsArgs = { product_id: ProductId, 
+/**
+ * The whole list; empty makes the product a plain product again.
+ */
+components: Array<ComponentInput>, };
+
+export type SetPartnerArchivedArgs = { id: PartnerId, archived: boolean, };
+
 export type SetPermissionsArgs = { id: RoleId, permissions: Array<string>, };
+
+export type SetProductArchivedArgs = { id: ProductId, 
+/**
+ * Archiving a template archives its variants too.
+ */
+archived: boolean, };
+
+export type SetProductAttributesArgs = { product_id: ProductId, 
+/**
+ * In order. Empty turns a template without variants back into a plain product.
+ */
+attributes: Array<TemplateAttributeInput>, };
 
 export type SetupStatus = { 
 /**
@@ -136,9 +528,74 @@ export type SetupStatus = {
  */
 needs_setup: boolean, schema_version: number, };
 
+export type State = { id: number, country_code: string, 
+/**
+ * ISO 3166-2, e.g. `US-CA`.
+ */
+code: string, name: string, 
+/**
+ * State, Province, Region, ...
+ */
+kind: string, };
+
+export type TemplateAttribute = { attribute_id: AttributeId, name: string, values: Array<TemplateValue>, };
+
+export type TemplateAttributeInput = { attribute_id: AttributeId, 
+/**
+ * The values the template uses; absent: every value of the attribute, no extra.
+ */
+values?: Array<TemplateValueInput>, };
+
+export type TemplateValue = { value_id: AttributeValueId, name: string, 
+/**
+ * Added to the template's sale price for variants with this value.
+ */
+price_extra: string, };
+
+export type TemplateValueInput = { value_id: AttributeValueId, price_extra?: string, };
+
 export type TenantId = number;
 
+export type Unit = { id: UnitId, code: string, name: string, dimension: Dimension, 
+/**
+ * How many of the dimension's base unit (unit, g, ml, cm, hour) one of this is.
+ */
+factor: string, 
+/**
+ * One of the standard units every company starts with.
+ */
+builtin: boolean, };
+
+export type UnitId = number;
+
+export type UnitRef = UnitId | string;
+
+export type UpdateAttributeArgs = { id: AttributeId, name?: string, 
+/**
+ * The complete list in its new order: values left out are removed (refused while a
+ * product uses them).
+ */
+values?: Array<AttributeValueInput>, };
+
+export type UpdateBrandArgs = { id: BrandId, name?: string, archived?: boolean, };
+
 export type UpdateCompanyArgs = { code?: string, name?: string, legal_name?: string, tax_id?: string, base_currency?: string, locale?: string, timezone?: string, fiscal_year_start_month?: number, address?: CompanyAddress, color?: string, };
+
+export type UpdatePartnerArgs = { id: PartnerId, changes: PartnerFields, };
+
+export type UpdateProductArgs = { id: ProductId, sku?: string, name?: string, description?: string, 
+/**
+ * Empty string removes the barcode.
+ */
+barcode?: string, category_id?: CategoryId, clear_category?: boolean, brand_id?: BrandId, clear_brand?: boolean, 
+/**
+ * For a template, its variants follow.
+ */
+unit_id?: UnitId, 
+/**
+ * For a template, its variants follow.
+ */
+kind?: ProductKind, sale_price?: string, cost?: string, };
 
 export type UpdateRoleArgs = { id: RoleId, name?: string, description?: string, };
 
@@ -148,6 +605,8 @@ export type User = { id: UserId, email: string, display_name: string, is_active:
 
 export type UserId = number;
 
+export type VariantValue = { attribute_id: AttributeId, attribute: string, value_id: AttributeValueId, value: string, };
+
 /** Every command: its args and result types. */
 export interface Commands {
   "audit.list": { args: ListAuditArgs; result: AuditPage };
@@ -156,15 +615,56 @@ export interface Commands {
   "auth.login": { args: LoginArgs; result: LoginResult };
   "auth.logout": { args: NoArgs; result: Done };
   "auth.me": { args: NoArgs; result: Me };
+  "catalog.convert_quantity": { args: ConvertQuantityArgs; result: ConvertedQuantity };
+  "catalog.create_attribute": { args: CreateAttributeArgs; result: Attribute };
+  "catalog.create_brand": { args: CreateBrandArgs; result: Brand };
+  "catalog.create_category": { args: CreateCategoryArgs; result: Category };
+  "catalog.create_product": { args: CreateProductArgs; result: ProductDetail };
+  "catalog.create_unit": { args: CreateUnitArgs; result: Unit };
+  "catalog.create_variant": { args: CreateVariantArgs; result: ProductDetail };
+  "catalog.delete_category": { args: IdArg<CategoryId>; result: Done };
+  "catalog.export_categories": { args: ExportArgs; result: ExportFile };
+  "catalog.export_products": { args: ExportArgs; result: ExportFile };
+  "catalog.generate_variants": { args: GenerateVariantsArgs; result: GeneratedVariants };
+  "catalog.get_attribute": { args: IdArg<AttributeId>; result: Attribute };
+  "catalog.get_category": { args: IdArg<CategoryId>; result: Category };
+  "catalog.get_product": { args: IdArg<ProductId>; result: ProductDetail };
+  "catalog.import_categories": { args: ImportArgs; result: ImportReport };
+  "catalog.import_products": { args: ImportArgs; result: ImportReport };
+  "catalog.list_attributes": { args: ListAttributesArgs; result: Page<Attribute> };
+  "catalog.list_brands": { args: ListBrandsArgs; result: Page<Brand> };
+  "catalog.list_categories": { args: ListCategoriesArgs; result: Page<Category> };
+  "catalog.list_products": { args: ListProductsArgs; result: Page<Product> };
+  "catalog.list_units": { args: ListUnitsArgs; result: Page<Unit> };
+  "catalog.move_category": { args: MoveCategoryArgs; result: Category };
+  "catalog.rename_category": { args: RenameCategoryArgs; result: Category };
+  "catalog.set_components": { args: SetComponentsArgs; result: ProductDetail };
+  "catalog.set_product_archived": { args: SetProductArchivedArgs; result: ProductDetail };
+  "catalog.set_product_attributes": { args: SetProductAttributesArgs; result: ProductDetail };
+  "catalog.update_attribute": { args: UpdateAttributeArgs; result: Attribute };
+  "catalog.update_brand": { args: UpdateBrandArgs; result: Brand };
+  "catalog.update_product": { args: UpdateProductArgs; result: ProductDetail };
   "company.create": { args: CreateCompanyArgs; result: Company };
   "company.get": { args: NoArgs; result: Company };
   "company.list": { args: ListCompaniesArgs; result: Array<CompanySummary> };
   "company.set_archived": { args: SetArchivedArgs; result: Company };
   "company.update": { args: UpdateCompanyArgs; result: Company };
+  "location.create_city": { args: CreateCityArgs; result: City };
+  "location.list_cities": { args: ListCitiesArgs; result: Array<City> };
+  "location.list_countries": { args: ListCountriesArgs; result: Array<Country> };
+  "location.list_states": { args: ListStatesArgs; result: Array<State> };
   "membership.add": { args: AddMembershipArgs; result: Membership };
   "membership.change_role": { args: ChangeMembershipArgs; result: Membership };
   "membership.list": { args: NoArgs; result: Array<Membership> };
   "membership.remove": { args: IdArg<MembershipId>; result: Done };
+  "partner.create": { args: PartnerFields; result: Partner };
+  "partner.delete": { args: IdArg<PartnerId>; result: Done };
+  "partner.export": { args: ExportPartnersArgs; result: ExportFile };
+  "partner.get": { args: IdArg<PartnerId>; result: Partner };
+  "partner.import": { args: ImportPartnersArgs; result: ImportReport };
+  "partner.list": { args: ListPartnersArgs; result: Page<PartnerRow> };
+  "partner.set_archived": { args: SetPartnerArchivedArgs; result: Partner };
+  "partner.update": { args: UpdatePartnerArgs; result: Partner };
   "permission.list": { args: NoArgs; result: Array<Permission> };
   "role.create": { args: CreateRoleArgs; result: Role };
   "role.create_global": { args: CreateRoleArgs; result: Role };
@@ -192,12 +692,50 @@ export type CommandName = keyof Commands;
 /** Commands that run in a company (the call must name one). */
 export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "audit.list",
+  "catalog.convert_quantity",
+  "catalog.create_attribute",
+  "catalog.create_brand",
+  "catalog.create_category",
+  "catalog.create_product",
+  "catalog.create_unit",
+  "catalog.create_variant",
+  "catalog.delete_category",
+  "catalog.export_categories",
+  "catalog.export_products",
+  "catalog.generate_variants",
+  "catalog.get_attribute",
+  "catalog.get_category",
+  "catalog.get_product",
+  "catalog.import_categories",
+  "catalog.import_products",
+  "catalog.list_attributes",
+  "catalog.list_brands",
+  "catalog.list_categories",
+  "catalog.list_products",
+  "catalog.list_units",
+  "catalog.move_category",
+  "catalog.rename_category",
+  "catalog.set_components",
+  "catalog.set_product_archived",
+  "catalog.set_product_attributes",
+  "catalog.update_attribute",
+  "catalog.update_brand",
+  "catalog.update_product",
   "company.get",
   "company.update",
+  "location.create_city",
   "membership.add",
   "membership.change_role",
   "membership.list",
   "membership.remove",
+  "partner.create",
+  "partner.delete",
+  "partner.export",
+  "partner.get",
+  "partner.import",
+  "partner.list",
+  "partner.set_archived",
+  "partner.update",
   "role.create",
   "role.delete",
   "role.get",
@@ -209,12 +747,50 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
 /** The permission each company-scoped command needs. */
 export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "audit.list": "audit.view_auditlog",
+  "catalog.convert_quantity": "catalog.view_unit",
+  "catalog.create_attribute": "catalog.change_attribute",
+  "catalog.create_brand": "catalog.change_brand",
+  "catalog.create_category": "catalog.change_category",
+  "catalog.create_product": "catalog.change_product",
+  "catalog.create_unit": "catalog.change_unit",
+  "catalog.create_variant": "catalog.change_product",
+  "catalog.delete_category": "catalog.change_category",
+  "catalog.export_categories": "catalog.view_category",
+  "catalog.export_products": "catalog.view_product",
+  "catalog.generate_variants": "catalog.change_product",
+  "catalog.get_attribute": "catalog.view_attribute",
+  "catalog.get_category": "catalog.view_category",
+  "catalog.get_product": "catalog.view_product",
+  "catalog.import_categories": "catalog.import_product",
+  "catalog.import_products": "catalog.import_product",
+  "catalog.list_attributes": "catalog.view_attribute",
+  "catalog.list_brands": "catalog.view_brand",
+  "catalog.list_categories": "catalog.view_category",
+  "catalog.list_products": "catalog.view_product",
+  "catalog.list_units": "catalog.view_unit",
+  "catalog.move_category": "catalog.change_category",
+  "catalog.rename_category": "catalog.change_category",
+  "catalog.set_components": "catalog.change_product",
+  "catalog.set_product_archived": "catalog.change_product",
+  "catalog.set_product_attributes": "catalog.change_product",
+  "catalog.update_attribute": "catalog.change_attribute",
+  "catalog.update_brand": "catalog.change_brand",
+  "catalog.update_product": "catalog.change_product",
   "company.get": "company.view_company",
   "company.update": "company.change_company",
+  "location.create_city": "location.add_city",
   "membership.add": "membership.add_membership",
   "membership.change_role": "membership.change_membership",
   "membership.list": "membership.view_membership",
   "membership.remove": "membership.delete_membership",
+  "partner.create": "partner.add_partner",
+  "partner.delete": "partner.delete_partner",
+  "partner.export": "partner.view_partner",
+  "partner.get": "partner.view_partner",
+  "partner.import": "partner.add_partner",
+  "partner.list": "partner.view_partner",
+  "partner.set_archived": "partner.change_partner",
+  "partner.update": "partner.change_partner",
   "role.create": "role.add_role",
   "role.delete": "role.delete_role",
   "role.get": "role.view_role",
