@@ -72,3 +72,15 @@ pub fn pick(app: &AppHandle, new: bool) -> Option<PathBuf> {
     };
     picked.and_then(|p| p.into_path().ok())
 }
+
+/// The native Save dialog for an export, suggesting its file name.
+pub fn pick_save(app: &AppHandle, filename: &str) -> Option<PathBuf> {
+    let ext = Path::new(filename).extension().and_then(|e| e.to_str()).unwrap_or("csv").to_string();
+    app.dialog()
+        .file()
+        .set_title("Save export")
+        .set_file_name(filename)
+        .add_filter(ext.to_uppercase(), &[ext.as_str()])
+        .blocking_save_file()
+        .and_then(|p| p.into_path().ok())
+}

@@ -101,6 +101,16 @@ async fn file_dialog(app: AppHandle, new: bool) -> Result<Option<FileInfo>, Erro
     }
 }
 
+/// Saves an exported file where the user chooses (native Save dialog). Returns the path,
+/// or None when the user cancelled.
+#[tauri::command]
+async fn save_export(app: AppHandle, file: cora_core::exchange::ExportFile) -> Result<Option<PathBuf>, ErrorBody> {
+    let Some(path) = files::pick_save(&app, &file.filename) else { return Ok(None) };
+    let bytes = file.bytes().map_err(|e| e.to_body())?;
+    std::fs::write(&path, bytes).map_err(|e| Error::field("file", format!("cannot write {}: {e}", path.display())).to_body())?;
+    Ok(Some(path))
+}
+
 /// Every second, asks core what was written since the last look (by this window, another
 /// window or `cora`) and tells the page which companies and entities changed.
 fn watch(app: AppHandle) {
@@ -180,7 +190,7 @@ fn main() {
             watch(handle);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![call, file_state, file_open, file_dialog])
+        .invoke_handler(tauri::generate_handler![call, file_state, file_open, file_dialog, save_export])
         .run(tauri::generate_context!())
         .expect("error while running the Cora desktop app");
 }

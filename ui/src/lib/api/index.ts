@@ -1,5 +1,5 @@
 // The typed door to the command layer. Screens import from here, never from @tauri-apps.
-import type { CommandName, Commands, CompanyRef, ErrorBody, FieldError } from './bindings';
+import type { CommandName, Commands, CompanyRef, ErrorBody, ExportFile, FieldError } from './bindings';
 import { COMPANY_SCOPED } from './bindings';
 import { invokeShell, onShellEvent, setWindowTitle, inShell } from './tauri';
 
@@ -89,6 +89,15 @@ export const files = {
     }
   },
 };
+
+/** Saves an exported file through the native Save dialog; null when cancelled. */
+export async function saveExport(file: ExportFile): Promise<string | null> {
+  try {
+    return (await transport('save_export', { file })) as string | null;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
 
 export interface Change {
   company: number | null;

@@ -3,6 +3,7 @@
 import { call, files, setCallCompany, setTitle, toApiError, COMPANY_SCOPED, COMMAND_PERMISSION, type CommandName, type CompanySummary, type FileInfo, type Me } from '../api';
 import { bump, byRecent } from '../ui/recent';
 import { IdleClock } from '../ui/idle';
+import { toast } from '../ui/toast.svelte';
 
 export type Phase = 'loading' | 'nofile' | 'setup' | 'login' | 'app';
 
@@ -45,6 +46,13 @@ class Session {
     if (!COMPANY_SCOPED.has(cmd)) return true;
     const need = COMMAND_PERMISSION[cmd];
     return need ? this.perms.has(need) : this.companyId != null;
+  }
+
+  /** Checks before an action; says why when the role does not allow it. */
+  guard(cmd: CommandName, what: string): boolean {
+    if (this.can(cmd)) return true;
+    toast.error(`That is not allowed for your role (${this.company?.role ?? 'none'}): you may not ${what}.`);
+    return false;
   }
 
   async boot() {

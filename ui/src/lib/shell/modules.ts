@@ -1,6 +1,8 @@
 // Screens of business modules (partners, catalog, ...), added as their commands land,
 // and the record searches they offer the command palette.
 import type { ScreenDef } from './screens';
+import { partnerScreens, searchPartners } from '../partners';
+import { catalogScreens, searchProducts } from '../catalog';
 
 export interface RecordHit {
   label: string;
@@ -10,5 +12,5 @@ export interface RecordHit {
 }
 export type RecordSearch = (q: string) => Promise<RecordHit[]>;
 
-export const extraScreens: ScreenDef[] = [];
-export const recordSearches: RecordSearch[] = [];
+export const extraScreens: ScreenDef[] = [...partnerScreens, ...catalogScreens];
+export const recordSearches: RecordSearch[] = [searchPartners, searchProducts];
