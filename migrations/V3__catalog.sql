@@ -136,14 +136,20 @@ CREATE TABLE products (
     CHECK (NOT (is_template AND parent_id IS NOT NULL)),
     CHECK (barcode IS NULL OR (length(barcode) IN (12, 13) AND barcode NOT GLOB '*[^0-9]*'))
 ) STRICT;
--- The indexes behind every sort and filter of the product list (tenant first, then the
--- sort key, then id for the keyset).
-CREATE INDEX products_name ON products (tenant_id, name, id);
-CREATE INDEX products_price ON products (tenant_id, sale_price, id);
-CREATE INDEX products_cost ON products (tenant_id, cost, id);
-CREATE INDEX products_updated ON products (tenant_id, updated_at, id);
-CREATE INDEX products_category ON products (tenant_id, category_id, name, id);
-CREATE INDEX products_brand ON products (tenant_id, brand_id, name, id);
+-- The indexes behind every sort and filter of the product list. Tenant first, then
+-- `archived` (lists leave archived rows out by default), then the sort key and id for the
+-- keyset walk. Each filter's index also holds `archived`, `name` and `id`, so counting its
+-- matches and sorting them for a page never reads the table itself.
+CREATE INDEX products_name ON products (tenant_id, archived, name, id);
+CREATE INDEX products_name_all ON products (tenant_id, name, id);
+CREATE INDEX products_sku_sort ON products (tenant_id, archived, sku, id);
+CREATE INDEX products_price ON products (tenant_id, archived, sale_price, id);
+CREATE INDEX products_cost ON products (tenant_id, archived, cost, id);
+CREATE INDEX products_updated ON products (tenant_id, archived, updated_at, id);
+CREATE INDEX products_category ON products (tenant_id, category_id, archived, name, id);
+CREATE INDEX products_brand ON products (tenant_id, brand_id, archived, name, id);
+CREATE INDEX products_kind ON products (tenant_id, kind, archived, name, id);
+CREATE INDEX products_shape ON products (tenant_id, archived, parent_id, is_template);
 CREATE INDEX products_unit ON products (tenant_id, unit_id);
 
 -- A variant's parent must be a template.

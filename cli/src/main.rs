@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod bench;
+mod bench_catalog;
 
 /// Exit codes: distinct for usage, sign-in/permission, bad input, and internal errors.
 const EXIT_USAGE: u8 = 2;
@@ -83,6 +84,30 @@ enum Cmd {
         /// How many writes to time.
         #[arg(long, default_value_t = 20_000)]
         writes: u32,
+    },
+    /// Fill a company with realistic demo data: products (variant families and kits
+    /// included), categories and brands. The same seed gives the same data.
+    Demo {
+        /// The company's code; it must have no products yet.
+        #[arg(long)]
+        company: String,
+        /// How many products to make.
+        #[arg(long, default_value_t = 1_000)]
+        scale: u32,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Run as this user (password from $CORA_PASSWORD or a prompt).
+        #[arg(long, env = "CORA_USER")]
+        user: String,
+    },
+    /// Measure the catalog at scale: demo generation, then list, search and page latency.
+    BenchCatalog {
+        /// How many products to generate.
+        #[arg(long, default_value_t = 100_000)]
+        scale: u32,
+        /// Times each query is run.
+        #[arg(long, default_value_t = 200)]
+        runs: u32,
     },
 }
 
@@ -292,6 +317,15 @@ fn run(cli: Cli) -> Result<u8, Fail> {
             Ok(0)
         }
         Cmd::Bench { writes } => bench::run(writes),
+        Cmd::Demo { company, scale, seed, user } => {
+            let mut cora = open(&cli.db)?;
+            let token = sign_in(&mut cora, &user)?;
+            let report = cora_core::demo::run(&mut cora, &token, &company_ref(&company), scale, seed);
+            let _ = cora.call(Some(&token), None, "auth.logout", Value::Null);
+            print_json(&serde_json::to_value(report?).unwrap_or_default())?;
+            Ok(0)
+        }
+        Cmd::BenchCatalog { scale, runs } => bench_catalog::run(scale, runs),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod bindings;
 pub mod catalog;
 pub mod command;
 pub mod company;
+pub mod demo;
 pub mod error;
 pub mod exchange;
 pub mod ids;

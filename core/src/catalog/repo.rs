@@ -473,23 +473,31 @@ pub fn list_products(db: &Connection, t: &TenantCtx, a: &ListProductsArgs, plan:
     if q.include_archived != Some(true) {
         w.push("p.archived = 0".into());
     }
+    // Filters with an index of their own (holding archived, name and id) leave few
+    // enough index entries to sort for a page; the others keep most rows and are cut
+    // from a walk along the sort key's index.
+    let mut sort_matches = false;
     if let Some(c) = a.category_id {
         let c = w.bind(c.0);
         w.push(format!(
             "p.category_id IN (WITH RECURSIVE sub(id) AS (SELECT {c} UNION SELECT k.id FROM categories k JOIN sub ON k.parent_id = sub.id WHERE k.tenant_id = {tp}) SELECT id FROM sub)"
         ));
+        sort_matches = true;
     }
     if let Some(b) = a.brand_id {
         let b = w.bind(b.0);
         w.push(format!("p.brand_id = {b}"));
+        sort_matches = true;
     }
     if let Some(k) = a.kind {
         let k = w.bind(k.as_str().to_string());
         w.push(format!("p.kind = {k}"));
+        sort_matches = true;
     }
     if let Some(parent) = a.parent_id {
         let p = w.bind(parent.0);
         w.push(format!("p.parent_id = {p}"));
+        sort_matches = true;
     }
     if a.hide_variants == Some(true) {
         w.push("p.parent_id IS NULL".into());
@@ -497,23 +505,43 @@ pub fn list_products(db: &Connection, t: &TenantCtx, a: &ListProductsArgs, plan:
     if a.transactable_only == Some(true) {
         w.push("p.is_template = 0".into());
     }
-    if let Some(f) = &plan.fts {
-        let f = w.bind(f.clone());
-        w.push(format!("p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH {f})"));
-    }
-    page_count_then_rows(db, w, plan)
+    let fts = plan.fts.as_ref().map(|f| w.bind(f.clone()));
+    page_of_products(db, w, plan, sort_matches, fts)
 }
 
-fn page_count_then_rows(db: &Connection, mut w: Where, plan: &ListPlan) -> Result<Page<Product>> {
-    let total: i64 = db
-        .prepare_cached(&format!("SELECT count(*) FROM products p WHERE {}", w.sql()))?
-        .query_row(params_from_iter(&w.params), |r| r.get(0))?;
+/// Below this many search matches, a page is cut from the sorted matches (found through
+/// the full-text index); above it, from a walk along the sort key's index, which meets a
+/// page of matches within a few hundred rows.
+const SORT_MATCHES_BELOW: i64 = 3_000;
+
+fn page_of_products(db: &Connection, mut w: Where, plan: &ListPlan, sort_matches: bool, fts: Option<String>) -> Result<Page<Product>> {
+    const FTS_JOIN: &str = "products_fts f CROSS JOIN products p ON p.id = f.rowid";
+    let count_sql = match &fts {
+        // Driven by the full-text index: one row lookup per match.
+        Some(f) => format!("SELECT count(*) FROM {FTS_JOIN} WHERE products_fts MATCH {f} AND {}", w.sql()),
+        None => format!("SELECT count(*) FROM products p WHERE {}", w.sql()),
+    };
+    let total: i64 = db.prepare_cached(&count_sql)?.query_row(params_from_iter(&w.params), |r| r.get(0))?;
     w.keyset(plan, "p.id");
     let limit = w.bind(plan.fetch_limit());
+    let order = plan.order_sql("p.id");
+    // A unary `+` on the sort key stops SQLite from walking the sort index: it takes the
+    // matches and sorts them (keeping only a page's worth as it goes).
+    let dir = if plan.desc { "DESC" } else { "ASC" };
+    let sorted = format!("+{} COLLATE NOCASE {dir}, p.id {dir}", plan.sort.sql);
+    let (from, cond, inner_order) = match &fts {
+        Some(f) if total < SORT_MATCHES_BELOW => (FTS_JOIN, format!("products_fts MATCH {f}"), sorted),
+        Some(f) => ("products p", format!("p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH {f})"), order.clone()),
+        None if sort_matches => ("products p", "1".to_string(), sorted),
+        None => ("products p", "1".to_string(), order.clone()),
+    };
+    // The page's ids come from `products` (and its indexes) alone; the joins run for
+    // those rows only.
     let sql = format!(
-        "SELECT {PRODUCT_SELECT}, {sort} AS sort_value, p.id FROM {PRODUCT_FROM} WHERE {} ORDER BY {} LIMIT {limit}",
+        "SELECT {PRODUCT_SELECT}, {sort} AS sort_value, p.id FROM {PRODUCT_FROM}
+         WHERE p.id IN (SELECT p.id FROM {from} WHERE {cond} AND {} ORDER BY {inner_order} LIMIT {limit})
+         ORDER BY {order}",
         w.sql(),
-        plan.order_sql("p.id"),
         sort = plan.sort.sql
     );
     let mut stmt = db.prepare_cached(&sql)?;
@@ -793,7 +821,7 @@ pub fn list_cost_edges(db: &Connection, t: &TenantCtx, kit: ProductId) -> Result
          )
          SELECT k.kit_id, k.component_id, k.quantity, lu.factor_e6, cu.factor_e6, p.cost
          FROM sub
-         JOIN product_components k ON k.tenant_id = ?1 AND k.kit_id = sub.id
+         CROSS JOIN product_components k ON k.tenant_id = ?1 AND k.kit_id = sub.id
          JOIN products p ON p.id = k.component_id
          JOIN units lu ON lu.id = k.unit_id
          JOIN units cu ON cu.id = p.unit_id",

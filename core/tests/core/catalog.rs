@@ -441,6 +441,21 @@ fn import_of_ten_thousand_rows_reports_exactly_the_bad_ones() {
     let list = app.admin_in("IMP", "catalog.list_products", json!({"query": {"search": "item 123"}})).unwrap();
     assert!(list["total"].as_i64().unwrap() >= 1);
     assert_eq!(app.admin_in("IMP", "catalog.list_products", json!({})).unwrap()["total"], 9_950);
+    // A search with thousands of matches pages along the sort index, in order.
+    let mut skus = Vec::new();
+    let mut cursor = json!(null);
+    for _ in 0..3 {
+        let page = app.admin_in("IMP", "catalog.list_products", json!({"query": {"search": "item", "sort": "sku", "desc": true, "limit": 100, "cursor": cursor}})).unwrap();
+        assert_eq!(page["total"], 9_950);
+        skus.extend(page["items"].as_array().unwrap().iter().map(|p| p["sku"].as_str().unwrap().to_string()));
+        cursor = page["next_cursor"].clone();
+    }
+    let mut sorted = skus.clone();
+    sorted.sort();
+    sorted.reverse();
+    sorted.dedup();
+    assert_eq!((skus.len(), skus[0].as_str()), (300, "SKU-09999"));
+    assert_eq!(skus, sorted);
     assert_eq!(app.admin_in("IMP", "catalog.list_brands", json!({})).unwrap()["total"], 30);
 }
 
@@ -548,6 +563,35 @@ fn lists_page_search_and_filter_in_sql() {
             unique.sort();
             unique.dedup();
             assert_eq!(unique.len(), 230, "{sort} {desc}");
+        }
+    }
+    // Filtered lists (cut from sorted matches) page the same way, in the same order.
+    for (filter, expected) in [(json!({"query": {"search": "cafe"}}), 76), (json!({"brand_id": brand}), 23), (json!({"kind": "service"}), 77)] {
+        for desc in [false, true] {
+            let mut names = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let mut args = filter.clone();
+                let q = args.as_object_mut().unwrap().entry("query").or_insert(json!({}));
+                q["limit"] = json!(7);
+                q["desc"] = json!(desc);
+                if let Some(c) = &cursor {
+                    q["cursor"] = json!(c);
+                }
+                let page = app.admin_in("L", "catalog.list_products", args).unwrap();
+                assert_eq!(page["total"], expected, "{filter}");
+                names.extend(page["items"].as_array().unwrap().iter().map(|p| (p["name"].as_str().unwrap().to_lowercase(), p["id"].as_i64().unwrap())));
+                match page["next_cursor"].as_str() {
+                    Some(c) => cursor = Some(c.to_string()),
+                    None => break,
+                }
+            }
+            let mut sorted = names.clone();
+            sorted.sort();
+            if desc {
+                sorted.reverse();
+            }
+            assert_eq!(names, sorted, "{filter} desc={desc}");
         }
     }
     let by_name = app.admin_in("L", "catalog.list_products", json!({"query": {"search": "cafe wid"}})).unwrap();

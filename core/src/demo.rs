@@ -1,0 +1,374 @@
+//! Demo data: fills a company with a realistic, deterministic catalog (`cora demo`).
+//!
+//! The demo is a list of [`STEPS`], each a name and a function that writes through the
+//! real commands (so it needs a user allowed to run them, and checks what any user's
+//! input is checked for). Every step draws from its own random stream, seeded from the
+//! demo's seed and the step's name: the same seed gives the same data, and adding a
+//! step never changes what the others make.
+//!
+//! To add a step (e.g. partners: `scale / 5` customers and suppliers with addresses),
+//! write `fn partners(d: &mut Demo<'_>) -> Result<u64>` that calls commands through
+//! [`Demo::call`] and add one line to [`STEPS`].
+
+use crate::{CompanyRef, Cora, Error, Result};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+use std::time::Instant;
+
+/// One part of the demo.
+pub struct Step {
+    pub name: &'static str,
+    /// Fills its part; returns how many records it created.
+    pub run: fn(&mut Demo<'_>) -> Result<u64>,
+}
+
+/// The steps, in order. Later steps may use what earlier ones left in [`Demo`].
+pub const STEPS: &[Step] = &[Step { name: "categories", run: categories }, Step { name: "products", run: products }];
+
+/// What a step works with: the open file, the caller's session, the company, the scale
+/// and its random stream, and what earlier steps made.
+pub struct Demo<'a> {
+    cora: &'a mut Cora,
+    token: &'a str,
+    company: CompanyRef,
+    /// The number of products to make; other steps scale from it.
+    pub scale: u32,
+    pub rng: ChaCha8Rng,
+    seed: u64,
+    /// Category paths made by the `categories` step.
+    pub category_paths: Vec<String>,
+}
+
+impl Demo<'_> {
+    /// Runs a command in the demo's company as the demo's user.
+    pub fn call(&mut self, command: &str, args: Value) -> Result<Value> {
+        self.cora.call(Some(self.token), Some(&self.company), command, args)
+    }
+
+    fn reseed(&mut self, step: &str) {
+        // FNV-1a of the step's name, mixed with the seed.
+        let h = step.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+        self.rng = ChaCha8Rng::seed_from_u64(self.seed ^ h);
+    }
+
+    fn pick<'s>(&mut self, items: &'s [&'s str]) -> &'s str {
+        items[self.rng.random_range(0..items.len())]
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepReport {
+    pub step: &'static str,
+    pub created: u64,
+    pub millis: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoReport {
+    pub scale: u32,
+    pub seed: u64,
+    pub steps: Vec<StepReport>,
+}
+
+/// Fills `company` with demo data as the holder of `token`, `scale` products in all.
+pub fn run(cora: &mut Cora, token: &str, company: &CompanyRef, scale: u32, seed: u64) -> Result<DemoReport> {
+    if scale == 0 || scale > 1_000_000 {
+        return Err(Error::field("scale", "must be between 1 and 1000000"));
+    }
+    let mut d = Demo {
+        cora,
+        token,
+        company: company.clone(),
+        scale,
+        rng: ChaCha8Rng::seed_from_u64(seed),
+        seed,
+        category_paths: Vec::new(),
+    };
+    let existing = d.call("catalog.list_products", json!({"query": {"limit": 1, "include_archived": true}}))?;
+    if existing["total"].as_i64().unwrap_or(0) > 0 {
+        return Err(Error::conflict_msg("this company already has products; run the demo on an empty company"));
+    }
+    let mut steps = Vec::new();
+    for step in STEPS {
+        d.reseed(step.name);
+        let start = Instant::now();
+        let created = (step.run)(&mut d)?;
+        steps.push(StepReport { step: step.name, created, millis: start.elapsed().as_millis() as u64 });
+    }
+    Ok(DemoReport { scale, seed, steps })
+}
+
+// --- catalog -----------------------------------------------------------------------------------
+
+/// Departments: name, SKU prefix, subcategories, product nouns, adjectives.
+struct Department {
+    name: &'static str,
+    prefix: &'static str,
+    subs: &'static [&'static str],
+    nouns: &'static [&'static str],
+    adjectives: &'static [&'static str],
+    /// Unit and kind most of its products have: (unit code, kind).
+    unit: (&'static str, &'static str),
+    /// Cost range in whole currency units.
+    cost: (u32, u32),
+}
+
+const DEPARTMENTS: &[Department] = &[
+    Department {
+        name: "Clothing",
+        prefix: "CLO",
+        subs: &["T-shirts", "Shirts", "Knitwear", "Trousers", "Jackets", "Dresses"],
+        nouns: &["T-shirt", "Polo Shirt", "Oxford Shirt", "Hoodie", "Sweater", "Cardigan", "Chinos", "Jeans", "Rain Jacket", "Parka", "Wrap Dress", "Shirt Dress"],
+        adjectives: &["Classic", "Relaxed", "Slim", "Organic Cotton", "Linen", "Merino", "Heavyweight", "Lightweight", "Vintage", "Essential", "Striped", "Washed"],
+        unit: ("unit", "stockable"),
+        cost: (4, 60),
+    },
+    Department {
+        name: "Footwear",
+        prefix: "FTW",
+        subs: &["Sneakers", "Boots", "Sandals"],
+        nouns: &["Runner", "Court Sneaker", "Chelsea Boot", "Hiking Boot", "Slide", "Sandal", "Loafer"],
+        adjectives: &["Leather", "Suede", "Canvas", "Trail", "Waterproof", "Everyday", "Recycled"],
+        unit: ("unit", "stockable"),
+        cost: (12, 90),
+    },
+    Department {
+        name: "Home",
+        prefix: "HOM",
+        subs: &["Kitchen", "Tableware", "Textiles", "Lighting", "Storage"],
+        nouns: &["Mug", "Teapot", "Serving Board", "Chef's Knife", "Dinner Plate", "Salad Bowl", "Tea Towel", "Cushion Cover", "Throw", "Table Lamp", "Storage Jar", "Basket"],
+        adjectives: &["Ceramic", "Stoneware", "Oak", "Walnut", "Enamel", "Linen", "Glass", "Handmade", "Nordic", "Rustic", "Speckled"],
+        unit: ("unit", "stockable"),
+        cost: (2, 45),
+    },
+    Department {
+        name: "Grocery",
+        prefix: "GRO",
+        subs: &["Tea & Coffee", "Pantry", "Snacks", "Drinks"],
+        nouns: &["Green Tea", "Earl Grey", "Espresso Beans", "Filter Coffee", "Olive Oil", "Basmati Rice", "Dark Chocolate", "Almonds", "Honey", "Sparkling Water", "Apple Juice", "Granola"],
+        adjectives: &["Organic", "Single Origin", "Fair Trade", "Roasted", "Wildflower", "Cold Pressed", "Sea Salt", "Smoked"],
+        unit: ("kg", "consumable"),
+        cost: (1, 25),
+    },
+    Department {
+        name: "Electronics",
+        prefix: "ELE",
+        subs: &["Audio", "Accessories", "Smart Home"],
+        nouns: &["Wireless Earbuds", "Bluetooth Speaker", "USB-C Cable", "Power Bank", "Phone Case", "Smart Plug", "LED Bulb", "Charging Stand"],
+        adjectives: &["Compact", "Fast-Charge", "Noise-Cancelling", "Braided", "Slim", "Rugged", "Pro"],
+        unit: ("unit", "stockable"),
+        cost: (3, 120),
+    },
+    Department {
+        name: "Sports",
+        prefix: "SPO",
+        subs: &["Yoga", "Cycling", "Camping"],
+        nouns: &["Yoga Mat", "Water Bottle", "Cycling Gloves", "Bike Light", "Tent", "Sleeping Bag", "Headlamp", "Resistance Band"],
+        adjectives: &["Eco", "Insulated", "Ultralight", "Reflective", "All-Season", "Non-Slip", "Foldable"],
+        unit: ("unit", "stockable"),
+        cost: (3, 150),
+    },
+    Department {
+        name: "Beauty",
+        prefix: "BEA",
+        subs: &["Skincare", "Hair", "Bath"],
+        nouns: &["Face Cream", "Cleanser", "Shampoo", "Conditioner", "Hand Soap", "Bath Salts", "Body Lotion", "Lip Balm"],
+        adjectives: &["Lavender", "Unscented", "Citrus", "Rose", "Aloe", "Oat", "Charcoal"],
+        unit: ("ml", "consumable"),
+        cost: (1, 20),
+    },
+    Department {
+        name: "Garden",
+        prefix: "GAR",
+        subs: &["Tools", "Plants & Seeds", "Outdoor Living"],
+        nouns: &["Trowel", "Pruning Shears", "Watering Can", "Seed Mix", "Planter", "String Lights", "Garden Hose", "Bird Feeder"],
+        adjectives: &["Stainless", "Galvanised", "Terracotta", "Heirloom", "Solar", "Expandable", "Cedar"],
+        unit: ("unit", "stockable"),
+        cost: (2, 70),
+    },
+];
+
+const SERVICES: &[(&str, &str, u32)] = &[("Gift Wrapping", "unit", 3), ("Alteration", "hour", 25), ("Home Delivery", "unit", 8), ("Assembly", "hour", 35), ("Engraving", "unit", 6)];
+
+const BRAND_START: &[&str] = &["Nord", "Alta", "Blue", "Oak", "Silver", "Wild", "Stone", "Sun", "Iron", "Maple", "Red", "Cloud", "Fern", "Harbor", "Copper", "Lark"];
+const BRAND_END: &[&str] = &["vik", "mar", "field", "wood", "line", "ridge", "craft", "& Co", "works", "haven", "dale", "brook", "stead", "well"];
+
+const SIZES: &[&str] = &["XS", "S", "M", "L", "XL", "XXL"];
+const COLOURS: &[&str] = &["White", "Black", "Navy", "Grey", "Red", "Olive", "Beige", "Sky Blue"];
+
+fn categories(d: &mut Demo<'_>) -> Result<u64> {
+    let mut csv = String::from("path\r\n");
+    let mut paths = Vec::new();
+    // Larger catalogs get a third level of collections under each subcategory.
+    let collections = (d.scale / 20_000).min(6);
+    for dep in DEPARTMENTS {
+        paths.push(dep.name.to_string());
+        for sub in dep.subs {
+            let path = format!("{} / {sub}", dep.name);
+            paths.push(path.clone());
+            for c in 0..collections {
+                paths.push(format!("{path} / {} Collection", ["Spring", "Summer", "Autumn", "Winter", "Core", "Outlet"][c as usize]));
+            }
+        }
+    }
+    for p in &paths {
+        let _ = write!(csv, "{p}\r\n");
+    }
+    let report = d.call("catalog.import_categories", json!({"csv": csv, "dry_run": false}))?;
+    check_import(&report)?;
+    // Products go into the leaves.
+    d.category_paths = paths.into_iter().filter(|p| p.matches(" / ").count() == if collections > 0 { 2 } else { 1 }).collect();
+    Ok(report["created"].as_u64().unwrap_or(0))
+}
+
+fn check_import(report: &Value) -> Result<()> {
+    if report["committed"] != json!(true) {
+        let first = &report["errors"][0];
+        return Err(Error::Internal(format!("demo data was refused at row {}: {} {}", first["row"], first["column"], first["message"])));
+    }
+    Ok(())
+}
+
+/// An EAN-13 in the GS1 "in-store" range 20–29, so it never clashes with a real product.
+fn ean13(n: u64) -> String {
+    let body = format!("2{:011}", n % 100_000_000_000);
+    let sum: u32 = body.bytes().rev().enumerate().map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 }).sum();
+    format!("{body}{}", (10 - sum % 10) % 10)
+}
+
+fn money(cents: u64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+fn products(d: &mut Demo<'_>) -> Result<u64> {
+    let n = d.scale as usize;
+    let brand_count = (n / 200).clamp(5, BRAND_START.len() * BRAND_END.len());
+    let mut brands: Vec<String> = Vec::new();
+    while brands.len() < brand_count {
+        let b = format!("{}{}", d.pick(BRAND_START), d.pick(BRAND_END));
+        let b = if b.contains('&') { b.replace("& Co", " & Co") } else { b };
+        if !brands.contains(&b) {
+            brands.push(b);
+        }
+    }
+    let leaves: Vec<String> = if d.category_paths.is_empty() { vec![String::new()] } else { d.category_paths.clone() };
+
+    let mut csv = String::from("sku,name,description,category,brand,unit,kind,sale_price,cost,barcode,archived,variant_of,attributes,components\r\n");
+    let mut made = 0usize;
+    let mut seq = 0u64;
+    let mut simple: Vec<String> = Vec::new();
+    while made < n {
+        let left = n - made;
+        let roll: f64 = d.rng.random();
+        seq += 1;
+        if left > 13 && roll < 0.03 {
+            // A variant family of clothing or footwear: a template and its variants.
+            let dep = &DEPARTMENTS[d.rng.random_range(0..2)];
+            let sizes_n = d.rng.random_range(3..=4usize).min(left - 1);
+            let start = d.rng.random_range(0..=SIZES.len() - sizes_n);
+            let sizes = &SIZES[start..start + sizes_n];
+            let colours_n = d.rng.random_range(2..=3usize).min((left - 1) / sizes_n);
+            let mut colours: Vec<&str> = Vec::new();
+            while colours.len() < colours_n {
+                let c = d.pick(COLOURS);
+                if !colours.contains(&c) {
+                    colours.push(c);
+                }
+            }
+            let name = format!("{} {}", d.pick(dep.adjectives), d.pick(dep.nouns));
+            let sku = format!("{}-{seq:06}", dep.prefix);
+            let cost = d.rng.random_range(dep.cost.0 * 100..=dep.cost.1 * 100) as u64;
+            let price = (cost * d.rng.random_range(180..=260) / 100) / 100 * 100 + 99;
+            let under = format!("{} / {}", dep.name, dep.subs[d.rng.random_range(0..dep.subs.len())]);
+            let category = leaves.iter().find(|p| p.starts_with(&under)).cloned().unwrap_or_default();
+            let brand = brands[d.rng.random_range(0..brands.len())].clone();
+            let size_line = sizes.iter().map(|s| if s.starts_with("XX") { format!("{s}(+2)") } else { s.to_string() }).collect::<Vec<_>>().join(", ");
+            let attrs = format!("Size: {size_line}; Colour: {}", colours.join(", "));
+            let _ = write!(
+                csv,
+                "{sku},{},{},{},{},unit,stockable,{},{},,false,,{},\r\n",
+                csv_field(&name),
+                csv_field(&format!("{name} by {brand}.")),
+                csv_field(&category),
+                csv_field(&brand),
+                money(price),
+                money(cost),
+                csv_field(&attrs)
+            );
+            made += 1;
+            for s in sizes {
+                for c in &colours {
+                    seq += 1;
+                    let extra = if s.starts_with("XX") { 200 } else { 0 };
+                    let vsku = format!("{sku}-{s}-{}", c.replace(' ', ""));
+                    let _ = write!(
+                        csv,
+                        "{vsku},{},,,,,,{},{},{},false,{sku},{},\r\n",
+                        csv_field(&format!("{name} ({s}, {c})")),
+                        money(price + extra),
+                        money(cost),
+                        ean13(seq),
+                        csv_field(&format!("Size: {s}; Colour: {c}"))
+                    );
+                    made += 1;
+                }
+            }
+        } else if roll < 0.06 && simple.len() >= 10 {
+            // A kit of two to four products already made.
+            let parts = d.rng.random_range(2..=4usize);
+            let mut lines: Vec<String> = Vec::new();
+            while lines.len() < parts {
+                let s = simple[d.rng.random_range(0..simple.len())].clone();
+                if !lines.iter().any(|l| l.starts_with(&format!("{s}="))) {
+                    lines.push(format!("{s}={}", d.rng.random_range(1..=3)));
+                }
+            }
+            let sku = format!("KIT-{seq:06}");
+            let name = format!("{} Gift Set", d.pick(&["Welcome", "Weekend", "Holiday", "Starter", "Deluxe", "Thank You", "Birthday"]));
+            let _ = write!(csv, "{sku},{name},,,,unit,stockable,{},0,,false,,,{}\r\n", money(d.rng.random_range(2_000..=15_000) / 100 * 100 + 95), lines.join("; "));
+            made += 1;
+        } else if roll < 0.065 {
+            let (name, unit, cost) = SERVICES[d.rng.random_range(0..SERVICES.len())];
+            let sku = format!("SRV-{seq:06}");
+            let _ = write!(csv, "{sku},{name},,,,{unit},service,{},{},,false,,,\r\n", money(u64::from(cost) * 200), money(u64::from(cost) * 100));
+            made += 1;
+        } else {
+            let dep = &DEPARTMENTS[d.rng.random_range(0..DEPARTMENTS.len())];
+            let sub = d.rng.random_range(0..dep.subs.len());
+            let under = format!("{} / {}", dep.name, dep.subs[sub]);
+            let matching: Vec<&String> = leaves.iter().filter(|p| p.starts_with(&under)).collect();
+            let category = if matching.is_empty() { String::new() } else { matching[d.rng.random_range(0..matching.len())].clone() };
+            let name = format!("{} {}", d.pick(dep.adjectives), d.pick(dep.nouns));
+            let (unit, kind) = if d.rng.random_bool(0.7) { dep.unit } else { ("unit", "stockable") };
+            let cost = d.rng.random_range(dep.cost.0 * 100..=dep.cost.1 * 100) as u64;
+            let price = (cost * d.rng.random_range(140..=250) / 100) / 100 * 100 + 99;
+            let sku = format!("{}-{seq:06}", dep.prefix);
+            let barcode = if d.rng.random_bool(0.8) { ean13(seq) } else { String::new() };
+            let brand = if d.rng.random_bool(0.85) { brands[d.rng.random_range(0..brands.len())].clone() } else { String::new() };
+            let archived = d.rng.random_bool(0.02);
+            let _ = write!(
+                csv,
+                "{sku},{},,{},{},{unit},{kind},{},{},{barcode},{archived},,,\r\n",
+                csv_field(&name),
+                csv_field(&category),
+                csv_field(&brand),
+                money(price),
+                money(cost)
+            );
+            if !archived {
+                simple.push(sku);
+            }
+            made += 1;
+        }
+    }
+    let report = d.call("catalog.import_products", json!({"csv": csv, "dry_run": false}))?;
+    check_import(&report)?;
+    Ok(report["created"].as_u64().unwrap_or(0))
+}
