@@ -42,7 +42,9 @@ export function timeZones(): string[] {
 
 /** A guess of the user's locale, currency and zone for new companies. */
 export function guessDefaults(): { locale: string; timezone: string; currency: string; country: string } {
-  const locale = (typeof navigator !== 'undefined' && navigator.language) || 'en-US';
+  // "C" or a bare "en" (a minimal environment) is no company locale: fall back to en-US.
+  const nav = (typeof navigator !== 'undefined' && navigator.language) || '';
+  const locale = /^[a-z]{2,3}-[A-Z]{2}$/.test(nav) ? nav : 'en-US';
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   const country = locale.split('-')[1]?.toUpperCase() ?? '';
   const byCountry: Record<string, string> = { US: 'USD', GB: 'GBP', DE: 'EUR', FR: 'EUR', ES: 'EUR', IT: 'EUR', NL: 'EUR', CH: 'CHF', JP: 'JPY', IN: 'INR', CA: 'CAD', AU: 'AUD', BR: 'BRL', MX: 'MXN' };

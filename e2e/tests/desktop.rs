@@ -1,0 +1,513 @@
+//! End-to-end tests of the real desktop app: the release binary driven through
+//! tauri-driver and WebKitWebDriver, in Xvfb (scripts/e2e.sh sets that up).
+//!
+//! The tests are `#[ignore]`d so a plain `cargo test` reports them as ignored rather
+//! than passing without running; scripts/e2e.sh runs them with `--ignored`, and then a
+//! missing driver, display or app binary is a failure, never a silent success.
+
+use fantoccini::{Client, ClientBuilder, Locator, key::Key};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const TIMEOUT: Duration = Duration::from_secs(20);
+const ADMIN_EMAIL: &str = "admin@acme.test";
+const ADMIN_PASSWORD: &str = "correct horse battery";
+const VIEWER_EMAIL: &str = "viewer@acme.test";
+const VIEWER_PASSWORD: &str = "viewer password 1";
+
+/// The app binary: $CORA_DESKTOP_BIN, else beside the test executable's target dir.
+fn app_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("CORA_DESKTOP_BIN") {
+        return PathBuf::from(p);
+    }
+    // target/<profile>/deps/desktop-<hash> → target/<profile>/cora-desktop
+    let exe = std::env::current_exe().expect("test executable path");
+    let profile_dir = exe.parent().and_then(Path::parent).expect("target profile dir");
+    let mut candidates = vec![profile_dir.join("cora-desktop")];
+    if let Some(target) = profile_dir.parent() {
+        candidates.push(target.join("release").join("cora-desktop"));
+        candidates.push(target.join("debug").join("cora-desktop"));
+    }
+    candidates.into_iter().find(|p| p.exists()).unwrap_or_else(|| panic!("the app binary was not found next to {}; build it first (scripts/e2e.sh) or set CORA_DESKTOP_BIN", exe.display()))
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(p) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(p);
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let cargo_bin = home.join(".cargo/bin/tauri-driver");
+    if cargo_bin.exists() {
+        return cargo_bin;
+    }
+    PathBuf::from("tauri-driver")
+}
+
+fn screenshots_dir() -> PathBuf {
+    let dir = std::env::var_os("E2E_SCREENSHOTS").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("target").join("e2e-screenshots")
+    });
+    std::fs::create_dir_all(&dir).expect("create screenshot dir");
+    dir
+}
+
+/// tauri-driver and the session it drives; stopped with SIGTERM (SIGKILL would leave
+/// WebKitWebDriver holding its pipe).
+struct Driver {
+    child: Child,
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start(db: Option<PathBuf>) -> (Driver, Client) {
+    assert!(std::env::var_os("DISPLAY").is_some(), "no X display: run under xvfb-run (scripts/e2e.sh)");
+    let app = app_binary();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db.unwrap_or_else(|| dir.path().join("e2e.db"));
+    let port = free_port();
+    let native_port = free_port();
+    let child = Command::new(tauri_driver())
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string(), "--native-driver", "/usr/bin/WebKitWebDriver"])
+        // The app inherits this environment through the drivers.
+        .env("CORA_DB", &db)
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("XDG_CACHE_HOME", dir.path().join("cache"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start tauri-driver (cargo install tauri-driver --locked --version 2.1.0)");
+    let driver = Driver { child, _dir: dir, db };
+    let mut caps = serde_json::Map::new();
+    caps.insert("tauri:options".into(), json!({ "application": app }));
+    caps.insert("browserName".into(), json!("wry"));
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let client = loop {
+        match ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+            Ok(c) => break c,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Err(e) => panic!("could not start a WebDriver session with the app: {e}"),
+        }
+    };
+    (driver, client)
+}
+
+/// Helpers over a client, with waits: the UI is asynchronous.
+struct Ui {
+    c: Client,
+    shots: PathBuf,
+}
+
+impl Ui {
+    async fn wait(&self, css: &str) -> fantoccini::elements::Element {
+        self.c.wait().at_most(TIMEOUT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
+    }
+
+    async fn click(&self, css: &str) {
+        self.wait(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        let el = self.wait(css).await;
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.wait(css).await.text().await.unwrap()
+    }
+
+    /// Waits until the element's text contains `want`.
+    async fn see(&self, css: &str, want: &str) {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let got = match self.c.find(Locator::Css(css)).await {
+                Ok(e) => e.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if got.contains(want) {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.shot("failure").await;
+                panic!("expected {css} to show {want:?}, it shows {got:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until some element matching `css` has text containing `want`.
+    async fn see_any(&self, css: &str, want: &str) {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let mut texts = Vec::new();
+            for e in self.c.find_all(Locator::Css(css)).await.unwrap_or_default() {
+                texts.push(e.text().await.unwrap_or_default());
+            }
+            if texts.iter().any(|t| t.contains(want)) {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.shot("failure").await;
+                panic!("expected one of {css} to show {want:?}; they show {texts:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn gone(&self, css: &str) {
+        let deadline = Instant::now() + TIMEOUT;
+        while self.c.find(Locator::Css(css)).await.is_ok() {
+            assert!(Instant::now() < deadline, "{css} did not go away");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn keys(&self, k: &str) {
+        let active = self.c.active_element().await.unwrap();
+        active.send_keys(k).await.unwrap();
+    }
+
+    /// Ctrl+<key> on the focused element.
+    async fn ctrl(&self, k: char) {
+        let seq = format!("{}{}{}", char::from(Key::Control), k, char::from(Key::Control));
+        self.keys(&seq).await;
+    }
+
+    /// After two animation frames, so the screenshot shows what was rendered.
+    async fn shot(&self, name: &str) {
+        let _ = self
+            .c
+            .execute_async("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(null)));", vec![])
+            .await;
+        if let Ok(png) = self.c.screenshot().await {
+            let _ = std::fs::write(self.shots.join(format!("{name}.png")), png);
+        }
+    }
+
+    /// A command through the real shell, as the page would send it (to prove that the
+    /// backend, not only the UI, refuses).
+    async fn invoke(&self, command: &str, args: Value, company: Value) -> Value {
+        self.c
+            .execute_async(
+                "const [cmd, args, company, done] = arguments;
+                 window.__TAURI_INTERNALS__.invoke('call', { command: cmd, args, company })
+                   .then(v => done({ ok: v }), e => done({ err: e }));",
+                vec![json!(command), args, company],
+            )
+            .await
+            .unwrap()
+    }
+
+    async fn go(&self, screen: &str) {
+        self.click(&format!("[data-testid=nav-{screen}]")).await;
+        self.wait(&format!("[data-testid=screen-{screen}]")).await;
+    }
+
+    async fn login(&self, email: &str, password: &str) {
+        self.wait("[data-testid=login]").await;
+        self.fill("#f-email", email).await;
+        self.fill("#f-password", password).await;
+        self.click("[data-testid=login-submit]").await;
+    }
+
+    async fn logout(&self) {
+        self.click("[data-testid=user-menu]").await;
+        self.click("[data-testid=logout]").await;
+        self.wait("[data-testid=login]").await;
+    }
+
+    async fn switch_company(&self, code: &str, name: &str) {
+        self.click("[data-testid=company-switcher]").await;
+        self.fill("[data-testid=company-search]", code).await;
+        self.click(&format!("[data-testid=company-option][data-code={code}]")).await;
+        self.see("[data-testid=header-company]", name).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built desktop app, tauri-driver and Xvfb: run scripts/e2e.sh"]
+async fn a_small_business_gets_going() {
+    let (driver, client) = start(None).await;
+    let ui = Ui { c: client, shots: screenshots_dir() };
+    let t0 = Instant::now();
+
+    // First run on an empty file: the setup wizard.
+    ui.wait("[data-testid=setup-step-0]").await;
+    eprintln!("setup wizard interactive after {:?}", t0.elapsed());
+    ui.shot("01-setup-wizard").await;
+    ui.fill("#f-display_name", "Ada Admin").await;
+    ui.fill("#f-email", ADMIN_EMAIL).await;
+    ui.fill("#f-password", "short").await;
+    ui.fill("#f-again", "short").await;
+    ui.click("[data-testid=setup-next]").await;
+    // The backend's field error appears beside the password field.
+    ui.see("[data-testid=field-error][data-field=f-password]", "").await;
+    ui.fill("#f-password", ADMIN_PASSWORD).await;
+    ui.fill("#f-again", ADMIN_PASSWORD).await;
+    ui.click("[data-testid=setup-next]").await;
+    ui.wait("[data-testid=setup-step-1]").await;
+    ui.fill("#f-name", "Acme Trading").await;
+    ui.fill("#f-code", "ACME").await;
+    ui.shot("02-setup-company").await;
+    ui.click("[data-testid=setup-next]").await;
+    ui.wait("[data-testid=setup-step-2]").await;
+    ui.fill("#f-address-line1", "1 Market Street").await;
+    ui.fill("#f-address-city", "Springfield").await;
+    ui.click("[data-testid=setup-next]").await;
+
+    // Signed in, in the new company.
+    ui.see("[data-testid=header-company]", "Acme Trading").await;
+    ui.see("[data-testid=page-title]", "Ada").await;
+    assert!(ui.c.title().await.unwrap().contains("Acme Trading"), "the window title names the company");
+    ui.shot("03-home").await;
+
+    // Log out, a wrong password is refused, the right one lets in.
+    ui.logout().await;
+    ui.login(ADMIN_EMAIL, "wrong password!").await;
+    ui.see("[data-testid=login-error]", "").await;
+    ui.shot("04-login-refused").await;
+    ui.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    ui.see("[data-testid=header-company]", "Acme Trading").await;
+
+    // A second company, then switch to it.
+    ui.go("companies").await;
+    ui.click("[data-testid=new-company]").await;
+    ui.fill("#f-name", "Beta Foods").await;
+    ui.fill("#f-code", "BETA").await;
+    ui.click("[data-testid=save-company]").await;
+    ui.gone("[data-testid=company-dialog]").await;
+    ui.see_any("[data-testid=grid-row]", "Beta Foods").await;
+    ui.shot("05-companies").await;
+    ui.switch_company("BETA", "Beta Foods").await;
+    assert!(ui.c.title().await.unwrap().contains("Beta Foods"));
+    ui.switch_company("ACME", "Acme Trading").await;
+
+    // Roles: the permission matrix.
+    ui.go("roles").await;
+    ui.wait("[data-testid=permission-matrix] table").await;
+    ui.shot("06-roles").await;
+
+    // A viewer: a user with the Viewer role in Acme.
+    ui.go("users").await;
+    ui.click("[data-testid=new-user]").await;
+    ui.fill("#f-display_name", "Vic Viewer").await;
+    ui.fill("#f-email", VIEWER_EMAIL).await;
+    ui.fill("#f-password", VIEWER_PASSWORD).await;
+    ui.click("[data-testid=save-user]").await;
+    ui.gone("[data-testid=user-dialog]").await;
+    ui.see_any("[data-testid=grid-row]", VIEWER_EMAIL).await;
+    ui.shot("07-users").await;
+    ui.go("members").await;
+    ui.click("[data-testid=add-member]").await;
+    ui.fill("#f-email", VIEWER_EMAIL).await;
+    let role = ui.wait("#f-role_id").await;
+    role.select_by_label("Viewer").await.unwrap();
+    ui.click("[data-testid=save-member]").await;
+    ui.gone("[data-testid=member-dialog]").await;
+    ui.see_any("[data-testid=grid-row]", "Viewer").await;
+    ui.shot("08-members").await;
+
+    ui.go("audit").await;
+    ui.see_any("[data-testid=grid-row]", "membership.add").await;
+    ui.shot("09-audit").await;
+
+    // Catalog: an attribute, a product family with generated variants, and a kit.
+    ui.go("attributes").await;
+    ui.click("[data-testid=new-attribute]").await;
+    ui.fill("#f-name", "Size").await;
+    ui.fill("[data-testid=attribute-new-value]", "S, M, L").await;
+    ui.keys(&char::from(Key::Enter).to_string()).await;
+    ui.click("[data-testid=save-attribute]").await;
+    ui.gone("[data-testid=attribute-dialog]").await;
+    ui.see_any("[data-testid=grid-row]", "S · M · L").await;
+    ui.go("products").await;
+    ui.click("[data-testid=new-product]").await;
+    ui.fill("#f-name", "Classic T-Shirt").await;
+    ui.fill("#f-sku", "TSHIRT").await;
+    ui.fill("#f-sale_price", "19.90").await;
+    ui.fill("#f-cost", "7.25").await;
+    ui.click("[data-testid=save-product]").await;
+    ui.see("[data-testid=product-dialog]", "TSHIRT").await;
+    ui.click("[data-testid=tab-variants]").await;
+    ui.click("[data-testid=attr-Size]").await;
+    ui.click("[data-testid=set-attributes]").await;
+    ui.click("[data-testid=generate-variants]").await;
+    ui.see("[data-testid=variants]", "TSHIRT-L").await;
+    assert_eq!(ui.c.find_all(Locator::Css("[data-testid=variant-row]")).await.unwrap().len(), 3, "one variant per size");
+    ui.shot("12-product-variants").await;
+    ui.keys(&char::from(Key::Escape).to_string()).await;
+    ui.gone("[data-testid=product-dialog]").await;
+    ui.click("[data-testid=new-product]").await;
+    ui.fill("#f-name", "Gift Box").await;
+    ui.fill("#f-sku", "GIFT").await;
+    ui.click("[data-testid=save-product]").await;
+    ui.see("[data-testid=product-dialog]", "GIFT").await;
+    ui.click("[data-testid=tab-kit]").await;
+    ui.fill("[data-testid=component-search]", "TSHIRT-M").await;
+    ui.click("[data-testid=component-hit]").await;
+    ui.click("[data-testid=save-kit]").await;
+    ui.see("[data-testid=product-dialog]", "kit").await;
+    ui.see("[data-testid=components]", "TSHIRT-M").await;
+    ui.shot("13-kit").await;
+    ui.keys(&char::from(Key::Escape).to_string()).await;
+    ui.gone("[data-testid=product-dialog]").await;
+    ui.see_any("[data-testid=grid-row]", "Gift Box").await;
+    ui.shot("14-products").await;
+
+    // Customers: import a CSV with bad rows and see each one reported, nothing written.
+    ui.go("customers").await;
+    let csv = driver.db.with_file_name("customers.csv");
+    std::fs::write(&csv, "code,name,email,is_customer\nC-1,Good Customer,good@example.com,true\nC-2,Bad Email,not-an-email,true\nC-3,,x@example.com,maybe\n").unwrap();
+    ui.click("[data-testid=import]").await;
+    ui.wait("[data-testid=import-file]").await.send_keys(&csv.display().to_string()).await.unwrap();
+    ui.wait("[data-testid=import-errors]").await;
+    let bad = ui.c.find_all(Locator::Css("[data-testid=import-error-row]")).await.unwrap().len();
+    assert!(bad >= 2, "the bad rows are reported ({bad})");
+    ui.see("[data-testid=import-errors]", "email").await;
+    assert!(!ui.wait("[data-testid=import-commit]").await.is_enabled().await.unwrap(), "import is refused while rows are bad");
+    ui.shot("15-import-bad-rows").await;
+    ui.keys(&char::from(Key::Escape).to_string()).await;
+    ui.gone("[data-testid=import-dialog]").await;
+    ui.click("[data-testid=new-partner]").await;
+    ui.fill("#f-name", "Corner Shop").await;
+    ui.fill("#f-email", "shop@example.com").await;
+    ui.click("[data-testid=save-partner]").await;
+    ui.gone("[data-testid=partner-dialog]").await;
+    ui.see_any("[data-testid=grid-row]", "Corner Shop").await;
+    ui.shot("16-customers").await;
+
+    // The palette jumps to screens.
+    ui.click("[data-testid=open-palette]").await;
+    ui.fill("[data-testid=palette-input]", "roles").await;
+    ui.keys(&char::from(Key::Enter).to_string()).await;
+    ui.wait("[data-testid=screen-roles]").await;
+
+    // The viewer sees but cannot change; the backend refuses too.
+    ui.logout().await;
+    ui.login(VIEWER_EMAIL, VIEWER_PASSWORD).await;
+    ui.see("[data-testid=header-company]", "Acme Trading").await;
+    assert!(ui.c.find(Locator::Css("[data-testid=nav-users]")).await.is_err(), "a viewer has no Users screen");
+    ui.go("settings").await;
+    ui.wait("[data-testid=readonly-notice]").await;
+    ui.click("[data-testid=save-settings]").await;
+    ui.see_any("[data-testid=toast]", "not allowed").await;
+    ui.shot("10-viewer-refused").await;
+    let me = ui.invoke("auth.me", json!({}), Value::Null).await;
+    let acme = me["ok"]["companies"][0]["id"].clone();
+    let refused = ui.invoke("company.update", json!({ "name": "Hijacked" }), acme).await;
+    assert_eq!(refused["err"]["code"], "forbidden", "the backend refuses a viewer's change: {refused}");
+
+    ui.logout().await;
+    ui.shot("11-signed-out").await;
+    ui.c.clone().close().await.unwrap();
+    drop(driver);
+}
+
+/// Sum of PSS and RSS (KiB) over `root` and all its descendants, with their names.
+fn memory_of_tree(root: u32) -> (u64, u64, Vec<String>) {
+    let mut parents = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        let after = &stat[stat.rfind(')').unwrap_or(0) + 2..];
+        let ppid: u32 = after.split_whitespace().nth(1).and_then(|x| x.parse().ok()).unwrap_or(0);
+        parents.push((pid, ppid));
+    }
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let p = tree[i];
+        tree.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    let (mut pss, mut rss, mut names) = (0, 0, Vec::new());
+    for pid in tree {
+        let field = |name: &str| -> u64 {
+            std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+                .unwrap_or_default()
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+                .unwrap_or(0)
+        };
+        pss += field("Pss:");
+        rss += field("Rss:");
+        names.push(std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_string());
+    }
+    (pss, rss, names)
+}
+
+fn pid_named(name: &str) -> Option<u32> {
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid: u32 = e.file_name().to_string_lossy().parse().ok()?;
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+        (comm.trim() == name).then_some(pid)
+    })
+}
+
+/// Launch → interactive sign-in, then memory after opening the products list of a
+/// 100,000-product company. Needs $CORA_BENCH_DB (scripts/bench-desktop.sh makes it).
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "benchmark: run scripts/bench-desktop.sh"]
+async fn bench_launch_and_products_memory() {
+    let db = PathBuf::from(std::env::var_os("CORA_BENCH_DB").expect("set CORA_BENCH_DB (scripts/bench-desktop.sh)"));
+    let user = std::env::var("CORA_BENCH_USER").unwrap_or_else(|_| "bench@cora.test".into());
+    let password = std::env::var("CORA_BENCH_PASSWORD").expect("CORA_BENCH_PASSWORD");
+    let t0 = Instant::now();
+    let (driver, client) = start(Some(db)).await;
+    let ui = Ui { c: client, shots: screenshots_dir() };
+    ui.wait("[data-testid=login-submit]").await;
+    let launch = t0.elapsed();
+    ui.login(&user, &password).await;
+    ui.wait("[data-testid=header-company]").await;
+    let t1 = Instant::now();
+    ui.go("products").await;
+    ui.wait("[data-testid=products-grid] [data-testid=grid-row]").await;
+    let first_page = t1.elapsed();
+    let count = ui.text("[data-testid=grid-count]").await;
+    // Scroll far down: pages keep coming by keyset cursor.
+    let t2 = Instant::now();
+    for _ in 0..10 {
+        ui.c.execute("const b = document.querySelector('[data-testid=products-grid] .body'); b.scrollTop = b.scrollHeight;", vec![]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let rows_loaded = ui.c.execute("return document.querySelector('[data-testid=products-grid] .body .spacer').style.height", vec![]).await.unwrap();
+    let scrolled = t2.elapsed();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    ui.shot("bench-products-100k").await;
+    let app = pid_named("cora-desktop").expect("the app process");
+    let (pss, rss, names) = memory_of_tree(app);
+    println!("BENCH launch_to_login_ms={}", launch.as_millis());
+    println!("BENCH products_first_page_ms={}", first_page.as_millis());
+    println!("BENCH products_count={count:?}");
+    println!("BENCH scroll_10_pages_ms={} spacer_height={rows_loaded}", scrolled.as_millis());
+    println!("BENCH memory_pss_kib={pss} memory_rss_kib={rss} processes={names:?}");
+    ui.c.clone().close().await.unwrap();
+    drop(driver);
+}

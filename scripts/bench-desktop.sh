@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Desktop benchmark: launch → interactive sign-in, and memory (PSS/RSS of the app and
+# its WebKit processes) after opening the products list of a 100,000-product company.
+# Writes the figures to docs/benchmarks/desktop.md.
+#   scripts/bench-desktop.sh [scale]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+scale=${1:-100000}
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export CORA_BENCH_DB="$work/bench.db" CORA_BENCH_USER=bench@cora.test CORA_BENCH_PASSWORD="bench password 1"
+export CORA_DB="$CORA_BENCH_DB" CORA_USER="$CORA_BENCH_USER" CORA_PASSWORD="$CORA_BENCH_PASSWORD"
+
+if [ -z "${E2E_SKIP_BUILD:-}" ]; then
+  npm --prefix ui run build
+  cargo build --release -p cora-desktop --features cora-desktop/custom-protocol -p cora-cli
+fi
+cora="$CARGO_TARGET_DIR/release/cora"
+"$cora" init --admin-email "$CORA_USER" >/dev/null
+"$cora" call company.create '{"code":"DEMO","name":"Demo Wholesale","base_currency":"EUR","locale":"de-DE"}' >/dev/null
+echo "bench: generating $scale products…"
+t=$(date +%s)
+"$cora" demo --company DEMO --scale "$scale" >/dev/null
+echo "bench: demo data in $(( $(date +%s) - t ))s, file $(du -h "$CORA_BENCH_DB" | cut -f1)"
+
+export CORA_DESKTOP_BIN="$CARGO_TARGET_DIR/release/cora-desktop"
+out="$work/out.txt"
+unset CORA_DB
+xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+  cargo test --release -p cora-e2e --test desktop bench_launch_and_products_memory -- --ignored --nocapture | tee "$out"
+grep -q '^BENCH memory' "$out" || { echo "bench: no figures" >&2; exit 1; }
+v() { grep -o "$1=[^ ]*" "$out" | head -1 | cut -d= -f2; }
+mkdir -p docs/benchmarks
+cat > docs/benchmarks/desktop.md <<MD
+# Desktop app benchmark
+
+Measured by \`scripts/bench-desktop.sh $scale\` on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM,
+$(. /etc/os-release; echo "$PRETTY_NAME"), Xvfb, release build, $(date -u +%Y-%m-%d).
+The app is driven through tauri-driver/WebKitWebDriver, so launch time includes the
+driver starting the app.
+
+| what | figure |
+| --- | --- |
+| launch → sign-in screen interactive | $(v launch_to_login_ms) ms |
+| products list, first page shown ($scale products) | $(v products_first_page_ms) ms |
+| products found (grid count) | $(grep -o 'products_count="[^"]*"' "$out" | cut -d'"' -f2) |
+| scrolling to the end 10 times (keyset pages) | $(v scroll_10_pages_ms) ms |
+| memory after opening the products list, PSS (all processes) | $(( $(v memory_pss_kib) / 1024 )) MiB |
+| memory after opening the products list, RSS (all processes) | $(( $(v memory_rss_kib) / 1024 )) MiB |
+
+Processes counted: $(grep -o 'processes=.*' "$out" | cut -d= -f2-).
+PSS shares pages fairly between processes; RSS counts shared libraries in each.
+MD
+cat docs/benchmarks/desktop.md
