@@ -86,7 +86,8 @@ enum Cmd {
         writes: u32,
     },
     /// Fill a company with realistic demo data: products (variant families and kits
-    /// included), categories and brands. The same seed gives the same data.
+    /// included), categories, brands, and scale/5 customers and suppliers with addresses
+    /// and contacts. The same seed gives the same data.
     Demo {
         /// The company's code; it must have no products yet.
         #[arg(long)]

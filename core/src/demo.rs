@@ -6,12 +6,12 @@
 //! demo's seed and the step's name: the same seed gives the same data, and adding a
 //! step never changes what the others make.
 //!
-//! To add a step (e.g. partners: `scale / 5` customers and suppliers with addresses),
-//! write `fn partners(d: &mut Demo<'_>) -> Result<u64>` that calls commands through
+//! To add a step, write `fn partners(d: &mut Demo<'_>) -> Result<u64>` that calls commands through
 //! [`Demo::call`] and add one line to [`STEPS`].
 
 use crate::{CompanyRef, Cora, Error, Result};
 use rand::{Rng, SeedableRng};
+use rust_decimal::Decimal;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -26,7 +26,11 @@ pub struct Step {
 }
 
 /// The steps, in order. Later steps may use what earlier ones left in [`Demo`].
-pub const STEPS: &[Step] = &[Step { name: "categories", run: categories }, Step { name: "products", run: products }];
+pub const STEPS: &[Step] = &[
+    Step { name: "categories", run: categories },
+    Step { name: "products", run: products },
+    Step { name: "partners", run: partners },
+];
 
 /// What a step works with: the open file, the caller's session, the company, the scale
 /// and its random stream, and what earlier steps made.
@@ -371,4 +375,104 @@ fn products(d: &mut Demo<'_>) -> Result<u64> {
     let report = d.call("catalog.import_products", json!({"csv": csv, "dry_run": false}))?;
     check_import(&report)?;
     Ok(report["created"].as_u64().unwrap_or(0))
+}
+
+/// Where demo partners live: ISO 3166-2 state, its currency, and cities in it.
+const PLACES: &[(&str, &str, &[&str])] = &[
+    ("US-CA", "USD", &["Los Angeles", "San Francisco", "San Diego", "Sacramento"]),
+    ("US-NY", "USD", &["New York", "Buffalo", "Rochester"]),
+    ("US-TX", "USD", &["Austin", "Houston", "Dallas"]),
+    ("CA-ON", "CAD", &["Toronto", "Ottawa", "Hamilton"]),
+    ("CA-QC", "CAD", &["Montréal", "Québec"]),
+    ("DE-BY", "EUR", &["München", "Nürnberg", "Augsburg"]),
+    ("DE-BE", "EUR", &["Berlin"]),
+    ("FR-IDF", "EUR", &["Paris", "Versailles", "Boulogne-Billancourt"]),
+    ("ES-MD", "EUR", &["Madrid", "Alcalá de Henares"]),
+    ("IT-25", "EUR", &["Milano", "Bergamo", "Brescia"]),
+    ("NL-NH", "EUR", &["Amsterdam", "Haarlem"]),
+    ("IE-D", "EUR", &["Dublin", "Swords"]),
+    ("PT-11", "EUR", &["Lisboa", "Sintra"]),
+    ("CH-ZH", "CHF", &["Zürich", "Winterthur"]),
+    ("AU-NSW", "AUD", &["Sydney", "Newcastle"]),
+];
+const FIRM_START: &[&str] = &["Atlas", "Beacon", "Cedar", "Delta", "Evergreen", "Falcon", "Granite", "Harbor", "Ivory", "Juniper", "Keystone", "Lumen", "Meridian", "Northwind", "Orchard", "Pioneer", "Quarry", "Riverside", "Summit", "Tidewater", "Union", "Vista", "Westfield", "Zenith"];
+const FIRM_MIDDLE: &[&str] = &["Textile", "Retail", "Trading", "Supply", "Apparel", "Goods", "Home", "Outfitters", "Logistics", "Imports", "Wholesale", "Fashion", "Design", "Market"];
+const FIRM_END: &[&str] = &["Ltd", "Inc", "GmbH", "SARL", "S.L.", "S.r.l.", "B.V.", "LLC", "& Co", "Group", "AG", "Lda"];
+const FIRST_NAMES: &[&str] = &["Ana", "Ben", "Chloé", "David", "Elif", "Finn", "Grace", "Hugo", "Ines", "Jonas", "Keiko", "Luca", "Maya", "Noah", "Olga", "Pablo", "Quinn", "Rosa", "Sven", "Tara", "Uma", "Victor", "Wen", "Yusuf", "Zoë"];
+const LAST_NAMES: &[&str] = &["Almeida", "Becker", "Costa", "Dubois", "Evans", "Fischer", "García", "Hansen", "Ivanova", "Jensen", "Kowalski", "Lambert", "Müller", "Novak", "O'Brien", "Petrov", "Rossi", "Schmidt", "Tanaka", "Urban", "Visser", "Walsh", "Young", "Zimmermann"];
+const STREETS: &[&str] = &["Main Street", "Market Square", "Station Road", "Harbour Lane", "King's Avenue", "Mill Road", "Park Drive", "Church Street", "High Street", "Bridge Road"];
+
+/// `scale / 5` customers and suppliers (some both), with billing and shipping addresses
+/// in fifteen regions of eleven countries and a contact each, imported as CSV in chunks.
+fn partners(d: &mut Demo<'_>) -> Result<u64> {
+    use crate::exchange::{Cell, Table};
+    let n = (d.scale / 5).max(1) as usize;
+    let cols = [
+        "name", "legal_name", "tax_id", "email", "phone", "website", "is_customer", "is_supplier", "payment_terms_days",
+        "credit_limit", "currency", "billing_line1", "billing_postal_code", "billing_city", "billing_state", "billing_country",
+        "shipping_line1", "shipping_postal_code", "shipping_city", "shipping_state", "shipping_country", "contact_name",
+        "contact_email", "contact_phone", "contact_role",
+    ];
+    let mut created = 0;
+    let mut i = 0;
+    while i < n {
+        let mut table = Table::new(&cols);
+        for _ in 0..(n - i).min(2_000) {
+            i += 1;
+            let name = format!("{} {} {}", d.pick(FIRM_START), d.pick(FIRM_MIDDLE), d.pick(FIRM_END));
+            let name = format!("{name} {i}");
+            let slug: String = name.to_lowercase().chars().filter(char::is_ascii_alphanumeric).collect();
+            let (state, currency, cities) = PLACES[d.rng.random_range(0..PLACES.len())];
+            let country = &state[..2];
+            let city = cities[d.rng.random_range(0..cities.len())];
+            let kind = d.rng.random_range(0..10);
+            let (is_customer, is_supplier) = match kind {
+                0..=6 => (true, false),
+                7 | 8 => (false, true),
+                _ => (true, true),
+            };
+            let first = d.pick(FIRST_NAMES);
+            let last = d.pick(LAST_NAMES);
+            let street = format!("{} {}", d.rng.random_range(1..300), d.pick(STREETS));
+            let postal = format!("{:05}", d.rng.random_range(1000..99999));
+            let phone = format!("+{} {} {:07}", d.rng.random_range(1..99), d.rng.random_range(10..99), d.rng.random_range(0..9_999_999));
+            let ship_elsewhere = d.rng.random_range(0..4) == 0;
+            let ship_city = if ship_elsewhere { cities[d.rng.random_range(0..cities.len())] } else { city };
+            let terms = [0_u32, 14, 30, 30, 45, 60][d.rng.random_range(0..6)];
+            let credit = if is_customer { Decimal::from(d.rng.random_range(0..50) * 1000) } else { Decimal::ZERO };
+            let tax_id = format!("{country}{:09}", d.rng.random_range(0..999_999_999));
+            let row: Vec<Cell> = vec![
+                name.clone().into(),
+                format!("{name} (registered)").into(),
+                tax_id.into(),
+                format!("info@{slug}.example").into(),
+                phone.clone().into(),
+                format!("https://{slug}.example/").into(),
+                is_customer.into(),
+                is_supplier.into(),
+                Cell::Number(terms.into()),
+                Cell::Number(credit),
+                currency.into(),
+                street.clone().into(),
+                postal.clone().into(),
+                city.into(),
+                state.into(),
+                country.into(),
+                if ship_elsewhere { format!("Warehouse {}", d.rng.random_range(1..9)) } else { street }.into(),
+                postal.into(),
+                ship_city.into(),
+                state.into(),
+                country.into(),
+                format!("{first} {last}").into(),
+                format!("{}.{}@{slug}.example", first.to_lowercase(), last.to_lowercase().replace(['\'', ' '], "")).into(),
+                phone.into(),
+                (if is_supplier { "Account manager" } else { "Buyer" }).into(),
+            ];
+            table.push(row);
+        }
+        let report = d.call("partner.import", json!({"csv": table.to_csv()?, "dry_run": false}))?;
+        check_import(&report)?;
+        created += report["created"].as_u64().unwrap_or(0);
+    }
+    Ok(created)
 }
