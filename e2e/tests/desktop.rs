@@ -117,6 +117,12 @@ async fn start(db: Option<PathBuf>) -> (Driver, Client) {
     (driver, client)
 }
 
+/// The element's text content (WebKitWebDriver's rendered text is empty for the grid's
+/// absolutely positioned rows).
+async fn content(e: &fantoccini::elements::Element) -> String {
+    e.prop("textContent").await.ok().flatten().unwrap_or_default()
+}
+
 /// Helpers over a client, with waits: the UI is asynchronous.
 struct Ui {
     c: Client,
@@ -147,7 +153,7 @@ impl Ui {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let got = match self.c.find(Locator::Css(css)).await {
-                Ok(e) => e.text().await.unwrap_or_default(),
+                Ok(e) => content(&e).await,
                 Err(_) => String::new(),
             };
             if got.contains(want) {
@@ -167,7 +173,7 @@ impl Ui {
         loop {
             let mut texts = Vec::new();
             for e in self.c.find_all(Locator::Css(css)).await.unwrap_or_default() {
-                texts.push(e.text().await.unwrap_or_default());
+                texts.push(content(&e).await);
             }
             if texts.iter().any(|t| t.contains(want)) {
                 return;
