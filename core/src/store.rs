@@ -8,6 +8,9 @@
 //!   SQLite's online backup API (`<file>.pre-v<N>.bak`). After migrating,
 //!   `PRAGMA integrity_check` and `foreign_key_check` must pass; on any failure the
 //!   original content is put back from that copy and the error names it.
+//! - Processes opening a file together (the app and a `cora` command) take turns: the
+//!   decision to migrate and the copy happen under the write lock, one process migrates
+//!   and the others find the file migrated; nobody puts old content back over new.
 //! - Every connection runs with WAL, `foreign_keys=ON`, `synchronous=NORMAL` and a busy
 //!   timeout, so the desktop app and a `cora` command can share the file: writers wait
 //!   for each other rather than fail.
@@ -83,7 +86,9 @@ fn inspect_conn(conn: &Connection, path: &Path) -> Result<FileState, StoreError>
     let tables: i64 = conn
         .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
         .map_err(|_| not_cora())?;
-    if tables == 0 && app_id == 0 {
+    // No schema yet is a new file, also with Cora's id already set: another process
+    // that is creating the file right now writes the id before the first table.
+    if tables == 0 && (app_id == 0 || app_id == APPLICATION_ID) {
         return Ok(FileState::Empty);
     }
     if app_id != APPLICATION_ID {
@@ -97,7 +102,21 @@ fn inspect_conn(conn: &Connection, path: &Path) -> Result<FileState, StoreError>
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // Switching to WAL needs the file to itself and does not wait for the busy timeout:
+    // when another process is switching a new file at the same moment, try again.
+    let started = std::time::Instant::now();
+    loop {
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if mode.eq_ignore_ascii_case("wal") {
+            break;
+        }
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::DatabaseBusy && started.elapsed() < BUSY_TIMEOUT => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            r => break r?,
+        }
+    }
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.set_prepared_statement_cache_capacity(256);
@@ -153,14 +172,26 @@ impl Store {
 
         configure(&conn).map_err(open_err)?;
         if current < latest {
-            let backup = if state == FileState::Empty {
-                None
-            } else {
-                let dest = PathBuf::from(format!("{}.pre-v{latest}.bak", path.display()));
-                backup_connection(&conn, &dest)?;
-                Some(dest)
+            // Look again and copy under the write lock: processes opening the file together
+            // take turns, so each copy is whole and one that comes second finds the file
+            // already migrated (or sees the same old content as the first).
+            conn.execute_batch("BEGIN IMMEDIATE").map_err(open_err)?;
+            let prepared = prepare_migration(&conn, &path, latest);
+            conn.execute_batch("COMMIT").map_err(open_err)?;
+            let backup = match prepared? {
+                Prepared::UpToDate => return Ok(Store { conn, path }),
+                Prepared::Migrate { backup } => backup,
             };
-            if let Err(reason) = migrate(&mut conn, &path) {
+            if let Err(failure) = migrate(&mut conn, &path) {
+                // Another process (the app and a `cora` command starting together) may have
+                // migrated the file meanwhile: its run committed, ours was rolled back as a
+                // whole. The file is then up to date and there is nothing to undo.
+                if let Migration::Run(_) = failure {
+                    if matches!(inspect_conn(&conn, &path), Ok(FileState::Cora { version }) if version == latest) {
+                        return Ok(Store { conn, path });
+                    }
+                }
+                let reason = failure.reason();
                 return Err(match backup {
                     Some(backup) => {
                         restore_into(&backup, &mut conn);
@@ -194,15 +225,58 @@ impl Store {
     }
 }
 
-fn migrate(conn: &mut Connection, path: &Path) -> Result<(), String> {
-    conn.pragma_update(None, "application_id", APPLICATION_ID).map_err(|e| e.to_string())?;
+enum Prepared {
+    UpToDate,
+    Migrate { backup: Option<PathBuf> },
+}
+
+/// Inside the write lock: the file's version now, and the pre-migration copy of a
+/// non-empty file.
+fn prepare_migration(conn: &Connection, path: &Path, latest: i64) -> Result<Prepared, StoreError> {
+    let current = match inspect_conn(conn, path)? {
+        FileState::Empty => return Ok(Prepared::Migrate { backup: None }),
+        FileState::Cora { version } => version,
+    };
+    if current > latest {
+        return Err(StoreError::TooNew { path: path.to_path_buf(), found: current, known: latest });
+    }
+    if current == latest {
+        return Ok(Prepared::UpToDate);
+    }
+    // Copy through a second connection: a connection holding the write lock cannot be a
+    // backup's source (SQLite answers SQLITE_LOCKED), while a reader can, in WAL mode.
+    let dest = PathBuf::from(format!("{}.pre-v{latest}.bak", path.display()));
+    let reader = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|c| c.busy_timeout(BUSY_TIMEOUT).map(|()| c))
+        .map_err(|e| StoreError::Open { path: path.to_path_buf(), reason: e.to_string() })?;
+    backup_connection(&reader, &dest)?;
+    Ok(Prepared::Migrate { backup: Some(dest) })
+}
+
+/// Where a migration failed: running the SQL (all of it rolled back, as the run is one
+/// transaction), or checking the committed result.
+enum Migration {
+    Run(String),
+    Check(String),
+}
+
+impl Migration {
+    fn reason(self) -> String {
+        match self {
+            Migration::Run(r) | Migration::Check(r) => r,
+        }
+    }
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), Migration> {
+    conn.pragma_update(None, "application_id", APPLICATION_ID).map_err(|e| Migration::Run(e.to_string()))?;
     embedded::migrations::runner()
         .set_grouped(true)
         .set_abort_divergent(true)
         .set_abort_missing(true)
         .run(conn)
-        .map_err(|e| e.to_string())?;
-    check_integrity(conn, path).map_err(|e| e.to_string())
+        .map_err(|e| Migration::Run(e.to_string()))?;
+    check_integrity(conn, path).map_err(|e| Migration::Check(e.to_string()))
 }
 
 /// Puts the pre-migration copy back after a failed migration.

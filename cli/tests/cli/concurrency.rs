@@ -44,3 +44,33 @@ fn rusqlite_free_check(env: &Env) -> String {
     let store = cora_core::Store::open(&env.db).unwrap();
     store.conn().query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)).unwrap()
 }
+
+#[test]
+fn processes_starting_together_on_a_new_file_all_open_it() {
+    // The app and a script starting at once on a file that does not exist yet: each
+    // either creates it or finds it made, never a half-made file or a migration error.
+    for round in 0..16 {
+        let env = crate::Env::empty();
+        let handles: Vec<_> = (0..3)
+            .map(|_| {
+                let mut cmd = env.cmd();
+                cmd.args(["init", "--admin-email", ADMIN]);
+                std::thread::spawn(move || run(&mut cmd, None))
+            })
+            .collect();
+        let outs: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let mut created = 0;
+        for out in &outs {
+            if out.code == 0 {
+                created += usize::from(out.json()["created_admin"].is_object());
+            } else {
+                // Lost the race to create the administrator: told so plainly.
+                let e = out.fails(4, "conflict");
+                assert!(e["message"].as_str().unwrap().contains("already has users"), "round {round}: {e}");
+            }
+        }
+        assert_eq!(created, 1, "round {round}: {outs:?}");
+        assert_eq!(env.call(&["user.list"]).ok().json().as_array().unwrap().len(), 1);
+        assert_eq!(rusqlite_free_check(&env), "ok");
+    }
+}

@@ -39,6 +39,7 @@ fn bak_path(path: &Path) -> PathBuf {
 /// by the same runner, plus a table of our own holding a row to find again.
 fn previous_version_file(path: &Path) -> Connection {
     let mut conn = Connection::open(path).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
     conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
     let target = i32::try_from(latest() - 1).unwrap();
     embedded::migrations::runner().set_target(refinery::Target::Version(target)).run(&mut conn).unwrap();
@@ -349,4 +350,38 @@ fn restore_refuses_what_is_not_a_healthy_cora_file_and_leaves_the_target_alone()
 
     assert!(std::fs::read(&path).unwrap() == bytes, "a refused restore changed the file");
     assert!(!listing(dir.path()).iter().any(|f| f.contains(".replaced-")), "{:?}", listing(dir.path()));
+}
+
+#[test]
+fn processes_migrating_one_file_at_once_all_open_it_and_lose_nothing() {
+    // The app and a `cora` command starting together after an upgrade: one migrates, the
+    // others find the file migrated. Nobody puts the old content back over the new.
+    for round in 0..12 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        drop(previous_version_file(&path));
+        let results: Vec<Result<(), String>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..3)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut cora = Cora::open(&path).map_err(|e| e.to_string())?;
+                        // Write straight away, as an app would once open.
+                        if cora.needs_setup().map_err(|e| e.to_string())? {
+                            let _ = cora.bootstrap_admin(ADMIN_EMAIL, "Admin", PASSWORD);
+                        }
+                        Ok(())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for r in &results {
+            assert!(r.is_ok(), "round {round}: {results:?}");
+        }
+        let conn = read_only(&path);
+        assert_eq!(version(&conn), latest(), "round {round}");
+        assert_eq!(marker(&conn), "written by the previous version");
+        let users: i64 = conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0)).unwrap();
+        assert_eq!(users, 1, "round {round}: the administrator was lost");
+    }
 }
