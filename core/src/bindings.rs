@@ -48,9 +48,8 @@ pub fn typescript(registry: &crate::Registry) -> String {
         commands: Vec::new(),
         current: None,
     };
-    for extra in [<crate::ErrorBody as TS>::decl(&c.cfg)] {
-        c.decls.insert("ErrorBody".into(), format!("export {extra}"));
-    }
+    let error_body = <crate::ErrorBody as TS>::decl(&c.cfg);
+    c.decls.insert("ErrorBody".into(), format!("export {error_body}"));
     c.visit::<crate::ErrorCode>();
     c.visit::<crate::FieldError>();
     c.visit::<crate::CompanyRef>();

@@ -159,27 +159,27 @@ impl Error {
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode as C;
-        if let rusqlite::Error::SqliteFailure(f, msg) = &e {
-            if f.code == C::ConstraintViolation {
-                let msg = msg.clone().unwrap_or_default();
-                if msg.contains("UNIQUE") || msg.contains("PRIMARY KEY") {
-                    let field = msg.rsplit('.').next().unwrap_or("").trim_end_matches("_key").to_string();
-                    return Error::Conflict {
-                        message: format!("a record with this {field} already exists"),
-                        fields: vec![FieldError::new(field, "already exists")],
-                    };
-                }
-                if msg.contains("FOREIGN KEY") {
-                    return Error::Validation {
-                        message: "a referenced record does not exist in this company".into(),
-                        fields: vec![],
-                    };
-                }
-                if msg.contains("append-only") || msg.contains("immutable") {
-                    return Error::conflict_msg(msg);
-                }
-                return Error::Validation { message: format!("invalid data ({msg})"), fields: vec![] };
+        if let rusqlite::Error::SqliteFailure(f, msg) = &e
+            && f.code == C::ConstraintViolation
+        {
+            let msg = msg.clone().unwrap_or_default();
+            if msg.contains("UNIQUE") || msg.contains("PRIMARY KEY") {
+                let field = msg.rsplit('.').next().unwrap_or("").trim_end_matches("_key").to_string();
+                return Error::Conflict {
+                    message: format!("a record with this {field} already exists"),
+                    fields: vec![FieldError::new(field, "already exists")],
+                };
             }
+            if msg.contains("FOREIGN KEY") {
+                return Error::Validation {
+                    message: "a referenced record does not exist in this company".into(),
+                    fields: vec![],
+                };
+            }
+            if msg.contains("append-only") || msg.contains("immutable") {
+                return Error::conflict_msg(msg);
+            }
+            return Error::Validation { message: format!("invalid data ({msg})"), fields: vec![] };
         }
         // Limits SQLite puts on input (a LIKE pattern, a string or blob) are bad input too.
         if let rusqlite::Error::SqliteFailure(f, msg) = &e {

@@ -186,10 +186,10 @@ impl Store {
                 // Another process (the app and a `cora` command starting together) may have
                 // migrated the file meanwhile: its run committed, ours was rolled back as a
                 // whole. The file is then up to date and there is nothing to undo.
-                if let Migration::Run(_) = failure {
-                    if matches!(inspect_conn(&conn, &path), Ok(FileState::Cora { version }) if version == latest) {
-                        return Ok(Store { conn, path });
-                    }
+                if let Migration::Run(_) = failure
+                    && matches!(inspect_conn(&conn, &path), Ok(FileState::Cora { version }) if version == latest)
+                {
+                    return Ok(Store { conn, path });
                 }
                 let reason = failure.reason();
                 return Err(match backup {
@@ -281,10 +281,10 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), Migration> {
 
 /// Puts the pre-migration copy back after a failed migration.
 fn restore_into(backup: &Path, conn: &mut Connection) {
-    if let Ok(src) = Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY) {
-        if let Ok(b) = rusqlite::backup::Backup::new(&src, conn) {
-            let _ = b.run_to_completion(256, Duration::from_millis(5), None);
-        }
+    if let Ok(src) = Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        && let Ok(b) = rusqlite::backup::Backup::new(&src, conn)
+    {
+        let _ = b.run_to_completion(256, Duration::from_millis(5), None);
     }
 }
 

@@ -33,11 +33,11 @@ pub fn login(ctx: &mut Ctx<'_>, args: LoginArgs) -> Result<LoginResult> {
     // Locked: the last failure is under 15 minutes old and completes 5 failures within
     // 15 minutes. The lock lasts 15 minutes from that last failure, and retry_after says
     // exactly when it ends (failures are not recorded while locked).
-    if let Some(latest) = repo::get_latest_failure(db, &key, now - window)? {
-        if repo::count_failures(db, &key, latest - window, latest)? >= MAX_FAILURES {
-            let until = latest + window;
-            return Err(Error::Throttled { retry_after_secs: (until - now).num_seconds().max(1) });
-        }
+    if let Some(latest) = repo::get_latest_failure(db, &key, now - window)?
+        && repo::count_failures(db, &key, latest - window, latest)? >= MAX_FAILURES
+    {
+        let until = latest + window;
+        return Err(Error::Throttled { retry_after_secs: (until - now).num_seconds().max(1) });
     }
     if args.password.chars().count() > password::MAX_LEN {
         repo::insert_failure(db, &key, now)?;

@@ -64,11 +64,9 @@ pub fn code_taken(db: &Connection, code: &str, except: Option<TenantId>) -> Resu
 
 pub fn insert(db: &Connection, c: &Company, now: DateTime<Utc>) -> Result<TenantId> {
     db.execute(
-        &format!(
-            "INSERT INTO companies (code, code_key, name, legal_name, tax_id, base_currency, locale, timezone, fiscal_year_start_month,
-                address_line1, address_line2, postal_code, city, region, country_code, color, archived, created_at, updated_at)
-             VALUES (?1, lower(?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 0, ?16, ?16)"
-        ),
+        "INSERT INTO companies (code, code_key, name, legal_name, tax_id, base_currency, locale, timezone, fiscal_year_start_month,
+            address_line1, address_line2, postal_code, city, region, country_code, color, archived, created_at, updated_at)
+         VALUES (?1, lower(?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 0, ?16, ?16)",
         params![
             c.code, c.name, c.legal_name, c.tax_id, c.base_currency, c.locale, c.timezone, c.fiscal_year_start_month,
             c.address.line1, c.address.line2, c.address.postal_code, c.address.city, c.address.region, c.address.country_code,

@@ -124,7 +124,9 @@ fn a_failed_command_appends_nothing() {
     let viewer = app.member("v@example.com", "A", "viewer");
     app.admin_in("A", "role.create", json!({"name": "Taken"})).unwrap();
     let before = audit_count(&app);
-    let failures: Vec<(Option<String>, Option<&str>, &str, Value, ErrorCode)> = vec![
+    // (session, company, command, args, expected error)
+    type Failure<'a> = (Option<String>, Option<&'a str>, &'a str, Value, ErrorCode);
+    let failures: Vec<Failure> = vec![
         (Some(app.admin.clone()), Some("A"), "role.create", json!({"name": "taken"}), ErrorCode::Conflict),
         (Some(app.admin.clone()), Some("A"), "role.create", json!({"name": ""}), ErrorCode::Validation),
         (Some(app.admin.clone()), Some("A"), "role.create", json!({"name": "ok", "permissions": ["no.such_perm"]}), ErrorCode::Validation),
