@@ -91,11 +91,10 @@ pub fn list_roles(db: &Connection, tenant: Option<&TenantCtx>) -> Result<Vec<Rol
 
 pub fn role_name_taken(db: &Connection, tenant: Option<TenantId>, name: &str, except: Option<RoleId>) -> Result<bool> {
     Ok(db
-        .query_row(
+        .prepare_cached(
             "SELECT 1 FROM roles WHERE coalesce(tenant_id, 0) = coalesce(?1, 0) AND lower(name) = lower(?2) AND id IS NOT ?3",
-            params![tenant, name, except],
-            |_| Ok(()),
-        )
+        )?
+        .query_row(params![tenant, name, except], |_| Ok(()))
         .optional()?
         .is_some())
 }

@@ -63,6 +63,9 @@ pub fn sync_permissions(conn: &mut Connection, registry: &Registry) -> Result<()
 }
 
 fn check_permissions(db: &Connection, perms: &[String]) -> Result<Vec<String>> {
+    if perms.is_empty() {
+        return Ok(Vec::new());
+    }
     let known: BTreeSet<String> = repo::list_permission_codenames(db)?.into_iter().collect();
     let unknown: Vec<&str> = perms.iter().filter(|p| !known.contains(*p)).map(String::as_str).collect();
     if !unknown.is_empty() {
