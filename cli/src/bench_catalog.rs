@@ -108,7 +108,6 @@ fn measure(path: &std::path::Path, scale: u32, runs: u32) -> Result<u8, Fail> {
     let export_xlsx_secs = t.elapsed().as_secs_f64();
     // The export, checked as an import into a second company (a dry run writes every row
     // in a savepoint, then rolls it back).
-    drop(call);
     cora.call(Some(&token), None, "company.create", json!({"code": "BENCH2", "name": "Bench Two", "base_currency": "EUR"}))?;
     let two = CompanyRef::Code("BENCH2".into());
     let cats = cora.call(Some(&token), Some(&company), "catalog.export_categories", json!({"format": "csv"}))?;

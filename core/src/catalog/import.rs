@@ -581,6 +581,10 @@ fn find_cycle(edges: &HashMap<usize, Vec<usize>>, n: usize) -> Option<Vec<usize>
     None
 }
 
+/// A template's attribute as the import writes variants: name (lower-cased), id, and
+/// value ids by lower-cased name.
+type TemplateLine = (String, AttributeId, HashMap<String, AttributeValueId>);
+
 /// Writes checked rows: categories, brands and attributes they name, plain products and
 /// templates, then variants, then kit lines.
 fn write_products(db: &Connection, t: &TenantCtx, rows: &mut [Row], units: &HashMap<String, Unit>, default_unit: &Unit, now: DateTime<Utc>) -> Result<()> {
@@ -589,7 +593,7 @@ fn write_products(db: &Connection, t: &TenantCtx, rows: &mut [Row], units: &Hash
     let mut attributes = AttributeCache::default();
     let mut ids: HashMap<String, ProductId> = HashMap::new();
     // (attribute id, {value name → id}) per template SKU, in the template's order.
-    let mut template_values: HashMap<String, Vec<(String, AttributeId, HashMap<String, AttributeValueId>)>> = HashMap::new();
+    let mut template_values: HashMap<String, Vec<TemplateLine>> = HashMap::new();
 
     for r in rows.iter_mut() {
         if let Some(path) = &r.category {
@@ -710,10 +714,9 @@ impl AttributeCache {
         }
         let (id, vals, next) = self.known.get_mut(&k).ok_or_else(|| Error::Internal("attribute cache".into()))?;
         for v in values {
-            if !vals.contains_key(&key(v)) {
-                let vid = repo::insert_attribute_value(db, t, *id, v, *next)?;
+            if let std::collections::hash_map::Entry::Vacant(e) = vals.entry(key(v)) {
+                e.insert(repo::insert_attribute_value(db, t, *id, v, *next)?);
                 *next += 1;
-                vals.insert(key(v), vid);
             }
         }
         Ok((*id, vals.clone()))

@@ -67,14 +67,10 @@ fn page_of<T>(
     mut w: Where,
     plan: &ListPlan,
     id_col: &str,
-    count: bool,
     map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Page<T>> {
-    let total: i64 = if count {
-        db.prepare_cached(&format!("SELECT count(*) FROM {from} WHERE {}", w.sql()))?.query_row(params_from_iter(&w.params), |r| r.get(0))?
-    } else {
-        -1
-    };
+    let total: i64 =
+        db.prepare_cached(&format!("SELECT count(*) FROM {from} WHERE {}", w.sql()))?.query_row(params_from_iter(&w.params), |r| r.get(0))?;
     w.keyset(plan, id_col);
     let limit = w.bind(plan.fetch_limit());
     let sql = format!(
@@ -86,9 +82,7 @@ fn page_of<T>(
     let mut stmt = db.prepare_cached(&sql)?;
     let n = stmt.column_count();
     let rows = stmt.query_map(params_from_iter(&w.params), |r| Ok((map(r)?, r.get::<_, SqlValue>(n - 2)?, r.get::<_, i64>(n - 1)?)))?;
-    let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    let total = if count { total } else { rows.len() as i64 };
-    Ok(plan.finish(rows, total))
+    Ok(plan.finish(rows.collect::<rusqlite::Result<Vec<_>>>()?, total))
 }
 
 // --- categories ------------------------------------------------------------------------------
@@ -221,7 +215,7 @@ pub fn list_brands(db: &Connection, t: &TenantCtx, a: &ListBrandsArgs, plan: &Li
         w.push("NOT b.archived".into());
     }
     like_words(&mut w, &["b.name"], q.search.as_deref());
-    page_of(db, "brands b", BRAND_SELECT, w, plan, "b.id", true, brand_row)
+    page_of(db, "brands b", BRAND_SELECT, w, plan, "b.id", brand_row)
 }
 
 pub fn get_brand(db: &Connection, t: &TenantCtx, id: BrandId) -> Result<Brand> {
@@ -287,7 +281,7 @@ pub fn list_units(db: &Connection, t: &TenantCtx, a: &ListUnitsArgs, plan: &List
         w.push(format!("u.dimension = {p}"));
     }
     like_words(&mut w, &["u.code", "u.name"], a.query.as_ref().and_then(|q| q.search.as_deref()));
-    page_of(db, "units u", UNIT_SELECT, w, plan, "u.id", true, unit_row)
+    page_of(db, "units u", UNIT_SELECT, w, plan, "u.id", unit_row)
 }
 
 pub fn all_units(db: &Connection, t: &TenantCtx) -> Result<Vec<Unit>> {
@@ -332,7 +326,7 @@ pub fn list_attributes(db: &Connection, t: &TenantCtx, a: &ListAttributesArgs, p
     let tp = w.bind(t.tenant_id().0);
     w.push(format!("a.tenant_id = {tp}"));
     like_words(&mut w, &["a.name"], a.query.as_ref().and_then(|q| q.search.as_deref()));
-    let page = page_of(db, "attributes a", "a.id, a.name", w, plan, "a.id", true, |r| {
+    let page = page_of(db, "attributes a", "a.id, a.name", w, plan, "a.id", |r| {
         Ok(Attribute { id: r.get(0)?, name: r.get(1)?, values: Vec::new() })
     })?;
     let mut items = page.items;
@@ -649,8 +643,11 @@ pub fn count_variants(db: &Connection, t: &TenantCtx, parent: ProductId) -> Resu
         .query_row(params![t.tenant_id(), parent], |r| r.get(0))?)
 }
 
-/// Every product's SKU (lower-cased) and barcode, for imports.
-pub fn list_product_keys(db: &Connection, t: &TenantCtx) -> Result<Vec<(ProductId, String, Option<String>, bool, UnitId)>> {
+/// A product as an import sees it: id, lower-cased SKU, barcode, is_template, unit.
+pub type ProductKey = (ProductId, String, Option<String>, bool, UnitId);
+
+/// Every product's key fields, for imports.
+pub fn list_product_keys(db: &Connection, t: &TenantCtx) -> Result<Vec<ProductKey>> {
     let mut stmt = db.prepare_cached("SELECT id, lower(sku), barcode, is_template, unit_id FROM products WHERE tenant_id = ?1")?;
     let rows = stmt.query_map([t.tenant_id()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -329,10 +329,8 @@ pub fn update_attribute(ctx: &mut Ctx<'_>, a: UpdateAttributeArgs) -> Result<Att
     let values = a.values.as_ref().map(|vs| check_value_names(&mut c, vs.iter().map(|v| v.name.as_str())));
     if let Some(vs) = &a.values {
         for (i, v) in vs.iter().enumerate() {
-            if let Some(id) = v.id {
-                if !old.values.iter().any(|o| o.id == id) {
-                    c.push(&format!("values.{i}.id"), "is not a value of this attribute");
-                }
+            if v.id.is_some_and(|id| !old.values.iter().any(|o| o.id == id)) {
+                c.push(&format!("values.{i}.id"), "is not a value of this attribute");
             }
         }
     }
@@ -454,10 +452,10 @@ fn check_unique(db: &Connection, t: &TenantCtx, p: &NewProduct, except: Option<P
     if repo::sku_taken(db, t, &p.sku, except)? {
         return Err(Error::conflict("sku", format!("another product already has the SKU {}", p.sku)));
     }
-    if let Some(b) = &p.barcode {
-        if repo::barcode_taken(db, t, b, except)? {
-            return Err(Error::conflict("barcode", format!("another product already has the barcode {b}")));
-        }
+    if let Some(b) = &p.barcode
+        && repo::barcode_taken(db, t, b, except)?
+    {
+        return Err(Error::conflict("barcode", format!("another product already has the barcode {b}")));
     }
     Ok(())
 }
@@ -733,6 +731,7 @@ fn combinations(attrs: &[TemplateAttribute]) -> Vec<Vec<&TemplateValue>> {
 }
 
 /// Writes one variant of `parent` with the given values (one per attribute, in order).
+#[allow(clippy::too_many_arguments)]
 fn insert_variant(
     db: &Connection,
     t: &TenantCtx,

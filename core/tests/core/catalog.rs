@@ -609,3 +609,24 @@ fn lists_page_search_and_filter_in_sql() {
     assert_eq!(app.admin_in("L", "catalog.list_products", json!({"query": {"search": "gadget"}})).unwrap()["total"], 1);
     assert_eq!(app.admin_in("L", "catalog.list_products", json!({"query": {"search": "widget 42"}})).unwrap()["total"], 0);
 }
+
+/// The demo makes the same catalog for the same seed, through the real commands.
+#[test]
+fn demo_data_is_deterministic_and_only_fills_an_empty_company() {
+    let mut app = TestApp::new();
+    app.company("D1");
+    app.company("D2");
+    let token = app.admin.clone();
+    for co in ["D1", "D2"] {
+        let report = cora_core::demo::run(&mut app.cora, &token, &co.into(), 400, 7).unwrap();
+        assert_eq!(report.steps.iter().find(|s| s.step == "products").unwrap().created, 400);
+    }
+    let export = |app: &mut TestApp, co: &str| app.admin_in(co, "catalog.export_products", json!({"format": "csv"})).unwrap()["content"].clone();
+    let (a, b) = (export(&mut app, "D1"), export(&mut app, "D2"));
+    assert_eq!(a, b);
+    let csv = a.as_str().unwrap();
+    assert!(csv.contains(",Size: "), "variant families");
+    assert!(csv.lines().any(|l| l.starts_with("KIT-")), "kits");
+    let again = cora_core::demo::run(&mut app.cora, &token, &"D1".into(), 10, 7);
+    assert_eq!(again.unwrap_err().code(), ErrorCode::Conflict);
+}
