@@ -160,7 +160,12 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(Fail::Cora(e)) => {
-            report(&serde_json::to_value(e.to_body()).unwrap_or_default());
+            let mut body = serde_json::to_value(e.to_body()).unwrap_or_default();
+            if e.code() == ErrorCode::Internal {
+                // The body keeps internals out of sight; the terminal gets them for a report.
+                body["detail"] = Value::String(e.to_string());
+            }
+            report(&body);
             ExitCode::from(exit_code(&e))
         }
         Err(Fail::Usage(msg)) => {

@@ -137,8 +137,10 @@ impl Error {
 
     /// The body sent to clients. Internal details stay out of the message.
     pub fn to_body(&self) -> ErrorBody {
+        // SQLite's own words and internal details stay out of what clients show; the
+        // full text is in `Display` for logs (the CLI prints it as `detail`).
         let message = match self {
-            Error::Database(_) | Error::Internal(_) => format!("{self}"),
+            Error::Database(_) | Error::Internal(_) => "something went wrong inside Cora; nothing was changed".to_string(),
             _ => self.to_string(),
         };
         ErrorBody {

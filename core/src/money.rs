@@ -14,8 +14,9 @@ pub fn to_db(field: &str, v: Decimal) -> Result<i64> {
     if n.scale() > SCALE {
         return Err(Error::field(field, format!("has more than {SCALE} decimal places")));
     }
-    let scaled = n * Decimal::from(10_i64.pow(SCALE));
-    i64::try_from(scaled.trunc()).map_err(|_| Error::field(field, "is too large"))
+    let too_large = || Error::field(field, "is too large");
+    let scaled = n.checked_mul(Decimal::from(10_i64.pow(SCALE))).ok_or_else(too_large)?;
+    i64::try_from(scaled.trunc()).map_err(|_| too_large())
 }
 
 /// An amount from storage.

@@ -12,7 +12,7 @@ pub fn register(r: &mut Registry) {
     r.add(CommandSpec::mutation("setup.bootstrap", Access::Public, "First run: create the first administrator and sign in (refused once any user exists)", service::bootstrap));
     r.add(CommandSpec::mutation("auth.logout", Access::Authenticated, "End this session", |ctx, _: NoArgs| service::logout(ctx)));
     r.add(CommandSpec::query("auth.me", Access::Authenticated, "The signed-in user, their companies and permissions", |ctx, _: NoArgs| service::me(ctx)));
-    r.add(CommandSpec::mutation("auth.change_password", Access::Authenticated, "Change your own password (the old one is required)", service::change_password));
+    r.add(CommandSpec::mutation("auth.change_password", Access::Authenticated, "Change your own password (the old one is required)", service::change_password).persisting_on_error());
 
     r.add(CommandSpec::mutation("user.create", Access::Superuser, "Create a user", service::create_user));
     r.add(CommandSpec::query("user.list", Access::Superuser, "List users", service::list_users));

@@ -22,6 +22,21 @@ fn new_token() -> Result<String> {
     Ok(hex::encode(bytes))
 }
 
+/// Refuses while the email is locked: the last failure is under 15 minutes old and
+/// completes 5 failures within 15 minutes. The lock lasts 15 minutes from that last
+/// failure, and retry_after says exactly when it ends (failures are not recorded while
+/// locked).
+fn check_not_locked(db: &Connection, key: &str, now: DateTime<Utc>) -> Result<()> {
+    let window = Duration::minutes(THROTTLE_WINDOW_MIN);
+    if let Some(latest) = repo::get_latest_failure(db, key, now - window)?
+        && repo::count_failures(db, key, latest - window, latest)? >= MAX_FAILURES
+    {
+        let until = latest + window;
+        return Err(Error::Throttled { retry_after_secs: (until - now).num_seconds().max(1) });
+    }
+    Ok(())
+}
+
 /// Signs in. Failures are recorded (the dispatcher commits them even though the
 /// command fails) so throttling holds across processes.
 pub fn login(ctx: &mut Ctx<'_>, args: LoginArgs) -> Result<LoginResult> {
@@ -30,15 +45,7 @@ pub fn login(ctx: &mut Ctx<'_>, args: LoginArgs) -> Result<LoginResult> {
     let key = repo::email_key(&args.email);
     let window = Duration::minutes(THROTTLE_WINDOW_MIN);
 
-    // Locked: the last failure is under 15 minutes old and completes 5 failures within
-    // 15 minutes. The lock lasts 15 minutes from that last failure, and retry_after says
-    // exactly when it ends (failures are not recorded while locked).
-    if let Some(latest) = repo::get_latest_failure(db, &key, now - window)?
-        && repo::count_failures(db, &key, latest - window, latest)? >= MAX_FAILURES
-    {
-        let until = latest + window;
-        return Err(Error::Throttled { retry_after_secs: (until - now).num_seconds().max(1) });
-    }
+    check_not_locked(db, &key, now)?;
     if args.password.chars().count() > password::MAX_LEN {
         repo::insert_failure(db, &key, now)?;
         return Err(Error::Unauthenticated(BAD_CREDENTIALS.into()));
@@ -106,8 +113,13 @@ pub fn me(ctx: &mut Ctx<'_>) -> Result<Me> {
 
 pub fn change_password(ctx: &mut Ctx<'_>, args: ChangePasswordArgs) -> Result<Done> {
     let p = ctx.principal()?.clone();
+    // Guesses of the old password count as failed sign-ins of this email, so a left-open
+    // session cannot be used to try passwords faster than the sign-in screen allows.
+    let key = repo::email_key(&p.email);
+    check_not_locked(ctx.db(), &key, ctx.now)?;
     let hash = repo::get_password_hash(ctx.db(), p.user_id)?;
     if !password::verify(&args.old_password, &hash) {
+        repo::insert_failure(ctx.db(), &key, ctx.now)?;
         return Err(Error::field("old_password", "is not your current password"));
     }
     let mut c = Checker::new();

@@ -33,6 +33,8 @@ impl TenantCtx {
 /// One row the dispatcher appends to the audit log after the handler succeeds.
 #[derive(Debug, Clone)]
 pub struct AuditEntry {
+    /// The company the row belongs to, when not the command's own (`company.create`).
+    pub company: Option<TenantId>,
     pub entity: &'static str,
     pub entity_id: Option<String>,
     pub summary: serde_json::Value,
@@ -74,6 +76,12 @@ impl<'a> Ctx<'a> {
 
     /// Records what changed, for the audit log.
     pub fn audit(&mut self, entity: &'static str, entity_id: impl ToString, summary: serde_json::Value) {
-        self.audit.push(AuditEntry { entity, entity_id: Some(entity_id.to_string()), summary });
+        self.audit.push(AuditEntry { company: None, entity, entity_id: Some(entity_id.to_string()), summary });
+    }
+
+    /// Records what changed in a company other than the command's own (a company just
+    /// created, so its own log shows its creation).
+    pub fn audit_in(&mut self, company: TenantId, entity: &'static str, entity_id: impl ToString, summary: serde_json::Value) {
+        self.audit.push(AuditEntry { company: Some(company), entity, entity_id: Some(entity_id.to_string()), summary });
     }
 }

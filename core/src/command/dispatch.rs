@@ -132,7 +132,7 @@ fn run(
             crate::audit::repo::insert_entry(db, now, user, tenant_id, spec.name, spec.name.split('.').next().unwrap_or(""), None, &Value::Object(Default::default()))?;
         }
         for e in &ctx.audit {
-            crate::audit::repo::insert_entry(db, now, user, tenant_id, spec.name, e.entity, e.entity_id.as_deref(), &e.summary)?;
+            crate::audit::repo::insert_entry(db, now, user, e.company.or(tenant_id), spec.name, e.entity, e.entity_id.as_deref(), &e.summary)?;
         }
     }
     Ok(result)

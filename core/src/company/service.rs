@@ -49,7 +49,7 @@ pub fn create(ctx: &mut Ctx<'_>, a: CreateCompanyArgs) -> Result<Company> {
     let user = ctx.principal()?.user_id;
     let owner = crate::rbac::repo::get_builtin_role_id(ctx.db(), "owner")?;
     crate::rbac::repo::insert_membership(ctx.db(), id, user, owner, ctx.now)?;
-    ctx.audit("company", id, json!({"code": company.code, "name": company.name, "base_currency": company.base_currency}));
+    ctx.audit_in(id, "company", id, json!({"code": company.code, "name": company.name, "base_currency": company.base_currency}));
     repo::get(ctx.db(), id)
 }
 

@@ -276,3 +276,26 @@ fn the_first_administrator_is_made_once() {
     assert_eq!(cora.bootstrap_admin("c@example.com", "C", PASSWORD).unwrap_err().code(), ErrorCode::Conflict);
     assert_eq!(cora.call(None, None, "setup.status", json!({})).unwrap()["needs_setup"], false);
 }
+
+#[test]
+fn guessing_the_old_password_from_an_open_session_is_throttled_too() {
+    let mut app = TestApp::new();
+    app.company("A");
+    let token = app.member("guess@example.com", "A", "viewer");
+    for _ in 0..5 {
+        let r = app.call(&token, None, "auth.change_password", json!({"old_password": "wrong guess 123", "new_password": "new password 456"}));
+        assert_eq!(code_of(&r), Some(ErrorCode::Validation));
+    }
+    let locked = app.call(&token, None, "auth.change_password", json!({"old_password": PASSWORD, "new_password": "new password 456"}));
+    assert_eq!(code_of(&locked), Some(ErrorCode::Throttled), "even the right old password waits out the lock");
+    assert_eq!(code_of(&attempt(&mut app.cora, "guess@example.com", PASSWORD)), Some(ErrorCode::Throttled), "and so does signing in");
+}
+
+#[test]
+fn internal_errors_keep_sqlite_text_out_of_the_message() {
+    let e = cora_core::Error::from(rusqlite::Error::InvalidColumnName("secret_column".into()));
+    let body = e.to_body();
+    assert_eq!(body.code, ErrorCode::Internal);
+    assert!(!body.message.contains("secret_column"));
+    assert!(e.to_string().contains("secret_column"), "the detail stays available for logs");
+}
