@@ -134,8 +134,21 @@ impl Ui {
         self.c.wait().at_most(TIMEOUT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
     }
 
+    /// Clicks, retrying while the element is stale, covered or not yet interactable
+    /// (lists re-render as results arrive).
     async fn click(&self, css: &str) {
-        self.wait(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let err = match self.wait(css).await.click().await {
+                Ok(_) => return,
+                Err(e) => e,
+            };
+            if Instant::now() > deadline {
+                self.shot("failure").await;
+                panic!("click {css}: {err:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
     }
 
     async fn fill(&self, css: &str, text: &str) {
@@ -398,7 +411,7 @@ async fn a_small_business_gets_going() {
     ui.see("[data-testid=import-errors]", "email").await;
     assert!(!ui.wait("[data-testid=import-commit]").await.is_enabled().await.unwrap(), "import is refused while rows are bad");
     ui.shot("15-import-bad-rows").await;
-    ui.keys(&char::from(Key::Escape).to_string()).await;
+    ui.click("[data-testid=import-close]").await;
     ui.gone("[data-testid=import-dialog]").await;
     ui.click("[data-testid=new-partner]").await;
     ui.fill("#f-name", "Corner Shop").await;

@@ -3,6 +3,8 @@
 import { events, type Change } from '../api';
 import { session } from '../session/session.svelte';
 
+const GLOBAL = ['company', 'user'];
+
 class DataVersion {
   /** entity → version; '*' bumps on any change in the current company. */
   versions = $state<Record<string, number>>({});
@@ -14,8 +16,16 @@ class DataVersion {
     events.onDataChanged((changes) => this.apply(changes));
   }
 
+  /** After this window's own write: refresh at once rather than at the next tick. */
+  touch(...entities: string[]) {
+    const v = { ...this.versions };
+    for (const e of [...entities, '*']) v[e] = (v[e] ?? 0) + 1;
+    this.versions = v;
+  }
+
   apply(changes: Change[]) {
-    const mine = changes.filter((c) => c.company == null || c.company === session.companyId);
+    // Companies and users are installation-wide lists: any company's change counts.
+    const mine = changes.filter((c) => c.company == null || c.company === session.companyId || GLOBAL.includes(c.entity));
     if (!mine.length) {
       // Another company changed: the switcher's list may be stale.
       if (changes.some((c) => c.entity === 'company')) session.reloadMe().catch(() => {});

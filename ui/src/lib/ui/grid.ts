@@ -70,3 +70,9 @@ export function arrayLoader<T>(fetch: () => Promise<T[]>, text: (t: T) => string
     return { items: rows, total: rows.length, next: null };
   };
 }
+
+/** "1 entry", "2 entries": the singular of a plural English noun when n is 1. */
+export function countLabel(n: number, plural: string, locale?: string): string {
+  const s = n === 1 ? (plural.endsWith('ies') ? `${plural.slice(0, -3)}y` : plural.replace(/s$/, '')) : plural;
+  return `${n.toLocaleString(locale)} ${s}`;
+}

@@ -12,7 +12,7 @@ class Toasts {
   private next = 1;
   show(text: string, kind: ToastKind = 'ok', ms = kind === 'error' ? 6000 : 3000) {
     const id = this.next++;
-    this.items.push({ id, kind, text });
+    this.items = [...this.items.slice(-2), { id, kind, text }];
     setTimeout(() => this.dismiss(id), ms);
   }
   dismiss(id: number) {

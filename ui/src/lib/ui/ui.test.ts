@@ -4,7 +4,7 @@ import { matches, label } from './keyboard';
 import { rank, score } from './fuzzy';
 import { IdleClock } from './idle';
 import { bump, byRecent } from './recent';
-import { arrayLoader, needMore, nextSort, template } from './grid';
+import { arrayLoader, countLabel, needMore, nextSort, template } from './grid';
 
 const key = (k: string, o: Partial<{ ctrl: boolean; meta: boolean; shift: boolean; alt: boolean }> = {}) => ({
   key: k, ctrlKey: !!o.ctrl, metaKey: !!o.meta, shiftKey: !!o.shift, altKey: !!o.alt,
@@ -91,6 +91,12 @@ describe('grid', () => {
   });
   it('builds column templates', () => {
     expect(template([{ key: 'a', label: 'A', text: () => '' }, { key: 'b', label: 'B', width: '90px', text: () => '' }])).toBe('1fr 90px');
+  });
+  it('counts in singular and plural', () => {
+    expect(countLabel(1, 'entries', 'en-US')).toBe('1 entry');
+    expect(countLabel(1, 'companies', 'en-US')).toBe('1 company');
+    expect(countLabel(1, 'users', 'en-US')).toBe('1 user');
+    expect(countLabel(100000, 'products', 'en-US')).toBe('100,000 products');
   });
   it('searches and sorts small arrays', async () => {
     const load = arrayLoader(async () => [{ n: 'Beta' }, { n: 'alpha' }, { n: 'Gamma' }], (r) => r.n, { n: (r) => r.n.toLowerCase() });
