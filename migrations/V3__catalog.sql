@@ -172,8 +172,8 @@ BEGIN
     SELECT RAISE(ABORT, 'CHECK constraint failed: a template with variants must stay a template');
 END;
 
--- The attributes a template declares, in order, and the values of each it uses with
--- their price extra (ten-thousandths, may be negative).
+-- The attributes a template declares, in order, and the values of each it uses, in its
+-- own order, with their price extra (ten-thousandths, may be negative).
 CREATE TABLE product_attributes (
     tenant_id    INTEGER NOT NULL,
     product_id   INTEGER NOT NULL,
@@ -191,6 +191,7 @@ CREATE TABLE product_attribute_values (
     attribute_id INTEGER NOT NULL,
     value_id     INTEGER NOT NULL,
     price_extra  INTEGER NOT NULL DEFAULT 0,
+    position     INTEGER NOT NULL DEFAULT 0,                  -- the template's own order
     PRIMARY KEY (tenant_id, product_id, attribute_id, value_id),
     FOREIGN KEY (tenant_id, product_id, attribute_id) REFERENCES product_attributes (tenant_id, product_id, attribute_id),
     FOREIGN KEY (tenant_id, attribute_id, value_id) REFERENCES attribute_values (tenant_id, attribute_id, id)

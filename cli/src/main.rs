@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod bench_catalog;
+mod files;
 
 /// Exit codes: distinct for usage, sign-in/permission, bad input, and internal errors.
 const EXIT_USAGE: u8 = 2;
@@ -98,6 +99,33 @@ enum Cmd {
         #[arg(long, default_value_t = 42)]
         seed: u64,
         /// Run as this user (password from $CORA_PASSWORD or a prompt).
+        #[arg(long, env = "CORA_USER")]
+        user: String,
+    },
+    /// Import a CSV file (products, categories or partners) into a company: every row or none.
+    Import {
+        kind: files::Kind,
+        file: PathBuf,
+        /// The company's code.
+        #[arg(long)]
+        company: String,
+        /// Only check the file and report what is wrong; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, env = "CORA_USER")]
+        user: String,
+    },
+    /// Export a company's products, categories or partners to a CSV or XLSX file.
+    Export {
+        kind: files::Kind,
+        /// The file to write (never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: files::Format,
+        /// The company's code.
+        #[arg(long)]
+        company: String,
         #[arg(long, env = "CORA_USER")]
         user: String,
     },
@@ -332,6 +360,8 @@ fn run(cli: Cli) -> Result<u8, Fail> {
             Ok(0)
         }
         Cmd::BenchCatalog { scale, runs } => bench_catalog::run(scale, runs),
+        Cmd::Import { kind, file, company, dry_run, user } => files::import(&cli.db, &user, &company, kind, &file, dry_run),
+        Cmd::Export { kind, out, format, company, user } => files::export(&cli.db, &user, &company, kind, format, &out),
     }
 }
 

@@ -28,6 +28,7 @@ pub struct Step {
 /// The steps, in order. Later steps may use what earlier ones left in [`Demo`].
 pub const STEPS: &[Step] = &[
     Step { name: "categories", run: categories },
+    Step { name: "attributes", run: attributes },
     Step { name: "products", run: products },
     Step { name: "partners", run: partners },
 ];
@@ -226,6 +227,13 @@ fn categories(d: &mut Demo<'_>) -> Result<u64> {
     // Products go into the leaves.
     d.category_paths = paths.into_iter().filter(|p| p.matches(" / ").count() == if collections > 0 { 2 } else { 1 }).collect();
     Ok(report["created"].as_u64().unwrap_or(0))
+}
+
+/// Size and Colour with their values in their natural order (templates use subsets).
+fn attributes(d: &mut Demo<'_>) -> Result<u64> {
+    d.call("catalog.create_attribute", json!({"name": "Size", "values": SIZES}))?;
+    d.call("catalog.create_attribute", json!({"name": "Colour", "values": COLOURS}))?;
+    Ok(2)
 }
 
 fn check_import(report: &Value) -> Result<()> {

@@ -620,8 +620,9 @@ fn write_products(db: &Connection, t: &TenantCtx, rows: &mut [Row], units: &Hash
         for (pos, (attr, values)) in r.template.iter().enumerate() {
             let (aid, vids) = attributes.ensure(db, t, attr, values.iter().map(|(v, _)| v.as_str()), now)?;
             repo::upsert_template_attribute(db, t, id, aid, pos as u32)?;
-            for (v, extra) in values {
-                repo::upsert_template_value(db, t, id, aid, vids[&key(v)], *extra)?;
+            // The file's order is the template's order.
+            for (i, (v, extra)) in values.iter().enumerate() {
+                repo::upsert_template_value(db, t, id, aid, vids[&key(v)], *extra, i as u32)?;
             }
             lines.push((key(attr), aid, vids));
         }

@@ -663,7 +663,7 @@ pub fn get_template_attributes(db: &Connection, t: &TenantCtx, product: ProductI
          JOIN product_attribute_values pav ON pav.tenant_id = pa.tenant_id AND pav.product_id = pa.product_id AND pav.attribute_id = pa.attribute_id
          JOIN attribute_values v ON v.id = pav.value_id
          WHERE pa.tenant_id = ?1 AND pa.product_id = ?2
-         ORDER BY pa.position, v.position, v.id",
+         ORDER BY pa.position, pav.position, v.position, v.id",
     )?;
     let mut out: Vec<TemplateAttribute> = Vec::new();
     let rows = stmt.query_map(params![t.tenant_id(), product], |r| {
@@ -690,12 +690,21 @@ pub fn upsert_template_attribute(db: &Connection, t: &TenantCtx, product: Produc
     Ok(())
 }
 
-pub fn upsert_template_value(db: &Connection, t: &TenantCtx, product: ProductId, attr: AttributeId, value: AttributeValueId, extra: i64) -> Result<()> {
+#[allow(clippy::too_many_arguments)]
+pub fn upsert_template_value(
+    db: &Connection,
+    t: &TenantCtx,
+    product: ProductId,
+    attr: AttributeId,
+    value: AttributeValueId,
+    extra: i64,
+    position: u32,
+) -> Result<()> {
     db.prepare_cached(
-        "INSERT INTO product_attribute_values (tenant_id, product_id, attribute_id, value_id, price_extra) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT DO UPDATE SET price_extra = excluded.price_extra",
+        "INSERT INTO product_attribute_values (tenant_id, product_id, attribute_id, value_id, price_extra, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT DO UPDATE SET price_extra = excluded.price_extra, position = excluded.position",
     )?
-    .execute(params![t.tenant_id(), product, attr, value, extra])?;
+    .execute(params![t.tenant_id(), product, attr, value, extra, position])?;
     Ok(())
 }
 
@@ -898,7 +907,7 @@ pub fn list_all_template_values(db: &Connection, t: &TenantCtx) -> Result<Vec<(P
          JOIN product_attribute_values pav ON pav.tenant_id = pa.tenant_id AND pav.product_id = pa.product_id AND pav.attribute_id = pa.attribute_id
          JOIN attribute_values v ON v.id = pav.value_id
          WHERE pa.tenant_id = ?1
-         ORDER BY pa.product_id, pa.position, v.position, v.id",
+         ORDER BY pa.product_id, pa.position, pav.position, v.position, v.id",
     )?;
     let rows = stmt.query_map([t.tenant_id()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

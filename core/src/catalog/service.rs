@@ -620,7 +620,7 @@ pub fn set_product_attributes(ctx: &mut Ctx<'_>, a: SetProductAttributesArgs) ->
                     let extra = check_decimal(&mut c, &format!("{field}.price_extra"), v.price_extra.unwrap_or_default(), MONEY_SCALE, true);
                     values.push((v.value_id, extra));
                 }
-                // Keep the attribute's own value order.
+                // A template's values follow the attribute's own order.
                 values.sort_by_key(|(id, _)| attr.values.iter().position(|av| av.id == *id).unwrap_or(usize::MAX));
             }
         }
@@ -655,8 +655,8 @@ pub fn set_product_attributes(ctx: &mut Ctx<'_>, a: SetProductAttributesArgs) ->
     }
     for (pos, (attr, values)) in wanted.iter().enumerate() {
         repo::upsert_template_attribute(db, &t, a.product_id, *attr, pos as u32)?;
-        for (value, extra) in values {
-            repo::upsert_template_value(db, &t, a.product_id, *attr, *value, *extra)?;
+        for (i, (value, extra)) in values.iter().enumerate() {
+            repo::upsert_template_value(db, &t, a.product_id, *attr, *value, *extra, i as u32)?;
         }
     }
     repo::update_is_template(db, &t, a.product_id, !wanted.is_empty(), ctx.now)?;

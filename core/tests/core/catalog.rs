@@ -627,6 +627,13 @@ fn demo_data_is_deterministic_and_only_fills_an_empty_company() {
     let csv = a.as_str().unwrap();
     assert!(csv.contains(",Size: "), "variant families");
     assert!(csv.lines().any(|l| l.starts_with("KIT-")), "kits");
+    // The demo's catalog (templates list their values in their own order) round-trips.
+    app.company("D3");
+    let cats = app.admin_in("D1", "catalog.export_categories", json!({"format": "csv"})).unwrap()["content"].clone();
+    app.admin_in("D3", "catalog.import_categories", json!({"csv": cats, "dry_run": false})).unwrap();
+    let r = app.admin_in("D3", "catalog.import_products", json!({"csv": a, "dry_run": false})).unwrap();
+    assert_eq!(r["committed"], true, "{r}");
+    assert_eq!(export(&mut app, "D3"), a);
     let again = cora_core::demo::run(&mut app.cora, &token, &"D1".into(), 10, 7);
     assert_eq!(again.unwrap_err().code(), ErrorCode::Conflict);
 }
