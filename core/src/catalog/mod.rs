@@ -13,7 +13,8 @@
 //! - SKUs are unique per company without regard to case; a barcode, when given, is a
 //!   valid EAN-13 or UPC-A and unique per company.
 //! - A variant template declares attributes and values and is never itself sold or
-//!   stocked ([`model::Product::is_transactable`]). Each variant has exactly one value per
+//!   stocked: later modules take a product for a document line through
+//!   [`service::transactable_product`], which refuses templates and archived products. Each variant has exactly one value per
 //!   attribute of its template, among the template's values, and no two variants of a
 //!   template share a combination (SQLite: `variant_values` keys and foreign keys, and
 //!   `UNIQUE (tenant_id, parent_id, combination_key)`).

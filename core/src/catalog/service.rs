@@ -438,6 +438,20 @@ pub fn rolled_up_cost(db: &Connection, t: &TenantCtx, kit: ProductId) -> Result<
     Ok(total.round_dp_with_strategy(MONEY_SCALE, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize())
 }
 
+/// The product a document line (order, invoice, stock move) may use: it exists in this
+/// company, is active, and is not a variant template. Later modules call this rather
+/// than reading the flags themselves.
+pub fn transactable_product(db: &Connection, t: &TenantCtx, id: ProductId, field: &str) -> Result<Product> {
+    let p = must_exist(repo::get_product(db, t, id), field, "product")?;
+    if p.is_template {
+        return Err(Error::field(field, format!("{} is a variant template; choose one of its variants", p.sku)));
+    }
+    if p.archived {
+        return Err(Error::field(field, format!("{} is archived", p.sku)));
+    }
+    Ok(p)
+}
+
 fn check_refs(db: &Connection, t: &TenantCtx, category: Option<CategoryId>, brand: Option<BrandId>) -> Result<()> {
     if let Some(cat) = category {
         must_exist(repo::get_category(db, t, cat), "category_id", "category")?;
@@ -918,6 +932,33 @@ pub fn set_components(ctx: &mut Ctx<'_>, a: SetComponentsArgs) -> Result<Product
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_may_use_variants_but_never_templates_or_archived_products() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cora = crate::Cora::open(dir.path().join("t.db")).unwrap();
+        let admin = cora.bootstrap_admin("a@example.com", "A", "correct horse battery").unwrap();
+        let token = cora.call(None, None, "auth.login", json!({"email": "a@example.com", "password": "correct horse battery"})).unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let co = cora.call(Some(&token), None, "company.create", json!({"code": "T", "name": "T", "base_currency": "EUR"})).unwrap();
+        let c = crate::CompanyRef::Code("T".into());
+        let mut call = |cmd: &str, args: serde_json::Value| cora.call(Some(&token), Some(&c), cmd, args).unwrap();
+        let size = call("catalog.create_attribute", json!({"name": "Size", "values": ["S"]}));
+        let tpl = call("catalog.create_product", json!({"sku": "TPL", "name": "Template"}))["product"]["id"].as_i64().unwrap();
+        call("catalog.set_product_attributes", json!({"product_id": tpl, "attributes": [{"attribute_id": size["id"]}]}));
+        let variant = call("catalog.generate_variants", json!({"product_id": tpl}))["created"][0]["id"].as_i64().unwrap();
+        let old = call("catalog.create_product", json!({"sku": "OLD", "name": "Old"}))["product"]["id"].as_i64().unwrap();
+        call("catalog.set_product_archived", json!({"id": old, "archived": true}));
+        let t = TenantCtx::new(crate::ids::TenantId(co["id"].as_i64().unwrap()), admin.id);
+        let db = cora.store().conn();
+        assert!(transactable_product(db, &t, ProductId(variant), "product_id").is_ok());
+        for id in [tpl, old, 999_999] {
+            let e = transactable_product(db, &t, ProductId(id), "product_id").unwrap_err();
+            assert_eq!((e.code(), e.fields()[0].field.as_str()), (crate::ErrorCode::Validation, "product_id"));
+        }
+    }
 
     #[test]
     fn gtin_check_digits() {

@@ -637,3 +637,35 @@ fn demo_data_is_deterministic_and_only_fills_an_empty_company() {
     let again = cora_core::demo::run(&mut app.cora, &token, &"D1".into(), 10, 7);
     assert_eq!(again.unwrap_err().code(), ErrorCode::Conflict);
 }
+
+/// Attribute values keep their order through renames, additions and removals; a value a
+/// template uses stays; one variant can be made by hand.
+#[test]
+fn attribute_values_are_ordered_and_used_values_stay() {
+    let mut app = TestApp::new();
+    app.company("ATT");
+    let size = attribute(&mut app, "ATT", "Size", &["S", "M", "L"]);
+    let v = |i: usize| size["values"][i]["id"].clone();
+    // Reverse, rename M to Medium, add XL, keep all.
+    let out = app
+        .admin_in("ATT", "catalog.update_attribute", json!({"id": size["id"], "values": [{"id": v(2), "name": "L"}, {"id": v(1), "name": "Medium"}, {"id": v(0), "name": "S"}, {"name": "XL"}]}))
+        .unwrap();
+    let names: Vec<&str> = out["values"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["L", "Medium", "S", "XL"]);
+    // Swapping two names in one update does not trip the unique name rule.
+    let out = app.admin_in("ATT", "catalog.update_attribute", json!({"id": size["id"], "values": [{"id": v(2), "name": "S"}, {"id": v(1), "name": "Medium"}, {"id": v(0), "name": "L"}]})).unwrap();
+    assert_eq!(out["values"].as_array().unwrap().len(), 3);
+
+    let tpl = product(&mut app, "ATT", "CAP", json!({"sale_price": "10"}));
+    app.admin_in("ATT", "catalog.set_product_attributes", json!({"product_id": tpl, "attributes": [{"attribute_id": size["id"], "values": [{"value_id": v(0)}, {"value_id": v(1), "price_extra": "1.5"}]}]})).unwrap();
+    let one = app.admin_in("ATT", "catalog.create_variant", json!({"product_id": tpl, "sku": "CAP-M", "values": [v(1)], "barcode": "036000291452"})).unwrap();
+    assert_eq!(one["product"]["sale_price"], "11.5");
+    assert_eq!(one["variant_values"][0]["value"], "Medium");
+    // A value outside the template's is refused; so is removing a used value.
+    let r = app.admin_in("ATT", "catalog.create_variant", json!({"product_id": tpl, "sku": "CAP-X", "values": [v(2)]}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Validation));
+    let r = app.admin_in("ATT", "catalog.update_attribute", json!({"id": size["id"], "values": [{"id": v(0), "name": "L"}]}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Conflict));
+    let r = app.admin_in("ATT", "catalog.set_product_attributes", json!({"product_id": tpl, "attributes": [{"attribute_id": size["id"], "values": [{"value_id": v(0)}]}]}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Conflict));
+}
