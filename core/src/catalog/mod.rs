@@ -14,9 +14,10 @@
 //!   valid EAN-13 or UPC-A and unique per company.
 //! - A variant template declares attributes and values and is never itself sold or
 //!   stocked: later modules take a product for a document line through
-//!   [`service::transactable_product`], which refuses templates and archived products. Each variant has exactly one value per
-//!   attribute of its template, among the template's values, and no two variants of a
-//!   template share a combination (SQLite: `variant_values` keys and foreign keys, and
+//!   [`service::transactable_product`], which refuses templates and archived products.
+//!   Each variant has exactly one value per attribute of its template, among the
+//!   template's values, and no two variants of a template share a combination
+//!   (SQLite: `variant_values` keys and foreign keys, and
 //!   `UNIQUE (tenant_id, parent_id, combination_key)`).
 //! - A kit never contains itself at any depth (checked with a recursive query before a
 //!   component is written); a template is never part of a kit. A kit's cost is computed
