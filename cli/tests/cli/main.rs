@@ -3,6 +3,7 @@
 mod batch;
 mod call;
 mod concurrency;
+mod exchange;
 mod files;
 mod misc;
 
