@@ -71,9 +71,11 @@ CREATE TABLE partners (
     UNIQUE (tenant_id, id),
     UNIQUE (tenant_id, code_key)
 ) STRICT;
+-- The list walks one of these in the order asked for (see partners::repo::list).
 CREATE INDEX partners_name ON partners (tenant_id, archived, name COLLATE NOCASE, id);
-CREATE INDEX partners_customers ON partners (tenant_id, is_customer, name COLLATE NOCASE, id);
-CREATE INDEX partners_suppliers ON partners (tenant_id, is_supplier, name COLLATE NOCASE, id);
+CREATE INDEX partners_created ON partners (tenant_id, archived, created_at, id);
+CREATE INDEX partners_customers ON partners (tenant_id, is_customer, archived, name COLLATE NOCASE, id);
+CREATE INDEX partners_suppliers ON partners (tenant_id, is_supplier, archived, name COLLATE NOCASE, id);
 
 -- A state must belong to the address's country and a city to its state: composite
 -- foreign keys make SQLite refuse anything else.

@@ -60,6 +60,11 @@ fn measure(path: &std::path::Path, scale: u32, runs: u32) -> Result<u8, Fail> {
         ("search an exact SKU", "catalog.list_products", json!({"query": {"search": sku}})),
         ("search a barcode", "catalog.list_products", json!({"query": {"search": barcode}})),
         ("one kit with its rolled-up cost", "catalog.get_product", json!({"id": kit})),
+        ("partners: first page by name (50 rows + total)", "partner.list", json!({})),
+        ("partners: customers only, by code", "partner.list", json!({"role": "customer", "query": {"sort": "code"}})),
+        ("partners: search a word (\"harbor\")", "partner.list", json!({"query": {"search": "harbor"}})),
+        ("partners: search an email prefix (\"info@atlas\")", "partner.list", json!({"query": {"search": "info@atlas"}})),
+        ("partners: one partner with addresses and contacts", "partner.get", json!({"id": 1})),
     ];
     let mut results = Vec::new();
     for (label, cmd, args) in cases {

@@ -234,16 +234,35 @@ pub const SORTS: &[Sort] = &[
 ];
 
 pub fn list(db: &Connection, t: &TenantCtx, plan: &ListPlan, include_archived: bool, role: Option<PartnerRole>) -> Result<Page<PartnerRow>> {
-    let role = role.map(|r| match r {
-        PartnerRole::Customer => "customer",
-        PartnerRole::Supplier => "supplier",
-    });
-    let filter = "p.tenant_id = ?1 AND (?2 OR NOT p.archived)
-        AND (?3 IS NULL OR (?3 = 'customer' AND p.is_customer) OR (?3 = 'supplier' AND p.is_supplier))
-        AND (?4 IS NULL OR p.id IN (SELECT rowid FROM partners_fts WHERE partners_fts MATCH ?4))";
+    // Only the conditions asked for go into the SQL, each a plain column test, so SQLite
+    // walks an index in the requested order (partners_name, partners_customers, ...)
+    // instead of sorting every row.
+    let mut filter = String::from("p.tenant_id = ?1");
+    let mut args: Vec<SqlValue> = vec![SqlValue::Integer(t.tenant_id().0)];
+    if !include_archived {
+        filter.push_str(" AND p.archived = 0");
+    }
+    match role {
+        Some(PartnerRole::Customer) => filter.push_str(" AND p.is_customer = 1"),
+        Some(PartnerRole::Supplier) => filter.push_str(" AND p.is_supplier = 1"),
+        None => {}
+    }
+    if let Some(fts) = &plan.fts {
+        args.push(SqlValue::Text(fts.clone()));
+        filter.push_str(&format!(" AND p.id IN (SELECT rowid FROM partners_fts WHERE partners_fts MATCH ?{})", args.len()));
+    }
     let total: i64 = db
         .prepare_cached(&format!("SELECT count(*) FROM partners p WHERE {filter}"))?
-        .query_row(params![t.tenant_id(), include_archived, role, plan.fts], |r| r.get(0))?;
+        .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+    let keyset = if plan.after.is_some() {
+        let (v, id) = plan.keyset_params();
+        args.push(v);
+        args.push(SqlValue::Integer(id));
+        format!(" AND {}", plan.keyset_sql("p.id", args.len() - 1))
+    } else {
+        String::new()
+    };
+    args.push(SqlValue::Integer(plan.fetch_limit()));
     let sql = format!(
         "SELECT p.id, p.code, p.name, p.email, p.phone, p.tax_id, p.is_customer, p.is_supplier, p.currency, p.archived,
                 (SELECT ci.name FROM partner_addresses a LEFT JOIN cities ci ON ci.id = a.city_id
@@ -251,14 +270,13 @@ pub fn list(db: &Connection, t: &TenantCtx, plan: &ListPlan, include_archived: b
                 (SELECT a.country_code FROM partner_addresses a
                   WHERE a.tenant_id = p.tenant_id AND a.partner_id = p.id ORDER BY a.kind <> 'billing', NOT a.is_default, a.id LIMIT 1),
                 {sort} AS sort_value
-         FROM partners p WHERE {filter} AND {keyset} ORDER BY {order} LIMIT ?7",
+         FROM partners p WHERE {filter}{keyset} ORDER BY {order} LIMIT ?{limit}",
         sort = plan.sort.sql,
-        keyset = plan.keyset_sql("p.id", 5),
         order = plan.order_sql("p.id"),
+        limit = args.len(),
     );
-    let (after_v, after_id) = plan.keyset_params();
     let mut stmt = db.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![t.tenant_id(), include_archived, role, plan.fts, after_v, after_id, plan.fetch_limit()], |r| {
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
         let id: PartnerId = r.get(0)?;
         Ok((
             PartnerRow {
