@@ -27,18 +27,18 @@ fn measure(path: &std::path::Path, writes: u32) -> Result<u8, Fail> {
 
     // Warm up the statement cache and the file.
     for i in 0..200 {
-        cora.call(Some(&token), Some(&company), "role.create", json!({"name": format!("warm {i}")}))?;
+        cora.call(Some(&token), Some(&company), "catalog.create_brand", json!({"name": format!("warm {i}")}))?;
     }
     let start = Instant::now();
     for i in 0..writes {
-        cora.call(Some(&token), Some(&company), "role.create", json!({"name": format!("role {i}")}))?;
+        cora.call(Some(&token), Some(&company), "catalog.create_brand", json!({"name": format!("brand {i}")}))?;
     }
     let secs = start.elapsed().as_secs_f64();
     let rate = f64::from(writes) / secs;
     super::out(&format!(
         "{}\n",
         serde_json::to_string_pretty(&json!({
-            "benchmark": "company-scoped write through the command layer (role.create), one transaction each",
+            "benchmark": "company-scoped write through the command layer (catalog.create_brand: authorize, transaction, insert, audit row, commit), one transaction each",
             "writes": writes,
             "seconds": (secs * 1000.0).round() / 1000.0,
             "writes_per_second": rate.round(),
