@@ -323,6 +323,11 @@ async fn a_small_business_gets_going() {
     ui.gone("[data-testid=company-dialog]").await;
     ui.see_any("[data-testid=grid-row]", "Beta Foods").await;
     ui.shot("05-companies").await;
+    ui.click("[data-testid=company-switcher]").await;
+    ui.wait("[data-testid=company-menu]").await;
+    ui.shot("05b-company-switcher").await;
+    ui.wait("[data-testid=company-search]").await.send_keys(&char::from(Key::Escape).to_string()).await.unwrap();
+    ui.gone("[data-testid=company-menu]").await;
     ui.switch_company("BETA", "Beta Foods").await;
     assert!(ui.c.title().await.unwrap().contains("Beta Foods"));
     ui.switch_company("ACME", "Acme Trading").await;
@@ -416,13 +421,29 @@ async fn a_small_business_gets_going() {
     ui.click("[data-testid=new-partner]").await;
     ui.fill("#f-name", "Corner Shop").await;
     ui.fill("#f-email", "shop@example.com").await;
-    ui.click("[data-testid=save-partner]").await;
+    // An address through the country → state pickers, and a contact.
+    ui.click("[data-testid=tab-addresses]").await;
+    ui.click("[data-testid=add-address]").await;
+    ui.wait("[data-testid=country-picker] option[value=US]").await;
+    ui.wait("[data-testid=country-picker]").await.select_by_value("US").await.unwrap();
+    ui.wait("[data-testid=state-picker] option:nth-child(3)").await;
+    ui.wait("[data-testid=state-picker]").await.select_by_label("California").await.unwrap();
+    ui.fill("#f-addresses-0-line1", "12 Ocean Ave").await;
+    ui.shot("17-partner-address").await;
+    ui.click("[data-testid=tab-contacts]").await;
+    ui.click("[data-testid=add-contact]").await;
+    ui.fill("#f-contacts-0-name", "Pat Buyer").await;
+    ui.ctrl('s').await;
     ui.gone("[data-testid=partner-dialog]").await;
     ui.see_any("[data-testid=grid-row]", "Corner Shop").await;
+    ui.see_any("[data-testid=grid-row]", "US").await;
     ui.shot("16-customers").await;
 
     // The palette jumps to screens.
     ui.click("[data-testid=open-palette]").await;
+    ui.fill("[data-testid=palette-input]", "corner").await;
+    ui.see_any("[data-testid=palette-item]", "Corner Shop").await;
+    ui.shot("18-palette").await;
     ui.fill("[data-testid=palette-input]", "roles").await;
     ui.keys(&char::from(Key::Enter).to_string()).await;
     ui.wait("[data-testid=screen-roles]").await;
@@ -442,14 +463,26 @@ async fn a_small_business_gets_going() {
     let refused = ui.invoke("company.update", json!({ "name": "Hijacked" }), acme).await;
     assert_eq!(refused["err"]["code"], "forbidden", "the backend refuses a viewer's change: {refused}");
 
+    // Idle timeout: after the (here shortened) idle time the password is asked again.
+    ui.c.execute("localStorage.setItem('cora.idleMinutes', '0.05')", vec![]).await.unwrap();
+    ui.logout().await;
+    ui.login(VIEWER_EMAIL, VIEWER_PASSWORD).await;
+    ui.wait("[data-testid=lock]").await;
+    ui.shot("19-idle-lock").await;
+    ui.c.execute("localStorage.removeItem('cora.idleMinutes')", vec![]).await.unwrap();
+    ui.fill("#f-unlock-password", VIEWER_PASSWORD).await;
+    ui.keys(&char::from(Key::Enter).to_string()).await;
+    ui.gone("[data-testid=lock]").await;
+    ui.see("[data-testid=header-company]", "Acme Trading").await;
+
     ui.logout().await;
     ui.shot("11-signed-out").await;
     ui.c.clone().close().await.unwrap();
     drop(driver);
 }
 
-/// Sum of PSS and RSS (KiB) over `root` and all its descendants, with their names.
-fn memory_of_tree(root: u32) -> (u64, u64, Vec<String>) {
+/// PSS and RSS (KiB) of `root` and each of its descendants: (name, pss, rss).
+fn memory_of_tree(root: u32) -> Vec<(String, u64, u64)> {
     let mut parents = Vec::new();
     for e in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
@@ -465,21 +498,24 @@ fn memory_of_tree(root: u32) -> (u64, u64, Vec<String>) {
         tree.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
         i += 1;
     }
-    let (mut pss, mut rss, mut names) = (0, 0, Vec::new());
-    for pid in tree {
-        let field = |name: &str| -> u64 {
-            std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
-                .unwrap_or_default()
-                .lines()
-                .find(|l| l.starts_with(name))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-                .unwrap_or(0)
-        };
-        pss += field("Pss:");
-        rss += field("Rss:");
-        names.push(std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_string());
-    }
-    (pss, rss, names)
+    tree.into_iter()
+        .map(|pid| {
+            let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+            let field = |name: &str| -> u64 {
+                rollup.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok())).unwrap_or(0)
+            };
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_string();
+            (name, field("Pss:"), field("Rss:"))
+        })
+        .collect()
+}
+
+fn report_memory(label: &str, app: u32) {
+    let procs = memory_of_tree(app);
+    let pss: u64 = procs.iter().map(|p| p.1).sum();
+    let rss: u64 = procs.iter().map(|p| p.2).sum();
+    let each: Vec<String> = procs.iter().map(|(n, p, r)| format!("{n}:{}/{}", p / 1024, r / 1024)).collect();
+    println!("BENCH {label}_pss_kib={pss} {label}_rss_kib={rss} {label}_each={}", each.join(","));
 }
 
 fn pid_named(name: &str) -> Option<u32> {
@@ -503,6 +539,9 @@ async fn bench_launch_and_products_memory() {
     let ui = Ui { c: client, shots: screenshots_dir() };
     ui.wait("[data-testid=login-submit]").await;
     let launch = t0.elapsed();
+    let app = pid_named("cora-desktop").expect("the app process");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    report_memory("login", app);
     ui.login(&user, &password).await;
     ui.wait("[data-testid=header-company]").await;
     let t1 = Instant::now();
@@ -510,23 +549,31 @@ async fn bench_launch_and_products_memory() {
     ui.wait("[data-testid=products-grid] [data-testid=grid-row]").await;
     let first_page = t1.elapsed();
     let count = ui.text("[data-testid=grid-count]").await;
-    // Scroll far down: pages keep coming by keyset cursor.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    ui.shot("bench-products-100k").await;
+    report_memory("products", app);
+    // Search in SQL over all products.
+    let t3 = Instant::now();
+    ui.fill("[data-testid=grid-search]", "linen").await;
+    ui.wait("[data-testid=products-grid] [data-testid=grid-row]").await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let searched = t3.elapsed();
+    ui.fill("[data-testid=grid-search]", "").await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Scroll to the end ten times: each time the next keyset page comes.
     let t2 = Instant::now();
     for _ in 0..10 {
         ui.c.execute("const b = document.querySelector('[data-testid=products-grid] .body'); b.scrollTop = b.scrollHeight;", vec![]).await.unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
-    let rows_loaded = ui.c.execute("return document.querySelector('[data-testid=products-grid] .body .spacer').style.height", vec![]).await.unwrap();
+    let rows_loaded = ui.c.execute("return document.querySelectorAll('[data-testid=products-grid] .spacer').length ? document.querySelector('[data-testid=products-grid] .spacer').style.height : ''", vec![]).await.unwrap();
     let scrolled = t2.elapsed();
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    ui.shot("bench-products-100k").await;
-    let app = pid_named("cora-desktop").expect("the app process");
-    let (pss, rss, names) = memory_of_tree(app);
+    report_memory("scrolled", app);
     println!("BENCH launch_to_login_ms={}", launch.as_millis());
     println!("BENCH products_first_page_ms={}", first_page.as_millis());
     println!("BENCH products_count={count:?}");
+    println!("BENCH search_ms={} (includes 180 ms typing debounce and 400 ms settle)", searched.as_millis());
     println!("BENCH scroll_10_pages_ms={} spacer_height={rows_loaded}", scrolled.as_millis());
-    println!("BENCH memory_pss_kib={pss} memory_rss_kib={rss} processes={names:?}");
     ui.c.clone().close().await.unwrap();
     drop(driver);
 }

@@ -3,7 +3,7 @@
 import { call, files, setCallCompany, setTitle, toApiError, COMPANY_SCOPED, COMMAND_PERMISSION, type CommandName, type CompanySummary, type FileInfo, type Me } from '../api';
 import { bump, byRecent } from '../ui/recent';
 import { IdleClock } from '../ui/idle';
-import { toast } from '../ui/toast.svelte';
+import { toast, toasts } from '../ui/toast.svelte';
 
 export type Phase = 'loading' | 'nofile' | 'setup' | 'login' | 'app';
 
@@ -142,6 +142,7 @@ class Session {
     this.companyId = null;
     setCallCompany(null);
     this.locked = false;
+    toasts.items = [];
     this.phase = 'login';
     this.updateTitle();
   }
@@ -161,7 +162,7 @@ class Session {
     const email = this.me!.user.email;
     await call('auth.login', { email, password });
     this.locked = false;
-    this.idle?.touch(Date.now());
+    this.startIdle();
     await this.reloadMe();
   }
 
