@@ -441,6 +441,22 @@ async fn a_small_business_gets_going() {
     ui.see_any("[data-testid=grid-row]", "US").await;
     ui.shot("16-customers").await;
 
+    // The smallest supported window: 1024×700.
+    ui.c.set_window_size(1024, 700).await.expect("resize the window");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let inner = ui.c.execute("return [window.innerWidth, window.innerHeight]", vec![]).await.unwrap();
+    eprintln!("window content at the minimum size: {inner}");
+    ui.shot("20-customers-1024x700").await;
+    ui.go("products").await;
+    ui.see_any("[data-testid=grid-row]", "Gift Box").await;
+    ui.click("[data-testid=new-product]").await;
+    ui.wait("[data-testid=save-product]").await;
+    ui.shot("21-product-form-1024x700").await;
+    ui.keys(&char::from(Key::Escape).to_string()).await;
+    ui.gone("[data-testid=product-dialog]").await;
+    ui.c.set_window_size(1280, 800).await.unwrap();
+    ui.go("customers").await;
+
     // The palette jumps to screens.
     ui.click("[data-testid=open-palette]").await;
     ui.fill("[data-testid=palette-input]", "corner").await;
