@@ -22,9 +22,11 @@ fi
 if [ -z "${E2E_SKIP_BUILD:-}" ]; then
   [ -d ui/node_modules ] || (cd ui && npm ci --no-audit --no-fund --loglevel=error)
   npm --prefix ui run build
-  cargo build --release -p cora-desktop --features cora-desktop/custom-protocol
+  cargo build --release -p cora-desktop --features cora-desktop/custom-protocol -p cora-cli
 fi
 export CORA_DESKTOP_BIN="$CARGO_TARGET_DIR/release/cora-desktop"
+# The CLI writes to the app's file in one test, to see the open list refresh.
+export CORA_CLI_BIN="$CARGO_TARGET_DIR/release/cora"
 [ -x "$CORA_DESKTOP_BIN" ] || { echo "e2e: $CORA_DESKTOP_BIN was not built" >&2; exit 1; }
 rm -rf "$E2E_SCREENSHOTS"; mkdir -p "$E2E_SCREENSHOTS"
 

@@ -441,6 +441,16 @@ async fn a_small_business_gets_going() {
     ui.see_any("[data-testid=grid-row]", "US").await;
     ui.shot("16-customers").await;
 
+    // Another program writes to the same file: the open list refreshes by itself.
+    let cli = std::env::var_os("CORA_CLI_BIN").map(PathBuf::from).unwrap_or_else(|| app_binary().with_file_name("cora"));
+    let out = Command::new(&cli)
+        .args(["--db", &driver.db.display().to_string(), "call", "partner.create", r#"{"name":"Walk-in From CLI","is_customer":true}"#, "--user", ADMIN_EMAIL, "--company", "ACME"])
+        .env("CORA_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .unwrap_or_else(|e| panic!("run {}: {e}", cli.display()));
+    assert!(out.status.success(), "cora call failed: {}", String::from_utf8_lossy(&out.stderr));
+    ui.see_any("[data-testid=grid-row]", "Walk-in From CLI").await;
+
     // The smallest supported window: 1024×700.
     ui.c.set_window_size(1024, 700).await.expect("resize the window");
     tokio::time::sleep(Duration::from_millis(300)).await;
