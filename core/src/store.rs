@@ -79,13 +79,43 @@ pub fn inspect(path: &Path) -> Result<FileState, StoreError> {
     inspect_conn(&conn, path)
 }
 
+/// Runs a read, waiting while another process holds the file busy (switching it to WAL,
+/// say, which does not honour the busy timeout).
+fn read_waiting<T>(f: impl Fn() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let started = std::time::Instant::now();
+    loop {
+        match f() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                    && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+}
+
 fn inspect_conn(conn: &Connection, path: &Path) -> Result<FileState, StoreError> {
+    // One read transaction, so the id, the tables and the history are one snapshot:
+    // another process creating the file may commit between two separate reads (an id of
+    // 0 read before its commit, its tables after would look like a foreign file).
+    conn.execute_batch("SAVEPOINT inspect").map_err(|e| StoreError::Open { path: path.to_path_buf(), reason: e.to_string() })?;
+    let state = inspect_snapshot(conn, path);
+    let _ = conn.execute_batch("RELEASE inspect");
+    state
+}
+
+fn inspect_snapshot(conn: &Connection, path: &Path) -> Result<FileState, StoreError> {
     let not_cora = || StoreError::NotCora { path: path.to_path_buf() };
-    // A file that is not SQLite at all fails on its first read.
-    let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|_| not_cora())?;
-    let tables: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
-        .map_err(|_| not_cora())?;
+    // A file that is not SQLite at all fails on its first read with SQLITE_NOTADB; any
+    // other failure (a busy file, an unreadable one) is not a verdict on the content.
+    let classify = |e: rusqlite::Error| match &e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => not_cora(),
+        _ => StoreError::Open { path: path.to_path_buf(), reason: e.to_string() },
+    };
+    let app_id: i32 = read_waiting(|| conn.query_row("PRAGMA application_id", [], |r| r.get(0))).map_err(classify)?;
+    let tables: i64 = read_waiting(|| conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))).map_err(classify)?;
     // No schema yet is a new file, also with Cora's id already set: another process
     // that is creating the file right now writes the id before the first table.
     if tables == 0 && (app_id == 0 || app_id == APPLICATION_ID) {
@@ -94,9 +124,15 @@ fn inspect_conn(conn: &Connection, path: &Path) -> Result<FileState, StoreError>
     if app_id != APPLICATION_ID {
         return Err(not_cora());
     }
-    let version: i64 = conn
-        .query_row("SELECT coalesce(max(version), 0) FROM refinery_schema_history", [], |r| r.get(0))
-        .map_err(|_| not_cora())?;
+    let has_history: bool = read_waiting(|| {
+        conn.query_row("SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'refinery_schema_history'", [], |r| r.get(0))
+    })
+    .map_err(classify)?;
+    if !has_history {
+        return Err(not_cora());
+    }
+    let version: i64 = read_waiting(|| conn.query_row("SELECT coalesce(max(version), 0) FROM refinery_schema_history", [], |r| r.get(0)))
+        .map_err(classify)?;
     Ok(FileState::Cora { version })
 }
 
