@@ -313,6 +313,31 @@ async fn a_small_business_gets_going() {
     ui.login(ADMIN_EMAIL, "wrong password!").await;
     ui.see("[data-testid=login-error]", "").await;
     ui.shot("04-login-refused").await;
+    // Repeated failures for one email are throttled by core; the wait is shown.
+    let mut throttled = false;
+    for _ in 0..6 {
+        ui.login("nobody@acme.test", "guess guess guess").await;
+        // Wait for the answer: the button is enabled again, or the wait is shown.
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if ui.c.find(Locator::Css("[data-testid=login-wait]")).await.is_ok() {
+                throttled = true;
+                break;
+            }
+            if ui.wait("[data-testid=login-submit]").await.is_enabled().await.unwrap_or(false) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "no answer to a sign-in");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if throttled {
+            break;
+        }
+    }
+    assert!(throttled, "five failures in a row are throttled");
+    ui.see("[data-testid=login-wait]", "Try again in").await;
+    assert!(!ui.wait("[data-testid=login-submit]").await.is_enabled().await.unwrap(), "sign-in waits while throttled");
+    ui.shot("04b-login-throttled").await;
     ui.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     ui.see("[data-testid=header-company]", "Acme Trading").await;
 
