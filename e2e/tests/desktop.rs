@@ -528,6 +528,18 @@ async fn a_small_business_gets_going() {
     ui.gone("[data-testid=lock]").await;
     ui.see("[data-testid=header-company]", "Acme Trading").await;
 
+    // Change password: the new one works from the next sign-in.
+    ui.click("[data-testid=user-menu]").await;
+    ui.click("[data-testid=menu-change-password]").await;
+    ui.fill("#f-old_password", VIEWER_PASSWORD).await;
+    ui.fill("#f-new_password", "a brand new secret").await;
+    ui.fill("#f-again", "a brand new secret").await;
+    ui.click("[data-testid=save-password]").await;
+    ui.gone("[data-testid=change-password]").await;
+    ui.logout().await;
+    ui.login(VIEWER_EMAIL, "a brand new secret").await;
+    ui.see("[data-testid=header-company]", "Acme Trading").await;
+
     ui.logout().await;
     ui.shot("11-signed-out").await;
     ui.c.clone().close().await.unwrap();
