@@ -51,3 +51,18 @@ pub struct AuditPage {
     /// Pass as `before` for the next page; absent on the last page.
     pub next: Option<AuditId>,
 }
+
+/// What changed between two versions of a record, as `{field: [old, new]}` over their
+/// serialized fields (`updated_at` left out): the summary of an update's audit row.
+pub fn changes<T: Serialize>(old: &T, new: &T) -> serde_json::Value {
+    let (o, n) = (serde_json::to_value(old).unwrap_or_default(), serde_json::to_value(new).unwrap_or_default());
+    let mut out = serde_json::Map::new();
+    if let (Some(o), Some(n)) = (o.as_object(), n.as_object()) {
+        for (k, v) in n {
+            if k != "updated_at" && o.get(k) != Some(v) {
+                out.insert(k.clone(), serde_json::json!([o.get(k), v]));
+            }
+        }
+    }
+    out.into()
+}

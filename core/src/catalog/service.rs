@@ -562,19 +562,11 @@ pub fn update_product(ctx: &mut Ctx<'_>, a: UpdateProductArgs) -> Result<Product
     Ok(new)
 }
 
-/// The fields that changed, as `{field: [old, new]}`.
+/// The fields that changed, with the SKU so the row says which product.
 fn product_diff(old: &Product, new: &Product) -> serde_json::Value {
-    let (o, n) = (serde_json::to_value(old).unwrap_or_default(), serde_json::to_value(new).unwrap_or_default());
-    let mut out = serde_json::Map::new();
-    if let (Some(o), Some(n)) = (o.as_object(), n.as_object()) {
-        for (k, v) in n {
-            if k != "updated_at" && o.get(k) != Some(v) {
-                out.insert(k.clone(), json!([o.get(k), v]));
-            }
-        }
-    }
-    out.insert("sku".into(), json!(new.sku));
-    serde_json::Value::Object(out)
+    let mut out = crate::audit::changes(old, new);
+    out["sku"] = json!(new.sku);
+    out
 }
 
 pub fn set_product_archived(ctx: &mut Ctx<'_>, a: SetProductArchivedArgs) -> Result<ProductDetail> {

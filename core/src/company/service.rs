@@ -79,22 +79,8 @@ pub fn update(ctx: &mut Ctx<'_>, a: UpdateCompanyArgs) -> Result<Company> {
         return Err(Error::conflict("code", "a company with this code already exists"));
     }
     repo::update(ctx.db(), &new, ctx.now)?;
-    ctx.audit("company", old.id, diff(&old, &new));
+    ctx.audit("company", old.id, crate::audit::changes(&old, &new));
     repo::get(ctx.db(), old.id)
-}
-
-/// The fields that changed, as `{field: [old, new]}`.
-fn diff(old: &Company, new: &Company) -> serde_json::Value {
-    let (o, n) = (serde_json::to_value(old).unwrap_or_default(), serde_json::to_value(new).unwrap_or_default());
-    let mut out = serde_json::Map::new();
-    if let (Some(o), Some(n)) = (o.as_object(), n.as_object()) {
-        for (k, v) in n {
-            if k != "updated_at" && o.get(k) != Some(v) {
-                out.insert(k.clone(), json!([o.get(k), v]));
-            }
-        }
-    }
-    out.into()
 }
 
 pub fn set_archived(ctx: &mut Ctx<'_>, a: SetArchivedArgs) -> Result<Company> {

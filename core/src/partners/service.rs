@@ -229,22 +229,8 @@ pub fn update(ctx: &mut Ctx<'_>, a: UpdatePartnerArgs) -> Result<Partner> {
     repo::update(db, &t, old.id, &d, ctx.now)?;
     save_children(db, &t, old.id, addresses, contacts)?;
     let new = repo::get(db, &t, old.id)?;
-    ctx.audit("partner", old.id, diff(&old, &new));
+    ctx.audit("partner", old.id, crate::audit::changes(&old, &new));
     Ok(new)
-}
-
-/// The fields that changed, as `{field: [old, new]}`.
-fn diff(old: &Partner, new: &Partner) -> serde_json::Value {
-    let (o, n) = (serde_json::to_value(old).unwrap_or_default(), serde_json::to_value(new).unwrap_or_default());
-    let mut out = serde_json::Map::new();
-    if let (Some(o), Some(n)) = (o.as_object(), n.as_object()) {
-        for (k, v) in n {
-            if k != "updated_at" && o.get(k) != Some(v) {
-                out.insert(k.clone(), json!([o.get(k), v]));
-            }
-        }
-    }
-    out.into()
 }
 
 pub fn get(ctx: &mut Ctx<'_>, id: PartnerId) -> Result<Partner> {
