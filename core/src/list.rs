@@ -147,9 +147,11 @@ fn decode_cursor(c: &str) -> Result<(SqlValue, i64)> {
 
 /// Turns what a user typed into a safe FTS5 query: every word quoted and
 /// prefix-matched, all words required. `None` when nothing searchable is left.
+/// Control characters (NUL among them: FTS5 reads it as the end of a string) separate
+/// words like white space, so no input reaches SQLite as a syntax problem.
 pub fn fts_query(input: &str) -> Option<String> {
     let terms: Vec<String> = input
-        .split(|c: char| c.is_whitespace() || matches!(c, '"' | '*' | '(' | ')' | ':' | '^' | '+' | '-' | ',' | ';'))
+        .split(|c: char| c.is_whitespace() || c.is_control() || matches!(c, '"' | '*' | '(' | ')' | ':' | '^' | '+' | '-' | ',' | ';'))
         .filter(|w| !w.is_empty())
         .take(16)
         .map(|w| format!("\"{}\"*", w.replace('"', "")))
@@ -157,9 +159,27 @@ pub fn fts_query(input: &str) -> Option<String> {
     if terms.is_empty() { None } else { Some(terms.join(" ")) }
 }
 
+/// A `LIKE` pattern matching `text` anywhere (`%text%`), with `\\`, `%` and `_` escaped;
+/// use it with `ESCAPE '\\'`. Control characters are dropped. `None` for blank text.
+pub fn like_pattern(text: &str) -> Option<String> {
+    let t: String = text.trim().chars().filter(|c| !c.is_control()).collect();
+    if t.is_empty() {
+        return None;
+    }
+    Some(format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_fts5() {
+        assert_eq!(fts_query("\u{0}"), None);
+        assert_eq!(fts_query("ab\u{0}cd\u{7}"), Some("\"ab\"* \"cd\"*".into()));
+        assert_eq!(like_pattern(" a%b_c\\\u{0} "), Some("%a\\%b\\_c\\\\%".into()));
+        assert_eq!(like_pattern(" \u{0} "), None);
+    }
 
     #[test]
     fn fts_query_quotes_every_word_and_drops_operators() {
