@@ -5,6 +5,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod files;
+mod render;
 
 use cora_core::audit::feed::{ChangeFeed, DataChange};
 use cora_core::ids::AuditId;
@@ -224,6 +225,7 @@ fn menu(app: &AppHandle) -> tauri::Result<Menu<tauri::Wry>> {
 }
 
 fn main() {
+    render::configure();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(Shell::default())
