@@ -71,6 +71,12 @@ impl Cora {
         &self.registry
     }
 
+    /// Adds a command to this handle's registry (tests of the dispatcher itself).
+    #[cfg(feature = "testing")]
+    pub fn add_test_command(&mut self, spec: command::CommandSpec) {
+        Arc::get_mut(&mut self.registry).expect("the registry is not shared yet").add(spec);
+    }
+
     /// Replaces the clock (tests use this to move time forward).
     pub fn set_clock(&mut self, clock: Clock) {
         self.clock = clock;

@@ -174,7 +174,24 @@ pub fn delete_user_sessions(db: &Connection, user: UserId, keep: Option<&str>) -
 }
 
 pub fn delete_expired_sessions(db: &Connection, now: DateTime<Utc>) -> Result<()> {
-    db.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?;
+    db.execute("DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?2", params![now, idle_cutoff(now)])?;
+    Ok(())
+}
+
+/// Sessions last seen at or before this have ended for idleness.
+fn idle_cutoff(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - chrono::Duration::minutes(super::service::SESSION_IDLE_MINUTES)
+}
+
+/// Marks a live session as used now. Writes only when the last mark is older than
+/// [`super::service::SESSION_TOUCH_SECONDS`]; an ended session (expired or idle) stays ended.
+pub fn touch_session(db: &Connection, token: &str, now: DateTime<Utc>) -> Result<()> {
+    let stale = now - chrono::Duration::seconds(super::service::SESSION_TOUCH_SECONDS);
+    db.prepare_cached(
+        "UPDATE sessions SET last_seen_at = ?2
+         WHERE token_hash = ?1 AND expires_at > ?2 AND last_seen_at > ?3 AND last_seen_at <= ?4",
+    )?
+    .execute(params![token_hash(token), now, idle_cutoff(now), stale])?;
     Ok(())
 }
 
@@ -182,9 +199,9 @@ pub fn delete_expired_sessions(db: &Connection, now: DateTime<Utc>) -> Result<()
 pub fn get_principal_by_session(db: &Connection, token: &str, now: DateTime<Utc>) -> Result<Principal> {
     db.prepare_cached(
         "SELECT u.id, u.email, u.is_superuser FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.is_active",
+         WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen_at > ?3 AND u.is_active",
     )?
-    .query_row(params![token_hash(token), now], |r| {
+    .query_row(params![token_hash(token), now, idle_cutoff(now)], |r| {
         Ok(Principal { user_id: r.get(0)?, email: r.get(1)?, is_superuser: r.get(2)? })
     })
     .optional()?

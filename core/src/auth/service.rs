@@ -13,6 +13,10 @@ use serde_json::json;
 pub const MAX_FAILURES: i64 = 5;
 pub const THROTTLE_WINDOW_MIN: i64 = 15;
 pub const SESSION_HOURS: i64 = 12;
+/// A session unused for this long ends, whatever the UI does (its lock is earlier).
+pub const SESSION_IDLE_MINUTES: i64 = 60;
+/// `last_seen_at` is written at most this often per session, so reads stay reads.
+pub const SESSION_TOUCH_SECONDS: i64 = 60;
 
 const BAD_CREDENTIALS: &str = "email or password is incorrect";
 

@@ -18,6 +18,18 @@ pub fn member_has_permission(db: &Connection, tenant: TenantId, user: UserId, pe
         .is_some())
 }
 
+/// True when the user's role in the company is the built-in Owner.
+pub fn member_is_owner(db: &Connection, tenant: TenantId, user: UserId) -> Result<bool> {
+    Ok(db
+        .prepare_cached(
+            "SELECT 1 FROM memberships m JOIN roles r ON r.id = m.role_id
+             WHERE m.tenant_id = ?1 AND m.user_id = ?2 AND r.builtin_key = 'owner'",
+        )?
+        .query_row(params![tenant, user], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 pub fn list_member_permissions(db: &Connection, tenant: TenantId, user: UserId) -> Result<Vec<String>> {
     let mut stmt = db.prepare_cached(
         "SELECT rp.permission FROM memberships m JOIN role_permissions rp ON rp.role_id = m.role_id
@@ -56,7 +68,7 @@ pub fn get_builtin_role_id(db: &Connection, key: &str) -> Result<RoleId> {
         .ok_or_else(|| Error::not_found("role", key))
 }
 
-fn role_permissions(db: &Connection, id: RoleId) -> Result<Vec<String>> {
+pub fn list_role_permissions(db: &Connection, id: RoleId) -> Result<Vec<String>> {
     let mut stmt = db.prepare_cached("SELECT permission FROM role_permissions WHERE role_id = ?1 ORDER BY permission")?;
     let rows = stmt.query_map([id], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -75,7 +87,7 @@ pub fn get_role(db: &Connection, id: RoleId) -> Result<(Role, Option<TenantId>)>
         })
         .optional()?
         .ok_or_else(|| Error::not_found("role", id))?;
-    role.permissions = role_permissions(db, id)?;
+    role.permissions = list_role_permissions(db, id)?;
     Ok((role, tenant))
 }
 

@@ -6,6 +6,7 @@ mod auth;
 mod bad_input;
 mod bindings;
 mod catalog;
+mod edges;
 mod isolation;
 mod partners;
 mod rbac;
