@@ -176,3 +176,20 @@ fn a_panicking_command_is_rolled_back_and_the_process_keeps_serving() {
     app.admin_in("E", "catalog.create_brand", json!({"name": "After the panic"})).unwrap();
     assert_eq!(app.admin_call("auth.me", json!({})).unwrap()["user"]["display_name"], "Admin");
 }
+
+#[test]
+fn control_characters_in_a_search_never_reach_sql() {
+    let mut app = TestApp::new();
+    app.company("E");
+    app.admin_in("E", "partner.create", json!({"name": "Golden Gate Traders", "is_customer": true})).unwrap();
+    app.admin_in("E", "catalog.create_product", json!({"sku": "GG-1", "name": "Golden tea"})).unwrap();
+    for search in ["\u{0}", "gold\u{0}", "\u{0}\"", "gol\u{7}d", "\u{1b}[31m", "\"\u{0}*"] {
+        for cmd in ["catalog.list_products", "partner.list", "catalog.list_brands", "catalog.list_units", "catalog.list_attributes"] {
+            let r = app.admin_in("E", cmd, json!({"query": {"search": search}}));
+            assert!(r.is_ok() || code_of(&r) == Some(ErrorCode::Validation), "{cmd} {search:?}: {r:?}");
+        }
+    }
+    // A NUL separates words like a space.
+    let page = app.admin_in("E", "partner.list", json!({"query": {"search": "golden\u{0}gate"}})).unwrap();
+    assert_eq!(page["total"], 1);
+}
