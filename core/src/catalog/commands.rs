@@ -20,7 +20,7 @@ pub fn register(r: &mut Registry) {
     r.add_permissions(&[
         PermissionSpec { codename: VIEW_PRODUCT, description: "See products, variants and kits, and export them", roles: &[] },
         PermissionSpec { codename: CHANGE_PRODUCT, description: "Create and change products, variants and kits", roles: &["purchasing", "warehouse"] },
-        PermissionSpec { codename: IMPORT_PRODUCT, description: "Import products and categories from CSV", roles: &["purchasing"] },
+        PermissionSpec { codename: IMPORT_PRODUCT, description: "Import products from CSV (creating brands, categories or attributes on the way also takes their change permissions)", roles: &["purchasing"] },
         PermissionSpec { codename: VIEW_CATEGORY, description: "See product categories", roles: &[] },
         PermissionSpec { codename: CHANGE_CATEGORY, description: "Create, rename, move and delete product categories", roles: &["sales", "purchasing", "warehouse"] },
         PermissionSpec { codename: VIEW_BRAND, description: "See brands", roles: &[] },
@@ -63,7 +63,7 @@ pub fn register(r: &mut Registry) {
     r.add(CommandSpec::mutation("catalog.set_components", v(CHANGE_PRODUCT), "Make a product a kit: its components and quantities", service::set_components));
 
     r.add(CommandSpec::mutation("catalog.import_products", v(IMPORT_PRODUCT), "Import products (variants and kits included) from CSV: all rows or none", import::import_products));
-    r.add(CommandSpec::mutation("catalog.import_categories", v(IMPORT_PRODUCT), "Import categories (paths) from CSV: all rows or none", import::import_categories));
+    r.add(CommandSpec::mutation("catalog.import_categories", v(CHANGE_CATEGORY), "Import categories (paths) from CSV: all rows or none", import::import_categories));
     r.add(CommandSpec::query("catalog.export_products", v(VIEW_PRODUCT), "Export every product as CSV or XLSX", export::export_products));
     r.add(CommandSpec::query("catalog.export_categories", v(VIEW_CATEGORY), "Export every category as CSV or XLSX", export::export_categories));
 }

@@ -2,11 +2,10 @@
 //! company imports into another unchanged.
 
 use super::model::*;
-use super::repo::{self, from_scaled};
+use super::repo;
 use crate::command::Ctx;
 use crate::exchange::{Cell, ExportFile, ExportFormat, Table};
-use crate::Result;
-use rust_decimal::Decimal;
+use crate::{Result, arith, money};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -30,7 +29,7 @@ fn extra_suffix(extra: i64) -> String {
     if extra == 0 {
         return String::new();
     }
-    let d = from_scaled(extra, MONEY_SCALE);
+    let d = money::from_db(extra);
     if d.is_sign_negative() { format!("({d})") } else { format!("(+{d})") }
 }
 
@@ -53,7 +52,7 @@ pub fn products_table(db: &rusqlite::Connection, t: &crate::command::TenantCtx) 
     }
     let mut components: HashMap<ProductId, Vec<String>> = HashMap::new();
     for (kit, sku, qty, unit) in repo::list_all_components(db, t)? {
-        components.entry(kit).or_default().push(format!("{sku}={} {unit}", from_scaled(qty, QTY_SCALE)));
+        components.entry(kit).or_default().push(format!("{sku}={} {unit}", arith::from_scaled(qty, QTY_SCALE)));
     }
     let mut table = Table::new(PRODUCT_COLUMNS);
     for r in repo::list_export_rows(db, t)? {
@@ -70,8 +69,8 @@ pub fn products_table(db: &rusqlite::Connection, t: &crate::command::TenantCtx) 
             r.brand.into(),
             r.unit.into(),
             r.kind.as_str().into(),
-            Cell::Number(Decimal::new(r.sale_price, MONEY_SCALE).normalize()),
-            Cell::Number(Decimal::new(r.cost, MONEY_SCALE).normalize()),
+            Cell::Number(money::from_db(r.sale_price)),
+            Cell::Number(money::from_db(r.cost)),
             r.barcode.into(),
             r.archived.into(),
             r.parent_sku.into(),

@@ -15,11 +15,12 @@
 //! - `components`: on a kit, `SKU=quantity unit; SKU=quantity`.
 
 use super::export::{CATEGORY_COLUMNS, PRODUCT_COLUMNS};
+use super::commands::{CHANGE_ATTRIBUTE, CHANGE_BRAND, CHANGE_CATEGORY};
 use super::model::*;
 use super::repo::{self, NewProduct};
 use super::service::{self, check_attribute_name, check_barcode, check_category_name, check_money, check_quantity, check_sku, parse_decimal};
 use crate::command::{Ctx, TenantCtx};
-use crate::exchange::{CsvInput, ImportReport};
+use crate::exchange::{CsvInput, ImportReport, parse_bool};
 use crate::validate::Checker;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -37,8 +38,15 @@ pub struct ImportArgs {
     pub dry_run: bool,
 }
 
+/// The key of a SKU, code or name in an import's maps: the very key the company's rows
+/// store, so the file and the company agree on what is "the same".
 fn key(s: &str) -> String {
-    s.trim().to_lowercase()
+    crate::keys::fold(s)
+}
+
+/// The key of a category path: the key of each level, so it matches the levels' stored keys.
+fn path_key(path: &str) -> String {
+    path.split('/').map(key).collect::<Vec<_>>().join("/")
 }
 
 /// Moves a row's field errors into the report.
@@ -65,7 +73,7 @@ pub fn import_categories(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportRepor
     let t = ctx.tenant()?;
     let input = CsvInput::parse(&a.csv, CATEGORY_COLUMNS, &[])?;
     let mut report = ImportReport::new(a.dry_run, input.len());
-    let existing: HashSet<String> = repo::list_category_tree(ctx.db(), &t)?.into_iter().map(|(_, p)| key(&p)).collect();
+    let existing: HashSet<String> = repo::list_category_tree(ctx.db(), &t)?.into_iter().map(|(_, p)| path_key(&p)).collect();
     let mut seen: HashMap<String, u32> = HashMap::new();
     let mut paths = Vec::new();
     for rec in input.records() {
@@ -75,7 +83,7 @@ pub fn import_categories(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportRepor
             c.push("path", "is required");
         }
         let path = parse_path(&mut c, "path", raw);
-        let k = key(&path.join(" / "));
+        let k = path_key(&path.join("/"));
         if c.errors.is_empty() {
             if let Some(first) = seen.get(&k) {
                 c.push("path", format!("also on row {first}"));
@@ -93,7 +101,7 @@ pub fn import_categories(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportRepor
             for p in &paths {
                 cache.ensure(ctx.db(), &t, p, ctx.now)?;
             }
-            Ok(())
+            Ok(true)
         })?;
     }
     finish(ctx, "category", report)
@@ -106,7 +114,7 @@ struct CategoryCache {
 
 impl CategoryCache {
     fn load(db: &Connection, t: &TenantCtx) -> Result<Self> {
-        Ok(CategoryCache { by_path: repo::list_category_tree(db, t)?.into_iter().map(|(id, p)| (key(&p), id)).collect() })
+        Ok(CategoryCache { by_path: repo::list_category_tree(db, t)?.into_iter().map(|(id, p)| (path_key(&p), id)).collect() })
     }
 
     fn ensure(&mut self, db: &Connection, t: &TenantCtx, names: &[String], now: DateTime<Utc>) -> Result<CategoryId> {
@@ -117,7 +125,7 @@ impl CategoryCache {
                 path.push_str(" / ");
             }
             path.push_str(n);
-            let k = key(&path);
+            let k = path_key(&path);
             let id = match self.by_path.get(&k) {
                 Some(id) => *id,
                 None => {
@@ -151,17 +159,6 @@ struct Row {
     components: Vec<(String, i64, Option<String>)>,
 }
 
-fn parse_bool(c: &mut Checker, column: &str, s: &str) -> bool {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "" | "false" | "no" | "0" | "n" => false,
-        "true" | "yes" | "1" | "y" => true,
-        _ => {
-            c.push(column, "must be true or false");
-            false
-        }
-    }
-}
-
 /// `Size: S, M, L(+2.50); Colour: White` → attributes with values and price extras.
 fn parse_template(c: &mut Checker, s: &str) -> Vec<(String, Vec<(String, i64)>)> {
     let mut out: Vec<(String, Vec<(String, i64)>)> = Vec::new();
@@ -179,7 +176,7 @@ fn parse_template(c: &mut Checker, s: &str) -> Vec<(String, Vec<(String, i64)>)>
             let (v, extra) = match v.strip_suffix(')').and_then(|v| v.rsplit_once('(')) {
                 Some((v, e)) => {
                     let d = parse_decimal(c, "attributes", e.trim().trim_start_matches('+'));
-                    (v.trim(), super::service::check_decimal(c, "attributes", d, MONEY_SCALE, true))
+                    (v.trim(), super::service::check_price_extra(c, "attributes", d))
                 }
                 None => (v, 0),
             };
@@ -279,7 +276,10 @@ fn parse_row(rec: &crate::exchange::CsvRecord<'_>, units: &HashMap<String, Unit>
         combination_key: None,
         sale_price: check_money(c, "sale_price", sale),
         cost: check_money(c, "cost", cost),
-        archived: parse_bool(c, "archived", rec.get("archived")),
+        archived: parse_bool(rec.get("archived")).unwrap_or_else(|m| {
+            c.push("archived", m);
+            None
+        }) == Some(true),
     };
     if p.is_template && !components.is_empty() {
         c.push("components", "a variant template cannot be a kit");
@@ -505,29 +505,75 @@ pub fn import_products(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportReport>
     }
     report.sort();
     report.created = rows.len() as u32;
+    require_creation_permissions(ctx, &t, &rows)?;
 
     if report.is_clean() {
         // A dry run writes too, inside a savepoint it then rolls back: it proves that the
-        // real run would go through, SQLite's own constraints included.
-        in_savepoint(db, a.dry_run, || write_products(db, &t, &mut rows, &units, &default_unit, ctx.now))?;
-    } else {
+        // real run would go through, SQLite's own constraints and kit costs included.
+        let mut problems = Vec::new();
+        in_savepoint(db, a.dry_run, || {
+            problems = write_products(db, &t, &mut rows, &units, &default_unit, ctx.now)?;
+            Ok(problems.is_empty())
+        })?;
+        for (row, column, message) in problems {
+            report.error(row, column, message);
+        }
+    }
+    if !report.is_clean() {
         report.created = 0;
     }
     finish(ctx, "product", report)
 }
 
+/// An import creates the brands, categories, attributes and values its rows name that
+/// do not exist yet: the caller needs the permissions creating them takes.
+fn require_creation_permissions(ctx: &Ctx<'_>, t: &TenantCtx, rows: &[Row]) -> Result<()> {
+    let db = ctx.db();
+    if !ctx.has_permission(CHANGE_BRAND)? {
+        let brands = repo::list_brand_names(db, t)?;
+        if let Some(r) = rows.iter().find(|r| r.brand.as_ref().is_some_and(|b| !brands.contains_key(&key(b)))) {
+            let why = format!("row {} creates the brand {}", r.row, r.brand.as_deref().unwrap_or_default());
+            ctx.require_permission(CHANGE_BRAND, &why)?;
+        }
+    }
+    if !ctx.has_permission(CHANGE_CATEGORY)? {
+        let paths: HashSet<String> = repo::list_category_tree(db, t)?.into_iter().map(|(_, p)| path_key(&p)).collect();
+        if let Some(r) = rows.iter().find(|r| r.category.as_ref().is_some_and(|p| !paths.contains(&path_key(&p.join("/"))))) {
+            let why = format!("row {} creates the category {}", r.row, r.category.as_deref().unwrap_or_default().join(" / "));
+            ctx.require_permission(CHANGE_CATEGORY, &why)?;
+        }
+    }
+    if !ctx.has_permission(CHANGE_ATTRIBUTE)? {
+        for r in rows {
+            for (name, values) in &r.template {
+                let known: HashSet<String> = match repo::find_attribute(db, t, name)? {
+                    Some(id) => repo::get_attribute(db, t, id)?.values.iter().map(|v| key(&v.name)).collect(),
+                    None => {
+                        ctx.require_permission(CHANGE_ATTRIBUTE, &format!("row {} creates the attribute {name}", r.row))?;
+                        continue;
+                    }
+                };
+                if let Some((v, _)) = values.iter().find(|(v, _)| !known.contains(&key(v))) {
+                    ctx.require_permission(CHANGE_ATTRIBUTE, &format!("row {} adds the value {v} to the attribute {name}", r.row))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Runs `write` in a savepoint, then keeps its writes, or rolls them back for a dry run
-/// (and always when it fails).
-fn in_savepoint(db: &Connection, dry_run: bool, write: impl FnOnce() -> Result<()>) -> Result<()> {
+/// (and always when it fails or answers that the file has a problem after all).
+fn in_savepoint(db: &Connection, dry_run: bool, write: impl FnOnce() -> Result<bool>) -> Result<()> {
     db.execute_batch("SAVEPOINT catalog_import")?;
     match write() {
-        Ok(()) if !dry_run => {
+        Ok(true) if !dry_run => {
             db.execute_batch("RELEASE catalog_import")?;
             Ok(())
         }
         other => {
             db.execute_batch("ROLLBACK TO catalog_import; RELEASE catalog_import")?;
-            other
+            other.map(|_| ())
         }
     }
 }
@@ -585,9 +631,20 @@ fn find_cycle(edges: &HashMap<usize, Vec<usize>>, n: usize) -> Option<Vec<usize>
 /// value ids by lower-cased name.
 type TemplateLine = (String, AttributeId, HashMap<String, AttributeValueId>);
 
+/// A problem only the written rows show: (row, column, message).
+type WriteProblem = (u32, &'static str, String);
+
 /// Writes checked rows: categories, brands and attributes they name, plain products and
-/// templates, then variants, then kit lines.
-fn write_products(db: &Connection, t: &TenantCtx, rows: &mut [Row], units: &HashMap<String, Unit>, default_unit: &Unit, now: DateTime<Utc>) -> Result<()> {
+/// templates, then variants, then kit lines. Answers the kits whose cost would be too
+/// large (the caller then rolls everything back).
+fn write_products(
+    db: &Connection,
+    t: &TenantCtx,
+    rows: &mut [Row],
+    units: &HashMap<String, Unit>,
+    default_unit: &Unit,
+    now: DateTime<Utc>,
+) -> Result<Vec<WriteProblem>> {
     let mut categories = CategoryCache::load(db, t)?;
     let mut brands = repo::list_brand_names(db, t)?;
     let mut attributes = AttributeCache::default();
@@ -683,7 +740,17 @@ fn write_products(db: &Connection, t: &TenantCtx, rows: &mut [Row], units: &Hash
             repo::insert_component(db, t, kit, comp, *qty, unit_id, pos as u32)?;
         }
     }
-    Ok(())
+    let mut problems = Vec::new();
+    for r in rows.iter().filter(|r| !r.components.is_empty()) {
+        match service::rolled_up_cost(db, t, ids[&key(&r.p.sku)], "components") {
+            Ok(_) => {}
+            Err(Error::Validation { .. }) => {
+                problems.push((r.row, "components", format!("would make the cost of the kit {} too large (at most {MAX_AMOUNT})", r.p.sku)))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(problems)
 }
 
 /// Attributes and their values by lower-cased name; creates what is missing.

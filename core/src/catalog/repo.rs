@@ -2,23 +2,13 @@
 
 use super::model::*;
 use crate::command::TenantCtx;
-use crate::list::{ListPlan, Page, Sort};
-use crate::{Error, Result};
+use crate::keys::fold;
+use crate::list::{ListPlan, Page, Sort, like_pattern};
+use crate::{Error, Result, arith, money};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
-use rust_decimal::Decimal;
 use std::collections::HashMap;
-
-/// Amounts and quantities as stored (scaled integers) and back.
-pub fn to_scaled(v: Decimal, scale: u32) -> i64 {
-    let scaled = (v * Decimal::from(10_i64.pow(scale))).round();
-    i64::try_from(scaled).unwrap_or(i64::MAX)
-}
-
-pub fn from_scaled(v: i64, scale: u32) -> Decimal {
-    Decimal::new(v, scale).normalize()
-}
 
 /// A WHERE clause under construction with numbered parameters.
 #[derive(Default)]
@@ -52,9 +42,8 @@ impl Where {
 
 /// `col LIKE %word%` for each word of a search (for the small lists without FTS).
 fn like_words(w: &mut Where, cols: &[&str], search: Option<&str>) {
-    for word in search.unwrap_or("").split_whitespace().take(8) {
-        let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        let p = w.bind(format!("%{escaped}%"));
+    for pattern in search.unwrap_or("").split_whitespace().take(8).filter_map(like_pattern) {
+        let p = w.bind(pattern);
         let any = cols.iter().map(|c| format!("{c} LIKE {p} ESCAPE '\\'")).collect::<Vec<_>>().join(" OR ");
         w.push(format!("({any})"));
     }
@@ -156,24 +145,24 @@ pub fn list_category_tree(db: &Connection, t: &TenantCtx) -> Result<Vec<(Categor
 }
 
 pub fn insert_category(db: &Connection, t: &TenantCtx, parent: Option<CategoryId>, name: &str, now: DateTime<Utc>) -> Result<CategoryId> {
-    db.prepare_cached("INSERT INTO categories (tenant_id, parent_id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)")?
-        .execute(params![t.tenant_id(), parent, name, now])?;
+    db.prepare_cached("INSERT INTO categories (tenant_id, parent_id, name, name_key, created_at, updated_at) VALUES (?1, ?2, ?3, ?5, ?4, ?4)")?
+        .execute(params![t.tenant_id(), parent, name, now, fold(name)])?;
     Ok(CategoryId(db.last_insert_rowid()))
 }
 
 pub fn category_name_taken(db: &Connection, t: &TenantCtx, parent: Option<CategoryId>, name: &str, except: Option<CategoryId>) -> Result<bool> {
     Ok(db
         .prepare_cached(
-            "SELECT 1 FROM categories WHERE tenant_id = ?1 AND coalesce(parent_id, 0) = coalesce(?2, 0) AND lower(name) = lower(?3) AND id IS NOT ?4",
+            "SELECT 1 FROM categories WHERE tenant_id = ?1 AND coalesce(parent_id, 0) = coalesce(?2, 0) AND name_key = ?3 AND id IS NOT ?4",
         )?
-        .query_row(params![t.tenant_id(), parent, name, except], |_| Ok(()))
+        .query_row(params![t.tenant_id(), parent, fold(name), except], |_| Ok(()))
         .optional()?
         .is_some())
 }
 
 pub fn update_category(db: &Connection, t: &TenantCtx, id: CategoryId, parent: Option<CategoryId>, name: &str, now: DateTime<Utc>) -> Result<()> {
-    db.prepare_cached("UPDATE categories SET parent_id = ?3, name = ?4, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2")?
-        .execute(params![t.tenant_id(), id, parent, name, now])?;
+    db.prepare_cached("UPDATE categories SET parent_id = ?3, name = ?4, name_key = ?6, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2")?
+        .execute(params![t.tenant_id(), id, parent, name, now, fold(name)])?;
     Ok(())
 }
 
@@ -227,27 +216,27 @@ pub fn get_brand(db: &Connection, t: &TenantCtx, id: BrandId) -> Result<Brand> {
 
 pub fn brand_name_taken(db: &Connection, t: &TenantCtx, name: &str, except: Option<BrandId>) -> Result<bool> {
     Ok(db
-        .prepare_cached("SELECT 1 FROM brands WHERE tenant_id = ?1 AND lower(name) = lower(?2) AND id IS NOT ?3")?
-        .query_row(params![t.tenant_id(), name, except], |_| Ok(()))
+        .prepare_cached("SELECT 1 FROM brands WHERE tenant_id = ?1 AND name_key = ?2 AND id IS NOT ?3")?
+        .query_row(params![t.tenant_id(), fold(name), except], |_| Ok(()))
         .optional()?
         .is_some())
 }
 
 pub fn insert_brand(db: &Connection, t: &TenantCtx, name: &str, now: DateTime<Utc>) -> Result<BrandId> {
-    db.prepare_cached("INSERT INTO brands (tenant_id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)")?
-        .execute(params![t.tenant_id(), name, now])?;
+    db.prepare_cached("INSERT INTO brands (tenant_id, name, name_key, created_at, updated_at) VALUES (?1, ?2, ?4, ?3, ?3)")?
+        .execute(params![t.tenant_id(), name, now, fold(name)])?;
     Ok(BrandId(db.last_insert_rowid()))
 }
 
 pub fn update_brand(db: &Connection, t: &TenantCtx, id: BrandId, name: &str, archived: bool, now: DateTime<Utc>) -> Result<()> {
-    db.prepare_cached("UPDATE brands SET name = ?3, archived = ?4, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2")?
-        .execute(params![t.tenant_id(), id, name, archived, now])?;
+    db.prepare_cached("UPDATE brands SET name = ?3, name_key = ?6, archived = ?4, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2")?
+        .execute(params![t.tenant_id(), id, name, archived, now, fold(name)])?;
     Ok(())
 }
 
-/// Every brand by lower-cased name.
+/// Every brand by its stored key.
 pub fn list_brand_names(db: &Connection, t: &TenantCtx) -> Result<HashMap<String, BrandId>> {
-    let mut stmt = db.prepare_cached("SELECT lower(name), id FROM brands WHERE tenant_id = ?1")?;
+    let mut stmt = db.prepare_cached("SELECT name_key, id FROM brands WHERE tenant_id = ?1 AND name_key IS NOT NULL")?;
     let rows = stmt.query_map([t.tenant_id()], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -262,7 +251,7 @@ fn unit_row(r: &Row<'_>) -> rusqlite::Result<Unit> {
         code: r.get(1)?,
         name: r.get(2)?,
         dimension: r.get(3)?,
-        factor: from_scaled(r.get(4)?, FACTOR_SCALE),
+        factor: arith::from_scaled(r.get(4)?, FACTOR_SCALE),
         builtin: r.get(5)?,
     })
 }
@@ -298,15 +287,15 @@ pub fn get_unit(db: &Connection, t: &TenantCtx, id: UnitId) -> Result<Unit> {
 }
 
 pub fn get_unit_by_code(db: &Connection, t: &TenantCtx, code: &str) -> Result<Unit> {
-    db.prepare_cached(&format!("SELECT {UNIT_SELECT} FROM units u WHERE u.tenant_id = ?1 AND lower(u.code) = lower(?2)"))?
-        .query_row(params![t.tenant_id(), code.trim()], unit_row)
+    db.prepare_cached(&format!("SELECT {UNIT_SELECT} FROM units u WHERE u.tenant_id = ?1 AND u.code_key = ?2"))?
+        .query_row(params![t.tenant_id(), fold(code)], unit_row)
         .optional()?
         .ok_or_else(|| Error::not_found("unit", code))
 }
 
 pub fn insert_unit(db: &Connection, t: &TenantCtx, code: &str, name: &str, dim: Dimension, factor_e6: i64) -> Result<UnitId> {
-    db.prepare_cached("INSERT INTO units (tenant_id, code, name, dimension, factor_e6, builtin) VALUES (?1, ?2, ?3, ?4, ?5, 0)")?
-        .execute(params![t.tenant_id(), code, name, dim, factor_e6])?;
+    db.prepare_cached("INSERT INTO units (tenant_id, code, code_key, name, dimension, factor_e6, builtin) VALUES (?1, ?2, ?6, ?3, ?4, ?5, 0)")?
+        .execute(params![t.tenant_id(), code, name, dim, factor_e6, fold(code)])?;
     Ok(UnitId(db.last_insert_rowid()))
 }
 
@@ -347,38 +336,40 @@ pub fn get_attribute(db: &Connection, t: &TenantCtx, id: AttributeId) -> Result<
 
 pub fn find_attribute(db: &Connection, t: &TenantCtx, name: &str) -> Result<Option<AttributeId>> {
     Ok(db
-        .prepare_cached("SELECT id FROM attributes WHERE tenant_id = ?1 AND lower(name) = lower(?2)")?
-        .query_row(params![t.tenant_id(), name], |r| r.get(0))
+        .prepare_cached("SELECT id FROM attributes WHERE tenant_id = ?1 AND name_key = ?2")?
+        .query_row(params![t.tenant_id(), fold(name)], |r| r.get(0))
         .optional()?)
 }
 
 pub fn attribute_name_taken(db: &Connection, t: &TenantCtx, name: &str, except: Option<AttributeId>) -> Result<bool> {
     Ok(db
-        .prepare_cached("SELECT 1 FROM attributes WHERE tenant_id = ?1 AND lower(name) = lower(?2) AND id IS NOT ?3")?
-        .query_row(params![t.tenant_id(), name, except], |_| Ok(()))
+        .prepare_cached("SELECT 1 FROM attributes WHERE tenant_id = ?1 AND name_key = ?2 AND id IS NOT ?3")?
+        .query_row(params![t.tenant_id(), fold(name), except], |_| Ok(()))
         .optional()?
         .is_some())
 }
 
 pub fn insert_attribute(db: &Connection, t: &TenantCtx, name: &str, now: DateTime<Utc>) -> Result<AttributeId> {
-    db.prepare_cached("INSERT INTO attributes (tenant_id, name, created_at) VALUES (?1, ?2, ?3)")?.execute(params![t.tenant_id(), name, now])?;
+    db.prepare_cached("INSERT INTO attributes (tenant_id, name, name_key, created_at) VALUES (?1, ?2, ?4, ?3)")?
+        .execute(params![t.tenant_id(), name, now, fold(name)])?;
     Ok(AttributeId(db.last_insert_rowid()))
 }
 
 pub fn update_attribute_name(db: &Connection, t: &TenantCtx, id: AttributeId, name: &str) -> Result<()> {
-    db.prepare_cached("UPDATE attributes SET name = ?3 WHERE tenant_id = ?1 AND id = ?2")?.execute(params![t.tenant_id(), id, name])?;
+    db.prepare_cached("UPDATE attributes SET name = ?3, name_key = ?4 WHERE tenant_id = ?1 AND id = ?2")?
+        .execute(params![t.tenant_id(), id, name, fold(name)])?;
     Ok(())
 }
 
 pub fn insert_attribute_value(db: &Connection, t: &TenantCtx, attr: AttributeId, name: &str, position: u32) -> Result<AttributeValueId> {
-    db.prepare_cached("INSERT INTO attribute_values (tenant_id, attribute_id, name, position) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![t.tenant_id(), attr, name, position])?;
+    db.prepare_cached("INSERT INTO attribute_values (tenant_id, attribute_id, name, name_key, position) VALUES (?1, ?2, ?3, ?5, ?4)")?
+        .execute(params![t.tenant_id(), attr, name, position, fold(name)])?;
     Ok(AttributeValueId(db.last_insert_rowid()))
 }
 
 pub fn update_attribute_value(db: &Connection, t: &TenantCtx, id: AttributeValueId, name: &str, position: u32) -> Result<()> {
-    db.prepare_cached("UPDATE attribute_values SET name = ?3, position = ?4 WHERE tenant_id = ?1 AND id = ?2")?
-        .execute(params![t.tenant_id(), id, name, position])?;
+    db.prepare_cached("UPDATE attribute_values SET name = ?3, name_key = ?5, position = ?4 WHERE tenant_id = ?1 AND id = ?2")?
+        .execute(params![t.tenant_id(), id, name, position, fold(name)])?;
     Ok(())
 }
 
@@ -443,8 +434,8 @@ fn product_row(r: &Row<'_>) -> rusqlite::Result<Product> {
         is_template: r.get(12)?,
         parent_id: r.get(13)?,
         is_kit: r.get(14)?,
-        sale_price: from_scaled(r.get(15)?, MONEY_SCALE),
-        cost: from_scaled(r.get(16)?, MONEY_SCALE),
+        sale_price: money::from_db(r.get(15)?),
+        cost: money::from_db(r.get(16)?),
         archived: r.get(17)?,
         created_at: r.get(18)?,
         updated_at: r.get(19)?,
@@ -552,9 +543,9 @@ pub fn get_product(db: &Connection, t: &TenantCtx, id: ProductId) -> Result<Prod
 
 pub fn insert_product(db: &Connection, t: &TenantCtx, p: &NewProduct, now: DateTime<Utc>) -> Result<ProductId> {
     db.prepare_cached(
-        "INSERT INTO products (tenant_id, sku, barcode, name, description, category_id, brand_id, unit_id, kind, is_template,
+        "INSERT INTO products (tenant_id, sku, sku_key, barcode, name, description, category_id, brand_id, unit_id, kind, is_template,
             parent_id, combination_key, sale_price, cost, archived, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
+         VALUES (?1, ?2, ?17, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
     )?
     .execute(params![
         t.tenant_id(),
@@ -572,7 +563,8 @@ pub fn insert_product(db: &Connection, t: &TenantCtx, p: &NewProduct, now: DateT
         p.sale_price,
         p.cost,
         p.archived,
-        now
+        now,
+        fold(&p.sku)
     ])?;
     Ok(ProductId(db.last_insert_rowid()))
 }
@@ -580,11 +572,26 @@ pub fn insert_product(db: &Connection, t: &TenantCtx, p: &NewProduct, now: DateT
 /// Writes the editable fields of a product (not its template/variant structure).
 pub fn update_product(db: &Connection, t: &TenantCtx, id: ProductId, p: &NewProduct, now: DateTime<Utc>) -> Result<()> {
     db.prepare_cached(
-        "UPDATE products SET sku = ?3, barcode = ?4, name = ?5, description = ?6, category_id = ?7, brand_id = ?8, unit_id = ?9,
-            kind = ?10, sale_price = ?11, cost = ?12, updated_at = ?13
+        "UPDATE products SET sku = ?3, sku_key = ?14, barcode = ?4, name = ?5, description = ?6, category_id = ?7, brand_id = ?8,
+            unit_id = ?9, kind = ?10, sale_price = ?11, cost = ?12, updated_at = ?13
          WHERE tenant_id = ?1 AND id = ?2",
     )?
-    .execute(params![t.tenant_id(), id, p.sku, p.barcode, p.name, p.description, p.category_id, p.brand_id, p.unit_id, p.kind, p.sale_price, p.cost, now])?;
+    .execute(params![
+        t.tenant_id(),
+        id,
+        p.sku,
+        p.barcode,
+        p.name,
+        p.description,
+        p.category_id,
+        p.brand_id,
+        p.unit_id,
+        p.kind,
+        p.sale_price,
+        p.cost,
+        now,
+        fold(&p.sku)
+    ])?;
     Ok(())
 }
 
@@ -612,15 +619,15 @@ pub fn update_is_template(db: &Connection, t: &TenantCtx, id: ProductId, is_temp
 
 pub fn find_product_by_sku(db: &Connection, t: &TenantCtx, sku: &str) -> Result<Option<ProductId>> {
     Ok(db
-        .prepare_cached("SELECT id FROM products WHERE tenant_id = ?1 AND sku = ?2")?
-        .query_row(params![t.tenant_id(), sku], |r| r.get(0))
+        .prepare_cached("SELECT id FROM products WHERE tenant_id = ?1 AND sku_key = ?2")?
+        .query_row(params![t.tenant_id(), fold(sku)], |r| r.get(0))
         .optional()?)
 }
 
 pub fn sku_taken(db: &Connection, t: &TenantCtx, sku: &str, except: Option<ProductId>) -> Result<bool> {
     Ok(db
-        .prepare_cached("SELECT 1 FROM products WHERE tenant_id = ?1 AND sku = ?2 AND id IS NOT ?3")?
-        .query_row(params![t.tenant_id(), sku, except], |_| Ok(()))
+        .prepare_cached("SELECT 1 FROM products WHERE tenant_id = ?1 AND sku_key = ?2 AND id IS NOT ?3")?
+        .query_row(params![t.tenant_id(), fold(sku), except], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -643,12 +650,12 @@ pub fn count_variants(db: &Connection, t: &TenantCtx, parent: ProductId) -> Resu
         .query_row(params![t.tenant_id(), parent], |r| r.get(0))?)
 }
 
-/// A product as an import sees it: id, lower-cased SKU, barcode, is_template, unit.
+/// A product as an import sees it: id, SKU key, barcode, is_template, unit.
 pub type ProductKey = (ProductId, String, Option<String>, bool, UnitId);
 
 /// Every product's key fields, for imports.
 pub fn list_product_keys(db: &Connection, t: &TenantCtx) -> Result<Vec<ProductKey>> {
-    let mut stmt = db.prepare_cached("SELECT id, lower(sku), barcode, is_template, unit_id FROM products WHERE tenant_id = ?1")?;
+    let mut stmt = db.prepare_cached("SELECT id, sku_key, barcode, is_template, unit_id FROM products WHERE tenant_id = ?1 AND sku_key IS NOT NULL")?;
     let rows = stmt.query_map([t.tenant_id()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -675,7 +682,7 @@ pub fn get_template_attributes(db: &Connection, t: &TenantCtx, product: ProductI
             out.push(TemplateAttribute { attribute_id: aid, name: aname, values: Vec::new() });
         }
         if let Some(last) = out.last_mut() {
-            last.values.push(TemplateValue { value_id: vid, name: vname, price_extra: from_scaled(extra, MONEY_SCALE) });
+            last.values.push(TemplateValue { value_id: vid, name: vname, price_extra: money::from_db(extra) });
         }
     }
     Ok(out)
@@ -772,7 +779,7 @@ pub fn get_components(db: &Connection, t: &TenantCtx, kit: ProductId) -> Result<
             product_id: r.get(0)?,
             sku: r.get(1)?,
             name: r.get(2)?,
-            quantity: from_scaled(r.get(3)?, QTY_SCALE),
+            quantity: arith::from_scaled(r.get(3)?, QTY_SCALE),
             unit_id: r.get(4)?,
             unit_code: r.get(5)?,
         })
@@ -806,6 +813,35 @@ pub fn reaches(db: &Connection, t: &TenantCtx, component: ProductId, kit: Produc
         .query_row(params![t.tenant_id(), component, kit], |_| Ok(()))
         .optional()?
         .is_some())
+}
+
+/// Every kit that holds `product` or one of its variants, at any depth (and `product`
+/// itself when it is a kit): (id, SKU), by SKU.
+pub fn list_kits_above(db: &Connection, t: &TenantCtx, product: ProductId) -> Result<Vec<(ProductId, String)>> {
+    let mut stmt = db.prepare_cached(
+        "WITH RECURSIVE up(id) AS (
+            SELECT id FROM products WHERE tenant_id = ?1 AND (id = ?2 OR parent_id = ?2)
+            UNION SELECT k.kit_id FROM product_components k JOIN up ON k.component_id = up.id WHERE k.tenant_id = ?1
+         )
+         SELECT p.id, p.sku FROM up JOIN products p ON p.id = up.id
+         WHERE EXISTS (SELECT 1 FROM product_components k WHERE k.tenant_id = ?1 AND k.kit_id = up.id)
+         ORDER BY p.sku",
+    )?;
+    let rows = stmt.query_map(params![t.tenant_id(), product], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The SKUs of the kits that hold `product` or one of its variants as a direct component.
+pub fn list_kits_using(db: &Connection, t: &TenantCtx, product: ProductId) -> Result<Vec<String>> {
+    let mut stmt = db.prepare_cached(
+        "SELECT DISTINCT kit.sku FROM product_components k
+         JOIN products c ON c.id = k.component_id
+         JOIN products kit ON kit.id = k.kit_id
+         WHERE k.tenant_id = ?1 AND (c.id = ?2 OR c.parent_id = ?2)
+         ORDER BY kit.sku",
+    )?;
+    let rows = stmt.query_map(params![t.tenant_id(), product], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// One component line below a kit, at any depth, with what a cost roll-up needs.

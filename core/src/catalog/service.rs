@@ -2,11 +2,12 @@
 //! products, variant generation and kits.
 
 use super::model::*;
-use super::repo::{self, NewProduct, from_scaled, to_scaled};
+use super::repo::{self, NewProduct};
 use crate::command::{Ctx, Done, TenantCtx};
+use crate::keys::fold;
 use crate::list::{ListPlan, ListQuery, Page};
 use crate::validate::Checker;
-use crate::{Error, Result};
+use crate::{Error, Result, arith, money};
 use rusqlite::Connection;
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -63,30 +64,56 @@ pub(crate) fn check_barcode(c: &mut Checker, field: &str, v: &str) -> Option<Str
     Some(v)
 }
 
-/// An exact amount with at most `scale` decimals and below [`MAX_AMOUNT`], as stored.
-pub(crate) fn check_decimal(c: &mut Checker, field: &str, v: Decimal, scale: u32, allow_negative: bool) -> i64 {
+/// `v` when it has at most `scale` decimals, lies below [`MAX_AMOUNT`] in size and is not
+/// negative (unless allowed); otherwise pushes the error and gives `None`.
+fn check_bounds(c: &mut Checker, field: &str, v: Decimal, scale: u32, allow_negative: bool) -> Option<Decimal> {
     let n = v.normalize();
     if n.scale() > scale {
         c.push(field, format!("must have at most {scale} decimal places"));
-        return 0;
+        return None;
     }
     if !allow_negative && n.is_sign_negative() && !n.is_zero() {
         c.push(field, "must not be negative");
-        return 0;
+        return None;
     }
     if n.abs() >= Decimal::from(MAX_AMOUNT) {
         c.push(field, "is too large");
-        return 0;
+        return None;
     }
-    to_scaled(n, scale)
+    Some(n)
 }
 
+/// The stored form of a checked value, or zero with the error pushed.
+fn stored(c: &mut Checker, r: Result<i64>) -> i64 {
+    r.unwrap_or_else(|e| {
+        c.errors.extend(e.fields().iter().cloned());
+        0
+    })
+}
+
+/// A price or cost, as stored (`money::to_db`).
 pub(crate) fn check_money(c: &mut Checker, field: &str, v: Decimal) -> i64 {
-    check_decimal(c, field, v, MONEY_SCALE, false)
+    check_bounds(c, field, v, MONEY_SCALE, false).map(|n| stored(c, money::to_db(field, n))).unwrap_or(0)
 }
 
+/// A price extra: money that may be negative.
+pub(crate) fn check_price_extra(c: &mut Checker, field: &str, v: Decimal) -> i64 {
+    check_bounds(c, field, v, MONEY_SCALE, true).map(|n| stored(c, money::to_db(field, n))).unwrap_or(0)
+}
+
+/// A quantity greater than zero, as stored.
 pub(crate) fn check_quantity(c: &mut Checker, field: &str, v: Decimal) -> i64 {
-    let q = check_decimal(c, field, v, QTY_SCALE, false);
+    positive(c, field, v, QTY_SCALE)
+}
+
+/// A unit's conversion factor, greater than zero, as stored.
+pub(crate) fn check_factor(c: &mut Checker, field: &str, v: Decimal) -> i64 {
+    positive(c, field, v, FACTOR_SCALE)
+}
+
+fn positive(c: &mut Checker, field: &str, v: Decimal, scale: u32) -> i64 {
+    let Some(n) = check_bounds(c, field, v, scale, false) else { return 0 };
+    let q = stored(c, arith::to_scaled(field, n, scale));
     if q == 0 && c.errors.iter().all(|e| e.field != field) {
         c.push(field, "must be greater than zero");
     }
@@ -238,10 +265,7 @@ pub fn create_unit(ctx: &mut Ctx<'_>, a: CreateUnitArgs) -> Result<Unit> {
     let mut c = Checker::new();
     let code = c.code("code", &a.code, 20);
     let name = c.required("name", &a.name, 50);
-    let factor = check_decimal(&mut c, "factor", a.factor, FACTOR_SCALE, false);
-    if factor == 0 && c.errors.iter().all(|e| e.field != "factor") {
-        c.push("factor", "must be greater than zero");
-    }
+    let factor = check_factor(&mut c, "factor", a.factor);
     c.finish()?;
     if repo::get_unit_by_code(ctx.db(), &t, &code).is_ok() {
         return Err(Error::conflict("code", "a unit with this code already exists"));
@@ -296,7 +320,7 @@ fn check_value_names<'a>(c: &mut Checker, names: impl Iterator<Item = &'a str>) 
     for (i, n) in names.enumerate() {
         let field = format!("values.{i}");
         let v = check_attribute_name(c, &field, n);
-        if !v.is_empty() && !seen.insert(v.to_lowercase()) {
+        if !v.is_empty() && !seen.insert(fold(&v)) {
             c.push(&field, "appears twice");
         }
         out.push(v);
@@ -388,7 +412,7 @@ pub fn product_detail(db: &Connection, t: &TenantCtx, id: ProductId) -> Result<P
     let variant_values = if product.parent_id.is_some() { repo::get_variant_values(db, t, id)? } else { Vec::new() };
     let variant_count = if product.is_template { repo::count_variants(db, t, id)? } else { 0 };
     let components = if product.is_kit { repo::get_components(db, t, id)? } else { Vec::new() };
-    let effective_cost = if product.is_kit { rolled_up_cost(db, t, id)? } else { product.cost };
+    let effective_cost = if product.is_kit { rolled_up_cost(db, t, id, "effective_cost")? } else { product.cost };
     Ok(ProductDetail { product, attributes, variant_values, variant_count, components, effective_cost })
 }
 
@@ -398,8 +422,9 @@ pub fn get_product(ctx: &mut Ctx<'_>, id: ProductId) -> Result<ProductDetail> {
 
 /// A kit's cost: the sum over its components of quantity (in the component's unit) times
 /// the component's cost, where a component that is itself a kit counts its own rolled-up
-/// cost, at any depth. Rounded to 4 decimals at the end only.
-pub fn rolled_up_cost(db: &Connection, t: &TenantCtx, kit: ProductId) -> Result<Decimal> {
+/// cost, at any depth. Rounded to 4 decimals at the end only. Every step is checked: a
+/// cost that does not fit, or reaches [`MAX_AMOUNT`], is a validation error on `field`.
+pub fn rolled_up_cost(db: &Connection, t: &TenantCtx, kit: ProductId, field: &str) -> Result<Decimal> {
     let edges = repo::list_cost_edges(db, t, kit)?;
     let mut by_kit: HashMap<ProductId, Vec<&repo::CostEdge>> = HashMap::new();
     let mut own_cost: HashMap<ProductId, i64> = HashMap::new();
@@ -407,35 +432,55 @@ pub fn rolled_up_cost(db: &Connection, t: &TenantCtx, kit: ProductId) -> Result<
         by_kit.entry(e.kit).or_default().push(e);
         own_cost.insert(e.component, e.component_cost);
     }
-    fn cost_of(
-        id: ProductId,
-        by_kit: &HashMap<ProductId, Vec<&repo::CostEdge>>,
-        own: &HashMap<ProductId, i64>,
-        memo: &mut HashMap<ProductId, Decimal>,
-        path: &mut Vec<ProductId>,
-    ) -> Result<Decimal> {
-        if let Some(c) = memo.get(&id) {
+    struct Walk<'a> {
+        by_kit: HashMap<ProductId, Vec<&'a repo::CostEdge>>,
+        own: HashMap<ProductId, i64>,
+        memo: HashMap<ProductId, Decimal>,
+        path: Vec<ProductId>,
+        field: &'a str,
+    }
+    fn cost_of(w: &mut Walk<'_>, id: ProductId) -> Result<Decimal> {
+        if let Some(c) = w.memo.get(&id) {
             return Ok(*c);
         }
-        let Some(lines) = by_kit.get(&id) else {
-            return Ok(from_scaled(own.get(&id).copied().unwrap_or(0), MONEY_SCALE));
+        let Some(lines) = w.by_kit.get(&id).cloned() else {
+            return Ok(money::from_db(w.own.get(&id).copied().unwrap_or(0)));
         };
-        if path.contains(&id) {
+        if w.path.contains(&id) {
             return Err(Error::Internal(format!("kit cycle through product {id}")));
         }
-        path.push(id);
+        w.path.push(id);
+        let f = w.field;
         let mut sum = Decimal::ZERO;
         for e in lines {
-            let qty = from_scaled(e.quantity, QTY_SCALE) * Decimal::new(e.line_factor_e6, FACTOR_SCALE) / Decimal::new(e.component_factor_e6, FACTOR_SCALE);
-            sum += qty * cost_of(e.component, by_kit, own, memo, path)?;
+            let qty = arith::mul(f, arith::from_scaled(e.quantity, QTY_SCALE), arith::from_scaled(e.line_factor_e6, FACTOR_SCALE))?;
+            let qty = arith::div(f, qty, arith::from_scaled(e.component_factor_e6, FACTOR_SCALE))?;
+            let line = arith::mul(f, qty, cost_of(w, e.component)?)?;
+            sum = arith::add(f, sum, line)?;
         }
-        path.pop();
-        memo.insert(id, sum);
+        w.path.pop();
+        w.memo.insert(id, sum);
         Ok(sum)
     }
-    let mut memo = HashMap::new();
-    let total = cost_of(kit, &by_kit, &own_cost, &mut memo, &mut Vec::new())?;
-    Ok(total.round_dp_with_strategy(MONEY_SCALE, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize())
+    let mut w = Walk { by_kit, own: own_cost, memo: HashMap::new(), path: Vec::new(), field };
+    let total = cost_of(&mut w, kit)?.round_dp_with_strategy(MONEY_SCALE, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize();
+    if total >= Decimal::from(MAX_AMOUNT) {
+        return Err(Error::field(field, "is too large"));
+    }
+    Ok(total)
+}
+
+/// Refuses, as a validation error on `field`, a change to `product` (or to its variants)
+/// that leaves the rolled-up cost of any kit containing it, at any depth, too large.
+pub fn check_kit_costs(db: &Connection, t: &TenantCtx, product: ProductId, field: &str) -> Result<()> {
+    for kit in repo::list_kits_above(db, t, product)? {
+        let (kit, sku) = kit;
+        rolled_up_cost(db, t, kit, field).map_err(|e| match e {
+            Error::Validation { .. } => Error::field(field, format!("would make the cost of the kit {sku} too large (at most {MAX_AMOUNT})")),
+            other => other,
+        })?;
+    }
+    Ok(())
 }
 
 /// The product a document line (order, invoice, stock move) may use: it exists in this
@@ -533,8 +578,8 @@ pub fn update_product(ctx: &mut Ctx<'_>, a: UpdateProductArgs) -> Result<Product
         is_template: old.is_template,
         parent_id: old.parent_id,
         combination_key: None,
-        sale_price: a.sale_price.map(|v| check_money(&mut c, "sale_price", v)).unwrap_or_else(|| to_scaled(old.sale_price, MONEY_SCALE)),
-        cost: a.cost.map(|v| check_money(&mut c, "cost", v)).unwrap_or_else(|| to_scaled(old.cost, MONEY_SCALE)),
+        sale_price: a.sale_price.map(|v| check_money(&mut c, "sale_price", v)).unwrap_or(money::to_db("sale_price", old.sale_price)?),
+        cost: a.cost.map(|v| check_money(&mut c, "cost", v)).unwrap_or(money::to_db("cost", old.cost)?),
         archived: old.archived,
     };
     if old.parent_id.is_some() && a.unit_id.is_some_and(|u| u != old.unit_id) {
@@ -548,14 +593,28 @@ pub fn update_product(ctx: &mut Ctx<'_>, a: UpdateProductArgs) -> Result<Product
     if p.unit_id != old.unit_id {
         let new_unit = must_exist(repo::get_unit(ctx.db(), &t, p.unit_id), "unit_id", "unit")?;
         let old_unit = repo::get_unit(ctx.db(), &t, old.unit_id)?;
-        if new_unit.dimension != old_unit.dimension && used_as_component(ctx.db(), &t, a.id)? {
-            return Err(Error::conflict("unit_id", "kits use this product by quantity; its unit must keep measuring the same dimension"));
+        if new_unit.dimension != old_unit.dimension {
+            let kits = repo::list_kits_using(ctx.db(), &t, a.id)?;
+            if !kits.is_empty() {
+                let whose = if old.is_template { "this template's variants" } else { "this product" };
+                return Err(Error::conflict(
+                    "unit_id",
+                    format!("the kits {} use {whose} by quantity; its unit must keep measuring {}", kits.join(", "), old_unit.dimension.as_str()),
+                ));
+            }
         }
     }
     check_unique(ctx.db(), &t, &p, Some(a.id))?;
     repo::update_product(ctx.db(), &t, a.id, &p, ctx.now)?;
     if old.is_template {
         repo::update_variants_unit_kind(ctx.db(), &t, a.id, p.unit_id, p.kind, ctx.now)?;
+    }
+    // A kit's cost follows its components' costs and units: refuse what would overflow one.
+    if p.cost != money::to_db("cost", old.cost)? {
+        check_kit_costs(ctx.db(), &t, a.id, "cost")?;
+    }
+    if p.unit_id != old.unit_id {
+        check_kit_costs(ctx.db(), &t, a.id, "unit_id")?;
     }
     let new = product_detail(ctx.db(), &t, a.id)?;
     ctx.audit("product", a.id, product_diff(&old, &new.product));
@@ -623,7 +682,7 @@ pub fn set_product_attributes(ctx: &mut Ctx<'_>, a: SetProductAttributesArgs) ->
                     } else if !seen.insert(v.value_id) {
                         c.push(&format!("{field}.value_id"), "appears twice");
                     }
-                    let extra = check_decimal(&mut c, &format!("{field}.price_extra"), v.price_extra.unwrap_or_default(), MONEY_SCALE, true);
+                    let extra = check_price_extra(&mut c, &format!("{field}.price_extra"), v.price_extra.unwrap_or_default());
                     values.push((v.value_id, extra));
                 }
                 // A template's values follow the attribute's own order.
@@ -675,14 +734,14 @@ pub fn set_product_attributes(ctx: &mut Ctx<'_>, a: SetProductAttributesArgs) ->
 /// and only known placeholders may.
 fn check_pattern(pattern: &str, attrs: &[TemplateAttribute]) -> Result<()> {
     let mut known: Vec<String> = vec!["parent".into()];
-    known.extend(attrs.iter().map(|a| a.name.to_lowercase()));
+    known.extend(attrs.iter().map(|a| fold(&a.name)));
     let mut rest = pattern;
     let mut used = HashSet::new();
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else {
             return Err(Error::field("sku_pattern", "has a '{' without its '}'"));
         };
-        let name = rest[start + 1..start + len].trim().to_lowercase();
+        let name = fold(&rest[start + 1..start + len]);
         if !known.contains(&name) {
             return Err(Error::field("sku_pattern", format!("{{{name}}} is not {{parent}} nor an attribute of this template")));
         }
@@ -690,7 +749,7 @@ fn check_pattern(pattern: &str, attrs: &[TemplateAttribute]) -> Result<()> {
         rest = &rest[start + len + 1..];
     }
     for a in attrs {
-        if !used.contains(&a.name.to_lowercase()) {
+        if !used.contains(&fold(&a.name)) {
             return Err(Error::field("sku_pattern", format!("must contain {{{}}} so every variant gets its own SKU", a.name)));
         }
     }
@@ -708,10 +767,10 @@ fn fill_pattern(pattern: &str, parent_sku: &str, attrs: &[TemplateAttribute], co
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
         let len = rest[start..].find('}').unwrap_or(rest.len() - start);
-        let name = rest[start + 1..start + len].trim().to_lowercase();
+        let name = fold(&rest[start + 1..start + len]);
         if name == "parent" {
             out.push_str(parent_sku);
-        } else if let Some(i) = attrs.iter().position(|a| a.name.to_lowercase() == name) {
+        } else if let Some(i) = attrs.iter().position(|a| fold(&a.name) == name) {
             out.push_str(&sku_part(&combo[i].name));
         }
         rest = rest.get(start + len + 1..).unwrap_or("");
@@ -727,12 +786,25 @@ pub fn combination_key(values: impl IntoIterator<Item = AttributeValueId>) -> St
     ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
 }
 
-/// Every combination of one value per attribute, in the attributes' value order.
-fn combinations(attrs: &[TemplateAttribute]) -> Vec<Vec<&TemplateValue>> {
-    let mut out: Vec<Vec<&TemplateValue>> = vec![Vec::new()];
-    for a in attrs {
-        out = out.into_iter().flat_map(|prefix| a.values.iter().map(move |v| [prefix.clone(), vec![v]].concat())).collect();
+/// The most variants one `generate_variants` call creates.
+pub const MAX_VARIANTS_PER_CALL: u64 = 1_000;
+
+/// How many combinations of one value per attribute there are (saturating: a count
+/// this large is refused anyway).
+fn combination_count(attrs: &[TemplateAttribute]) -> u64 {
+    attrs.iter().fold(1u64, |n, a| n.saturating_mul(a.values.len() as u64))
+}
+
+/// The `k`th combination of one value per attribute, counting in the attributes' value
+/// order (the last attribute changes fastest), for `k` below [`combination_count`].
+fn combination(attrs: &[TemplateAttribute], mut k: u64) -> Vec<&TemplateValue> {
+    let mut out = Vec::with_capacity(attrs.len());
+    for a in attrs.iter().rev() {
+        let n = a.values.len() as u64;
+        out.push(&a.values[(k % n) as usize]);
+        k /= n;
     }
+    out.reverse();
     out
 }
 
@@ -748,11 +820,14 @@ fn insert_variant(
     barcode: Option<String>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<ProductId> {
-    let extra: Decimal = combo.iter().map(|v| v.price_extra).sum();
-    let price = parent.sale_price + extra;
+    let extra = arith::sum("price_extra", combo.iter().map(|v| v.price_extra))?;
+    let price = arith::add("price_extra", parent.sale_price, extra)?;
     if price.is_sign_negative() && !price.is_zero() {
         return Err(Error::field("price_extra", format!("the price extras make the variant {sku} cost less than nothing")));
     }
+    let mut c = Checker::new();
+    let sale_price = check_money(&mut c, "price_extra", price);
+    c.finish()?;
     let names: Vec<&str> = combo.iter().map(|v| v.name.as_str()).collect();
     let p = NewProduct {
         sku,
@@ -766,8 +841,8 @@ fn insert_variant(
         is_template: false,
         parent_id: Some(parent.id),
         combination_key: Some(combination_key(combo.iter().map(|v| v.value_id))),
-        sale_price: to_scaled(price, MONEY_SCALE),
-        cost: to_scaled(parent.cost, MONEY_SCALE),
+        sale_price,
+        cost: money::to_db("cost", parent.cost)?,
         archived: parent.archived,
     };
     check_unique(db, t, &p, None)?;
@@ -797,8 +872,18 @@ pub fn generate_variants(ctx: &mut Ctx<'_>, a: GenerateVariantsArgs) -> Result<G
     };
     check_pattern(&pattern, &attrs)?;
     let existing: HashSet<String> = repo::list_combination_keys(db, &t, parent.id)?.into_iter().collect();
+    // Count before building anything: combinations multiply quickly.
+    let total = combination_count(&attrs);
+    let missing = total.saturating_sub(existing.len() as u64);
+    if missing > MAX_VARIANTS_PER_CALL {
+        return Err(Error::field(
+            "product_id",
+            format!("would create {missing} variants; at most {MAX_VARIANTS_PER_CALL} are created per call (use fewer attribute values)"),
+        ));
+    }
     let mut created = Vec::new();
-    for combo in combinations(&attrs) {
+    for k in 0..total {
+        let combo = combination(&attrs, k);
         if existing.contains(&combination_key(combo.iter().map(|v| v.value_id))) {
             continue;
         }
@@ -912,6 +997,7 @@ pub fn set_components(ctx: &mut Ctx<'_>, a: SetComponentsArgs) -> Result<Product
     for (pos, (comp, qty, unit)) in lines.iter().enumerate() {
         repo::insert_component(db, &t, kit.id, *comp, *qty, *unit, pos as u32)?;
     }
+    check_kit_costs(db, &t, kit.id, "components")?;
     let detail = product_detail(db, &t, kit.id)?;
     ctx.audit(
         "product",

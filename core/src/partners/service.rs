@@ -3,6 +3,7 @@
 use super::model::*;
 use super::repo::{self, PartnerData};
 use crate::command::{Ctx, Done, TenantCtx};
+use crate::keys::fold;
 use crate::locations::model::AddressInput;
 use crate::locations::service::{CheckedAddress, check_address};
 use crate::validate::Checker;
@@ -223,7 +224,7 @@ pub fn update(ctx: &mut Ctx<'_>, a: UpdatePartnerArgs) -> Result<Partner> {
     if a.changes.code.as_deref().is_some_and(|c| c.trim().is_empty()) {
         d.code = old.code.clone();
     }
-    if d.code.to_lowercase() != old.code.to_lowercase() && repo::find_by_code(db, &t, &d.code)?.is_some() {
+    if fold(&d.code) != fold(&old.code) && repo::find_by_code(db, &t, &d.code)?.is_some() {
         return Err(Error::conflict("code", "a partner with this code already exists"));
     }
     repo::update(db, &t, old.id, &d, ctx.now)?;

@@ -7,6 +7,7 @@ mod bad_input;
 mod bindings;
 mod catalog;
 mod isolation;
+mod keys;
 mod partners;
 mod rbac;
 mod store;
