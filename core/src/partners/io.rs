@@ -145,11 +145,11 @@ pub fn import(ctx: &mut Ctx<'_>, a: ImportPartnersArgs) -> Result<ImportReport> 
         for rec in input.records() {
             let row = rec.row();
             let code = rec.get("code");
-            if !code.is_empty() {
-                if let Some(first) = seen.insert(crate::keys::fold(code), row) {
-                    report.error(row, "code", format!("appears twice in this file (first on row {first})"));
-                    continue;
-                }
+            if !code.is_empty()
+                && let Some(first) = seen.insert(crate::keys::fold(code), row)
+            {
+                report.error(row, "code", format!("appears twice in this file (first on row {first})"));
+                continue;
             }
             if !code.is_empty() && repo::find_by_code(db, &t, code)?.is_some() {
                 report.unchanged += 1;

@@ -15,14 +15,16 @@
 //! - `components`: on a kit, `SKU=quantity unit; SKU=quantity`.
 
 use super::export::{CATEGORY_COLUMNS, PRODUCT_COLUMNS};
-use super::commands::{CHANGE_ATTRIBUTE, CHANGE_BRAND, CHANGE_CATEGORY};
-use super::model::*;
-use super::repo::{self, NewProduct};
-use super::service::{self, check_attribute_name, check_barcode, check_category_name, check_money, check_quantity, check_sku, parse_decimal};
+use super::repo;
+use crate::catalog::checks::{check_attribute_name, check_barcode, check_category_name, check_money, check_price_extra, check_quantity, check_sku, parse_decimal};
+use crate::catalog::commands::{CHANGE_ATTRIBUTE, CHANGE_BRAND, CHANGE_CATEGORY};
+use crate::catalog::{kits, products, taxonomy, variants};
+use crate::catalog::model::*;
+use crate::catalog::products::repo::NewProduct;
 use crate::command::{Ctx, TenantCtx};
+use crate::{Error, Result};
 use crate::exchange::{CsvInput, ImportReport, parse_bool};
 use crate::validate::Checker;
-use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -73,7 +75,7 @@ pub fn import_categories(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportRepor
     let t = ctx.tenant()?;
     let input = CsvInput::parse(&a.csv, CATEGORY_COLUMNS, &[])?;
     let mut report = ImportReport::new(a.dry_run, input.len());
-    let existing: HashSet<String> = repo::list_category_tree(ctx.db(), &t)?.into_iter().map(|(_, p)| path_key(&p)).collect();
+    let existing: HashSet<String> = taxonomy::repo::list_category_tree(ctx.db(), &t)?.into_iter().map(|(_, p)| path_key(&p)).collect();
     let mut seen: HashMap<String, u32> = HashMap::new();
     let mut paths = Vec::new();
     for rec in input.records() {
@@ -114,7 +116,7 @@ struct CategoryCache {
 
 impl CategoryCache {
     fn load(db: &Connection, t: &TenantCtx) -> Result<Self> {
-        Ok(CategoryCache { by_path: repo::list_category_tree(db, t)?.into_iter().map(|(id, p)| (path_key(&p), id)).collect() })
+        Ok(CategoryCache { by_path: taxonomy::repo::list_category_tree(db, t)?.into_iter().map(|(id, p)| (path_key(&p), id)).collect() })
     }
 
     fn ensure(&mut self, db: &Connection, t: &TenantCtx, names: &[String], now: DateTime<Utc>) -> Result<CategoryId> {
@@ -129,7 +131,7 @@ impl CategoryCache {
             let id = match self.by_path.get(&k) {
                 Some(id) => *id,
                 None => {
-                    let id = repo::insert_category(db, t, parent, n, now)?;
+                    let id = taxonomy::repo::insert_category(db, t, parent, n, now)?;
                     self.by_path.insert(k, id);
                     id
                 }
@@ -176,7 +178,7 @@ fn parse_template(c: &mut Checker, s: &str) -> Vec<(String, Vec<(String, i64)>)>
             let (v, extra) = match v.strip_suffix(')').and_then(|v| v.rsplit_once('(')) {
                 Some((v, e)) => {
                     let d = parse_decimal(c, "attributes", e.trim().trim_start_matches('+'));
-                    (v.trim(), super::service::check_price_extra(c, "attributes", d))
+                    (v.trim(), check_price_extra(c, "attributes", d))
                 }
                 None => (v, 0),
             };
@@ -306,7 +308,7 @@ pub fn import_products(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportReport>
     let input = CsvInput::parse(&a.csv, &PRODUCT_COLUMNS[..2], &PRODUCT_COLUMNS[2..])?;
     let mut report = ImportReport::new(a.dry_run, input.len());
 
-    let units: HashMap<String, Unit> = repo::all_units(db, &t)?.into_iter().map(|u| (key(&u.code), u)).collect();
+    let units: HashMap<String, Unit> = taxonomy::repo::all_units(db, &t)?.into_iter().map(|u| (key(&u.code), u)).collect();
     let units_by_id: HashMap<UnitId, Unit> = units.values().map(|u| (u.id, u.clone())).collect();
     let default_unit = units.get("unit").cloned().ok_or_else(|| Error::Internal("the company has no unit `unit`".into()))?;
     // (id, is_template, unit) of every product of the company, by lower-cased SKU.
@@ -369,13 +371,13 @@ pub fn import_products(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportReport>
                 continue;
             }
             if let Some((id, true, unit)) = existing.get(&pk) {
-                let product = repo::get_product(db, &t, *id)?;
-                let attrs = repo::get_template_attributes(db, &t, *id)?;
+                let product = products::repo::get_product(db, &t, *id)?;
+                let attrs = variants::repo::get_template_attributes(db, &t, *id)?;
                 let names: HashMap<AttributeValueId, String> =
                     attrs.iter().flat_map(|a| a.values.iter().map(|v| (v.value_id, key(&v.name)))).collect();
                 let order: Vec<HashSet<AttributeValueId>> = attrs.iter().map(|a| a.values.iter().map(|v| v.value_id).collect()).collect();
                 let mut taken = HashSet::new();
-                for combo in repo::list_combination_keys(db, &t, *id)? {
+                for combo in variants::repo::list_combination_keys(db, &t, *id)? {
                     let ids: Vec<AttributeValueId> = combo.split(',').filter_map(|s| s.parse().ok()).map(AttributeValueId).collect();
                     let in_order: Vec<String> =
                         order.iter().filter_map(|set| ids.iter().find(|i| set.contains(i)).and_then(|i| names.get(i).cloned())).collect();
@@ -530,14 +532,14 @@ pub fn import_products(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportReport>
 fn require_creation_permissions(ctx: &Ctx<'_>, t: &TenantCtx, rows: &[Row]) -> Result<()> {
     let db = ctx.db();
     if !ctx.has_permission(CHANGE_BRAND)? {
-        let brands = repo::list_brand_names(db, t)?;
+        let brands = taxonomy::repo::list_brand_names(db, t)?;
         if let Some(r) = rows.iter().find(|r| r.brand.as_ref().is_some_and(|b| !brands.contains_key(&key(b)))) {
             let why = format!("row {} creates the brand {}", r.row, r.brand.as_deref().unwrap_or_default());
             ctx.require_permission(CHANGE_BRAND, &why)?;
         }
     }
     if !ctx.has_permission(CHANGE_CATEGORY)? {
-        let paths: HashSet<String> = repo::list_category_tree(db, t)?.into_iter().map(|(_, p)| path_key(&p)).collect();
+        let paths: HashSet<String> = taxonomy::repo::list_category_tree(db, t)?.into_iter().map(|(_, p)| path_key(&p)).collect();
         if let Some(r) = rows.iter().find(|r| r.category.as_ref().is_some_and(|p| !paths.contains(&path_key(&p.join("/"))))) {
             let why = format!("row {} creates the category {}", r.row, r.category.as_deref().unwrap_or_default().join(" / "));
             ctx.require_permission(CHANGE_CATEGORY, &why)?;
@@ -546,8 +548,8 @@ fn require_creation_permissions(ctx: &Ctx<'_>, t: &TenantCtx, rows: &[Row]) -> R
     if !ctx.has_permission(CHANGE_ATTRIBUTE)? {
         for r in rows {
             for (name, values) in &r.template {
-                let known: HashSet<String> = match repo::find_attribute(db, t, name)? {
-                    Some(id) => repo::get_attribute(db, t, id)?.values.iter().map(|v| key(&v.name)).collect(),
+                let known: HashSet<String> = match taxonomy::repo::find_attribute(db, t, name)? {
+                    Some(id) => taxonomy::repo::get_attribute(db, t, id)?.values.iter().map(|v| key(&v.name)).collect(),
                     None => {
                         ctx.require_permission(CHANGE_ATTRIBUTE, &format!("row {} creates the attribute {name}", r.row))?;
                         continue;
@@ -646,7 +648,7 @@ fn write_products(
     now: DateTime<Utc>,
 ) -> Result<Vec<WriteProblem>> {
     let mut categories = CategoryCache::load(db, t)?;
-    let mut brands = repo::list_brand_names(db, t)?;
+    let mut brands = taxonomy::repo::list_brand_names(db, t)?;
     let mut attributes = AttributeCache::default();
     let mut ids: HashMap<String, ProductId> = HashMap::new();
     // (attribute id, {value name → id}) per template SKU, in the template's order.
@@ -660,7 +662,7 @@ fn write_products(
             let id = match brands.get(&key(b)) {
                 Some(id) => *id,
                 None => {
-                    let id = repo::insert_brand(db, t, b, now)?;
+                    let id = taxonomy::repo::insert_brand(db, t, b, now)?;
                     brands.insert(key(b), id);
                     id
                 }
@@ -671,15 +673,15 @@ fn write_products(
     }
 
     for r in rows.iter().filter(|r| r.variant_of.is_none()) {
-        let id = repo::insert_product(db, t, &r.p, now)?;
+        let id = products::repo::insert_product(db, t, &r.p, now)?;
         ids.insert(key(&r.p.sku), id);
         let mut lines = Vec::new();
         for (pos, (attr, values)) in r.template.iter().enumerate() {
             let (aid, vids) = attributes.ensure(db, t, attr, values.iter().map(|(v, _)| v.as_str()), now)?;
-            repo::upsert_template_attribute(db, t, id, aid, pos as u32)?;
+            variants::repo::upsert_template_attribute(db, t, id, aid, pos as u32)?;
             // The file's order is the template's order.
             for (i, (v, extra)) in values.iter().enumerate() {
-                repo::upsert_template_value(db, t, id, aid, vids[&key(v)], *extra, i as u32)?;
+                variants::repo::upsert_template_value(db, t, id, aid, vids[&key(v)], *extra, i as u32)?;
             }
             lines.push((key(attr), aid, vids));
         }
@@ -692,16 +694,16 @@ fn write_products(
         let pk = key(r.variant_of.as_deref().unwrap_or(""));
         let parent_id = match ids.get(&pk) {
             Some(id) => *id,
-            None => repo::find_product_by_sku(db, t, &pk)?.ok_or_else(|| Error::Internal(format!("template {pk} vanished")))?,
+            None => products::repo::find_product_by_sku(db, t, &pk)?.ok_or_else(|| Error::Internal(format!("template {pk} vanished")))?,
         };
         if !template_values.contains_key(&pk) {
-            let lines = repo::get_template_attributes(db, t, parent_id)?
+            let lines = variants::repo::get_template_attributes(db, t, parent_id)?
                 .into_iter()
                 .map(|a| (key(&a.name), a.attribute_id, a.values.iter().map(|v| (key(&v.name), v.value_id)).collect()))
                 .collect();
             template_values.insert(pk.clone(), lines);
         }
-        let parent = repo::get_product(db, t, parent_id)?;
+        let parent = products::repo::get_product(db, t, parent_id)?;
         let lines = &template_values[&pk];
         let mut chosen = Vec::new();
         for (attr, aid, vids) in lines {
@@ -718,10 +720,10 @@ fn write_products(
         if r.brand.is_none() {
             r.p.brand_id = parent.brand_id;
         }
-        r.p.combination_key = Some(service::combination_key(chosen.iter().map(|(_, v)| *v)));
-        let id = repo::insert_product(db, t, &r.p, now)?;
+        r.p.combination_key = Some(variants::service::combination_key(chosen.iter().map(|(_, v)| *v)));
+        let id = products::repo::insert_product(db, t, &r.p, now)?;
         for (aid, vid) in chosen {
-            repo::insert_variant_value(db, t, id, parent_id, aid, vid)?;
+            variants::repo::insert_variant_value(db, t, id, parent_id, aid, vid)?;
         }
         ids.insert(key(&r.p.sku), id);
     }
@@ -731,18 +733,18 @@ fn write_products(
         for (pos, (sku, qty, unit)) in r.components.iter().enumerate() {
             let comp = match ids.get(&key(sku)) {
                 Some(id) => *id,
-                None => repo::find_product_by_sku(db, t, sku)?.ok_or_else(|| Error::Internal(format!("component {sku} vanished")))?,
+                None => products::repo::find_product_by_sku(db, t, sku)?.ok_or_else(|| Error::Internal(format!("component {sku} vanished")))?,
             };
             let unit_id = match unit {
                 Some(code) => units[&key(code)].id,
-                None => repo::get_product(db, t, comp)?.unit_id,
+                None => products::repo::get_product(db, t, comp)?.unit_id,
             };
-            repo::insert_component(db, t, kit, comp, *qty, unit_id, pos as u32)?;
+            kits::repo::insert_component(db, t, kit, comp, *qty, unit_id, pos as u32)?;
         }
     }
     let mut problems = Vec::new();
     for r in rows.iter().filter(|r| !r.components.is_empty()) {
-        match service::rolled_up_cost(db, t, ids[&key(&r.p.sku)], "components") {
+        match kits::service::rolled_up_cost(db, t, ids[&key(&r.p.sku)], "components") {
             Ok(_) => {}
             Err(Error::Validation { .. }) => {
                 problems.push((r.row, "components", format!("would make the cost of the kit {} too large (at most {MAX_AMOUNT})", r.p.sku)))
@@ -770,20 +772,20 @@ impl AttributeCache {
     ) -> Result<(AttributeId, HashMap<String, AttributeValueId>)> {
         let k = key(name);
         if !self.known.contains_key(&k) {
-            let entry = match repo::find_attribute(db, t, name)? {
+            let entry = match taxonomy::repo::find_attribute(db, t, name)? {
                 Some(id) => {
-                    let a = repo::get_attribute(db, t, id)?;
+                    let a = taxonomy::repo::get_attribute(db, t, id)?;
                     let next = a.values.iter().map(|v| v.position + 1).max().unwrap_or(0);
                     (id, a.values.into_iter().map(|v| (key(&v.name), v.id)).collect(), next)
                 }
-                None => (repo::insert_attribute(db, t, name, now)?, HashMap::new(), 0),
+                None => (taxonomy::repo::insert_attribute(db, t, name, now)?, HashMap::new(), 0),
             };
             self.known.insert(k.clone(), entry);
         }
         let (id, vals, next) = self.known.get_mut(&k).ok_or_else(|| Error::Internal("attribute cache".into()))?;
         for v in values {
             if let std::collections::hash_map::Entry::Vacant(e) = vals.entry(key(v)) {
-                e.insert(repo::insert_attribute_value(db, t, *id, v, *next)?);
+                e.insert(taxonomy::repo::insert_attribute_value(db, t, *id, v, *next)?);
                 *next += 1;
             }
         }

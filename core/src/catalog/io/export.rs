@@ -1,8 +1,9 @@
 //! Exports of the catalog, in the very format the import reads, so an export from one
 //! company imports into another unchanged.
 
-use super::model::*;
 use super::repo;
+use crate::catalog::model::*;
+use crate::catalog::taxonomy;
 use crate::command::Ctx;
 use crate::exchange::{Cell, ExportFile, ExportFormat, Table};
 use crate::{Result, arith, money};
@@ -35,7 +36,7 @@ fn extra_suffix(extra: i64) -> String {
 
 /// The products of the company as a table in the import's format.
 pub fn products_table(db: &rusqlite::Connection, t: &crate::command::TenantCtx) -> Result<Table> {
-    let paths: HashMap<CategoryId, String> = repo::list_category_tree(db, t)?.into_iter().collect();
+    let paths: HashMap<CategoryId, String> = taxonomy::repo::list_category_tree(db, t)?.into_iter().collect();
     let mut template_lines: HashMap<ProductId, Vec<(String, Vec<String>)>> = HashMap::new();
     for (pid, attr, value, extra) in repo::list_all_template_values(db, t)? {
         let lines = template_lines.entry(pid).or_default();
@@ -83,7 +84,7 @@ pub fn products_table(db: &rusqlite::Connection, t: &crate::command::TenantCtx) 
 
 pub fn categories_table(db: &rusqlite::Connection, t: &crate::command::TenantCtx) -> Result<Table> {
     let mut table = Table::new(CATEGORY_COLUMNS);
-    for (_, path) in repo::list_category_tree(db, t)? {
+    for (_, path) in taxonomy::repo::list_category_tree(db, t)? {
         table.push(vec![path.into()]);
     }
     Ok(table)
