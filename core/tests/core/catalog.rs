@@ -764,6 +764,9 @@ fn reading_a_kit_whose_cost_cannot_be_computed_is_a_validation_error_not_a_panic
     assert_eq!(validation_field(&r), "effective_cost");
     // The list still reads it.
     app.admin_in("K", "catalog.list_products", json!({})).unwrap();
+    // Converting a quantity that does not fit is refused the same way.
+    let r = app.admin_in("K", "catalog.convert_quantity", json!({"quantity": "79228162514264337593543950335", "from": "big", "to": "unit"}));
+    assert_eq!(validation_field(&r), "quantity");
 }
 
 #[test]

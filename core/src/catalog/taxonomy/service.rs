@@ -4,7 +4,7 @@ use super::repo;
 use crate::catalog::checks::{check_attribute_name, check_category_name, check_factor, must_exist, plan};
 use crate::catalog::model::*;
 use crate::command::{Ctx, Done, TenantCtx};
-use crate::{Error, Result};
+use crate::{Error, Result, arith};
 use crate::keys::fold;
 use crate::list::Page;
 use crate::validate::Checker;
@@ -159,7 +159,7 @@ pub fn convert(quantity: Decimal, from: &Unit, to: &Unit) -> Result<Decimal> {
             format!("cannot convert {} ({}) to {} ({})", from.code, from.dimension.as_str(), to.code, to.dimension.as_str()),
         ));
     }
-    let q = quantity.checked_mul(from.factor).and_then(|x| x.checked_div(to.factor)).ok_or_else(|| Error::field("quantity", "is too large"))?;
+    let q = arith::div("quantity", arith::mul("quantity", quantity, from.factor)?, to.factor)?;
     Ok(q.round_dp(10).normalize())
 }
 
