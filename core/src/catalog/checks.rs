@@ -135,7 +135,6 @@ pub(crate) fn must_exist<T>(r: Result<T>, field: &str, what: &str) -> Result<T> 
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -69,4 +69,3 @@ pub(crate) fn page_of<T>(
     let rows = stmt.query_map(params_from_iter(&w.params), |r| Ok((map(r)?, r.get::<_, SqlValue>(n - 2)?, r.get::<_, i64>(n - 1)?)))?;
     Ok(plan.finish(rows.collect::<rusqlite::Result<Vec<_>>>()?, total))
 }
-

@@ -106,4 +106,3 @@ pub fn list_product_keys(db: &Connection, t: &TenantCtx) -> Result<Vec<ProductKe
     let rows = stmt.query_map([t.tenant_id()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
-

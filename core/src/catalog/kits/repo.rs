@@ -118,7 +118,6 @@ pub fn list_cost_edges(db: &Connection, t: &TenantCtx, kit: ProductId) -> Result
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-
 /// True when some kit holds `id` as a component.
 pub fn is_component(db: &Connection, t: &TenantCtx, id: ProductId) -> Result<bool> {
     Ok(db

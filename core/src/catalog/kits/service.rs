@@ -85,7 +85,6 @@ pub fn set_components(ctx: &mut Ctx<'_>, a: SetComponentsArgs) -> Result<Product
     Ok(detail)
 }
 
-
 /// A kit's cost: the sum over its components of quantity (in the component's unit) times
 /// the component's cost, where a component that is itself a kit counts its own rolled-up
 /// cost, at any depth. Rounded to 4 decimals at the end only. Every step is checked: a
@@ -139,8 +138,7 @@ pub fn rolled_up_cost(db: &Connection, t: &TenantCtx, kit: ProductId, field: &st
 /// Refuses, as a validation error on `field`, a change to `product` (or to its variants)
 /// that leaves the rolled-up cost of any kit containing it, at any depth, too large.
 pub fn check_kit_costs(db: &Connection, t: &TenantCtx, product: ProductId, field: &str) -> Result<()> {
-    for kit in repo::list_kits_above(db, t, product)? {
-        let (kit, sku) = kit;
+    for (kit, sku) in repo::list_kits_above(db, t, product)? {
         rolled_up_cost(db, t, kit, field).map_err(|e| match e {
             Error::Validation { .. } => Error::field(field, format!("would make the cost of the kit {sku} too large (at most {MAX_AMOUNT})")),
             other => other,
@@ -148,4 +146,3 @@ pub fn check_kit_costs(db: &Connection, t: &TenantCtx, product: ProductId, field
     }
     Ok(())
 }
-

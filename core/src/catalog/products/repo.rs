@@ -259,4 +259,3 @@ pub fn barcode_taken(db: &Connection, t: &TenantCtx, barcode: &str, except: Opti
 pub fn count_products(db: &Connection, t: &TenantCtx) -> Result<i64> {
     Ok(db.prepare_cached("SELECT count(*) FROM products WHERE tenant_id = ?1")?.query_row([t.tenant_id()], |r| r.get(0))?)
 }
-

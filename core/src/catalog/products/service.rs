@@ -184,7 +184,6 @@ pub fn set_product_archived(ctx: &mut Ctx<'_>, a: SetProductArchivedArgs) -> Res
     product_detail(ctx.db(), &t, a.id)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

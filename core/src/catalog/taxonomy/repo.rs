@@ -320,4 +320,3 @@ pub fn attribute_value_in_use(db: &Connection, t: &TenantCtx, id: AttributeValue
         .optional()?
         .is_some())
 }
-

@@ -264,4 +264,3 @@ pub fn update_attribute(ctx: &mut Ctx<'_>, a: UpdateAttributeArgs) -> Result<Att
     );
     Ok(new)
 }
-

@@ -110,7 +110,6 @@ pub fn get_variant_values(db: &Connection, t: &TenantCtx, variant: ProductId) ->
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-
 pub fn count_variants(db: &Connection, t: &TenantCtx, parent: ProductId) -> Result<i64> {
     Ok(db
         .prepare_cached("SELECT count(*) FROM products WHERE tenant_id = ?1 AND parent_id = ?2")?

@@ -301,7 +301,6 @@ pub fn create_variant(ctx: &mut Ctx<'_>, a: CreateVariantArgs) -> Result<Product
     Ok(detail)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
