@@ -3,6 +3,7 @@
 use super::model::User;
 use crate::command::Principal;
 use crate::ids::UserId;
+use crate::list::like_pattern;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -22,9 +23,9 @@ fn user_row(r: &Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
-/// The key under which an email is unique: trimmed and lower-cased.
+/// The key under which an email is unique ([`crate::keys::fold`]).
 pub fn email_key(email: &str) -> String {
-    email.trim().to_lowercase()
+    crate::keys::fold(email)
 }
 
 pub fn token_hash(token: &str) -> String {
@@ -73,7 +74,7 @@ pub fn email_taken(db: &Connection, email: &str, except: Option<UserId>) -> Resu
 }
 
 pub fn list_users(db: &Connection, search: Option<&str>, include_inactive: bool) -> Result<Vec<User>> {
-    let pattern = search.map(|s| format!("%{}%", s.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let pattern = search.and_then(like_pattern);
     let mut stmt = db.prepare_cached(&format!(
         "SELECT {USER_COLS} FROM users
          WHERE (?1 IS NULL OR email LIKE ?1 ESCAPE '\\' OR display_name LIKE ?1 ESCAPE '\\')
@@ -141,11 +142,15 @@ pub fn insert_failure(db: &Connection, key: &str, now: DateTime<Utc>) -> Result<
     Ok(())
 }
 
-pub fn delete_failures(db: &Connection, key: &str, before: Option<DateTime<Utc>>) -> Result<()> {
-    match before {
-        None => db.execute("DELETE FROM login_failures WHERE email_key = ?1", [key])?,
-        Some(t) => db.execute("DELETE FROM login_failures WHERE at < ?1", [t])?,
-    };
+/// Forgets the failed sign-ins of one email.
+pub fn delete_failures(db: &Connection, key: &str) -> Result<()> {
+    db.prepare_cached("DELETE FROM login_failures WHERE email_key = ?1")?.execute([key])?;
+    Ok(())
+}
+
+/// Forgets every failed sign-in older than `before`, of any email.
+pub fn delete_failures_before(db: &Connection, before: DateTime<Utc>) -> Result<()> {
+    db.prepare_cached("DELETE FROM login_failures WHERE at < ?1")?.execute([before])?;
     Ok(())
 }
 

@@ -73,10 +73,10 @@ pub fn login(ctx: &mut Ctx<'_>, args: LoginArgs) -> Result<LoginResult> {
     if !user.is_active {
         return Err(Error::Unauthenticated("this account is deactivated; ask an administrator".into()));
     }
-    repo::delete_failures(db, &key, None)?;
+    repo::delete_failures(db, &key)?;
     // Housekeeping: old failures and sessions of anyone. A live lock looks back up to
     // two windows (its last failure, and the four before it), so keep those.
-    repo::delete_failures(db, "", Some(now - window - window))?;
+    repo::delete_failures_before(db, now - window - window)?;
     repo::delete_expired_sessions(db, now)?;
 
     let token = new_token()?;
@@ -210,7 +210,7 @@ pub fn reset_password(ctx: &mut Ctx<'_>, args: ResetPasswordArgs) -> Result<Done
     c.finish()?;
     repo::update_password(ctx.db(), user.id, &password::hash(&args.new_password)?)?;
     repo::delete_user_sessions(ctx.db(), user.id, None)?;
-    repo::delete_failures(ctx.db(), &repo::email_key(&user.email), None)?;
+    repo::delete_failures(ctx.db(), &repo::email_key(&user.email))?;
     ctx.audit("user", user.id, json!({"password": "reset"}));
     Ok(Done::OK)
 }

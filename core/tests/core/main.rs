@@ -8,6 +8,7 @@ mod bindings;
 mod catalog;
 mod edges;
 mod isolation;
+mod keys;
 mod partners;
 mod rbac;
 mod store;
