@@ -48,6 +48,20 @@ fn previous_version_file(path: &Path) -> Connection {
     conn
 }
 
+/// A previous-version file holding a dangling reference: the migrations succeed, then
+/// `foreign_key_check` must fail.
+fn dangling_previous_version_file(path: &Path) -> Connection {
+    let conn = previous_version_file(path);
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         CREATE TABLE old_parent (id INTEGER PRIMARY KEY);
+         CREATE TABLE old_child (parent_id INTEGER REFERENCES old_parent (id));
+         INSERT INTO old_child VALUES (42);",
+    )
+    .unwrap();
+    conn
+}
+
 fn marker(conn: &Connection) -> String {
     conn.query_row("SELECT note FROM old_marker", [], |r| r.get(0)).unwrap()
 }
@@ -135,20 +149,10 @@ fn an_older_file_is_backed_up_then_migrated() {
 }
 
 #[test]
-fn a_migration_that_fails_its_checks_puts_the_original_back() {
+fn a_migration_that_fails_its_checks_leaves_the_original() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
-    {
-        let conn = previous_version_file(&path);
-        // A dangling reference: migrations succeed, then foreign_key_check must fail.
-        conn.execute_batch(
-            "PRAGMA foreign_keys = OFF;
-             CREATE TABLE old_parent (id INTEGER PRIMARY KEY);
-             CREATE TABLE old_child (parent_id INTEGER REFERENCES old_parent (id));
-             INSERT INTO old_child VALUES (42);",
-        )
-        .unwrap();
-    }
+    drop(dangling_previous_version_file(&path));
     let before = std::fs::read(&path).unwrap();
 
     let err = Store::open(&path).unwrap_err();
@@ -393,14 +397,7 @@ fn a_failed_migration_never_commits_so_nothing_is_put_back_over_other_work() {
     // sees no commit at all (PRAGMA data_version stays), which a restore would have been.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
-    let conn = previous_version_file(&path);
-    conn.execute_batch(
-        "PRAGMA foreign_keys = OFF;
-         CREATE TABLE old_parent (id INTEGER PRIMARY KEY);
-         CREATE TABLE old_child (parent_id INTEGER REFERENCES old_parent (id));
-         INSERT INTO old_child VALUES (42);",
-    )
-    .unwrap();
+    let conn = dangling_previous_version_file(&path);
     let data_version = |c: &Connection| -> i64 { c.query_row("PRAGMA data_version", [], |r| r.get(0)).unwrap() };
     let seen = data_version(&conn);
     let err = Store::open(&path).unwrap_err();
