@@ -5,7 +5,7 @@
 //! and never with `COLLATE NOCASE` (ASCII only too). Each key lives in its own column
 //! (`companies.code_key`, `partners.code_key`, `products.sku_key`, `units.code_key`,
 //! `brands.name_key`, `categories.name_key`, `attributes.name_key`,
-//! `attribute_values.name_key`, `cities.name_key`, `users.email_key`) under a unique
+//! `attribute_values.name_key`, `cities.name_key`, `users.email_key`, `roles.name_key`) under a unique
 //! index; lookups compare the stored key with `fold(input)`, and imports key their maps
 //! the same way, so the database, the commands and the imports always agree.
 //!
@@ -23,7 +23,7 @@ pub fn fold(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
-/// The tables whose new key columns (V4) start NULL: (table, text column, key column).
+/// The tables whose new key columns (V4, V5) start NULL: (table, text column, key column).
 const NEW_KEYS: &[(&str, &str, &str)] = &[
     ("categories", "name", "name_key"),
     ("brands", "name", "name_key"),
@@ -31,6 +31,8 @@ const NEW_KEYS: &[(&str, &str, &str)] = &[
     ("attributes", "name", "name_key"),
     ("attribute_values", "name", "name_key"),
     ("products", "sku", "sku_key"),
+    // V5
+    ("roles", "name", "name_key"),
 ];
 
 /// The tables whose key column predates V4 and held SQLite's ASCII-only `lower()`; V4

@@ -104,21 +104,21 @@ pub fn list_roles(db: &Connection, tenant: Option<&TenantCtx>) -> Result<Vec<Rol
 pub fn role_name_taken(db: &Connection, tenant: Option<TenantId>, name: &str, except: Option<RoleId>) -> Result<bool> {
     Ok(db
         .prepare_cached(
-            "SELECT 1 FROM roles WHERE coalesce(tenant_id, 0) = coalesce(?1, 0) AND lower(name) = lower(?2) AND id IS NOT ?3",
+            "SELECT 1 FROM roles WHERE coalesce(tenant_id, 0) = coalesce(?1, 0) AND name_key = ?2 AND id IS NOT ?3",
         )?
-        .query_row(params![tenant, name, except], |_| Ok(()))
+        .query_row(params![tenant, crate::keys::fold(name), except], |_| Ok(()))
         .optional()?
         .is_some())
 }
 
 pub fn insert_role(db: &Connection, tenant: Option<TenantId>, name: &str, description: &str, builtin: Option<&str>, now: DateTime<Utc>) -> Result<RoleId> {
-    db.prepare_cached("INSERT INTO roles (tenant_id, name, description, builtin_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![tenant, name, description, builtin, now])?;
+    db.prepare_cached("INSERT INTO roles (tenant_id, name, name_key, description, builtin_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![tenant, name, crate::keys::fold(name), description, builtin, now])?;
     Ok(RoleId(db.last_insert_rowid()))
 }
 
 pub fn update_role(db: &Connection, id: RoleId, name: &str, description: &str) -> Result<()> {
-    db.execute("UPDATE roles SET name = ?2, description = ?3 WHERE id = ?1", params![id, name, description])?;
+    db.execute("UPDATE roles SET name = ?2, name_key = ?3, description = ?4 WHERE id = ?1", params![id, name, crate::keys::fold(name), description])?;
     Ok(())
 }
 

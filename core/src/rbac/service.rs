@@ -58,9 +58,9 @@ pub fn sync_permissions(conn: &mut Connection, registry: &Registry) -> Result<()
     }
     for (key, name, description) in BUILTIN_ROLES {
         tx.execute(
-            "INSERT INTO roles (tenant_id, name, description, builtin_key, created_at) VALUES (NULL, ?1, ?2, ?3, ?4)
+            "INSERT INTO roles (tenant_id, name, name_key, description, builtin_key, created_at) VALUES (NULL, ?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (builtin_key) DO UPDATE SET description = excluded.description",
-            params![name, description, key, now],
+            params![name, crate::keys::fold(name), description, key, now],
         )?;
         let id = repo::get_builtin_role_id(&tx, key)?;
         let current: BTreeSet<String> = repo::list_role_permissions(&tx, id)?.into_iter().collect();

@@ -122,3 +122,21 @@ fn rows_written_before_their_key_column_get_their_keys_when_the_file_opens() {
     let got = cora.call(Some(&token), Some(&company), "catalog.get_product", json!({"id": id(&p)})).unwrap();
     assert_eq!(got["product"]["sku"], "ÉTÉ-1");
 }
+
+#[test]
+fn role_names_fold_unicode_case_too() {
+    let mut app = TestApp::new();
+    app.company("A");
+    app.admin_in("A", "role.create", json!({"name": "ÉQUIPE"})).unwrap();
+    let r = app.admin_in("A", "role.create", json!({"name": " équipe "}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Conflict));
+    // SQLite refuses the twin by itself, whatever the command checks.
+    let r = app.cora.store().conn().execute(
+        "INSERT INTO roles (tenant_id, name, name_key, description, created_at) SELECT tenant_id, 'équipe', 'équipe', '', created_at FROM roles WHERE name = 'ÉQUIPE'",
+        [],
+    );
+    assert!(r.is_err(), "the unique index on name_key let a twin in");
+    // Built-in roles have their keys too: no company role may be called "owner".
+    let r = app.admin_in("A", "role.create", json!({"name": "OWNER"}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Conflict));
+}
