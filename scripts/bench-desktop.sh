@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Desktop benchmark: launch → interactive sign-in, and memory (PSS/RSS of the app and
-# its WebKit processes) after opening the products list of a 100,000-product company.
-# Writes the figures to docs/benchmarks/desktop.md.
+# its WebKit processes) after opening the products list of a 100,000-product company and
+# after scrolling 2,000 and 10,000 rows into it.
+# Writes the figures to docs/benchmarks/desktop.md, above its "<!-- end of figures -->"
+# line (what follows that line is kept).
 #   scripts/bench-desktop.sh [scale]
+#   BENCH_OUT=FILE scripts/bench-desktop.sh   write the figures to FILE instead
+# The app's environment passes through, e.g. WEBKIT_DISABLE_COMPOSITING_MODE=0|1 to force
+# WebKit's compositing on or off (the app otherwise chooses, see src-tauri/src/render.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -18,7 +23,7 @@ if [ -z "${E2E_SKIP_BUILD:-}" ]; then
   npm --prefix ui run build
   cargo build --release -p cora-desktop --features cora-desktop/custom-protocol -p cora-cli
 fi
-cora="$CARGO_TARGET_DIR/release/cora"
+cora="${CORA_CLI_BIN:-$CARGO_TARGET_DIR/release/cora}"
 "$cora" init --admin-email "$CORA_USER" >/dev/null
 "$cora" call company.create '{"code":"DEMO","name":"Demo Wholesale","base_currency":"EUR","locale":"de-DE"}' >/dev/null
 echo "bench: generating $scale products…"
@@ -26,20 +31,27 @@ t=$(date +%s)
 "$cora" demo --company DEMO --scale "$scale" >/dev/null
 echo "bench: demo data in $(( $(date +%s) - t ))s, file $(du -h "$CORA_BENCH_DB" | cut -f1)"
 
-export CORA_DESKTOP_BIN="$CARGO_TARGET_DIR/release/cora-desktop"
+export CORA_DESKTOP_BIN="${CORA_DESKTOP_BIN:-$CARGO_TARGET_DIR/release/cora-desktop}"
 out="$work/out.txt"
 unset CORA_DB
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
   cargo test --release -p cora-e2e --test desktop bench_launch_and_products_memory -- --ignored --nocapture | tee "$out"
 grep -q '^BENCH launch' "$out" || { echo "bench: no figures" >&2; exit 1; }
 v() { grep -o "$1=[^ ]*" "$out" | head -1 | cut -d= -f2; }
-mkdir -p docs/benchmarks
+doc=docs/benchmarks/desktop.md
+target=${BENCH_OUT:-$doc}
+mkdir -p "$(dirname "$target")"
 mib() { echo $(( $(v "$1") / 1024 )); }
-cat > docs/benchmarks/desktop.md <<MD
+rest=""
+[ -f "$doc" ] && rest=$(sed -n '/^<!-- end of figures -->$/,$p' "$doc")
+[ -n "$rest" ] || rest="<!-- end of figures -->"
+compositing="${WEBKIT_DISABLE_COMPOSITING_MODE:+WEBKIT_DISABLE_COMPOSITING_MODE=$WEBKIT_DISABLE_COMPOSITING_MODE}"
+cat > "$target" <<MD
 # Desktop app benchmark
 
 Measured by \`scripts/bench-desktop.sh $scale\` on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM,
-$(. /etc/os-release; echo "$PRETTY_NAME"), Xvfb (software rendering), release build, $(date -u +%Y-%m-%d).
+$(. /etc/os-release; echo "$PRETTY_NAME"), Xvfb (software rendering), release build, $(date -u +%Y-%m-%d),
+WebKitGTK $(dpkg-query -W -f '${Version}' libwebkit2gtk-4.1-0 2>/dev/null || echo '?'), compositing: ${compositing:-as the app chooses}.
 The demo company has $scale products (variant templates, their variants, kits); the
 products list hides variants by default, so it counts fewer rows. The app is driven
 through tauri-driver/WebKitWebDriver, so launch time includes the driver starting it;
@@ -55,8 +67,14 @@ it varies by a few hundred milliseconds from run to run (0.6–1.1 s seen here).
 | memory at the sign-in screen, PSS / RSS (all processes) | $(mib login_pss_kib) / $(mib login_rss_kib) MiB |
 | memory after opening the products list, PSS / RSS | $(mib products_pss_kib) / $(mib products_rss_kib) MiB |
 | memory after scrolling 2,000 rows in, PSS / RSS | $(mib scrolled_pss_kib) / $(mib scrolled_rss_kib) MiB |
+| memory after scrolling $(v far_row) rows in, PSS / RSS | $(mib far_pss_kib) / $(mib far_rss_kib) MiB |
+| scrolling from there to row $(v far_row) (one 200-row page at a time) | $(v far_ms) ms |
+| rows in the DOM / held in memory, $(v far_row) rows in | $(v far_dom_rows) / $(v far_held_rows) |
 
 Per process after opening the products list (name:PSS/RSS MiB): $(v products_each).
+Per process $(v far_row) rows in: $(v far_each).
 PSS shares pages fairly between processes; RSS counts shared libraries in each.
+
+$rest
 MD
-cat docs/benchmarks/desktop.md
+cat "$target"

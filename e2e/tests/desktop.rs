@@ -33,6 +33,26 @@ fn app_binary() -> PathBuf {
     candidates.into_iter().find(|p| p.exists()).unwrap_or_else(|| panic!("the app binary was not found next to {}; build it first (scripts/e2e.sh) or set CORA_DESKTOP_BIN", exe.display()))
 }
 
+/// The `cora` CLI: $CORA_CLI_BIN, else beside the app.
+fn cli_binary() -> PathBuf {
+    std::env::var_os("CORA_CLI_BIN").map(PathBuf::from).unwrap_or_else(|| app_binary().with_file_name("cora"))
+}
+
+/// Runs `cora --db DB ARGS…` as the administrator; panics when it fails.
+fn cora(db: &Path, args: &[&str]) {
+    let cli = cli_binary();
+    let out = Command::new(&cli)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("CORA_USER", ADMIN_EMAIL)
+        .env("CORA_PASSWORD", ADMIN_PASSWORD)
+        .env_remove("CORA_DB")
+        .output()
+        .unwrap_or_else(|e| panic!("run {}: {e}", cli.display()));
+    assert!(out.status.success(), "cora {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
 fn tauri_driver() -> PathBuf {
     if let Some(p) = std::env::var_os("TAURI_DRIVER") {
         return PathBuf::from(p);
@@ -240,6 +260,18 @@ impl Ui {
                  window.__TAURI_INTERNALS__.invoke('call', { command: cmd, args, company })
                    .then(v => done({ ok: v }), e => done({ err: e }));",
                 vec![json!(command), args, company],
+            )
+            .await
+            .unwrap()
+    }
+
+    /// Any of the shell's own commands, as the page would invoke it.
+    async fn invoke_shell(&self, command: &str, args: Value) -> Value {
+        self.c
+            .execute_async(
+                "const [cmd, args, done] = arguments;
+                 window.__TAURI_INTERNALS__.invoke(cmd, args).then(v => done({ ok: v }), e => done({ err: e }));",
+                vec![json!(command), args],
             )
             .await
             .unwrap()
@@ -467,7 +499,7 @@ async fn a_small_business_gets_going() {
     ui.shot("16-customers").await;
 
     // Another program writes to the same file: the open list refreshes by itself.
-    let cli = std::env::var_os("CORA_CLI_BIN").map(PathBuf::from).unwrap_or_else(|| app_binary().with_file_name("cora"));
+    let cli = cli_binary();
     let out = Command::new(&cli)
         .args(["--db", &driver.db.display().to_string(), "call", "partner.create", r#"{"name":"Walk-in From CLI","is_customer":true}"#, "--user", ADMIN_EMAIL, "--company", "ACME"])
         .env("CORA_PASSWORD", ADMIN_PASSWORD)
@@ -546,6 +578,75 @@ async fn a_small_business_gets_going() {
     drop(driver);
 }
 
+/// The page can only open the files the user chose (native dialog, recent list, the
+/// default file): a forged path is refused by the shell and nothing is created there.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built desktop app, tauri-driver and Xvfb: run scripts/e2e.sh"]
+async fn the_page_cannot_open_a_file_the_user_did_not_choose() {
+    let (driver, client) = start(None).await;
+    let ui = Ui { c: client, shots: screenshots_dir() };
+    ui.wait("[data-testid=setup-step-0]").await;
+    let dir = driver.db.parent().unwrap().to_path_buf();
+    let forged = [dir.join("forged").join("deep").join("evil.db"), dir.join("other.db"), PathBuf::from("relative").join("x.db"), dir.join("x").join("..").join("e2e.db")];
+    for path in &forged {
+        let r = ui.invoke_shell("file_open", json!({ "path": path })).await;
+        assert_eq!(r["err"]["code"], "forbidden", "{} was not refused: {r}", path.display());
+    }
+    assert!(!dir.join("forged").exists() && !dir.join("other.db").exists() && !dir.join("x").exists(), "a refused path created something");
+    assert!(!Path::new("relative").exists());
+    // The file open before is still the open one, and the default file is still accepted.
+    let state = ui.invoke_shell("file_state", json!({})).await;
+    assert_eq!(state["ok"]["path"].as_str(), driver.db.to_str(), "{state}");
+    let again = ui.invoke_shell("file_open", json!({ "path": driver.db })).await;
+    assert_eq!(again["ok"]["path"].as_str(), driver.db.to_str(), "{again}");
+    ui.wait("[data-testid=setup-step-0]").await;
+    ui.c.clone().close().await.unwrap();
+    drop(driver);
+}
+
+/// A long list holds a bounded window of rows wherever the user scrolls: the rows in the
+/// DOM and the rows held in memory stay bounded far down the list, and rows dropped on
+/// the way come back when the user scrolls back to them.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built desktop app, tauri-driver and Xvfb: run scripts/e2e.sh"]
+async fn a_long_list_holds_a_bounded_window_of_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("long.db");
+    cora(&db, &["init", "--admin-email", ADMIN_EMAIL]);
+    cora(&db, &["call", "company.create", r#"{"code":"BIG","name":"Big Catalog","base_currency":"EUR"}"#]);
+    cora(&db, &["demo", "--company", "BIG", "--scale", "6000"]);
+    let (driver, client) = start(Some(db)).await;
+    let ui = Ui { c: client, shots: screenshots_dir() };
+    ui.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    ui.see("[data-testid=header-company]", "Big Catalog").await;
+    ui.go("products").await;
+    ui.wait("[data-testid=products-grid] [data-testid=grid-row]").await;
+    let first = content(&ui.wait("[data-testid=products-grid] [data-testid=grid-row][data-index='0']").await).await;
+    let (dom_first, held_first) = grid_window(&ui, "products-grid").await;
+
+    let far = scroll_until(&ui, "products-grid", 4_000, Duration::from_secs(90)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (dom, held) = grid_window(&ui, "products-grid").await;
+    eprintln!("rows in the DOM / held: first page {dom_first}/{held_first:?}, {far} rows in {dom}/{held:?}");
+    ui.shot("22-long-list-far").await;
+    assert!(dom <= 80, "{dom} rows in the DOM after scrolling to row {far}");
+    let held = held.expect("the grid says how many rows it holds");
+    assert!(held <= 4 * 200, "{held} rows held after scrolling to row {far}");
+    assert!(ui.c.find(Locator::Css("[data-testid=products-grid] [data-testid=grid-row][data-index='0']")).await.is_err());
+
+    // Back to the top: the first page, dropped on the way down, is fetched again.
+    ui.c.execute("document.querySelector('[data-testid=products-grid] .body').scrollTop = 0", vec![]).await.unwrap();
+    let top = ui.wait("[data-testid=products-grid] [data-testid=grid-row][data-index='0']").await;
+    assert_eq!(content(&top).await, first);
+    // And to the middle, by its position: the rows there come from their page's cursor.
+    ui.c.execute("document.querySelector('[data-testid=products-grid] .body').scrollTop = 2000 * 34", vec![]).await.unwrap();
+    ui.wait("[data-testid=products-grid] [data-testid=grid-row][data-index='2005']").await;
+    ui.shot("23-long-list-middle").await;
+    assert!(grid_window(&ui, "products-grid").await.1.unwrap() <= 4 * 200);
+    ui.c.clone().close().await.unwrap();
+    drop(driver);
+}
+
 /// PSS and RSS (KiB) of `root` and each of its descendants: (name, pss, rss).
 fn memory_of_tree(root: u32) -> Vec<(String, u64, u64)> {
     let mut parents = Vec::new();
@@ -581,6 +682,47 @@ fn report_memory(label: &str, app: u32) {
     let rss: u64 = procs.iter().map(|p| p.2).sum();
     let each: Vec<String> = procs.iter().map(|(n, p, r)| format!("{n}:{}/{}", p / 1024, r / 1024)).collect();
     println!("BENCH {label}_pss_kib={pss} {label}_rss_kib={rss} {label}_each={}", each.join(","));
+}
+
+/// Scrolls the grid to the end of what it has, again and again, until a row at index
+/// `target` or beyond is shown (each time the grid fetches the next page). Returns the
+/// highest index shown.
+async fn scroll_until(ui: &Ui, grid: &str, target: u64, limit: Duration) -> u64 {
+    let t0 = Instant::now();
+    let js = format!(
+        "const b = document.querySelector('[data-testid={grid}] .body'); b.scrollTop = b.scrollHeight;
+         const ix = [...b.querySelectorAll('[data-testid=grid-row]')].map(r => Number(r.dataset.index));
+         return ix.length ? Math.max(...ix) : 0;"
+    );
+    loop {
+        let at = ui.c.execute(&js, vec![]).await.unwrap().as_u64().unwrap_or(0);
+        if at >= target {
+            return at;
+        }
+        if t0.elapsed() > limit {
+            ui.shot("failure").await;
+            panic!("{grid}: scrolled to row {at} in {limit:?}, not {target}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The grid's rows in the DOM, and the rows it holds in memory (its data-held; None
+/// when the grid does not say).
+async fn grid_window(ui: &Ui, grid: &str) -> (u64, Option<u64>) {
+    let v = ui
+        .c
+        .execute(
+            &format!(
+                "const g = document.querySelector('[data-testid={grid}]');
+                 const t = g.querySelector('[role=grid]');
+                 return [g.querySelectorAll('.tr').length, t.dataset.held === undefined ? null : Number(t.dataset.held)];"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    (v[0].as_u64().unwrap_or(0), v[1].as_u64())
 }
 
 fn pid_named(name: &str) -> Option<u32> {
@@ -628,7 +770,10 @@ async fn bench_launch_and_products_memory() {
         assert!(t3.elapsed() < TIMEOUT, "the search never answered");
         tokio::time::sleep(Duration::from_millis(10)).await;
     };
-    ui.fill("[data-testid=grid-search]", "").await;
+    // Clear the search (WebDriver's clear fires no input event, so the grid would keep
+    // the search results) and wait for the whole list again.
+    ui.c.execute("const i = document.querySelector('[data-testid=products-grid] [data-testid=grid-search]'); i.value = ''; i.dispatchEvent(new Event('input', { bubbles: true }));", vec![]).await.unwrap();
+    ui.see("[data-testid=grid-count]", &count).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
     // Scroll to the end ten times: each time the next keyset page comes.
     let t2 = Instant::now();
@@ -639,11 +784,72 @@ async fn bench_launch_and_products_memory() {
     let rows_loaded = ui.c.execute("return document.querySelectorAll('[data-testid=products-grid] .spacer').length ? document.querySelector('[data-testid=products-grid] .spacer').style.height : ''", vec![]).await.unwrap();
     let scrolled = t2.elapsed();
     report_memory("scrolled", app);
+    // Then on to 10,000 rows in: memory should be what it was with the first page.
+    let t4 = Instant::now();
+    let far = scroll_until(&ui, "products-grid", 10_000, Duration::from_secs(180)).await;
+    let far_time = t4.elapsed();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    ui.shot("bench-products-10k-rows-in").await;
+    report_memory("far", app);
+    let window = grid_window(&ui, "products-grid").await;
     println!("BENCH launch_to_login_ms={}", launch.as_millis());
     println!("BENCH products_first_page_ms={}", first_page.as_millis());
     println!("BENCH products_count={count:?}");
     println!("BENCH search_ms={} search_count={:?}", searched.0.as_millis(), searched.1);
     println!("BENCH scroll_10_pages_ms={} spacer_height={rows_loaded}", scrolled.as_millis());
+    println!("BENCH far_row={far} far_ms={} far_dom_rows={} far_held_rows={}", far_time.as_millis(), window.0, window.1.map_or("n/a".to_string(), |h| h.to_string()));
+    ui.c.clone().close().await.unwrap();
+    drop(driver);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "probe"]
+async fn probe_timing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("probe.db");
+    cora(&db, &["init", "--admin-email", ADMIN_EMAIL]);
+    cora(&db, &["call", "company.create", r#"{"code":"BIG","name":"Big Catalog","base_currency":"EUR"}"#]);
+    let scale = std::env::var("PROBE_SCALE").unwrap_or_else(|_| "3000".into());
+    cora(&db, &["demo", "--company", "BIG", "--scale", &scale]);
+    let (driver, client) = start(Some(db)).await;
+    let ui = Ui { c: client, shots: screenshots_dir() };
+    let t = Instant::now();
+    ui.wait("[data-testid=login-submit]").await;
+    eprintln!("PROBE login screen {:?}", t.elapsed());
+    for _ in 0..3 {
+        let t = Instant::now();
+        ui.c.execute("return 1", vec![]).await.unwrap();
+        eprintln!("PROBE execute {:?}", t.elapsed());
+        let t = Instant::now();
+        let r = ui.c.execute_async("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(null)));", vec![]).await;
+        eprintln!("PROBE raf {:?} {:?}", t.elapsed(), r.is_ok());
+        let t = Instant::now();
+        let r = ui.c.execute_async("const done = arguments[0]; setTimeout(() => done(null), 0);", vec![]).await;
+        eprintln!("PROBE timeout0 {:?} {:?}", t.elapsed(), r.is_ok());
+        let t = Instant::now();
+        let _ = ui.c.screenshot().await;
+        eprintln!("PROBE screenshot {:?}", t.elapsed());
+    }
+    ui.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    ui.see("[data-testid=header-company]", "Big Catalog").await;
+    async fn snap(ui: &Ui, what: &str) {
+        ui.c.execute("let n = 0; const tick = () => { document.documentElement.style.setProperty('--nudge', String(n)); document.body.style.outlineColor = n % 2 ? 'rgba(0,0,0,0)' : 'transparent'; if (++n < 20) setTimeout(tick, 50); }; setTimeout(tick, 50);", vec![]).await.unwrap();
+        let t = Instant::now();
+        let r = tokio::time::timeout(Duration::from_secs(15), ui.c.screenshot()).await;
+        eprintln!("PROBE screenshot {what} {:?} {}", t.elapsed(), if r.is_ok() { "ok" } else { "TIMEOUT" });
+    }
+    let anims = ui.c.execute("return document.getAnimations().map(a => (a.animationName || a.constructor.name) + ' on ' + (a.effect && a.effect.target && (a.effect.target.className || a.effect.target.tagName)))", vec![]).await;
+    eprintln!("PROBE animations on home: {anims:?}");
+    let info = ui.c.execute("return [document.documentElement.scrollHeight, document.body.scrollHeight, document.querySelectorAll('*').length, [...document.querySelectorAll('*')].filter(e => { const s = getComputedStyle(e); return s.position === 'fixed' || s.backdropFilter !== 'none' || s.filter !== 'none' || s.willChange !== 'auto' || s.transform !== 'none'; }).map(e => e.tagName + '.' + e.className + ' ' + getComputedStyle(e).position + ' ' + getComputedStyle(e).backdropFilter + ' ' + getComputedStyle(e).filter)]", vec![]).await;
+    eprintln!("PROBE info: {info:?}");
+    snap(&ui, "home").await;
+    for screen in ["customers", "brands", "products"] {
+        ui.go(screen).await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        snap(&ui, screen).await;
+        let anims = ui.c.execute("return document.getAnimations().map(a => a.animationName || a.constructor.name + ':' + (a.effect && a.effect.target && a.effect.target.className))", vec![]).await;
+        eprintln!("PROBE animations on {screen}: {anims:?}");
+    }
     ui.c.clone().close().await.unwrap();
     drop(driver);
 }

@@ -37,6 +37,18 @@ pub fn open(path: &Path) -> cora_core::Result<Cora> {
     Cora::open(path)
 }
 
+/// Whether the page may open `path`: it is one of `known` (the recent files, the default
+/// file, the files the native dialogs returned), as written or as the same existing file.
+/// A path that only resolves to a known one through `..` or a link is the same file; a path
+/// that does not exist must match exactly, so nothing is created elsewhere.
+pub fn permitted(path: &Path, known: &[PathBuf]) -> bool {
+    if known.iter().any(|k| k == path) {
+        return true;
+    }
+    let Ok(real) = path.canonicalize() else { return false };
+    known.iter().any(|k| k.canonicalize().is_ok_and(|k| k == real))
+}
+
 fn recent_file(app: &AppHandle) -> Option<PathBuf> {
     app.path().app_config_dir().ok().map(|d| d.join("recent.json"))
 }
@@ -83,4 +95,40 @@ pub fn pick_save(app: &AppHandle, filename: &str) -> Option<PathBuf> {
         .add_filter(ext.to_uppercase(), &[ext.as_str()])
         .blocking_save_file()
         .and_then(|p| p.into_path().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_known_files_are_permitted() {
+        let dir = tempfile::tempdir().unwrap();
+        let known_file = dir.path().join("books.db");
+        std::fs::write(&known_file, b"").unwrap();
+        let not_yet = dir.path().join("new").join("fresh.db");
+        let known = vec![known_file.clone(), not_yet.clone()];
+
+        assert!(permitted(&known_file, &known));
+        assert!(permitted(&not_yet, &known), "a file chosen in the New dialog need not exist yet");
+        // The same existing file by another spelling.
+        let dotted = dir.path().join("new").join("..").join("books.db");
+        std::fs::create_dir(dir.path().join("new")).unwrap();
+        assert!(permitted(&dotted, &known));
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.db");
+            std::os::unix::fs::symlink(&known_file, &link).unwrap();
+            assert!(permitted(&link, &known));
+        }
+
+        // Anything else is refused: other files, other spellings of a missing file, relative paths.
+        let other = dir.path().join("other.db");
+        std::fs::write(&other, b"").unwrap();
+        assert!(!permitted(&other, &known));
+        assert!(!permitted(&dir.path().join("forged").join("x.db"), &known));
+        assert!(!permitted(&dir.path().join("new").join(".").join("fresh.db").join("..").join("fresh.db"), &known));
+        assert!(!permitted(Path::new("books.db"), &known));
+        assert!(!permitted(&known_file, &[]));
+    }
 }

@@ -5,23 +5,27 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod files;
+mod render;
 
+use cora_core::audit::feed::{ChangeFeed, DataChange};
+use cora_core::ids::AuditId;
 use cora_core::{CompanyRef, Cora, Error, ErrorBody};
 use files::FileInfo;
-use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::Duration;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::{AppHandle, Emitter, Manager, State};
 
-/// The open file, the signed-in session and the newest audit row seen.
+/// The open file, the signed-in session and the newest audit row the session was told about.
 struct Open {
     cora: Cora,
     path: PathBuf,
     token: Option<String>,
-    seen: cora_core::ids::AuditId,
+    /// None until someone signs in: the watcher then starts from the newest row.
+    seen: Option<AuditId>,
 }
 
 #[derive(Default)]
@@ -29,45 +33,99 @@ struct Shell {
     open: Mutex<Option<Open>>,
     /// Why the last open failed (shown on the start screen).
     error: Mutex<Option<ErrorBody>>,
+    /// Files the native dialogs returned in this run: with the recent files and the
+    /// default file, the only ones `file_open` accepts from the page.
+    picked: Mutex<Vec<PathBuf>>,
 }
 
-/// One (company, entity) written since the last look; company None for installation-wide rows.
-#[derive(Serialize, Clone)]
-struct Change {
-    company: Option<i64>,
-    entity: String,
+/// Locks `m` even when a panic poisoned it. What the shell guards stays consistent across
+/// a panic (a transaction the panic interrupted is rolled back when it is dropped), so
+/// a panic costs that one call, not every call after it.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn not_open() -> ErrorBody {
     Error::field("file", "no Cora file is open").to_body()
 }
 
-/// Runs one command as the signed-in user. Sign-in results leave their token here and
-/// go to the page without it; sign-out forgets it.
+/// What the page gets when a call panicked instead of answering.
+fn panicked(command: &str) -> ErrorBody {
+    Error::Internal(format!("{command} failed unexpectedly; try again")).to_body()
+}
+
+impl Shell {
+    /// Runs one command as the signed-in user. Sign-in results leave their token here and
+    /// go to the page without it; sign-out forgets it.
+    fn call(&self, command: &str, args: Value, company: Option<&CompanyRef>) -> Result<Value, ErrorBody> {
+        let mut guard = lock(&self.open);
+        let open = guard.as_mut().ok_or_else(not_open)?;
+        let out = catch_unwind(AssertUnwindSafe(|| open.cora.call(open.token.as_deref(), company, command, args))).map_err(|_| panicked(command))?;
+        if command == "auth.logout" {
+            open.token = None;
+            open.seen = None;
+        }
+        let mut v = out.map_err(|e| e.to_body())?;
+        if let Some(t) = v.get_mut("token").filter(|_| matches!(command, "auth.login" | "setup.bootstrap")) {
+            open.token = t.as_str().map(str::to_string);
+            *t = Value::String(String::new());
+            // The page loads its lists after sign-in; only later writes are news to it.
+            open.seen = open.feed(None).map(|f| f.latest);
+        }
+        Ok(v)
+    }
+
+    /// What the signed-in user may see that was written since the last look (by this
+    /// window, another one, or `cora`); None when nothing was, nobody is signed in, or
+    /// the lock is busy (next time, then).
+    fn poll(&self) -> Option<Vec<DataChange>> {
+        let mut guard = match self.open.try_lock() {
+            Ok(g) => g,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => return None,
+        };
+        let open = guard.as_mut()?;
+        if open.token.is_none() {
+            open.seen = None;
+            return None;
+        }
+        let after = open.seen;
+        let feed = open.feed(after)?;
+        open.seen = Some(feed.latest);
+        (after.is_some() && !feed.changes.is_empty()).then_some(feed.changes)
+    }
+
+    fn set_open(&self, cora: Cora, path: PathBuf) {
+        *lock(&self.open) = Some(Open { cora, path, token: None, seen: None });
+    }
+
+    fn path(&self) -> Option<PathBuf> {
+        lock(&self.open).as_ref().map(|o| o.path.clone())
+    }
+}
+
+impl Open {
+    /// `audit.changes_since` through the command layer, as the signed-in user.
+    fn feed(&mut self, after: Option<AuditId>) -> Option<ChangeFeed> {
+        let token = self.token.as_deref()?;
+        let args = after.map_or_else(|| json!({}), |a| json!({ "after": a }));
+        let v = catch_unwind(AssertUnwindSafe(|| self.cora.call(Some(token), None, "audit.changes_since", args))).ok()?.ok()?;
+        serde_json::from_value(v).ok()
+    }
+}
+
 #[tauri::command]
 async fn call(shell: State<'_, Shell>, command: String, args: Value, company: Option<CompanyRef>) -> Result<Value, ErrorBody> {
-    let mut guard = shell.open.lock().map_err(|_| not_open())?;
-    let open = guard.as_mut().ok_or_else(not_open)?;
-    let out = open.cora.call(open.token.as_deref(), company.as_ref(), &command, args);
-    if command == "auth.logout" {
-        open.token = None;
-    }
-    let mut v = out.map_err(|e| e.to_body())?;
-    if let Some(t) = v.get_mut("token").filter(|_| matches!(command.as_str(), "auth.login" | "setup.bootstrap")) {
-        open.token = t.as_str().map(str::to_string);
-        *t = Value::String(String::new());
-    }
-    Ok(v)
+    shell.call(&command, args, company.as_ref())
 }
 
 fn open_path(app: &AppHandle, path: PathBuf) -> Result<FileInfo, ErrorBody> {
     let shell = app.state::<Shell>();
     let opened = files::open(&path).map_err(|e| e.to_body());
-    *shell.error.lock().map_err(|_| not_open())? = opened.as_ref().err().cloned();
+    *lock(&shell.error) = opened.as_ref().err().cloned();
     let cora = opened?;
-    let seen = cora_core::audit::repo::changes_since(cora.store().conn(), cora_core::ids::AuditId(i64::MAX)).map(|c| c.0).map_err(|e| e.to_body())?;
     files::remember(app, &path);
-    *shell.open.lock().map_err(|_| not_open())? = Some(Open { cora, path, token: None, seen });
+    shell.set_open(cora, path);
     let info = file_info(app);
     let _ = app.emit("file-opened", &info);
     Ok(info)
@@ -75,9 +133,16 @@ fn open_path(app: &AppHandle, path: PathBuf) -> Result<FileInfo, ErrorBody> {
 
 fn file_info(app: &AppHandle) -> FileInfo {
     let shell = app.state::<Shell>();
-    let path = shell.open.lock().ok().and_then(|g| g.as_ref().map(|o| o.path.clone()));
-    let error = shell.error.lock().ok().and_then(|e| e.clone());
-    FileInfo { path, error, recent: files::recent(app), default: files::default_path() }
+    let error = lock(&shell.error).clone();
+    FileInfo { path: shell.path(), error, recent: files::recent(app), default: files::default_path() }
+}
+
+/// The native Open or New dialog; the chosen file is remembered as the user's choice,
+/// then opened. None when the user cancelled.
+fn pick_and_open(app: &AppHandle, new: bool) -> Option<Result<FileInfo, ErrorBody>> {
+    let path = files::pick(app, new)?;
+    lock(&app.state::<Shell>().picked).push(path.clone());
+    Some(open_path(app, path))
 }
 
 /// The open file, the last error and the recent files.
@@ -86,19 +151,25 @@ fn file_state(app: AppHandle) -> FileInfo {
     file_info(&app)
 }
 
-/// Opens (or creates) the file at `path`: a recent file or the default one.
+/// Opens (or creates) the file at `path`: a recent file, the default one, or one the
+/// user chose in a native dialog in this run. Any other path is refused before anything
+/// is created: the page must not be able to make the shell create or open files
+/// wherever it likes.
 #[tauri::command]
 async fn file_open(app: AppHandle, path: PathBuf) -> Result<FileInfo, ErrorBody> {
+    let mut known = lock(&app.state::<Shell>().picked).clone();
+    known.extend(files::recent(&app));
+    known.push(files::default_path());
+    if !files::permitted(&path, &known) {
+        return Err(Error::Forbidden(format!("{} was not chosen in a file dialog nor opened before; use File → Open", path.display())).to_body());
+    }
     open_path(&app, path)
 }
 
 /// File → New / Open with the native dialog; None when the user cancelled.
 #[tauri::command]
 async fn file_dialog(app: AppHandle, new: bool) -> Result<Option<FileInfo>, ErrorBody> {
-    match files::pick(&app, new) {
-        Some(path) => open_path(&app, path).map(Some),
-        None => Ok(None),
-    }
+    pick_and_open(&app, new).transpose()
 }
 
 /// Saves an exported file where the user chooses (native Save dialog). Returns the path,
@@ -111,26 +182,15 @@ async fn save_export(app: AppHandle, file: cora_core::exchange::ExportFile) -> R
     Ok(Some(path))
 }
 
-/// Every second, asks core what was written since the last look (by this window, another
-/// window or `cora`) and tells the page which companies and entities changed.
+/// Every second, asks core (as the signed-in user) what was written since the last look
+/// and tells the page which of their companies and entities changed. Nobody signed in:
+/// nothing is asked and nothing is told. A panic costs one tick, not the watcher.
 fn watch(app: AppHandle) {
     std::thread::spawn(move || loop {
         std::thread::sleep(Duration::from_secs(1));
         let shell = app.state::<Shell>();
-        let changes = {
-            let Ok(mut guard) = shell.open.try_lock() else { continue };
-            let Some(open) = guard.as_mut() else { continue };
-            match cora_core::audit::repo::changes_since(open.cora.store().conn(), open.seen) {
-                Ok((newest, rows)) => {
-                    open.seen = newest;
-                    rows
-                }
-                Err(_) => continue,
-            }
-        };
-        if !changes.is_empty() {
-            let payload: Vec<Change> = changes.into_iter().map(|(c, entity)| Change { company: c.map(|c| c.0), entity }).collect();
-            let _ = app.emit("data-changed", payload);
+        if let Ok(Some(changes)) = catch_unwind(AssertUnwindSafe(|| shell.poll())) {
+            let _ = app.emit("data-changed", changes);
         }
     });
 }
@@ -165,6 +225,7 @@ fn menu(app: &AppHandle) -> tauri::Result<Menu<tauri::Wry>> {
 }
 
 fn main() {
+    render::configure();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(Shell::default())
@@ -182,9 +243,7 @@ fn main() {
                 let app = app.clone();
                 // Dialogs block; never on the main thread.
                 std::thread::spawn(move || {
-                    if let Some(path) = files::pick(&app, new) {
-                        let _ = open_path(&app, path);
-                    }
+                    let _ = pick_and_open(&app, new);
                 });
             });
             watch(handle);
@@ -193,4 +252,85 @@ fn main() {
         .invoke_handler(tauri::generate_handler![call, file_state, file_open, file_dialog, save_export])
         .run(tauri::generate_context!())
         .expect("error while running the Cora desktop app");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cora_core::testing::{ADMIN_EMAIL, PASSWORD, TestApp};
+
+    /// A shell over a file with companies A and B, and a viewer in A who is not signed in.
+    fn shell() -> (Shell, TestApp) {
+        let mut app = TestApp::new();
+        app.company("A");
+        app.company("B");
+        app.member("m@example.com", "A", "viewer");
+        let shell = Shell::default();
+        let cora = Cora::open(app.path()).unwrap();
+        shell.set_open(cora, app.path());
+        (shell, app)
+    }
+
+    fn login(shell: &Shell, email: &str) {
+        let out = shell.call("auth.login", json!({ "email": email, "password": PASSWORD }), None).unwrap();
+        assert_eq!(out["token"], "", "the token stays in the shell");
+    }
+
+    /// A write in `company` by the administrator, from another connection (as `cora` would).
+    fn write(app: &mut TestApp, company: &str) {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        app.admin_in(company, "catalog.create_brand", json!({ "name": format!("Brand {n}") })).unwrap();
+    }
+
+    #[test]
+    fn the_watcher_tells_a_session_only_about_its_own_companies() {
+        let (shell, mut app) = shell();
+        let a = app.admin_in("A", "company.get", json!({})).unwrap()["id"].as_i64().unwrap();
+
+        // Nobody signed in: nothing is told, however much is written.
+        write(&mut app, "A");
+        assert!(shell.poll().is_none());
+        assert!(shell.poll().is_none());
+
+        // Signed in: what was written before is old news; A's writes are told, B's are not.
+        login(&shell, "m@example.com");
+        assert!(shell.poll().is_none());
+        write(&mut app, "B");
+        assert!(shell.poll().is_none(), "B is not the viewer's company");
+        write(&mut app, "A");
+        let changes = shell.poll().expect("A changed");
+        assert_eq!(changes, vec![DataChange { company: Some(cora_core::ids::TenantId(a)), entity: "brand".into() }]);
+        assert!(shell.poll().is_none(), "told once");
+
+        // Signed out: silent again.
+        shell.call("auth.logout", json!({}), None).unwrap();
+        write(&mut app, "A");
+        assert!(shell.poll().is_none());
+    }
+
+    #[test]
+    fn a_panic_holding_the_lock_does_not_break_later_calls() {
+        let (shell, mut app) = shell();
+        login(&shell, ADMIN_EMAIL);
+        assert!(shell.poll().is_none());
+        std::thread::scope(|s| {
+            let poisoner = s.spawn(|| {
+                let _held = shell.open.lock();
+                panic!("a panic while the shell holds its lock");
+            });
+            assert!(poisoner.join().is_err());
+        });
+        assert!(shell.open.is_poisoned());
+
+        // Calls, the file's path and the watcher all carry on.
+        let me = shell.call("auth.me", json!({}), None).unwrap();
+        assert_eq!(me["user"]["email"], ADMIN_EMAIL);
+        assert_eq!(shell.path(), Some(app.path()));
+        write(&mut app, "B");
+        assert!(shell.poll().is_some_and(|c| c.iter().any(|c| c.entity == "brand")));
+        // And a new file can be opened over it.
+        shell.set_open(Cora::open(app.path()).unwrap(), app.path());
+        assert!(shell.call("auth.me", json!({}), None).is_err_and(|e| e.code == cora_core::ErrorCode::Unauthenticated));
+    }
 }

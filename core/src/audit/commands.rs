@@ -12,4 +12,5 @@ pub fn register(r: &mut Registry) {
     r.add(CommandSpec::query("audit.list_all", Access::Superuser, "The whole installation's audit log, newest first", |ctx, a: ListAuditArgs| {
         repo::list(ctx.db(), None, true, &a)
     }));
+    super::feed::register(r);
 }

@@ -7,6 +7,7 @@
 //! - Summaries never hold a password or a session token.
 
 pub mod commands;
+pub mod feed;
 pub mod repo;
 
 use crate::ids::{AuditId, TenantId, UserId};

@@ -273,3 +273,70 @@ fn archiving_a_company_is_in_its_own_log() {
     assert_eq!(rows[0].tenant_id, Some(a));
     assert_eq!(rows[0].command, "company.set_archived");
 }
+
+/// `audit.changes_since` as `token` after `after`: (latest, the (company, entity) pairs).
+fn feed(app: &mut TestApp, token: Option<&str>, after: Option<i64>) -> cora_core::Result<(i64, BTreeSet<(Option<i64>, String)>)> {
+    let args = match after {
+        Some(a) => json!({ "after": a }),
+        None => json!({}),
+    };
+    let v = app.cora.call(token, None, "audit.changes_since", args)?;
+    let changes = v["changes"].as_array().unwrap().iter().map(|c| (c["company"].as_i64(), c["entity"].as_str().unwrap().to_string())).collect();
+    Ok((v["latest"].as_i64().unwrap(), changes))
+}
+
+fn pairs(items: &[(Option<i64>, &str)]) -> BTreeSet<(Option<i64>, String)> {
+    items.iter().map(|(c, e)| (*c, e.to_string())).collect()
+}
+
+#[test]
+fn the_change_feed_tells_a_member_only_about_their_own_companies() {
+    let mut app = TestApp::new();
+    let a = app.company("A");
+    let b = app.company("B");
+    let member = app.member("m@example.com", "A", "viewer");
+    let m = Some(member.as_str());
+    let admin = app.admin.clone();
+    let me = app.call(&member, None, "auth.me", json!({})).unwrap()["user"]["id"].as_i64().unwrap();
+
+    // Without `after`: where to start, nothing else.
+    let (start, changes) = feed(&mut app, m, None).unwrap();
+    assert_eq!(start, last_id(&app.cora));
+    assert!(changes.is_empty());
+    assert_eq!(feed(&mut app, m, Some(start)).unwrap(), (start, BTreeSet::new()), "nothing new");
+
+    app.admin_in("A", "role.create", json!({"name": "Clerk"})).unwrap();
+    app.admin_in("B", "role.create", json!({"name": "Clerk"})).unwrap();
+    app.admin_call("user.create", json!({"email": "other@example.com", "display_name": "Other", "password": PASSWORD})).unwrap();
+    let (latest, changes) = feed(&mut app, m, Some(start)).unwrap();
+    assert_eq!(latest, last_id(&app.cora));
+    assert_eq!(changes, pairs(&[(Some(a), "role")]), "B's role and another user's account stay hidden");
+    let (_, all) = feed(&mut app, Some(&admin), Some(start)).unwrap();
+    assert_eq!(all, pairs(&[(Some(a), "role"), (Some(b), "role"), (None, "user")]), "a superuser hears of everything");
+
+    // Rows with no company: global roles, the member's own account, archiving their company.
+    let next = latest;
+    app.admin_call("role.create_global", json!({"name": "Auditor"})).unwrap();
+    let (next2, changes) = feed(&mut app, m, Some(next)).unwrap();
+    assert_eq!(changes, pairs(&[(None, "role")]));
+    app.admin_call("user.update", json!({"id": me, "display_name": "Em"})).unwrap();
+    let (next3, changes) = feed(&mut app, m, Some(next2)).unwrap();
+    assert_eq!(changes, pairs(&[(None, "user")]), "their own account");
+    app.admin_call("company.set_archived", json!({"id": b, "archived": true})).unwrap();
+    app.admin_call("auth.logout", json!({})).unwrap();
+    let (next4, changes) = feed(&mut app, m, Some(next3)).unwrap();
+    assert!(changes.is_empty(), "B archived and the admin's sign-out are not the member's business: {changes:?}");
+    app.admin = login(&mut app.cora, cora_core::testing::ADMIN_EMAIL, PASSWORD).unwrap();
+    app.admin_call("company.set_archived", json!({"id": a, "archived": true})).unwrap();
+    let (_, changes) = feed(&mut app, m, Some(next4)).unwrap();
+    assert_eq!(changes, pairs(&[(Some(a), "company")]), "their company archived (in its own log)");
+
+    // Reading the feed writes nothing.
+    let before = crate::dump(app.cora.store().conn(), &[]);
+    feed(&mut app, m, Some(start)).unwrap();
+    assert_eq!(crate::dump(app.cora.store().conn(), &[]), before);
+
+    // Nobody signed in, or a forged token: refused.
+    assert_eq!(feed(&mut app, None, Some(start)).unwrap_err().code(), ErrorCode::Unauthenticated);
+    assert_eq!(feed(&mut app, Some("forged"), Some(start)).unwrap_err().code(), ErrorCode::Unauthenticated);
+}

@@ -327,3 +327,17 @@ fn a_session_ends_after_an_hour_without_use_whatever_the_ui_does() {
     let r = app.cora.call(Some(&token), None, "auth.me", json!({}));
     assert_eq!(code_of(&r), Some(ErrorCode::Unauthenticated));
 }
+
+#[test]
+fn the_shells_change_feed_does_not_keep_an_idle_session_alive() {
+    let mut app = TestApp::new();
+    let clock = Clock::install(&mut app.cora);
+    let token = login(&mut app.cora, ADMIN_EMAIL, PASSWORD).unwrap();
+    for _ in 0..3 {
+        clock.advance(Duration::minutes(15));
+        app.cora.call(Some(&token), None, "audit.changes_since", json!({})).unwrap();
+    }
+    clock.advance(Duration::minutes(16));
+    let r = app.cora.call(Some(&token), None, "auth.me", json!({}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Unauthenticated), "polling counted as use");
+}

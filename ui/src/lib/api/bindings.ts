@@ -56,9 +56,26 @@ product_count: number, };
 
 export type CategoryId = number;
 
+export type ChangeFeed = { 
+/**
+ * The newest audit row id: pass it as `after` next time.
+ */
+latest: AuditId, 
+/**
+ * What changed after `after` up to `latest`, each pair once, in no particular order.
+ */
+changes: Array<DataChange>, };
+
 export type ChangeMembershipArgs = { id: MembershipId, role_id: RoleId, };
 
 export type ChangePasswordArgs = { old_password: string, new_password: string, };
+
+export type ChangesSinceArgs = { 
+/**
+ * The `latest` of the previous answer. Absent: only the newest row id is returned
+ * (where a new watcher starts).
+ */
+after?: AuditId, };
 
 export type City = { id: number, state_id: number, name: string, };
 
@@ -159,6 +176,12 @@ product_id: ProductId, sku: string,
  * One value for each attribute of the template.
  */
 values: Array<AttributeValueId>, barcode?: string, };
+
+export type DataChange = { 
+/**
+ * None for rows that belong to no company (global roles, user accounts).
+ */
+company: TenantId | null, entity: string, };
 
 export type Dimension = "count" | "mass" | "volume" | "length" | "time";
 
@@ -609,6 +632,7 @@ export type VariantValue = { attribute_id: AttributeId, attribute: string, value
 
 /** Every command: its args and result types. */
 export interface Commands {
+  "audit.changes_since": { args: ChangesSinceArgs; result: ChangeFeed };
   "audit.list": { args: ListAuditArgs; result: AuditPage };
   "audit.list_all": { args: ListAuditArgs; result: AuditPage };
   "auth.change_password": { args: ChangePasswordArgs; result: Done };

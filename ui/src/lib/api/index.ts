@@ -1,5 +1,5 @@
 // The typed door to the command layer. Screens import from here, never from @tauri-apps.
-import type { CommandName, Commands, CompanyRef, ErrorBody, ExportFile, FieldError } from './bindings';
+import type { CommandName, Commands, CompanyRef, DataChange, ErrorBody, ExportFile, FieldError } from './bindings';
 import { COMPANY_SCOPED } from './bindings';
 import { invokeShell, onShellEvent, setWindowTitle, inShell } from './tauri';
 
@@ -99,10 +99,8 @@ export async function saveExport(file: ExportFile): Promise<string | null> {
   }
 }
 
-export interface Change {
-  company: number | null;
-  entity: string;
-}
+/** What the shell's watcher reports: `audit.changes_since` as the signed-in user sees it. */
+export type Change = DataChange;
 
 export const events = {
   /** Data written by anyone (this window, another, the `cora` CLI). */

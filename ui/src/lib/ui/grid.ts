@@ -36,11 +36,6 @@ export function template<T>(cols: Column<T>[]): string {
   return cols.map((c) => c.width ?? '1fr').join(' ');
 }
 
-/** Whether the scroll position is near enough the end to fetch the next page. */
-export function needMore(lastVisible: number, loaded: number, hasNext: boolean, margin = 40): boolean {
-  return hasNext && lastVisible >= loaded - margin;
-}
-
 /** Toggles sorting when a header is clicked: same key flips direction; a new key sorts ascending. */
 export function nextSort(cur: { sort?: string; desc: boolean }, key: string): { sort: string; desc: boolean } {
   if (cur.sort === key) return { sort: key, desc: !cur.desc };

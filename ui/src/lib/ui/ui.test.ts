@@ -4,7 +4,7 @@ import { matches, label } from './keyboard';
 import { rank, score } from './fuzzy';
 import { IdleClock } from './idle';
 import { bump, byRecent } from './recent';
-import { arrayLoader, countLabel, needMore, nextSort, template } from './grid';
+import { arrayLoader, countLabel, nextSort, template } from './grid';
 
 const key = (k: string, o: Partial<{ ctrl: boolean; meta: boolean; shift: boolean; alt: boolean }> = {}) => ({
   key: k, ctrlKey: !!o.ctrl, metaKey: !!o.meta, shiftKey: !!o.shift, altKey: !!o.alt,
@@ -83,11 +83,6 @@ describe('grid', () => {
   it('toggles sort direction on the same column', () => {
     expect(nextSort({ sort: 'name', desc: false }, 'name')).toEqual({ sort: 'name', desc: true });
     expect(nextSort({ sort: 'name', desc: true }, 'code')).toEqual({ sort: 'code', desc: false });
-  });
-  it('asks for the next page near the end only', () => {
-    expect(needMore(150, 200, true)).toBe(false);
-    expect(needMore(170, 200, true)).toBe(true);
-    expect(needMore(199, 200, false)).toBe(false);
   });
   it('builds column templates', () => {
     expect(template([{ key: 'a', label: 'A', text: () => '' }, { key: 'b', label: 'B', width: '90px', text: () => '' }])).toBe('1fr 90px');
