@@ -241,10 +241,24 @@ impl Ui {
     }
 
     /// After two animation frames, so the screenshot shows what was rendered.
+    ///
+    /// Without compositing (the app's choice under software rendering, as under Xvfb)
+    /// WebKitWebDriver takes a screenshot after the next paint, which a page at rest
+    /// never makes: the screenshot would wait for minutes. So the page is repainted a few
+    /// times meanwhile (the body's background, hidden behind the app, flips and is restored).
     async fn shot(&self, name: &str) {
         let _ = self
             .c
             .execute_async("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(null)));", vec![])
+            .await;
+        let _ = self
+            .c
+            .execute(
+                "const s = document.body.style, was = s.backgroundColor; let n = 0;
+                 const tick = () => { s.backgroundColor = n % 2 ? 'rgb(1, 2, 3)' : 'rgb(3, 2, 1)'; if (++n < 40) setTimeout(tick, 50); else s.backgroundColor = was; };
+                 setTimeout(tick, 20);",
+                vec![],
+            )
             .await;
         if let Ok(png) = self.c.screenshot().await {
             let _ = std::fs::write(self.shots.join(format!("{name}.png")), png);
@@ -804,6 +818,60 @@ async fn bench_launch_and_products_memory() {
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "probe"]
+async fn probe_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("probe.db");
+    cora(&db, &["init", "--admin-email", ADMIN_EMAIL]);
+    cora(&db, &["call", "company.create", r#"{"code":"BIG","name":"Big Catalog","base_currency":"EUR"}"#]);
+    cora(&db, &["demo", "--company", "BIG", "--scale", "16000"]);
+    let (driver, client) = start(Some(db)).await;
+    let ui = Ui { c: client, shots: screenshots_dir() };
+    ui.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    ui.see("[data-testid=header-company]", "Big Catalog").await;
+    let app = pid_named("cora-desktop").expect("the app process");
+    ui.go("products").await;
+    ui.wait("[data-testid=products-grid] [data-testid=grid-row]").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    report_memory("p0_first_page", app);
+    let company = ui.invoke("auth.me", json!({}), Value::Null).await["ok"]["companies"][0]["id"].clone();
+    // 1. Fetch 50 pages through IPC without showing them.
+    let mode = std::env::var("PROBE_MODE").unwrap_or_default();
+    if mode.contains("ipc") {
+        let t = Instant::now();
+        ui.c.execute_async(
+            "const [company, done] = arguments; let cursor; (async () => { for (let i = 0; i < 50; i++) {
+               const p = await window.__TAURI_INTERNALS__.invoke('call', { command: 'catalog.list_products', args: { hide_variants: true, query: { cursor, limit: 200 } }, company });
+               cursor = p.next_cursor; } done(cursor); })().catch(e => done(String(e)));",
+            vec![company.clone()],
+        ).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        eprintln!("PROBE ipc 50 pages in {:?}", t.elapsed());
+        report_memory("p1_ipc_50_pages", app);
+    }
+    if mode.contains("same") {
+        // 2. Scroll over the same 2,000 rows five times (pages dropped and fetched again).
+        for pass in 0..5 {
+            scroll_until(&ui, "products-grid", 2_000, Duration::from_secs(60)).await;
+            for top in (0..=2000).rev().step_by(100) {
+                ui.c.execute(&format!("document.querySelector('[data-testid=products-grid] .body').scrollTop = {} * 34", top), vec![]).await.unwrap();
+                tokio::time::sleep(Duration::from_millis(60)).await;
+            }
+            let _ = pass;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        report_memory("p2_same_2000_rows_5_times", app);
+    }
+    scroll_until(&ui, "products-grid", 10_000, Duration::from_secs(120)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    report_memory("p3_10000_rows_in", app);
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    report_memory("p4_10s_later", app);
+    ui.c.clone().close().await.unwrap();
+    drop(driver);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "probe"]
 async fn probe_timing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("probe.db");
@@ -833,7 +901,7 @@ async fn probe_timing() {
     ui.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     ui.see("[data-testid=header-company]", "Big Catalog").await;
     async fn snap(ui: &Ui, what: &str) {
-        ui.c.execute("let n = 0; const tick = () => { document.documentElement.style.setProperty('--nudge', String(n)); document.body.style.outlineColor = n % 2 ? 'rgba(0,0,0,0)' : 'transparent'; if (++n < 20) setTimeout(tick, 50); }; setTimeout(tick, 50);", vec![]).await.unwrap();
+        ui.c.execute("let n = 0; const tick = () => { document.documentElement.style.setProperty('--nudge', String(n)); document.body.style.backgroundColor = n % 2 ? 'rgb(1,2,3)' : 'rgb(3,2,1)'; if (++n < 20) setTimeout(tick, 50); }; setTimeout(tick, 50);", vec![]).await.unwrap();
         let t = Instant::now();
         let r = tokio::time::timeout(Duration::from_secs(15), ui.c.screenshot()).await;
         eprintln!("PROBE screenshot {what} {:?} {}", t.elapsed(), if r.is_ok() { "ok" } else { "TIMEOUT" });

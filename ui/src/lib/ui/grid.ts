@@ -36,6 +36,18 @@ export function template<T>(cols: Column<T>[]): string {
   return cols.map((c) => c.width ?? '1fr').join(' ');
 }
 
+/**
+ * The rows a fixed-height virtual list renders for a scroll position: those in view and
+ * `overscan` more on either side, as an inclusive range (empty when last < first).
+ */
+export function rowRange(scrollTop: number, viewHeight: number, rowHeight: number, count: number, overscan: number): { first: number; last: number } {
+  if (count <= 0) return { first: 0, last: -1 };
+  const top = Math.max(0, scrollTop);
+  const first = Math.max(0, Math.min(count - 1, Math.floor(top / rowHeight)) - overscan);
+  const last = Math.min(count - 1, Math.ceil((top + Math.max(0, viewHeight)) / rowHeight) - 1 + overscan);
+  return { first, last: Math.max(first, last) };
+}
+
 /** Toggles sorting when a header is clicked: same key flips direction; a new key sorts ascending. */
 export function nextSort(cur: { sort?: string; desc: boolean }, key: string): { sort: string; desc: boolean } {
   if (cur.sort === key) return { sort: key, desc: !cur.desc };

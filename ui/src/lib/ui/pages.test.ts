@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadedPage, PageQuery } from './grid';
+import { rowRange, type LoadedPage, type PageQuery } from './grid';
 import { PageWindow } from './pages';
 
 /** A keyset-paged list of `n` rows (row i is i): the cursor is the last row's value. */
@@ -119,5 +119,22 @@ describe('PageWindow', () => {
     expect(w.cursor(2)).toBe('399');
     w.reset();
     expect([w.extent, w.seen, w.held, w.need(0, 10)]).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('rowRange', () => {
+  it('renders the rows in view and the overscan, whatever the length of the list', () => {
+    expect(rowRange(0, 340, 34, 100_000, 12)).toEqual({ first: 0, last: 21 });
+    // 10,000 rows in: the same number of rows as at the top, and no more.
+    const far = rowRange(10_000 * 34, 340, 34, 100_000, 12);
+    expect(far).toEqual({ first: 9_988, last: 10_021 });
+    expect(far.last - far.first).toBe(33);
+    // A row partly in view counts.
+    expect(rowRange(17, 340, 34, 100_000, 0)).toEqual({ first: 0, last: 10 });
+    // Near the end, and past it (a list that just got shorter).
+    expect(rowRange(95 * 34, 340, 34, 100, 12)).toEqual({ first: 83, last: 99 });
+    expect(rowRange(500 * 34, 340, 34, 100, 12)).toEqual({ first: 87, last: 99 });
+    expect(rowRange(0, 340, 34, 0, 12)).toEqual({ first: 0, last: -1 });
+    expect(rowRange(0, 0, 34, 5, 12)).toEqual({ first: 0, last: 4 });
   });
 });
