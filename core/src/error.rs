@@ -83,6 +83,10 @@ pub enum Error {
 
     #[error("internal error: {0}")]
     Internal(String),
+
+    /// A command panicked: a bug in Cora, caught by the dispatcher.
+    #[error("{command} failed unexpectedly (a bug in Cora); nothing was changed")]
+    Panic { command: &'static str },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -96,7 +100,7 @@ impl Error {
             Error::Unauthenticated(_) => ErrorCode::Unauthenticated,
             Error::Conflict { .. } => ErrorCode::Conflict,
             Error::Throttled { .. } => ErrorCode::Throttled,
-            Error::Database(_) | Error::Store(_) | Error::Internal(_) => ErrorCode::Internal,
+            Error::Database(_) | Error::Store(_) | Error::Internal(_) | Error::Panic { .. } => ErrorCode::Internal,
         }
     }
 

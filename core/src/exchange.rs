@@ -7,6 +7,10 @@
 //!   when the report has no error and the call is not a dry run.
 //! - Export builds a [`Table`] and turns it into an [`ExportFile`] in the asked
 //!   [`ExportFormat`]: CSV as text, XLSX as base64 (JSON carries no bytes).
+//! - A text cell that starts like a formula (`=`, `+`, `-`, `@`, tab, CR) is exported
+//!   with a leading `'` so no spreadsheet runs it (OWASP "CSV injection"); numbers are
+//!   never escaped. [`CsvRecord::get`] drops that one quote again, so export → import
+//!   gives back the same values.
 //!
 //! Usage (a module's import):
 //! ```ignore
@@ -64,15 +68,6 @@ impl ImportReport {
 
     pub fn is_clean(&self) -> bool {
         self.errors.is_empty()
-    }
-
-    /// How many distinct rows have at least one error.
-    pub fn bad_rows(&self) -> usize {
-        let mut rows: Vec<u32> = self.errors.iter().map(|e| e.row).collect();
-        rows.dedup();
-        rows.sort_unstable();
-        rows.dedup();
-        rows.len()
     }
 
     /// Sorts the errors by row, keeping each row's errors in the order found.
@@ -145,10 +140,6 @@ impl CsvInput {
         self.records.is_empty()
     }
 
-    pub fn has_column(&self, name: &str) -> bool {
-        self.columns.contains_key(name)
-    }
-
     pub fn records(&self) -> impl Iterator<Item = CsvRecord<'_>> {
         // A spreadsheet shows one record per row, line breaks inside a cell included, so
         // the row is the record's index (the header is row 1), not a line number.
@@ -162,9 +153,47 @@ impl CsvRecord<'_> {
         self.row
     }
 
-    /// The trimmed cell of a column; empty when the column is absent.
+    /// The trimmed cell of a column, as it was before export escaped it (see
+    /// [`unescape_cell`]); empty when the column is absent.
     pub fn get(&self, column: &str) -> &str {
-        self.input.columns.get(column).and_then(|&i| self.rec.get(i)).map(str::trim).unwrap_or("")
+        unescape_cell(self.input.columns.get(column).and_then(|&i| self.rec.get(i)).map(str::trim).unwrap_or(""))
+    }
+}
+
+/// A yes/no cell: `true`, `yes`, `1`, `y` or `false`, `no`, `0`, `n` in any case; `None`
+/// when empty. The error is the message to report against the column.
+pub fn parse_bool(cell: &str) -> std::result::Result<Option<bool>, &'static str> {
+    match cell.trim().to_ascii_lowercase().as_str() {
+        "" => Ok(None),
+        "true" | "yes" | "1" | "y" => Ok(Some(true)),
+        "false" | "no" | "0" | "n" => Ok(Some(false)),
+        _ => Err("must be true or false"),
+    }
+}
+
+/// The characters that make a spreadsheet read a cell as a formula (or, tab and CR,
+/// that some strip before doing so): OWASP's CSV injection list.
+const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// True for text that starts with a formula character, after any number of `'`: the
+/// texts export escapes (a text such as `'=x` too, so that it comes back as it was).
+fn needs_escape(text: &str) -> bool {
+    text.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+/// A text cell as exported: one starting with a formula character gets a leading `'`,
+/// so a spreadsheet shows it as text and never runs it.
+pub fn escape_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if needs_escape(text) { format!("'{text}").into() } else { text.into() }
+}
+
+/// The inverse of [`escape_cell`]: drops exactly one leading `'` when what follows starts
+/// with a formula character (after its own quotes, if any), so an exported file imports
+/// back to the same values.
+pub fn unescape_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_escape(rest) => rest,
+        _ => cell,
     }
 }
 
@@ -203,6 +232,7 @@ impl ExportFile {
 /// One cell of an export.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
+    /// Written escaped when it starts like a formula (see [`escape_cell`]).
     Text(String),
     /// Written as text in CSV (exactly) and as a number in XLSX.
     Number(Decimal),
@@ -260,7 +290,7 @@ impl Table {
         w.write_record(&self.headers).map_err(internal)?;
         for row in &self.rows {
             w.write_record(row.iter().map(|c| match c {
-                Cell::Text(s) => s.clone(),
+                Cell::Text(s) => escape_cell(s).into_owned(),
                 Cell::Number(d) => d.normalize().to_string(),
                 Cell::Bool(b) => b.to_string(),
                 Cell::Empty => String::new(),
@@ -289,7 +319,7 @@ impl Table {
                 let c = c as u16;
                 match cell {
                     Cell::Text(s) if !s.is_empty() => {
-                        ws.write_string(r, c, s).map_err(x)?;
+                        ws.write_string(r, c, escape_cell(s)).map_err(x)?;
                     }
                     Cell::Number(d) => {
                         // A spreadsheet number is a double; 4-decimal amounts below 10^11 fit exactly enough to display.
@@ -347,6 +377,23 @@ mod tests {
         assert!(err.to_string().contains("unknown column \"nmae\""), "{err}");
         assert!(err.to_string().contains("missing column \"name\""), "{err}");
         assert!(CsvInput::parse("sku,name\na,b,c\n", &["sku", "name"], &[]).is_err());
+    }
+
+    #[test]
+    fn formula_like_text_is_escaped_and_read_back() {
+        let risky = ["=1+2", "+SUM(A1)", "-3 apples", "@cmd", "\tx", "\rx", "'=already", "plain", "'quoted", ""];
+        let mut t = Table::new(&["text", "n"]);
+        for r in risky {
+            t.push(vec![r.into(), Decimal::new(-125, 2).into()]);
+        }
+        let csv = t.to_csv().unwrap();
+        assert!(csv.contains("'=1+2,-1.25\r\n"), "{csv}");
+        assert!(csv.contains("'-3 apples,-1.25"), "numbers stay numbers: {csv}");
+        assert!(csv.contains("plain,-1.25"), "{csv}");
+        let input = CsvInput::parse(&csv, &["text", "n"], &[]).unwrap();
+        let back: Vec<String> = input.records().map(|r| r.get("text").to_string()).collect();
+        assert_eq!(back, risky);
+        assert_eq!(escape_cell("'=already"), "''=already");
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod demo;
 pub mod error;
 pub mod exchange;
 pub mod ids;
+pub mod keys;
 pub mod list;
 mod modules;
 pub mod money;
@@ -53,13 +54,15 @@ impl std::fmt::Debug for Cora {
 }
 
 impl Cora {
-    /// Opens (creating or migrating) the file and syncs the declared permissions and
-    /// built-in roles into it.
+    /// Opens (creating or migrating) the file, syncs the declared permissions and
+    /// built-in roles into it, and gives rows written before their key column existed
+    /// their case-insensitive keys ([`keys::backfill`]).
     pub fn open(path: impl AsRef<Path>) -> Result<Cora> {
         let mut store = Store::open(path)?;
         let registry = Arc::new(Registry::new());
         rbac::service::sync_permissions(store.conn_mut(), &registry)?;
         locations::seed::sync(store.conn_mut())?;
+        keys::backfill(store.conn_mut())?;
         Ok(Cora { store, registry, clock: Arc::new(Utc::now) })
     }
 
@@ -69,6 +72,12 @@ impl Cora {
 
     pub fn registry(&self) -> &Registry {
         &self.registry
+    }
+
+    /// Adds a command to this handle's registry (tests of the dispatcher itself).
+    #[cfg(feature = "testing")]
+    pub fn add_test_command(&mut self, spec: command::CommandSpec) {
+        Arc::get_mut(&mut self.registry).expect("the registry is not shared yet").add(spec);
     }
 
     /// Replaces the clock (tests use this to move time forward).

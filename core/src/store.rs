@@ -4,16 +4,18 @@
 //! - A file is opened only if it is empty (a new Cora file) or carries Cora's
 //!   `application_id` and a migration history this build knows entirely. A file written
 //!   by a newer Cora, or not a Cora file at all, is refused and never modified.
-//! - Before pending migrations run on a non-empty file, the file is copied aside with
-//!   SQLite's online backup API (`<file>.pre-v<N>.bak`). After migrating,
-//!   `PRAGMA integrity_check` and `foreign_key_check` must pass; on any failure the
-//!   original content is put back from that copy and the error names it.
-//! - Processes opening a file together (the app and a `cora` command) take turns: the
-//!   decision to migrate and the copy happen under the write lock, one process migrates
-//!   and the others find the file migrated; nobody puts old content back over new.
-//! - Every connection runs with WAL, `foreign_keys=ON`, `synchronous=NORMAL` and a busy
-//!   timeout, so the desktop app and a `cora` command can share the file: writers wait
-//!   for each other rather than fail.
+//! - Migrating is one write transaction: the look at the version, the copy of a
+//!   non-empty file (SQLite's online backup API, `<file>.pre-v<N>.bak`), the pending
+//!   migrations and `PRAGMA integrity_check` + `foreign_key_check` all run under one
+//!   write lock, and only a file that passes is committed. Any failure rolls it all back:
+//!   old content is never copied back over the file, so no other process's commit can
+//!   be lost. Processes opening a file together take turns; the second finds it migrated.
+//! - Copies (backups, the pre-migration copy, restore's kept copy) are written under a
+//!   temporary name and take their final name only when complete, never replacing an
+//!   existing file; a name in use gets `-2`, `-3`, ...
+//! - Every connection runs with WAL, `foreign_keys=ON`, `synchronous=FULL` (a returned
+//!   commit survives a power cut) and a busy timeout, so the desktop app and a `cora`
+//!   command can share the file: writers wait for each other rather than fail.
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
@@ -34,7 +36,7 @@ pub enum StoreError {
     NotCora { path: PathBuf },
     #[error("{path} was written by a newer Cora (schema version {found}; this build knows up to {known}); it was not modified")]
     TooNew { path: PathBuf, found: i64, known: i64 },
-    #[error("migrating {path} failed: {reason}; the file was left as it was (a copy is at {backup})")]
+    #[error("migrating {path} failed: {reason}; the file was left as it was (a copy from before is at {backup})")]
     MigrationFailed { path: PathBuf, backup: PathBuf, reason: String },
     #[error("{path} failed its integrity check: {reason}")]
     Corrupt { path: PathBuf, reason: String },
@@ -153,7 +155,9 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
             r => break r?,
         }
     }
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // FULL: a commit is on disk when it returns, so the last posted invoice survives a
+    // power cut (NORMAL in WAL mode may lose the last commits; docs/benchmarks/durability.md).
+    conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.set_prepared_statement_cache_capacity(256);
     Ok(())
@@ -208,34 +212,7 @@ impl Store {
 
         configure(&conn).map_err(open_err)?;
         if current < latest {
-            // Look again and copy under the write lock: processes opening the file together
-            // take turns, so each copy is whole and one that comes second finds the file
-            // already migrated (or sees the same old content as the first).
-            conn.execute_batch("BEGIN IMMEDIATE").map_err(open_err)?;
-            let prepared = prepare_migration(&conn, &path, latest);
-            conn.execute_batch("COMMIT").map_err(open_err)?;
-            let backup = match prepared? {
-                Prepared::UpToDate => return Ok(Store { conn, path }),
-                Prepared::Migrate { backup } => backup,
-            };
-            if let Err(failure) = migrate(&mut conn, &path) {
-                // Another process (the app and a `cora` command starting together) may have
-                // migrated the file meanwhile: its run committed, ours was rolled back as a
-                // whole. The file is then up to date and there is nothing to undo.
-                if let Migration::Run(_) = failure
-                    && matches!(inspect_conn(&conn, &path), Ok(FileState::Cora { version }) if version == latest)
-                {
-                    return Ok(Store { conn, path });
-                }
-                let reason = failure.reason();
-                return Err(match backup {
-                    Some(backup) => {
-                        restore_into(&backup, &mut conn);
-                        StoreError::MigrationFailed { path, backup, reason }
-                    }
-                    None => StoreError::MigrationFailed { backup: path.clone(), path, reason },
-                });
-            }
+            migrate_under_lock(&mut conn, &path, latest)?;
         }
         Ok(Store { conn, path })
     }
@@ -253,12 +230,44 @@ impl Store {
     }
 
     /// Copies the whole file to `dest` consistently, also while others write to it.
+    /// `dest` must not exist; a partial copy never carries its name.
     pub fn backup_to(&self, dest: &Path) -> Result<(), StoreError> {
         if dest.exists() {
             return Err(StoreError::Backup(format!("{} already exists", dest.display())));
         }
-        backup_connection(&self.conn, dest)
+        backup_to_new_file(&self.conn, dest)
     }
+}
+
+/// Migrates the file in one write transaction: the look at its version, the copy of a
+/// non-empty file, every pending migration and the integrity and foreign-key checks all
+/// happen under one write lock, and only then does it commit. A failure anywhere rolls
+/// everything back, so the file is left exactly as it was: nothing is ever copied back
+/// over it, and no other process's work can be lost. A process that comes second finds
+/// the file migrated.
+fn migrate_under_lock(conn: &mut Connection, path: &Path, latest: i64) -> Result<(), StoreError> {
+    let open_err = |e: rusqlite::Error| StoreError::Open { path: path.to_path_buf(), reason: e.to_string() };
+    // Foreign keys are enforced by the check before COMMIT instead: a migration that
+    // rebuilds a table must not cascade deletes, and the pragma cannot change inside a
+    // transaction.
+    conn.pragma_update(None, "foreign_keys", "OFF").map_err(open_err)?;
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(open_err)?;
+    let outcome = (|| {
+        let backup = match prepare_migration(conn, path, latest)? {
+            Prepared::UpToDate => return Ok(()),
+            Prepared::Migrate { backup } => backup,
+        };
+        let failed = |reason: String| match &backup {
+            Some(b) => StoreError::MigrationFailed { path: path.to_path_buf(), backup: b.clone(), reason },
+            None => StoreError::MigrationFailed { backup: path.to_path_buf(), path: path.to_path_buf(), reason },
+        };
+        migrate(conn, path).map_err(failed)
+    })();
+    let end = if outcome.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    let ended = conn.execute_batch(end).map_err(open_err);
+    conn.pragma_update(None, "foreign_keys", "ON").map_err(open_err)?;
+    outcome?;
+    ended
 }
 
 enum Prepared {
@@ -281,46 +290,91 @@ fn prepare_migration(conn: &Connection, path: &Path, latest: i64) -> Result<Prep
     }
     // Copy through a second connection: a connection holding the write lock cannot be a
     // backup's source (SQLite answers SQLITE_LOCKED), while a reader can, in WAL mode.
-    let dest = PathBuf::from(format!("{}.pre-v{latest}.bak", path.display()));
+    let dest = unused_path(&format!("{}.pre-v{latest}", path.display()), ".bak");
     let reader = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .and_then(|c| c.busy_timeout(BUSY_TIMEOUT).map(|()| c))
         .map_err(|e| StoreError::Open { path: path.to_path_buf(), reason: e.to_string() })?;
-    backup_connection(&reader, &dest)?;
+    backup_to_new_file(&reader, &dest)?;
     Ok(Prepared::Migrate { backup: Some(dest) })
 }
 
-/// Where a migration failed: running the SQL (all of it rolled back, as the run is one
-/// transaction), or checking the committed result.
-enum Migration {
-    Run(String),
-    Check(String),
-}
+/// Runs refinery's statements on a connection that is already inside our transaction
+/// (refinery's own driver would open and commit transactions of its own).
+struct InTransaction<'a>(&'a Connection);
 
-impl Migration {
-    fn reason(self) -> String {
-        match self {
-            Migration::Run(r) | Migration::Check(r) => r,
+impl refinery_core::traits::sync::Transaction for InTransaction<'_> {
+    type Error = rusqlite::Error;
+    fn execute<'b, T: Iterator<Item = &'b str>>(&mut self, queries: T) -> Result<usize, Self::Error> {
+        let mut n = 0;
+        for q in queries {
+            self.0.execute_batch(q)?;
+            n += 1;
         }
+        Ok(n)
     }
 }
 
-fn migrate(conn: &mut Connection, path: &Path) -> Result<(), Migration> {
-    conn.pragma_update(None, "application_id", APPLICATION_ID).map_err(|e| Migration::Run(e.to_string()))?;
+impl refinery_core::traits::sync::Query<Vec<refinery::Migration>> for InTransaction<'_> {
+    fn query(&mut self, query: &str) -> Result<Vec<refinery::Migration>, Self::Error> {
+        let mut stmt = self.0.prepare(query)?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        let bad = |i: usize, what: &str| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("migration history: bad {what}").into());
+        while let Some(row) = rows.next()? {
+            let applied_on: String = row.get(2)?;
+            let applied_on = time::OffsetDateTime::parse(&applied_on, &time::format_description::well_known::Rfc3339).map_err(|_| bad(2, "date"))?;
+            let checksum: String = row.get(3)?;
+            let checksum = checksum.parse::<u64>().map_err(|_| bad(3, "checksum"))?;
+            out.push(refinery::Migration::applied(row.get(0)?, row.get(1)?, applied_on, checksum));
+        }
+        Ok(out)
+    }
+}
+
+impl refinery::Migrate for InTransaction<'_> {}
+
+/// Runs the pending migrations and checks the result, inside the caller's transaction.
+fn migrate(conn: &Connection, path: &Path) -> Result<(), String> {
+    conn.pragma_update(None, "application_id", APPLICATION_ID).map_err(|e| e.to_string())?;
     embedded::migrations::runner()
         .set_grouped(true)
         .set_abort_divergent(true)
         .set_abort_missing(true)
-        .run(conn)
-        .map_err(|e| Migration::Run(e.to_string()))?;
-    check_integrity(conn, path).map_err(|e| Migration::Check(e.to_string()))
+        .run(&mut InTransaction(conn))
+        .map_err(|e| e.to_string())?;
+    check_integrity(conn, path).map_err(|e| e.to_string())
 }
 
-/// Puts the pre-migration copy back after a failed migration.
-fn restore_into(backup: &Path, conn: &mut Connection) {
-    if let Ok(src) = Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        && let Ok(b) = rusqlite::backup::Backup::new(&src, conn)
-    {
-        let _ = b.run_to_completion(256, Duration::from_millis(5), None);
+/// `<base><suffix>`, or `<base>-2<suffix>`, `-3`, ... : the first name no file has.
+pub fn unused_path(base: &str, suffix: &str) -> PathBuf {
+    let first = PathBuf::from(format!("{base}{suffix}"));
+    if !first.exists() {
+        return first;
+    }
+    (2..).map(|n| PathBuf::from(format!("{base}-{n}{suffix}"))).find(|p| !p.exists()).unwrap_or(first)
+}
+
+/// Writes a consistent copy of `src` to `dest`, which must not exist: the copy is made
+/// under a temporary name beside it and only a complete copy takes the name, without
+/// ever replacing a file that has it (a hard link refuses an existing name).
+pub fn backup_to_new_file(src: &Connection, dest: &Path) -> Result<(), StoreError> {
+    let dir = dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp = tempfile::Builder::new()
+        .prefix(".cora-copy-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| StoreError::Backup(format!("{}: {e}", dir.display())))?
+        .into_temp_path();
+    backup_connection(src, &tmp)?;
+    match std::fs::hard_link(&tmp, dest) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(StoreError::Backup(format!("{} already exists", dest.display()))),
+        // File systems without hard links: rename, after looking once more.
+        Err(_) if !dest.exists() => {
+            tmp.persist(dest).map_err(|e| StoreError::Backup(format!("{}: {e}", dest.display())))?;
+            Ok(())
+        }
+        Err(e) => Err(StoreError::Backup(format!("{}: {e}", dest.display()))),
     }
 }
 
@@ -341,11 +395,11 @@ pub fn restore(src: &Path, dest: &Path) -> Result<Option<PathBuf>, StoreError> {
     }
     let kept = if dest.exists() {
         let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-        let kept = PathBuf::from(format!("{}.replaced-{stamp}.bak", dest.display()));
+        let kept = unused_path(&format!("{}.replaced-{stamp}", dest.display()), ".bak");
         // Take a consistent copy of the current file first (it may be in WAL mode).
         {
             let cur = Connection::open(dest).map_err(|e| StoreError::Open { path: dest.to_path_buf(), reason: e.to_string() })?;
-            backup_connection(&cur, &kept)?;
+            backup_to_new_file(&cur, &kept)?;
         }
         Some(kept)
     } else {

@@ -52,7 +52,10 @@ pub fn register(r: &mut Registry) {
         Access::Authenticated,
         "Which companies and entities you can see were written since an audit row (for refreshing open lists)",
         changes_since,
-    ));
+    )
+    // The shell polls it on its own: that is not the user's activity, so it must not keep
+    // an idle session alive.
+    .not_activity());
 }
 
 fn changes_since(ctx: &mut Ctx<'_>, a: ChangesSinceArgs) -> Result<ChangeFeed> {

@@ -3,6 +3,7 @@
 use super::model::User;
 use crate::command::Principal;
 use crate::ids::UserId;
+use crate::list::like_pattern;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -22,9 +23,9 @@ fn user_row(r: &Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
-/// The key under which an email is unique: trimmed and lower-cased.
+/// The key under which an email is unique ([`crate::keys::fold`]).
 pub fn email_key(email: &str) -> String {
-    email.trim().to_lowercase()
+    crate::keys::fold(email)
 }
 
 pub fn token_hash(token: &str) -> String {
@@ -73,7 +74,7 @@ pub fn email_taken(db: &Connection, email: &str, except: Option<UserId>) -> Resu
 }
 
 pub fn list_users(db: &Connection, search: Option<&str>, include_inactive: bool) -> Result<Vec<User>> {
-    let pattern = search.map(|s| format!("%{}%", s.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let pattern = search.and_then(like_pattern);
     let mut stmt = db.prepare_cached(&format!(
         "SELECT {USER_COLS} FROM users
          WHERE (?1 IS NULL OR email LIKE ?1 ESCAPE '\\' OR display_name LIKE ?1 ESCAPE '\\')
@@ -141,11 +142,15 @@ pub fn insert_failure(db: &Connection, key: &str, now: DateTime<Utc>) -> Result<
     Ok(())
 }
 
-pub fn delete_failures(db: &Connection, key: &str, before: Option<DateTime<Utc>>) -> Result<()> {
-    match before {
-        None => db.execute("DELETE FROM login_failures WHERE email_key = ?1", [key])?,
-        Some(t) => db.execute("DELETE FROM login_failures WHERE at < ?1", [t])?,
-    };
+/// Forgets the failed sign-ins of one email.
+pub fn delete_failures(db: &Connection, key: &str) -> Result<()> {
+    db.prepare_cached("DELETE FROM login_failures WHERE email_key = ?1")?.execute([key])?;
+    Ok(())
+}
+
+/// Forgets every failed sign-in older than `before`, of any email.
+pub fn delete_failures_before(db: &Connection, before: DateTime<Utc>) -> Result<()> {
+    db.prepare_cached("DELETE FROM login_failures WHERE at < ?1")?.execute([before])?;
     Ok(())
 }
 
@@ -174,7 +179,24 @@ pub fn delete_user_sessions(db: &Connection, user: UserId, keep: Option<&str>) -
 }
 
 pub fn delete_expired_sessions(db: &Connection, now: DateTime<Utc>) -> Result<()> {
-    db.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?;
+    db.execute("DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?2", params![now, idle_cutoff(now)])?;
+    Ok(())
+}
+
+/// Sessions last seen at or before this have ended for idleness.
+fn idle_cutoff(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - chrono::Duration::minutes(super::service::SESSION_IDLE_MINUTES)
+}
+
+/// Marks a live session as used now. Writes only when the last mark is older than
+/// [`super::service::SESSION_TOUCH_SECONDS`]; an ended session (expired or idle) stays ended.
+pub fn touch_session(db: &Connection, token: &str, now: DateTime<Utc>) -> Result<()> {
+    let stale = now - chrono::Duration::seconds(super::service::SESSION_TOUCH_SECONDS);
+    db.prepare_cached(
+        "UPDATE sessions SET last_seen_at = ?2
+         WHERE token_hash = ?1 AND expires_at > ?2 AND last_seen_at > ?3 AND last_seen_at <= ?4",
+    )?
+    .execute(params![token_hash(token), now, idle_cutoff(now), stale])?;
     Ok(())
 }
 
@@ -182,9 +204,9 @@ pub fn delete_expired_sessions(db: &Connection, now: DateTime<Utc>) -> Result<()
 pub fn get_principal_by_session(db: &Connection, token: &str, now: DateTime<Utc>) -> Result<Principal> {
     db.prepare_cached(
         "SELECT u.id, u.email, u.is_superuser FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.is_active",
+         WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen_at > ?3 AND u.is_active",
     )?
-    .query_row(params![token_hash(token), now], |r| {
+    .query_row(params![token_hash(token), now, idle_cutoff(now)], |r| {
         Ok(Principal { user_id: r.get(0)?, email: r.get(1)?, is_superuser: r.get(2)? })
     })
     .optional()?

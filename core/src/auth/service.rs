@@ -13,6 +13,10 @@ use serde_json::json;
 pub const MAX_FAILURES: i64 = 5;
 pub const THROTTLE_WINDOW_MIN: i64 = 15;
 pub const SESSION_HOURS: i64 = 12;
+/// A session unused for this long ends, whatever the UI does (its lock is earlier).
+pub const SESSION_IDLE_MINUTES: i64 = 60;
+/// `last_seen_at` is written at most this often per session, so reads stay reads.
+pub const SESSION_TOUCH_SECONDS: i64 = 60;
 
 const BAD_CREDENTIALS: &str = "email or password is incorrect";
 
@@ -69,10 +73,10 @@ pub fn login(ctx: &mut Ctx<'_>, args: LoginArgs) -> Result<LoginResult> {
     if !user.is_active {
         return Err(Error::Unauthenticated("this account is deactivated; ask an administrator".into()));
     }
-    repo::delete_failures(db, &key, None)?;
+    repo::delete_failures(db, &key)?;
     // Housekeeping: old failures and sessions of anyone. A live lock looks back up to
     // two windows (its last failure, and the four before it), so keep those.
-    repo::delete_failures(db, "", Some(now - window - window))?;
+    repo::delete_failures_before(db, now - window - window)?;
     repo::delete_expired_sessions(db, now)?;
 
     let token = new_token()?;
@@ -206,7 +210,7 @@ pub fn reset_password(ctx: &mut Ctx<'_>, args: ResetPasswordArgs) -> Result<Done
     c.finish()?;
     repo::update_password(ctx.db(), user.id, &password::hash(&args.new_password)?)?;
     repo::delete_user_sessions(ctx.db(), user.id, None)?;
-    repo::delete_failures(ctx.db(), &repo::email_key(&user.email), None)?;
+    repo::delete_failures(ctx.db(), &repo::email_key(&user.email))?;
     ctx.audit("user", user.id, json!({"password": "reset"}));
     Ok(Done::OK)
 }

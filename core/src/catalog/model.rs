@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 id_type!(CategoryId, BrandId, UnitId, AttributeId, AttributeValueId, ProductId);
 
-/// Decimal places of prices and costs in storage (INTEGER ten-thousandths).
-pub const MONEY_SCALE: u32 = 4;
+/// Decimal places of prices and costs in storage (INTEGER ten-thousandths, as
+/// [`crate::money`] stores every amount).
+pub const MONEY_SCALE: u32 = crate::money::SCALE;
 /// Decimal places of quantities in storage.
 pub const QTY_SCALE: u32 = 4;
 /// Decimal places of unit conversion factors in storage (INTEGER millionths).

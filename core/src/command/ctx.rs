@@ -68,6 +68,26 @@ impl<'a> Ctx<'a> {
         self.tenant.ok_or_else(|| crate::Error::Internal("command is not company-scoped".into()))
     }
 
+    /// True when the caller holds `perm` in this command's company (a superuser holds
+    /// every permission). For commands that need more than their own permission for part
+    /// of what they do (an import that also creates brands or cities).
+    pub fn has_permission(&self, perm: &str) -> crate::Result<bool> {
+        let p = self.principal()?;
+        if p.is_superuser {
+            return Ok(true);
+        }
+        crate::rbac::repo::member_has_permission(self.db, self.tenant()?.tenant_id(), p.user_id, perm)
+    }
+
+    /// Refuses the call as `forbidden` unless the caller holds `perm` in this company;
+    /// `why` says what needed it ("row 3 creates the brand Acme").
+    pub fn require_permission(&self, perm: &str, why: &str) -> crate::Result<()> {
+        if self.has_permission(perm)? {
+            return Ok(());
+        }
+        Err(crate::Error::Forbidden(format!("{why}, which needs the permission {perm}")))
+    }
+
     /// Says that this call of a mutating command changed nothing (a dry run, or an
     /// import refused for its bad rows), so it leaves no audit row.
     pub fn wrote_nothing(&mut self) {

@@ -46,6 +46,7 @@ impl Cora {
         let registry = self.registry.clone();
         let spec = registry.get(command).ok_or_else(|| Error::not_found("command", command))?;
         let now = (self.clock)();
+        self.touch_session(spec, session, now)?;
         let behavior = if spec.mutating || spec.persist_on_error { TransactionBehavior::Immediate } else { TransactionBehavior::Deferred };
         let tx = self.store.conn_mut().transaction_with_behavior(behavior)?;
         match run(&tx, spec, session, company, args, now) {
@@ -67,6 +68,9 @@ impl Cora {
     pub fn call_atomic(&mut self, session: Option<&str>, items: &[BatchItem]) -> std::result::Result<Vec<Value>, (usize, Error)> {
         let registry = self.registry.clone();
         let now = (self.clock)();
+        if let Some(spec) = items.first().and_then(|i| registry.get(&i.command)) {
+            self.touch_session(spec, session, now).map_err(|e| (0, e))?;
+        }
         let tx = self.store.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
@@ -81,7 +85,36 @@ impl Cora {
     }
 }
 
+/// The panic boundary: a panic anywhere in a command (a bug, never an answer to input)
+/// becomes an `internal` error naming the command. The caller's transaction is then
+/// rolled back like for any other error, and the process keeps serving calls.
+impl Cora {
+    /// A call is activity: it keeps its session from ending for idleness (commands the
+    /// shell runs on its own, like the change feed, are not). Its own short write, before
+    /// the command's transaction, so a read stays a read.
+    fn touch_session(&self, spec: &CommandSpec, session: Option<&str>, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+        match session {
+            Some(token) if spec.activity && spec.access != Access::Public => auth::repo::touch_session(self.store.conn(), token, now),
+            _ => Ok(()),
+        }
+    }
+}
+
 fn run(
+    db: &Connection,
+    spec: &CommandSpec,
+    session: Option<&str>,
+    company: Option<&CompanyRef>,
+    args: Value,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Value> {
+    // AssertUnwindSafe: after a panic nothing the closure touched is used again except
+    // the transaction, which the caller rolls back.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_unguarded(db, spec, session, company, args, now)))
+        .unwrap_or_else(|_| Err(Error::Panic { command: spec.name }))
+}
+
+fn run_unguarded(
     db: &Connection,
     spec: &CommandSpec,
     session: Option<&str>,

@@ -40,6 +40,8 @@ pub struct CommandSpec {
     pub mutating: bool,
     /// Commit even when the handler fails (login records its failures this way).
     pub(crate) persist_on_error: bool,
+    /// Counts as the user's activity (keeps the session from ending for idleness).
+    pub(crate) activity: bool,
     pub(crate) args_schema: fn() -> schemars::Schema,
     pub(crate) result_schema: fn() -> schemars::Schema,
     pub(crate) ts: TsVisit,
@@ -63,6 +65,7 @@ impl CommandSpec {
             access,
             mutating,
             persist_on_error: false,
+            activity: true,
             args_schema: || schemars::schema_for!(A),
             result_schema: || schemars::schema_for!(R),
             ts: |c| c.command::<A, R>(),
@@ -96,6 +99,13 @@ impl CommandSpec {
 
     pub(crate) fn persisting_on_error(mut self) -> Self {
         self.persist_on_error = true;
+        self
+    }
+
+    /// A command the shell runs on its own (polling for changes): it does not keep the
+    /// session alive.
+    pub fn not_activity(mut self) -> Self {
+        self.activity = false;
         self
     }
 }

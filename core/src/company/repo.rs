@@ -3,6 +3,7 @@
 use super::model::*;
 use crate::command::{CompanyRef, Principal};
 use crate::ids::TenantId;
+use crate::keys::fold;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -57,7 +58,7 @@ pub fn get(db: &Connection, id: TenantId) -> Result<Company> {
 
 pub fn code_taken(db: &Connection, code: &str, except: Option<TenantId>) -> Result<bool> {
     Ok(db
-        .query_row("SELECT 1 FROM companies WHERE code_key = ?1 AND id IS NOT ?2", params![code.to_lowercase(), except], |_| Ok(()))
+        .query_row("SELECT 1 FROM companies WHERE code_key = ?1 AND id IS NOT ?2", params![fold(code), except], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -66,11 +67,11 @@ pub fn insert(db: &Connection, c: &Company, now: DateTime<Utc>) -> Result<Tenant
     db.execute(
         "INSERT INTO companies (code, code_key, name, legal_name, tax_id, base_currency, locale, timezone, fiscal_year_start_month,
             address_line1, address_line2, postal_code, city, region, country_code, color, archived, created_at, updated_at)
-         VALUES (?1, lower(?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 0, ?16, ?16)",
+         VALUES (?1, ?17, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 0, ?16, ?16)",
         params![
             c.code, c.name, c.legal_name, c.tax_id, c.base_currency, c.locale, c.timezone, c.fiscal_year_start_month,
             c.address.line1, c.address.line2, c.address.postal_code, c.address.city, c.address.region, c.address.country_code,
-            c.color, now
+            c.color, now, fold(&c.code)
         ],
     )?;
     Ok(TenantId(db.last_insert_rowid()))
@@ -78,14 +79,14 @@ pub fn insert(db: &Connection, c: &Company, now: DateTime<Utc>) -> Result<Tenant
 
 pub fn update(db: &Connection, c: &Company, now: DateTime<Utc>) -> Result<()> {
     db.execute(
-        "UPDATE companies SET code = ?2, code_key = lower(?2), name = ?3, legal_name = ?4, tax_id = ?5, base_currency = ?6,
+        "UPDATE companies SET code = ?2, code_key = ?18, name = ?3, legal_name = ?4, tax_id = ?5, base_currency = ?6,
             locale = ?7, timezone = ?8, fiscal_year_start_month = ?9, address_line1 = ?10, address_line2 = ?11,
             postal_code = ?12, city = ?13, region = ?14, country_code = ?15, color = ?16, updated_at = ?17
          WHERE id = ?1",
         params![
             c.id, c.code, c.name, c.legal_name, c.tax_id, c.base_currency, c.locale, c.timezone, c.fiscal_year_start_month,
             c.address.line1, c.address.line2, c.address.postal_code, c.address.city, c.address.region, c.address.country_code,
-            c.color, now
+            c.color, now, fold(&c.code)
         ],
     )?;
     Ok(())
@@ -100,7 +101,7 @@ pub fn update_archived(db: &Connection, id: TenantId, archived: bool, now: DateT
 pub fn resolve_for_user(db: &Connection, company: &CompanyRef, p: &Principal) -> Result<(TenantId, bool)> {
     let (id, code): (Option<i64>, Option<String>) = match company {
         CompanyRef::Id(id) => (Some(*id), None),
-        CompanyRef::Code(code) => (None, Some(code.trim().to_lowercase())),
+        CompanyRef::Code(code) => (None, Some(fold(code))),
     };
     db.prepare_cached(
         "SELECT c.id, c.archived FROM companies c

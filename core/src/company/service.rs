@@ -86,7 +86,8 @@ pub fn update(ctx: &mut Ctx<'_>, a: UpdateCompanyArgs) -> Result<Company> {
 pub fn set_archived(ctx: &mut Ctx<'_>, a: SetArchivedArgs) -> Result<Company> {
     let old = repo::get(ctx.db(), a.id)?;
     repo::update_archived(ctx.db(), a.id, a.archived, ctx.now)?;
-    ctx.audit("company", a.id, json!({"archived": [old.archived, a.archived]}));
+    // In the company's own log: its members see when it was archived and by whom.
+    ctx.audit_in(a.id, "company", a.id, json!({"archived": [old.archived, a.archived]}));
     repo::get(ctx.db(), a.id)
 }
 

@@ -1,15 +1,11 @@
 //! SQL for countries, states and cities (global tables: no tenant).
 
 use super::model::*;
+use crate::keys::fold;
+use crate::list::like_pattern;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
-
-fn like(s: Option<&str>) -> Option<String> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
-}
 
 pub fn list_countries(db: &Connection, search: Option<&str>) -> Result<Vec<Country>> {
     let mut stmt = db.prepare_cached(
@@ -17,7 +13,7 @@ pub fn list_countries(db: &Connection, search: Option<&str>) -> Result<Vec<Count
          WHERE ?1 IS NULL OR name LIKE ?1 ESCAPE '\\' OR code LIKE ?1 ESCAPE '\\' OR alpha3 LIKE ?1 ESCAPE '\\'
          ORDER BY name",
     )?;
-    let rows = stmt.query_map([like(search)], |r| Ok(Country { code: r.get(0)?, alpha3: r.get(1)?, numeric: r.get(2)?, name: r.get(3)? }))?;
+    let rows = stmt.query_map([search.and_then(like_pattern)], |r| Ok(Country { code: r.get(0)?, alpha3: r.get(1)?, numeric: r.get(2)?, name: r.get(3)? }))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -40,7 +36,7 @@ pub fn list_states(db: &Connection, country: &str, search: Option<&str>) -> Resu
          WHERE country_code = ?1 AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\' OR code LIKE ?2 ESCAPE '\\')
          ORDER BY name",
     )?;
-    let rows = stmt.query_map(params![country.trim().to_ascii_uppercase(), like(search)], state_row)?;
+    let rows = stmt.query_map(params![country.trim().to_ascii_uppercase(), search.and_then(like_pattern)], state_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -67,7 +63,7 @@ pub fn list_cities(db: &Connection, state: i64, search: Option<&str>, limit: u32
         "SELECT id, state_id, name FROM cities WHERE state_id = ?1 AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\')
          ORDER BY name_key LIMIT ?3",
     )?;
-    let rows = stmt.query_map(params![state, like(search), limit], city_row)?;
+    let rows = stmt.query_map(params![state, search.and_then(like_pattern), limit], city_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -81,12 +77,12 @@ pub fn get_city(db: &Connection, id: i64) -> Result<City> {
 pub fn find_city(db: &Connection, state: i64, name: &str) -> Result<Option<City>> {
     Ok(db
         .prepare_cached("SELECT id, state_id, name FROM cities WHERE state_id = ?1 AND name_key = ?2")?
-        .query_row(params![state, name.trim().to_lowercase()], city_row)
+        .query_row(params![state, fold(name)], city_row)
         .optional()?)
 }
 
 pub fn insert_city(db: &Connection, state: i64, name: &str, now: DateTime<Utc>) -> Result<City> {
     db.prepare_cached("INSERT INTO cities (state_id, name, name_key, created_at) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![state, name, name.to_lowercase(), now])?;
+        .execute(params![state, name, fold(name), now])?;
     get_city(db, db.last_insert_rowid())
 }

@@ -22,9 +22,15 @@ pub fn list_cities(ctx: &mut Ctx<'_>, a: ListCitiesArgs) -> Result<Vec<City>> {
     repo::list_cities(ctx.db(), a.state_id, a.search.as_deref(), a.limit.unwrap_or(100).clamp(1, 1000))
 }
 
+/// A city's name as `create_city` takes it: trimmed, 1 to 100 characters, no control
+/// characters. Every path that adds a city (a partner import too) checks it here.
+pub fn check_city_name(c: &mut Checker, field: &str, name: &str) -> String {
+    c.required(field, name, 100)
+}
+
 pub fn create_city(ctx: &mut Ctx<'_>, a: CreateCityArgs) -> Result<City> {
     let mut c = Checker::new();
-    let name = c.required("name", &a.name, 100);
+    let name = check_city_name(&mut c, "name", &a.name);
     c.finish()?;
     repo::get_state(ctx.db(), a.state_id).map_err(|_| Error::field("state_id", "is not a known state"))?;
     if repo::find_city(ctx.db(), a.state_id, &name)?.is_some() {

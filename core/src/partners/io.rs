@@ -5,9 +5,12 @@
 use super::model::*;
 use super::{repo, service};
 use crate::command::Ctx;
-use crate::exchange::{Cell, CsvInput, CsvRecord, ExportFile, ExportFormat, ImportReport, Table};
+use crate::exchange::{self, Cell, CsvInput, CsvRecord, ExportFile, ExportFormat, ImportReport, Table};
 use crate::list::{ListPlan, ListQuery};
+use crate::locations::commands::ADD_CITY;
 use crate::locations::repo as loc;
+use crate::locations::service::check_city_name;
+use crate::validate::Checker;
 use crate::{Error, Result, money};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -48,16 +51,11 @@ fn columns() -> Vec<String> {
     cols
 }
 
-fn parse_bool(report: &mut ImportReport, rec: &CsvRecord<'_>, col: &str) -> Option<bool> {
-    match rec.get(col).to_ascii_lowercase().as_str() {
-        "" => None,
-        "true" | "yes" | "1" | "y" => Some(true),
-        "false" | "no" | "0" | "n" => Some(false),
-        _ => {
-            report.error(rec.row(), col, "must be true or false");
-            None
-        }
-    }
+fn bool_cell(report: &mut ImportReport, rec: &CsvRecord<'_>, col: &str) -> Option<bool> {
+    exchange::parse_bool(rec.get(col)).unwrap_or_else(|m| {
+        report.error(rec.row(), col, m);
+        None
+    })
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -102,13 +100,20 @@ fn address(ctx: &Ctx<'_>, report: &mut ImportReport, rec: &CsvRecord<'_>, kind: 
             report.error(rec.row(), &col("city"), "needs the state it belongs to");
             return Ok(None);
         };
-        if city.chars().count() > 100 {
-            report.error(rec.row(), &col("city"), "must be at most 100 characters");
-            return Ok(None);
-        }
         city_id = Some(match loc::find_city(db, sid, city)? {
             Some(c) => c.id,
-            None => loc::insert_city(db, sid, city, ctx.now)?.id,
+            None => {
+                // A new city joins the list every company shares: the same checks and
+                // permission as `location.create_city`.
+                let mut c = Checker::new();
+                let name = check_city_name(&mut c, &col("city"), city);
+                if let Some(e) = c.errors.first() {
+                    report.error(rec.row(), &col("city"), e.message.clone());
+                    return Ok(None);
+                }
+                ctx.require_permission(ADD_CITY, &format!("row {} adds the city {name} to the shared list", rec.row()))?;
+                loc::insert_city(db, sid, &name, ctx.now)?.id
+            }
         });
     }
     Ok(Some(PartnerAddressInput {
@@ -140,11 +145,11 @@ pub fn import(ctx: &mut Ctx<'_>, a: ImportPartnersArgs) -> Result<ImportReport> 
         for rec in input.records() {
             let row = rec.row();
             let code = rec.get("code");
-            if !code.is_empty() {
-                if let Some(first) = seen.insert(code.to_lowercase(), row) {
-                    report.error(row, "code", format!("appears twice in this file (first on row {first})"));
-                    continue;
-                }
+            if !code.is_empty()
+                && let Some(first) = seen.insert(crate::keys::fold(code), row)
+            {
+                report.error(row, "code", format!("appears twice in this file (first on row {first})"));
+                continue;
             }
             if !code.is_empty() && repo::find_by_code(db, &t, code)?.is_some() {
                 report.unchanged += 1;
@@ -171,13 +176,16 @@ pub fn import(ctx: &mut Ctx<'_>, a: ImportPartnersArgs) -> Result<ImportReport> 
                 },
             };
             let before = report.errors.len();
-            let is_customer = parse_bool(&mut report, &rec, "is_customer");
-            let is_supplier = parse_bool(&mut report, &rec, "is_supplier");
-            let archived = parse_bool(&mut report, &rec, "archived").unwrap_or(false);
+            let is_customer = bool_cell(&mut report, &rec, "is_customer");
+            let is_supplier = bool_cell(&mut report, &rec, "is_supplier");
+            let archived = bool_cell(&mut report, &rec, "archived").unwrap_or(false);
             let mut addresses = Vec::new();
+            // The kind of each address, in order: `addresses.N` errors name its columns.
+            let mut kinds = Vec::new();
             for kind in [AddressKind::Billing, AddressKind::Shipping] {
                 if let Some(ad) = address(ctx, &mut report, &rec, kind)? {
                     addresses.push(ad);
+                    kinds.push(kind);
                 }
             }
             if report.errors.len() > before {
@@ -225,7 +233,7 @@ pub fn import(ctx: &mut Ctx<'_>, a: ImportPartnersArgs) -> Result<ImportReport> 
                     }
                     for f in e.fields() {
                         // `addresses.0.state_id` → the CSV column the user can fix.
-                        let column = map_field(&f.field);
+                        let column = map_field(&f.field, &kinds);
                         report.error(row, &column, f.message.clone());
                     }
                 }
@@ -250,17 +258,20 @@ pub fn import(ctx: &mut Ctx<'_>, a: ImportPartnersArgs) -> Result<ImportReport> 
     Ok(report)
 }
 
-fn map_field(field: &str) -> String {
+/// The CSV column of a field error: `addresses.1.state_id` is the state column of the
+/// second address the row gave (`kinds` says which kind each is).
+fn map_field(field: &str, kinds: &[AddressKind]) -> String {
     let parts: Vec<&str> = field.split('.').collect();
     match parts.as_slice() {
-        ["addresses", _, f] => {
+        ["addresses", i, f] => {
             let f = match *f {
                 "state_id" => "state",
                 "city_id" => "city",
                 "country_code" => "country",
                 other => other,
             };
-            format!("billing_{f}")
+            let kind = i.parse::<usize>().ok().and_then(|i| kinds.get(i)).copied().unwrap_or(AddressKind::Billing);
+            format!("{}_{f}", kind.as_str())
         }
         ["contacts", _, f] => format!("contact_{f}"),
         _ => field.to_string(),

@@ -2,6 +2,7 @@
 
 use super::model::*;
 use crate::command::TenantCtx;
+use crate::keys::fold;
 use crate::list::{ListPlan, Page, Sort};
 use crate::locations::model::Address;
 use crate::locations::service::CheckedAddress;
@@ -69,7 +70,7 @@ pub fn get(db: &Connection, t: &TenantCtx, id: PartnerId) -> Result<Partner> {
 pub fn find_by_code(db: &Connection, t: &TenantCtx, code: &str) -> Result<Option<PartnerId>> {
     Ok(db
         .prepare_cached("SELECT id FROM partners WHERE tenant_id = ?1 AND code_key = ?2")?
-        .query_row(params![t.tenant_id(), code.trim().to_lowercase()], |r| r.get(0))
+        .query_row(params![t.tenant_id(), fold(code)], |r| r.get(0))
         .optional()?)
 }
 
@@ -77,25 +78,25 @@ pub fn insert(db: &Connection, t: &TenantCtx, d: &PartnerData, now: DateTime<Utc
     db.prepare_cached(
         "INSERT INTO partners (tenant_id, code, code_key, name, legal_name, tax_id, email, phone, website, is_customer,
             is_supplier, payment_terms_days, credit_limit, currency, notes, created_at, updated_at)
-         VALUES (?1, ?2, lower(?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+         VALUES (?1, ?2, ?16, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
     )?
     .execute(params![
         t.tenant_id(), d.code, d.name, d.legal_name, d.tax_id, d.email, d.phone, d.website, d.is_customer, d.is_supplier,
-        d.payment_terms_days, d.credit_limit, d.currency, d.notes, now
+        d.payment_terms_days, d.credit_limit, d.currency, d.notes, now, fold(&d.code)
     ])?;
     Ok(PartnerId(db.last_insert_rowid()))
 }
 
 pub fn update(db: &Connection, t: &TenantCtx, id: PartnerId, d: &PartnerData, now: DateTime<Utc>) -> Result<()> {
     db.prepare_cached(
-        "UPDATE partners SET code = ?3, code_key = lower(?3), name = ?4, legal_name = ?5, tax_id = ?6, email = ?7, phone = ?8,
+        "UPDATE partners SET code = ?3, code_key = ?17, name = ?4, legal_name = ?5, tax_id = ?6, email = ?7, phone = ?8,
             website = ?9, is_customer = ?10, is_supplier = ?11, payment_terms_days = ?12, credit_limit = ?13, currency = ?14,
             notes = ?15, updated_at = ?16
          WHERE tenant_id = ?1 AND id = ?2",
     )?
     .execute(params![
         t.tenant_id(), id, d.code, d.name, d.legal_name, d.tax_id, d.email, d.phone, d.website, d.is_customer, d.is_supplier,
-        d.payment_terms_days, d.credit_limit, d.currency, d.notes, now
+        d.payment_terms_days, d.credit_limit, d.currency, d.notes, now, fold(&d.code)
     ])?;
     Ok(())
 }

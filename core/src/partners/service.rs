@@ -3,6 +3,7 @@
 use super::model::*;
 use super::repo::{self, PartnerData};
 use crate::command::{Ctx, Done, TenantCtx};
+use crate::keys::fold;
 use crate::locations::model::AddressInput;
 use crate::locations::service::{CheckedAddress, check_address};
 use crate::validate::Checker;
@@ -31,9 +32,12 @@ fn check_website(c: &mut Checker, field: &str, v: &str) -> String {
     v
 }
 
+/// A checked address of a partner: its id when it exists, kind, default flag, address.
+type AddressLine = (Option<PartnerAddressId>, AddressKind, bool, CheckedAddress);
+
 /// Checks the address list: each address, and at most one default per kind (the
 /// first of a kind becomes its default when none is marked).
-fn check_addresses(db: &Connection, c: &mut Checker, list: &[PartnerAddressInput]) -> Result<Vec<(Option<PartnerAddressId>, AddressKind, bool, CheckedAddress)>> {
+fn check_addresses(db: &Connection, c: &mut Checker, list: &[PartnerAddressInput]) -> Result<Vec<AddressLine>> {
     let mut out = Vec::with_capacity(list.len());
     for (i, a) in list.iter().enumerate() {
         let input = AddressInput {
@@ -51,10 +55,10 @@ fn check_addresses(db: &Connection, c: &mut Checker, list: &[PartnerAddressInput
         let defaults = out.iter().filter(|(_, k, d, _)| *k == kind && *d).count();
         if defaults > 1 {
             c.push("addresses", format!("only one {} address can be the default", kind.as_str()));
-        } else if defaults == 0 {
-            if let Some(first) = out.iter_mut().find(|(_, k, _, _)| *k == kind) {
-                first.2 = true;
-            }
+        } else if defaults == 0
+            && let Some(first) = out.iter_mut().find(|(_, k, _, _)| *k == kind)
+        {
+            first.2 = true;
         }
     }
     Ok(out)
@@ -73,8 +77,11 @@ fn check_contacts(c: &mut Checker, list: &[ContactInput]) -> Vec<Contact> {
         .collect()
 }
 
+/// A partner's checked fields: its data, and its address and contact lists when given.
+type CheckedFields = (PartnerData, Option<Vec<AddressLine>>, Option<Vec<Contact>>);
+
 /// Merges `f` into `base` (the old partner, or defaults) and checks everything.
-fn check_fields(db: &Connection, base: &PartnerData, f: &PartnerFields) -> Result<(PartnerData, Option<Vec<(Option<PartnerAddressId>, AddressKind, bool, CheckedAddress)>>, Option<Vec<Contact>>)> {
+fn check_fields(db: &Connection, base: &PartnerData, f: &PartnerFields) -> Result<CheckedFields> {
     let mut c = Checker::new();
     let code = match f.code.as_deref() {
         Some(v) if !v.trim().is_empty() => c.code("code", v, 30),
@@ -131,7 +138,7 @@ fn save_children(
     db: &Connection,
     t: &TenantCtx,
     id: PartnerId,
-    addresses: Option<Vec<(Option<PartnerAddressId>, AddressKind, bool, CheckedAddress)>>,
+    addresses: Option<Vec<AddressLine>>,
     contacts: Option<Vec<Contact>>,
 ) -> Result<()> {
     if let Some(addresses) = addresses {
@@ -223,7 +230,7 @@ pub fn update(ctx: &mut Ctx<'_>, a: UpdatePartnerArgs) -> Result<Partner> {
     if a.changes.code.as_deref().is_some_and(|c| c.trim().is_empty()) {
         d.code = old.code.clone();
     }
-    if d.code.to_lowercase() != old.code.to_lowercase() && repo::find_by_code(db, &t, &d.code)?.is_some() {
+    if fold(&d.code) != fold(&old.code) && repo::find_by_code(db, &t, &d.code)?.is_some() {
         return Err(Error::conflict("code", "a partner with this code already exists"));
     }
     repo::update(db, &t, old.id, &d, ctx.now)?;

@@ -1,12 +1,17 @@
 //! Roles, permissions and memberships (the seed's RBAC and TenantUser).
 //!
 //! Invariants:
-//! - The `permissions` table holds exactly the permissions the commands declare; it is
-//!   synced when a file is opened.
+//! - The `permissions` table holds every permission the commands declare (synced when a
+//!   file is opened); permissions it does not know (a newer Cora's) are kept, with their
+//!   grants.
 //! - Built-in roles (Owner, Accountant, Sales, Purchasing, Warehouse, Viewer) are global
 //!   and their grants are derived from the declarations: Owner has every permission,
-//!   every built-in role has every `view_` permission, and a permission names the other
+//!   every built-in role has every `view_` permission that names no roles (one that names
+//!   roles, like the audit log's, goes to those only), and a permission names the other
 //!   built-in roles it goes to. Nobody can edit or delete a built-in role.
+//! - Nobody hands out more than they hold: granting a permission or assigning a role needs
+//!   every permission it carries; only Owners (and superusers) assign the Owner role or
+//!   change an Owner's membership. `add_`/`change_`/`delete_` bring `view_` along.
 //! - A membership's role is global or belongs to the membership's company; SQLite
 //!   refuses anything else (trigger `memberships_role_scope_*`).
 //! - A user is a member of a company at most once; a company keeps at least one Owner.

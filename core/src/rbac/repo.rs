@@ -18,6 +18,18 @@ pub fn member_has_permission(db: &Connection, tenant: TenantId, user: UserId, pe
         .is_some())
 }
 
+/// True when the user's role in the company is the built-in Owner.
+pub fn member_is_owner(db: &Connection, tenant: TenantId, user: UserId) -> Result<bool> {
+    Ok(db
+        .prepare_cached(
+            "SELECT 1 FROM memberships m JOIN roles r ON r.id = m.role_id
+             WHERE m.tenant_id = ?1 AND m.user_id = ?2 AND r.builtin_key = 'owner'",
+        )?
+        .query_row(params![tenant, user], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 pub fn list_member_permissions(db: &Connection, tenant: TenantId, user: UserId) -> Result<Vec<String>> {
     let mut stmt = db.prepare_cached(
         "SELECT rp.permission FROM memberships m JOIN role_permissions rp ON rp.role_id = m.role_id
@@ -56,7 +68,7 @@ pub fn get_builtin_role_id(db: &Connection, key: &str) -> Result<RoleId> {
         .ok_or_else(|| Error::not_found("role", key))
 }
 
-fn role_permissions(db: &Connection, id: RoleId) -> Result<Vec<String>> {
+pub fn list_role_permissions(db: &Connection, id: RoleId) -> Result<Vec<String>> {
     let mut stmt = db.prepare_cached("SELECT permission FROM role_permissions WHERE role_id = ?1 ORDER BY permission")?;
     let rows = stmt.query_map([id], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -75,7 +87,7 @@ pub fn get_role(db: &Connection, id: RoleId) -> Result<(Role, Option<TenantId>)>
         })
         .optional()?
         .ok_or_else(|| Error::not_found("role", id))?;
-    role.permissions = role_permissions(db, id)?;
+    role.permissions = list_role_permissions(db, id)?;
     Ok((role, tenant))
 }
 
@@ -92,21 +104,21 @@ pub fn list_roles(db: &Connection, tenant: Option<&TenantCtx>) -> Result<Vec<Rol
 pub fn role_name_taken(db: &Connection, tenant: Option<TenantId>, name: &str, except: Option<RoleId>) -> Result<bool> {
     Ok(db
         .prepare_cached(
-            "SELECT 1 FROM roles WHERE coalesce(tenant_id, 0) = coalesce(?1, 0) AND lower(name) = lower(?2) AND id IS NOT ?3",
+            "SELECT 1 FROM roles WHERE coalesce(tenant_id, 0) = coalesce(?1, 0) AND name_key = ?2 AND id IS NOT ?3",
         )?
-        .query_row(params![tenant, name, except], |_| Ok(()))
+        .query_row(params![tenant, crate::keys::fold(name), except], |_| Ok(()))
         .optional()?
         .is_some())
 }
 
 pub fn insert_role(db: &Connection, tenant: Option<TenantId>, name: &str, description: &str, builtin: Option<&str>, now: DateTime<Utc>) -> Result<RoleId> {
-    db.prepare_cached("INSERT INTO roles (tenant_id, name, description, builtin_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![tenant, name, description, builtin, now])?;
+    db.prepare_cached("INSERT INTO roles (tenant_id, name, name_key, description, builtin_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![tenant, name, crate::keys::fold(name), description, builtin, now])?;
     Ok(RoleId(db.last_insert_rowid()))
 }
 
 pub fn update_role(db: &Connection, id: RoleId, name: &str, description: &str) -> Result<()> {
-    db.execute("UPDATE roles SET name = ?2, description = ?3 WHERE id = ?1", params![id, name, description])?;
+    db.execute("UPDATE roles SET name = ?2, name_key = ?3, description = ?4 WHERE id = ?1", params![id, name, crate::keys::fold(name), description])?;
     Ok(())
 }
 

@@ -10,13 +10,16 @@ use rusqlite::{Connection, TransactionBehavior, params};
 use serde_json::json;
 use std::collections::BTreeSet;
 
-/// The grants built-in roles must have, derived from the declared permissions.
+/// The grants built-in roles must have, derived from the declared permissions: Owner
+/// gets everything; a `view_` permission that names no roles goes to every built-in role,
+/// one that names roles (the audit log) only to those; any other permission to the roles
+/// it names.
 fn desired_builtin_grants(registry: &Registry) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
     for p in registry.permissions() {
-        let is_view = p.codename.split_once('.').is_some_and(|(_, a)| a.starts_with("view_"));
+        let open_view = is_view(p.codename) && p.roles.is_empty();
         for (key, _, _) in BUILTIN_ROLES {
-            if *key == "owner" || is_view || p.roles.contains(key) {
+            if *key == "owner" || open_view || p.roles.contains(key) {
                 out.insert((key.to_string(), p.codename.to_string()));
             }
         }
@@ -24,15 +27,23 @@ fn desired_builtin_grants(registry: &Registry) -> BTreeSet<(String, String)> {
     out
 }
 
+fn is_view(codename: &str) -> bool {
+    codename.split_once('.').is_some_and(|(_, a)| a.starts_with("view_"))
+}
+
 /// Makes the `permissions` table and the built-in roles match the declarations.
 /// Writes only when something differs, so opening an up-to-date file writes nothing.
+///
+/// Permissions this build does not declare are left alone: a newer Cora may have
+/// written them, and deleting them would cascade away custom roles' grants.
 pub fn sync_permissions(conn: &mut Connection, registry: &Registry) -> Result<()> {
     let declared: BTreeSet<String> = registry.permissions().map(|p| p.codename.to_string()).collect();
     let desired = desired_builtin_grants(registry);
     let stored: BTreeSet<String> = repo::list_permission_codenames(conn)?.into_iter().collect();
-    let stored_grants: BTreeSet<(String, String)> = repo::list_builtin_grants(conn)?.into_iter().collect();
+    // Built-in grants of permissions this build knows; the others are a newer build's.
+    let stored_grants: BTreeSet<(String, String)> = repo::list_builtin_grants(conn)?.into_iter().filter(|(_, p)| declared.contains(p)).collect();
     let roles_present: i64 = conn.query_row("SELECT count(*) FROM roles WHERE builtin_key IS NOT NULL", [], |r| r.get(0))?;
-    if stored == declared && stored_grants == desired && roles_present == BUILTIN_ROLES.len() as i64 {
+    if declared.is_subset(&stored) && stored_grants == desired && roles_present == BUILTIN_ROLES.len() as i64 {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -45,23 +56,25 @@ pub fn sync_permissions(conn: &mut Connection, registry: &Registry) -> Result<()
             params![p.codename, module, p.description],
         )?;
     }
-    for old in stored.difference(&declared) {
-        tx.execute("DELETE FROM permissions WHERE codename = ?1", [old])?;
-    }
     for (key, name, description) in BUILTIN_ROLES {
         tx.execute(
-            "INSERT INTO roles (tenant_id, name, description, builtin_key, created_at) VALUES (NULL, ?1, ?2, ?3, ?4)
+            "INSERT INTO roles (tenant_id, name, name_key, description, builtin_key, created_at) VALUES (NULL, ?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (builtin_key) DO UPDATE SET description = excluded.description",
-            params![name, description, key, now],
+            params![name, crate::keys::fold(name), description, key, now],
         )?;
         let id = repo::get_builtin_role_id(&tx, key)?;
-        let perms: Vec<String> = desired.iter().filter(|(k, _)| k == key).map(|(_, p)| p.clone()).collect();
+        let current: BTreeSet<String> = repo::list_role_permissions(&tx, id)?.into_iter().collect();
+        // Keep the grants of permissions only a newer build knows; derive the rest.
+        let perms: Vec<String> =
+            current.iter().filter(|p| !declared.contains(*p)).cloned().chain(desired.iter().filter(|(k, _)| k == key).map(|(_, p)| p.clone())).collect();
         repo::replace_role_permissions(&tx, id, &perms)?;
     }
     tx.commit()?;
     Ok(())
 }
 
+/// Checks the codenames and completes them: add, change and delete of an entity make
+/// no sense without seeing it, so `m.add_x` brings `m.view_x` along (when it exists).
 fn check_permissions(db: &Connection, perms: &[String]) -> Result<Vec<String>> {
     if perms.is_empty() {
         return Ok(Vec::new());
@@ -71,7 +84,86 @@ fn check_permissions(db: &Connection, perms: &[String]) -> Result<Vec<String>> {
     if !unknown.is_empty() {
         return Err(Error::field("permissions", format!("unknown permission(s): {}", unknown.join(", "))));
     }
-    Ok(perms.iter().cloned().collect::<BTreeSet<_>>().into_iter().collect())
+    let mut out: BTreeSet<String> = perms.iter().cloned().collect();
+    for p in perms {
+        if let Some(view) = implied_view(p).filter(|v| known.contains(v)) {
+            out.insert(view);
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
+/// `m.view_x` for `m.add_x`, `m.change_x` and `m.delete_x`.
+pub fn implied_view(codename: &str) -> Option<String> {
+    let (module, action) = codename.split_once('.')?;
+    ["add_", "change_", "delete_"].iter().find_map(|pre| action.strip_prefix(pre)).map(|entity| format!("{module}.view_{entity}"))
+}
+
+/// What the caller may hand out in company `t` (or globally, for `None`).
+enum Granting {
+    /// Superusers and the company's Owners: anything.
+    Anything,
+    /// Everyone else: only permissions they hold themselves, and never the Owner role.
+    Only(BTreeSet<String>),
+}
+
+fn granting(ctx: &Ctx<'_>, t: Option<&TenantCtx>) -> Result<Granting> {
+    let p = ctx.principal()?;
+    if p.is_superuser {
+        return Ok(Granting::Anything);
+    }
+    let Some(t) = t else { return Err(Error::Forbidden("global roles are managed by administrators".into())) };
+    if repo::member_is_owner(ctx.db(), t.tenant_id(), p.user_id)? {
+        return Ok(Granting::Anything);
+    }
+    Ok(Granting::Only(repo::list_member_permissions(ctx.db(), t.tenant_id(), p.user_id)?.into_iter().collect()))
+}
+
+/// Refuses to grant permissions the caller does not hold.
+fn check_may_grant(ctx: &Ctx<'_>, t: Option<&TenantCtx>, perms: &[String]) -> Result<()> {
+    if let Granting::Only(held) = granting(ctx, t)? {
+        let missing: Vec<&str> = perms.iter().filter(|p| !held.contains(*p)).map(String::as_str).collect();
+        if !missing.is_empty() {
+            return Err(Error::Forbidden(format!("you can only grant permissions you hold yourself; you do not hold {}", missing.join(", "))));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses to assign a role carrying permissions the caller does not hold, and the Owner
+/// role to anyone but an Owner or a superuser.
+fn check_may_assign(ctx: &Ctx<'_>, t: &TenantCtx, role: &Role) -> Result<()> {
+    if let Granting::Only(held) = granting(ctx, Some(t))? {
+        if role.builtin.as_deref() == Some("owner") {
+            return Err(Error::Forbidden("only an Owner can make someone Owner".into()));
+        }
+        let missing: Vec<&str> = role.permissions.iter().filter(|p| !held.contains(*p)).map(String::as_str).collect();
+        if !missing.is_empty() {
+            return Err(Error::Forbidden(format!(
+                "the role {} carries permissions you do not hold ({}); you can only assign roles within your own",
+                role.name,
+                missing.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Only an Owner (or a superuser) changes or removes an Owner's membership.
+fn check_may_touch(ctx: &Ctx<'_>, t: &TenantCtx, m: &Membership) -> Result<()> {
+    let (current, _) = repo::get_role(ctx.db(), m.role_id)?;
+    if current.builtin.as_deref() == Some("owner") && matches!(granting(ctx, Some(t))?, Granting::Only(_)) {
+        return Err(Error::Forbidden("only an Owner can change or remove an Owner".into()));
+    }
+    Ok(())
+}
+
+/// The company context for a role in `tenant` (the command's own company), if any.
+fn tenant_ctx(ctx: &Ctx<'_>, tenant: Option<TenantId>) -> Result<Option<TenantCtx>> {
+    match tenant {
+        None => Ok(None),
+        Some(_) => Ok(Some(ctx.tenant()?)),
+    }
 }
 
 fn create_role(ctx: &mut Ctx<'_>, tenant: Option<TenantId>, a: CreateRoleArgs) -> Result<Role> {
@@ -80,6 +172,7 @@ fn create_role(ctx: &mut Ctx<'_>, tenant: Option<TenantId>, a: CreateRoleArgs) -
     let description = c.optional("description", a.description.as_deref().unwrap_or(""), 500);
     c.finish()?;
     let perms = check_permissions(ctx.db(), a.permissions.as_deref().unwrap_or(&[]))?;
+    check_may_grant(ctx, tenant_ctx(ctx, tenant)?.as_ref(), &perms)?;
     if repo::role_name_taken(ctx.db(), tenant, &name, None)? || repo::role_name_taken(ctx.db(), None, &name, None)? {
         return Err(Error::conflict("name", "a role with this name already exists"));
     }
@@ -122,6 +215,9 @@ fn update_role(ctx: &mut Ctx<'_>, t: Option<&TenantCtx>, a: UpdateRoleArgs) -> R
 fn set_permissions(ctx: &mut Ctx<'_>, t: Option<&TenantCtx>, a: SetPermissionsArgs) -> Result<Role> {
     let role = own_role(ctx.db(), t, a.id)?;
     let perms = check_permissions(ctx.db(), &a.permissions)?;
+    // Granting is the rule; what the role already had may stay.
+    let granted: Vec<String> = perms.iter().filter(|p| !role.permissions.contains(*p)).cloned().collect();
+    check_may_grant(ctx, t, &granted)?;
     repo::replace_role_permissions(ctx.db(), role.id, &perms)?;
     let old: BTreeSet<&String> = role.permissions.iter().collect();
     let new: BTreeSet<&String> = perms.iter().collect();
@@ -230,6 +326,7 @@ pub fn add_membership(ctx: &mut Ctx<'_>, a: AddMembershipArgs) -> Result<Members
     c.finish()?;
     let user = crate::auth::repo::find_user_by_email(ctx.db(), &email)?.ok_or_else(|| Error::field("email", "no user has this email"))?;
     let role = usable_role(ctx.db(), &t, a.role_id)?;
+    check_may_assign(ctx, &t, &role)?;
     if repo::is_member(ctx.db(), &t, user.id)? {
         return Err(Error::conflict("email", "this user is already a member of the company"));
     }
@@ -249,6 +346,8 @@ pub fn change_membership(ctx: &mut Ctx<'_>, a: ChangeMembershipArgs) -> Result<M
     let t = ctx.tenant()?;
     let m = repo::get_membership(ctx.db(), &t, a.id)?;
     let role = usable_role(ctx.db(), &t, a.role_id)?;
+    check_may_touch(ctx, &t, &m)?;
+    check_may_assign(ctx, &t, &role)?;
     if leaves_no_owner(ctx.db(), &t, &m, Some(&role))? {
         return Err(Error::conflict_msg("a company needs at least one Owner; make someone else Owner first"));
     }
@@ -260,6 +359,7 @@ pub fn change_membership(ctx: &mut Ctx<'_>, a: ChangeMembershipArgs) -> Result<M
 pub fn remove_membership(ctx: &mut Ctx<'_>, id: MembershipId) -> Result<Done> {
     let t = ctx.tenant()?;
     let m = repo::get_membership(ctx.db(), &t, id)?;
+    check_may_touch(ctx, &t, &m)?;
     if leaves_no_owner(ctx.db(), &t, &m, None)? {
         return Err(Error::conflict_msg("a company needs at least one Owner; make someone else Owner first"));
     }

@@ -71,8 +71,9 @@ fn every_successful_change_is_audited_with_its_user_and_company() {
     assert!(!rows.is_empty() && rows.iter().all(|r| r.tenant_id == Some(company) && r.user_id == Some(a_id)), "{rows:?}");
     rec.covered.insert("company.create".to_string());
     rec.run(cora, t, Some(company), "company.update", json!({"name": "A Limited"}), a_id);
-    rec.run(cora, t, None, "company.set_archived", json!({"id": company, "archived": true}), a_id);
-    rec.run(cora, t, None, "company.set_archived", json!({"id": company, "archived": false}), a_id);
+    // Archiving is written into the company's own log (the call names no company).
+    rec.run(cora, t, Some(company), "company.set_archived", json!({"id": company, "archived": true}), a_id);
+    rec.run(cora, t, Some(company), "company.set_archived", json!({"id": company, "archived": false}), a_id);
 
     let u = id(&rec.run(cora, t, None, "user.create", json!({"email": "u@example.com", "display_name": "U", "password": PASSWORD}), a_id));
     rec.run(cora, t, None, "user.update", json!({"id": u, "display_name": "Ursula"}), a_id);
@@ -241,6 +242,38 @@ fn the_company_log_lists_newest_first_in_pages() {
     assert_eq!(expected, 6, "the company's creation and its five roles");
 }
 
+#[test]
+fn insert_or_replace_cannot_rewrite_an_audit_row() {
+    let mut app = TestApp::new();
+    app.company("A");
+    let conn = app.cora.store().conn();
+    let (id, summary): (i64, String) = conn.query_row("SELECT id, summary FROM audit_log ORDER BY id LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    for sql in [
+        "INSERT OR REPLACE INTO audit_log (id, at, command, entity, summary) VALUES (?1, 'x', 'forged', 'x', '{}')",
+        "REPLACE INTO audit_log (id, at, command, entity, summary) VALUES (?1, 'x', 'forged', 'x', '{}')",
+        "INSERT INTO audit_log (id, at, command, entity, summary) VALUES (?1, 'x', 'forged', 'x', '{}') ON CONFLICT (id) DO UPDATE SET command = 'forged'",
+    ] {
+        let r = conn.execute(sql, [id]);
+        assert!(r.is_err(), "{sql} was allowed");
+    }
+    let still: String = conn.query_row("SELECT summary FROM audit_log WHERE id = ?1", [id], |r| r.get(0)).unwrap();
+    assert_eq!(still, summary);
+    let forged: i64 = conn.query_row("SELECT count(*) FROM audit_log WHERE command = 'forged'", [], |r| r.get(0)).unwrap();
+    assert_eq!(forged, 0);
+}
+
+#[test]
+fn archiving_a_company_is_in_its_own_log() {
+    let mut app = TestApp::new();
+    let a = app.company("A");
+    let before = last_id(&app.cora);
+    app.admin_call("company.set_archived", json!({"id": a, "archived": true})).unwrap();
+    let rows = rows_after(&app.cora, before);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].tenant_id, Some(a));
+    assert_eq!(rows[0].command, "company.set_archived");
+}
+
 /// `audit.changes_since` as `token` after `after`: (latest, the (company, entity) pairs).
 fn feed(app: &mut TestApp, token: Option<&str>, after: Option<i64>) -> cora_core::Result<(i64, BTreeSet<(Option<i64>, String)>)> {
     let args = match after {
@@ -296,7 +329,7 @@ fn the_change_feed_tells_a_member_only_about_their_own_companies() {
     app.admin = login(&mut app.cora, cora_core::testing::ADMIN_EMAIL, PASSWORD).unwrap();
     app.admin_call("company.set_archived", json!({"id": a, "archived": true})).unwrap();
     let (_, changes) = feed(&mut app, m, Some(next4)).unwrap();
-    assert_eq!(changes, pairs(&[(None, "company")]), "their company archived");
+    assert_eq!(changes, pairs(&[(Some(a), "company")]), "their company archived (in its own log)");
 
     // Reading the feed writes nothing.
     let before = crate::dump(app.cora.store().conn(), &[]);

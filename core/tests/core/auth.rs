@@ -209,7 +209,12 @@ fn sessions_end_on_logout_expiry_reset_and_deactivation() {
     assert_eq!(me(&mut app, &t), Some(ErrorCode::Unauthenticated));
 
     let t = login(&mut app.cora, "u@example.com", PASSWORD).unwrap();
-    clock.advance(Duration::hours(12) - Duration::seconds(1));
+    // In use all along (a call every 50 minutes keeps it from ending for idleness).
+    for _ in 0..14 {
+        clock.advance(Duration::minutes(50));
+        assert_eq!(me(&mut app, &t), None);
+    }
+    clock.advance(Duration::minutes(20) - Duration::seconds(1));
     assert_eq!(me(&mut app, &t), None);
     clock.advance(Duration::seconds(1));
     assert_eq!(me(&mut app, &t), Some(ErrorCode::Unauthenticated), "a 12-hour session outlived its expiry");
@@ -298,4 +303,41 @@ fn internal_errors_keep_sqlite_text_out_of_the_message() {
     assert_eq!(body.code, ErrorCode::Internal);
     assert!(!body.message.contains("secret_column"));
     assert!(e.to_string().contains("secret_column"), "the detail stays available for logs");
+}
+
+#[test]
+fn a_session_ends_after_an_hour_without_use_whatever_the_ui_does() {
+    let mut app = TestApp::new();
+    let clock = Clock::install(&mut app.cora);
+    let token = login(&mut app.cora, ADMIN_EMAIL, PASSWORD).unwrap();
+    let seen = |app: &TestApp| -> String {
+        app.cora.store().conn().query_row("SELECT last_seen_at FROM sessions ORDER BY last_seen_at DESC LIMIT 1", [], |r| r.get(0)).unwrap()
+    };
+    // Used every 50 minutes, it outlives the idle limit many times over (up to 12 hours).
+    for _ in 0..5 {
+        clock.advance(Duration::minutes(50));
+        let before = seen(&app);
+        app.cora.call(Some(&token), None, "auth.me", json!({})).unwrap();
+        assert!(seen(&app) > before, "last_seen_at is kept");
+    }
+    // Left alone for an hour, it is over, and using it again does not revive it.
+    clock.advance(Duration::minutes(61));
+    let r = app.cora.call(Some(&token), None, "auth.me", json!({}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Unauthenticated));
+    let r = app.cora.call(Some(&token), None, "auth.me", json!({}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Unauthenticated));
+}
+
+#[test]
+fn the_shells_change_feed_does_not_keep_an_idle_session_alive() {
+    let mut app = TestApp::new();
+    let clock = Clock::install(&mut app.cora);
+    let token = login(&mut app.cora, ADMIN_EMAIL, PASSWORD).unwrap();
+    for _ in 0..3 {
+        clock.advance(Duration::minutes(15));
+        app.cora.call(Some(&token), None, "audit.changes_since", json!({})).unwrap();
+    }
+    clock.advance(Duration::minutes(16));
+    let r = app.cora.call(Some(&token), None, "auth.me", json!({}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Unauthenticated), "polling counted as use");
 }

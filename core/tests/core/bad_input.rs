@@ -39,6 +39,16 @@ fn string_values() -> Vec<(&'static str, Value)> {
         ("bad email 6", json!("<script>alert(1)</script>@example.com")),
     ];
     v.extend(SQL.iter().map(|s| ("sql", json!(s))));
+    // Amounts, quantities and factors travel as strings: the edges of every range.
+    v.extend([
+        ("decimal max", json!("79228162514264337593543950335")),
+        ("decimal min", json!("-79228162514264337593543950335")),
+        ("decimal tiny", json!("0.0000000000000000000000000001")),
+        ("decimal eleven nines", json!("99999999999")),
+        ("decimal beyond", json!("792281625142643375935439503350")),
+        ("decimal exponent", json!("1e28")),
+        ("decimal negative zero", json!("-0")),
+    ]);
     v
 }
 
@@ -104,15 +114,41 @@ struct Prop {
     name: String,
     accepts: Option<BTreeSet<String>>,
     required: bool,
+    schema: Value,
+}
+
+/// The object schema a property holds directly, optionally or as array items (the
+/// `query` of a list, the lines of a kit), with whether it is an array of them.
+fn object_schema(schema: &Value, root: &Value) -> Option<(Value, bool)> {
+    if let Some(r) = schema["$ref"].as_str() {
+        return object_schema(&root["$defs"][r.rsplit('/').next()?], root);
+    }
+    if schema.get("properties").is_some() {
+        return Some((schema.clone(), false));
+    }
+    if let Some(items) = schema.get("items") {
+        return object_schema(items, root).filter(|(_, arr)| !arr).map(|(o, _)| (o, true));
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(alts) = schema[key].as_array() {
+            return alts.iter().find_map(|a| object_schema(a, root));
+        }
+    }
+    None
 }
 
 fn props(schema: &Value) -> Vec<Prop> {
+    props_in(schema, schema)
+}
+
+/// The properties of `schema`, resolving references against `root`.
+fn props_in(schema: &Value, root: &Value) -> Vec<Prop> {
     let required: BTreeSet<&str> = schema["required"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
     schema["properties"]
         .as_object()
         .map(|o| {
             o.iter()
-                .map(|(k, v)| Prop { name: k.clone(), accepts: accepted(v, schema), required: required.contains(k.as_str()) })
+                .map(|(k, v)| Prop { name: k.clone(), accepts: accepted(v, root), required: required.contains(k.as_str()), schema: v.clone() })
                 .collect()
         })
         .unwrap_or_default()
@@ -193,6 +229,20 @@ fn cases(schema: &Value, mutating: bool) -> Vec<Case> {
             m.remove(&p.name);
             out.push(Case { what: format!("{} missing", p.name), args: Value::Object(m), must_fail: true });
         }
+        // One level down: each string of a nested object (a list's search, a kit line's
+        // quantity) gets every string value too.
+        if let Some((obj, is_array)) = object_schema(&p.schema, schema) {
+            let inner = props_in(&obj, schema);
+            let inner_base: serde_json::Map<String, Value> = inner.iter().filter(|q| q.required).map(|q| (q.name.clone(), filler(q))).collect();
+            for q in inner.iter().filter(|q| q.accepts.as_ref().is_some_and(|a| a.contains("string"))) {
+                for (what, v) in string_values() {
+                    let mut o = inner_base.clone();
+                    o.insert(q.name.clone(), v);
+                    let nested = if is_array { json!([o]) } else { Value::Object(o) };
+                    out.push(Case { what: format!("{}.{} {what}", p.name, q.name), args: with(&p.name, nested), must_fail: mutating && what == "huge" });
+                }
+            }
+        }
     }
     out
 }
@@ -226,7 +276,9 @@ fn every_command_answers_bad_input_with_a_clear_error_and_writes_nothing() {
             continue;
         }
         for case in cases(&info.args_schema, info.mutating) {
-            let skip: &[&str] = if matches!(info.name, "auth.login" | "auth.change_password") || info.name.starts_with("setup.") { SIGN_IN_TABLES } else { &[] };
+            // A call marks its session as used (`last_seen_at`, once a minute): activity,
+            // not data. Sign-in commands also count failures.
+            let skip: &[&str] = if matches!(info.name, "auth.login" | "auth.change_password") || info.name.starts_with("setup.") { SIGN_IN_TABLES } else { &["sessions"] };
             let before = dump(app.cora.store().conn(), skip);
             let token = app.admin.clone();
             let r = app.cora.call(Some(&token), Some(&company), info.name, case.args.clone());

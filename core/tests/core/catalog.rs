@@ -669,3 +669,223 @@ fn attribute_values_are_ordered_and_used_values_stay() {
     let r = app.admin_in("ATT", "catalog.set_product_attributes", json!({"product_id": tpl, "attributes": [{"attribute_id": size["id"], "values": [{"value_id": v(0)}]}]}));
     assert_eq!(code_of(&r), Some(ErrorCode::Conflict));
 }
+
+// --- hardening: checked arithmetic, consistency, permissions, formula cells ------------------
+
+/// A count unit of 99,999,999,999 units and a product costing 99,999,999,999 each.
+fn huge_unit_and_product(app: &mut TestApp, co: &str) -> (i64, i64) {
+    let big = id(&app.admin_in(co, "catalog.create_unit", json!({"code": "big", "name": "Big", "dimension": "count", "factor": "99999999999"})).unwrap());
+    let comp = product(app, co, "COMP", json!({"cost": "99999999999"}));
+    (big, comp)
+}
+
+fn validation_field(r: &cora_core::Result<Value>) -> String {
+    let e = r.as_ref().expect_err("refused");
+    assert_eq!(e.code(), ErrorCode::Validation, "{e}");
+    e.fields()[0].field.clone()
+}
+
+#[test]
+fn a_kit_cost_that_would_overflow_is_refused_by_set_components_and_writes_nothing() {
+    let mut app = TestApp::new();
+    app.company("K");
+    let (big, comp) = huge_unit_and_product(&mut app, "K");
+    let kit = product(&mut app, "K", "KIT", json!({}));
+    let before = dump(raw(&app), &[]);
+    let r = app.admin_in("K", "catalog.set_components", json!({"product_id": kit, "components": [{"product_id": comp, "quantity": "99999999999", "unit_id": big}]}));
+    assert_eq!(validation_field(&r), "components");
+    assert!(r.unwrap_err().fields()[0].message.contains("KIT"));
+    assert_eq!(dump(raw(&app), &[]), before);
+    // A cost below the limit is fine.
+    let d = app.admin_in("K", "catalog.set_components", json!({"product_id": kit, "components": [{"product_id": comp, "quantity": "0.5"}]})).unwrap();
+    assert_eq!(d["effective_cost"], "49999999999.5");
+}
+
+#[test]
+fn raising_a_component_cost_or_changing_its_unit_that_would_overflow_a_kit_is_refused() {
+    let mut app = TestApp::new();
+    app.company("K");
+    let big = id(&app.admin_in("K", "catalog.create_unit", json!({"code": "big", "name": "Big", "dimension": "count", "factor": "99999999999"})).unwrap());
+    let comp = product(&mut app, "K", "COMP", json!({"cost": "0"}));
+    let kit = product(&mut app, "K", "KIT", json!({}));
+    let outer = product(&mut app, "K", "OUTER", json!({}));
+    app.admin_in("K", "catalog.set_components", json!({"product_id": kit, "components": [{"product_id": comp, "quantity": "99999999999", "unit_id": big}]})).unwrap();
+    app.admin_in("K", "catalog.set_components", json!({"product_id": outer, "components": [{"product_id": kit, "quantity": "2"}]})).unwrap();
+    let before = dump(raw(&app), &[]);
+    // Overflows the arithmetic itself.
+    let r = app.admin_in("K", "catalog.update_product", json!({"id": comp, "cost": "99999999999"}));
+    assert_eq!(validation_field(&r), "cost");
+    assert!(r.unwrap_err().fields()[0].message.contains("KIT"));
+    // Fits the arithmetic but not an amount: 99,999,999,999² × 0.0001.
+    let r = app.admin_in("K", "catalog.update_product", json!({"id": comp, "cost": "0.0001"}));
+    assert_eq!(validation_field(&r), "cost");
+    assert_eq!(dump(raw(&app), &[]), before);
+
+    // A component measured in `big`: 1,000 big at 1 each; measured in a tiny unit instead,
+    // the same line holds 10^20 of them.
+    let comp2 = product(&mut app, "K", "COMP2", json!({"cost": "1", "unit_id": big}));
+    let kit2 = product(&mut app, "K", "KIT2", json!({}));
+    app.admin_in("K", "catalog.set_components", json!({"product_id": kit2, "components": [{"product_id": comp2, "quantity": "1000"}]})).unwrap();
+    let tiny = id(&app.admin_in("K", "catalog.create_unit", json!({"code": "tiny", "name": "Tiny", "dimension": "count", "factor": "0.000001"})).unwrap());
+    let before = dump(raw(&app), &[]);
+    let r = app.admin_in("K", "catalog.update_product", json!({"id": comp2, "unit_id": tiny}));
+    assert_eq!(validation_field(&r), "unit_id");
+    assert_eq!(dump(raw(&app), &[]), before);
+    assert_eq!(app.admin_in("K", "catalog.get_product", json!({"id": kit2})).unwrap()["effective_cost"], "1000");
+}
+
+#[test]
+fn importing_kits_whose_cost_would_overflow_is_refused_and_writes_nothing() {
+    let mut app = TestApp::new();
+    app.company("K");
+    huge_unit_and_product(&mut app, "K");
+    let csv = "sku,name,components\nKIT,Kit,COMP=99999999999 big\n";
+    let before = dump(raw(&app), &[]);
+    for dry_run in [true, false] {
+        let report = app.admin_in("K", "catalog.import_products", json!({"csv": csv, "dry_run": dry_run})).unwrap();
+        assert_eq!(report["committed"], false);
+        assert_eq!(report["errors"][0]["row"], 2);
+        assert_eq!(report["errors"][0]["column"], "components");
+        assert!(report["errors"][0]["message"].as_str().unwrap().contains("too large"), "{report}");
+    }
+    assert_eq!(dump(raw(&app), &[]), before);
+}
+
+#[test]
+fn reading_a_kit_whose_cost_cannot_be_computed_is_a_validation_error_not_a_panic() {
+    let mut app = TestApp::new();
+    app.company("K");
+    let (big, comp) = huge_unit_and_product(&mut app, "K");
+    let kit = product(&mut app, "K", "KIT", json!({}));
+    app.admin_in("K", "catalog.set_components", json!({"product_id": kit, "components": [{"product_id": comp, "quantity": "1"}]})).unwrap();
+    // A file written before the checks existed may hold such a line.
+    raw(&app).execute("UPDATE product_components SET quantity = 999999999990000, unit_id = ?1", [big]).unwrap();
+    let r = app.admin_in("K", "catalog.get_product", json!({"id": kit}));
+    assert_eq!(validation_field(&r), "effective_cost");
+    // The list still reads it.
+    app.admin_in("K", "catalog.list_products", json!({})).unwrap();
+    // Converting a quantity that does not fit is refused the same way.
+    let r = app.admin_in("K", "catalog.convert_quantity", json!({"quantity": "79228162514264337593543950335", "from": "big", "to": "unit"}));
+    assert_eq!(validation_field(&r), "quantity");
+}
+
+#[test]
+fn a_template_keeps_its_dimension_while_a_variant_is_in_a_kit() {
+    let mut app = TestApp::new();
+    app.company("K");
+    let size = attribute(&mut app, "K", "Size", &["S", "M"]);
+    let tee = product(&mut app, "K", "TEE", json!({}));
+    app.admin_in("K", "catalog.set_product_attributes", json!({"product_id": tee, "attributes": [{"attribute_id": size["id"]}]})).unwrap();
+    let variant = app.admin_in("K", "catalog.generate_variants", json!({"product_id": tee})).unwrap()["created"][0]["id"].clone();
+    let kit = product(&mut app, "K", "GIFT-BOX", json!({}));
+    app.admin_in("K", "catalog.set_components", json!({"product_id": kit, "components": [{"product_id": variant, "quantity": "2"}]})).unwrap();
+    let before = dump(raw(&app), &[]);
+    let kg = unit(&mut app, "K", "kg");
+    let r = app.admin_in("K", "catalog.update_product", json!({"id": tee, "unit_id": kg}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Conflict));
+    assert!(r.unwrap_err().to_string().contains("GIFT-BOX"));
+    assert_eq!(dump(raw(&app), &[]), before);
+    // Within the dimension it may change (and the kit follows the conversion).
+    let dozen = unit(&mut app, "K", "dozen");
+    app.admin_in("K", "catalog.update_product", json!({"id": tee, "unit_id": dozen})).unwrap();
+}
+
+#[test]
+fn generate_variants_counts_before_building_and_refuses_more_than_a_thousand() {
+    let mut app = TestApp::new();
+    app.company("K");
+    let names = |n: usize, p: &str| (0..n).map(|i| format!("{p}{i}")).collect::<Vec<_>>();
+    let a = app.admin_in("K", "catalog.create_attribute", json!({"name": "A", "values": names(11, "a")})).unwrap();
+    let b = app.admin_in("K", "catalog.create_attribute", json!({"name": "B", "values": names(10, "b")})).unwrap();
+    let c = app.admin_in("K", "catalog.create_attribute", json!({"name": "C", "values": names(10, "c")})).unwrap();
+    let tpl = product(&mut app, "K", "TPL", json!({}));
+    let attrs = json!([{"attribute_id": a["id"]}, {"attribute_id": b["id"]}, {"attribute_id": c["id"]}]);
+    app.admin_in("K", "catalog.set_product_attributes", json!({"product_id": tpl, "attributes": attrs})).unwrap();
+    let before = dump(raw(&app), &[]);
+    let r = app.admin_in("K", "catalog.generate_variants", json!({"product_id": tpl}));
+    assert_eq!(validation_field(&r), "product_id");
+    assert!(r.unwrap_err().fields()[0].message.contains("1100"));
+    assert_eq!(dump(raw(&app), &[]), before);
+    // 10 × 10 × 10 is within the limit.
+    let keep: Vec<Value> = a["values"].as_array().unwrap()[..10].iter().map(|v| json!({"value_id": v["id"]})).collect();
+    let attrs = json!([{"attribute_id": a["id"], "values": keep}, {"attribute_id": b["id"]}, {"attribute_id": c["id"]}]);
+    app.admin_in("K", "catalog.set_product_attributes", json!({"product_id": tpl, "attributes": attrs})).unwrap();
+    let out = app.admin_in("K", "catalog.generate_variants", json!({"product_id": tpl})).unwrap();
+    assert_eq!(out["created"].as_array().unwrap().len(), 1000);
+    assert_eq!(out["created"][0]["sku"], "TPL-a0-b0-c0");
+    assert_eq!(out["created"][999]["sku"], "TPL-a9-b9-c9");
+}
+
+/// A member of `co` whose company role holds exactly `perms`.
+fn member_with(app: &mut TestApp, co: &str, email: &str, perms: &[&str]) -> String {
+    let role = app.admin_in(co, "role.create", json!({"name": format!("Role of {email}"), "permissions": perms})).unwrap();
+    app.admin_call("user.create", json!({"email": email, "display_name": email, "password": cora_core::testing::PASSWORD})).unwrap();
+    app.admin_in(co, "membership.add", json!({"email": email, "role_id": role["id"]})).unwrap();
+    cora_core::testing::login(&mut app.cora, email, cora_core::testing::PASSWORD).unwrap()
+}
+
+#[test]
+fn imports_need_the_permissions_of_what_they_create() {
+    let mut app = TestApp::new();
+    app.company("K");
+    app.admin_in("K", "catalog.create_brand", json!({"name": "Acme"})).unwrap();
+    app.admin_in("K", "catalog.create_category", json!({"name": "Tools"})).unwrap();
+    attribute(&mut app, "K", "Size", &["S", "M"]);
+    let importer = member_with(&mut app, "K", "importer@example.com", &["catalog.import_product"]);
+    let before = dump(raw(&app), SIGN_IN_TABLES);
+    let needs = [
+        ("sku,name,brand\nA1,A,Globex\n", "catalog.change_brand"),
+        ("sku,name,category\nA1,A,Tools / Saws\n", "catalog.change_category"),
+        ("sku,name,attributes\nA1,A,Colour: Red\n", "catalog.change_attribute"),
+        ("sku,name,attributes\nA1,A,Size: S; Size2: X\n", "catalog.change_attribute"),
+        ("sku,name,attributes\nA1,A,\"Size: S, XL\"\n", "catalog.change_attribute"),
+    ];
+    for (csv, perm) in needs {
+        for dry_run in [true, false] {
+            let r = app.call(&importer, Some("K"), "catalog.import_products", json!({"csv": csv, "dry_run": dry_run}));
+            assert_eq!(code_of(&r), Some(ErrorCode::Forbidden), "{csv} {r:?}");
+            assert!(r.unwrap_err().to_string().contains(perm), "{csv}");
+        }
+    }
+    assert_eq!(dump(raw(&app), SIGN_IN_TABLES), before);
+    // What already exists (in any case) needs nothing more.
+    let ok = app.call(&importer, Some("K"), "catalog.import_products", json!({"csv": "sku,name,brand,category,attributes\nA1,A,ACME,tools,\"size: s, M\"\n", "dry_run": false})).unwrap();
+    assert_eq!(ok["committed"], true, "{ok}");
+    // Importing categories is changing categories.
+    let r = app.call(&importer, Some("K"), "catalog.import_categories", json!({"csv": "path\nTools\n", "dry_run": true}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Forbidden));
+    let organiser = member_with(&mut app, "K", "organiser@example.com", &["catalog.change_category"]);
+    let ok = app.call(&organiser, Some("K"), "catalog.import_categories", json!({"csv": "path\nGarden / Hoses\n", "dry_run": false})).unwrap();
+    assert_eq!(ok["created"], 1);
+}
+
+#[test]
+fn formula_like_cells_export_escaped_and_import_back_unchanged() {
+    let mut app = TestApp::new();
+    app.company("A");
+    app.company("B");
+    let name = "=HYPERLINK(\"http://evil.example\",\"click\")";
+    product(&mut app, "A", "P1", json!({"name": name, "description": "-2 for one", "sale_price": "3.5"}));
+    app.admin_in("A", "catalog.create_brand", json!({"name": "@Acme"})).unwrap();
+    app.admin_in("A", "catalog.create_category", json!({"name": "+Plus"})).unwrap();
+    let brand = app.admin_in("A", "catalog.list_brands", json!({})).unwrap()["items"][0]["id"].clone();
+    let cat = app.admin_in("A", "catalog.list_categories", json!({})).unwrap()["items"][0]["id"].clone();
+    product(&mut app, "A", "P2", json!({"name": "'=quoted already", "brand_id": brand, "category_id": cat}));
+    let file = app.admin_in("A", "catalog.export_products", json!({"format": "csv"})).unwrap();
+    let csv = file["content"].as_str().unwrap();
+    assert!(csv.contains("\"'=HYPERLINK("), "{csv}");
+    assert!(csv.contains(",'-2 for one,"), "{csv}");
+    assert!(csv.contains(",'+Plus,'@Acme,"), "{csv}");
+    assert!(csv.contains(",3.5,0,"), "numbers are not escaped: {csv}");
+    assert!(!csv.lines().any(|l| l.starts_with('=') || l.contains(",=")), "{csv}");
+    let report = app.admin_in("B", "catalog.import_products", json!({"csv": csv, "dry_run": false})).unwrap();
+    assert_eq!(report["committed"], true, "{report}");
+    let list = |app: &mut TestApp, co: &str| {
+        let page = app.admin_in(co, "catalog.list_products", json!({"query": {"sort": "sku"}})).unwrap();
+        page["items"].as_array().unwrap().iter().map(|p| (p["sku"].clone(), p["name"].clone(), p["description"].clone(), p["brand_name"].clone(), p["category_name"].clone())).collect::<Vec<_>>()
+    };
+    assert_eq!(list(&mut app, "A"), list(&mut app, "B"));
+    // And XLSX carries the same escaped text.
+    let x = app.admin_in("A", "catalog.export_products", json!({"format": "xlsx"})).unwrap();
+    assert_eq!(x["rows"], 2);
+}

@@ -365,3 +365,61 @@ fn roles_decide_who_may_change_partners() {
     let p = app.call(&sales, Some("A"), "partner.create", json!({"name": "S"})).unwrap();
     assert_eq!(code_of(&app.call(&sales, Some("A"), "partner.delete", json!({"id": p["id"]}))), Some(ErrorCode::Forbidden));
 }
+
+#[test]
+fn import_errors_of_shipping_columns_name_the_shipping_columns() {
+    let mut app = TestApp::new();
+    app.company("A");
+    // Only a shipping address (so it is the partner's first address), its postal code too long.
+    let csv = "name,shipping_country,shipping_postal_code\nAcme,IE,123456789012345678901234\n";
+    let report = app.admin_in("A", "partner.import", json!({"csv": csv, "dry_run": true})).unwrap();
+    assert_eq!(report["errors"][0]["column"], "shipping_postal_code", "{report}");
+    let csv = "name,billing_country,shipping_country,shipping_postal_code\nAcme,IE,IE,123456789012345678901234\n";
+    let report = app.admin_in("A", "partner.import", json!({"csv": csv, "dry_run": true})).unwrap();
+    assert_eq!(report["errors"][0]["column"], "shipping_postal_code", "{report}");
+}
+
+#[test]
+fn a_partner_import_adds_a_city_only_with_add_city_and_checks_its_name() {
+    let mut app = TestApp::new();
+    app.company("A");
+    let ca = state_id(&mut app, "US-CA");
+    city(&mut app, "A", ca, "Fresno");
+    let role = app.admin_in("A", "role.create", json!({"name": "Adder", "permissions": ["partner.add_partner"]})).unwrap();
+    app.admin_call("user.create", json!({"email": "adder@example.com", "display_name": "Adder", "password": cora_core::testing::PASSWORD})).unwrap();
+    app.admin_in("A", "membership.add", json!({"email": "adder@example.com", "role_id": role["id"]})).unwrap();
+    let adder = cora_core::testing::login(&mut app.cora, "adder@example.com", cora_core::testing::PASSWORD).unwrap();
+    let before = dump(app.cora.store().conn(), crate::SIGN_IN_TABLES);
+    let new_city = "name,billing_country,billing_state,billing_city\nAcme,US,US-CA,Bakersfield\n";
+    for dry_run in [true, false] {
+        let r = app.call(&adder, Some("A"), "partner.import", json!({"csv": new_city, "dry_run": dry_run}));
+        assert_eq!(code_of(&r), Some(ErrorCode::Forbidden));
+        assert!(r.unwrap_err().to_string().contains("location.add_city"));
+    }
+    assert_eq!(dump(app.cora.store().conn(), crate::SIGN_IN_TABLES), before);
+    // An existing city (in any case) needs no more.
+    let known = "name,billing_country,billing_state,billing_city\nAcme,US,US-CA,FRESNO\n";
+    assert_eq!(app.call(&adder, Some("A"), "partner.import", json!({"csv": known})).unwrap()["committed"], true);
+    // A new city's name gets create_city's checks.
+    let bad = "name,billing_country,billing_state,billing_city\nAcme 2,US,US-CA,\"Bad\u{7}City\"\n";
+    let report = app.admin_in("A", "partner.import", json!({"csv": bad})).unwrap();
+    assert_eq!(report["committed"], false);
+    assert_eq!(report["errors"][0]["column"], "billing_city", "{report}");
+}
+
+#[test]
+fn formula_like_partner_cells_export_escaped_and_import_back_unchanged() {
+    let mut app = TestApp::new();
+    app.company("A");
+    app.company("B");
+    app.admin_in("A", "partner.create", json!({"name": "=cmd|' /C calc'!A0", "is_customer": true, "notes": "@risk", "phone": "+353 1 234 5678"})).unwrap();
+    let file = app.admin_in("A", "partner.export", json!({"format": "csv"})).unwrap();
+    let csv = file["content"].as_str().unwrap();
+    assert!(csv.contains("'=cmd|"), "{csv}");
+    assert!(csv.contains("'+353 1 234 5678"), "{csv}");
+    let report = app.admin_in("B", "partner.import", json!({"csv": csv})).unwrap();
+    assert_eq!(report["committed"], true, "{report}");
+    let b = app.admin_in("B", "partner.list", json!({})).unwrap();
+    let p = app.admin_in("B", "partner.get", json!({"id": b["items"][0]["id"]})).unwrap();
+    assert_eq!((p["name"].as_str(), p["notes"].as_str(), p["phone"].as_str()), (Some("=cmd|' /C calc'!A0"), Some("@risk"), Some("+353 1 234 5678")));
+}

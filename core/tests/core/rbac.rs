@@ -10,13 +10,13 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The permissions each built-in role gets by declaration: Owner all of them, every role
-/// each `view_` permission, and each role those that name it.
+/// each `view_` permission that names no roles, and each role those that name it.
 fn declared_grants(registry: &Registry) -> BTreeMap<&'static str, BTreeSet<String>> {
     let mut out: BTreeMap<&'static str, BTreeSet<String>> = builtin_keys().map(|k| (k, BTreeSet::new())).collect();
     for p in registry.permissions() {
         let view = p.codename.split_once('.').is_some_and(|(_, action)| action.starts_with("view_"));
         for key in builtin_keys() {
-            if key == "owner" || view || p.roles.contains(&key) {
+            if key == "owner" || (view && p.roles.is_empty()) || p.roles.contains(&key) {
                 out.get_mut(key).unwrap().insert(p.codename.to_string());
             }
         }
@@ -215,4 +215,118 @@ fn builtin_roles_cannot_be_changed_and_a_company_keeps_an_owner() {
     let viewer = roles.as_array().unwrap().iter().find(|r| r["builtin"] == "viewer").unwrap()["id"].clone();
     assert_eq!(code_of(&app.admin_in("A", "membership.remove", json!({"id": m}))), Some(ErrorCode::Conflict));
     assert_eq!(code_of(&app.admin_in("A", "membership.change_role", json!({"id": m, "role_id": viewer}))), Some(ErrorCode::Conflict));
+}
+
+#[test]
+fn the_audit_log_is_read_by_owners_and_accountants_only() {
+    let mut app = TestApp::new();
+    app.company("A");
+    for (key, allowed) in [("owner", true), ("accountant", true), ("viewer", false), ("sales", false), ("purchasing", false), ("warehouse", false)] {
+        let token = app.member(&format!("{key}-audit@example.com"), "A", key);
+        let r = app.call(&token, Some("A"), "audit.list", json!({}));
+        assert_eq!(code_of(&r) != Some(ErrorCode::Forbidden), allowed, "{key}: {r:?}");
+    }
+}
+
+/// Company A with a Manager who may manage members and roles but holds only a few
+/// catalog permissions; returns (manager token, manager role id, clerk role id).
+fn manager_setup(app: &mut TestApp) -> (String, Value, Value) {
+    app.company("A");
+    let manager_perms = [
+        "membership.view_membership",
+        "membership.add_membership",
+        "membership.change_membership",
+        "membership.delete_membership",
+        "role.view_role",
+        "role.add_role",
+        "role.change_role",
+        "catalog.view_product",
+        "catalog.change_product",
+    ];
+    let manager = app.admin_in("A", "role.create", json!({"name": "Manager", "permissions": manager_perms})).unwrap();
+    let clerk = app.admin_in("A", "role.create", json!({"name": "Clerk", "permissions": ["catalog.view_product"]})).unwrap();
+    app.admin_call("user.create", json!({"email": "mgr@example.com", "display_name": "Mgr", "password": PASSWORD})).unwrap();
+    app.admin_in("A", "membership.add", json!({"email": "mgr@example.com", "role_id": manager["id"]})).unwrap();
+    let token = cora_core::testing::login(&mut app.cora, "mgr@example.com", PASSWORD).unwrap();
+    (token, manager["id"].clone(), clerk["id"].clone())
+}
+
+fn builtin_role(app: &mut TestApp, key: &str) -> Value {
+    let roles = app.admin_in("A", "role.list", json!({})).unwrap();
+    roles.as_array().unwrap().iter().find(|r| r["builtin"] == key).unwrap()["id"].clone()
+}
+
+fn membership_of(app: &mut TestApp, email: &str) -> Value {
+    let ms = app.admin_in("A", "membership.list", json!({})).unwrap();
+    ms.as_array().unwrap().iter().find(|m| m["email"] == email).unwrap()["id"].clone()
+}
+
+#[test]
+fn nobody_assigns_a_role_beyond_their_own_permissions() {
+    let mut app = TestApp::new();
+    let (mgr, _, clerk) = manager_setup(&mut app);
+    let owner_role = builtin_role(&mut app, "owner");
+    let accountant = builtin_role(&mut app, "accountant");
+    let own = membership_of(&mut app, "mgr@example.com");
+    app.admin_call("user.create", json!({"email": "x@example.com", "display_name": "X", "password": PASSWORD})).unwrap();
+    app.admin_call("user.create", json!({"email": "y@example.com", "display_name": "Y", "password": PASSWORD})).unwrap();
+
+    // Not the Owner role, to themselves or anyone.
+    let before = crate::dump(app.cora.store().conn(), &["sessions"]);
+    let r = app.call(&mgr, Some("A"), "membership.change_role", json!({"id": own, "role_id": owner_role}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Forbidden), "{r:?}");
+    let r = app.call(&mgr, Some("A"), "membership.add", json!({"email": "x@example.com", "role_id": owner_role}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Forbidden), "{r:?}");
+    // Not a role carrying permissions they lack.
+    let r = app.call(&mgr, Some("A"), "membership.add", json!({"email": "x@example.com", "role_id": accountant}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Forbidden), "{r:?}");
+    assert!(r.unwrap_err().to_string().contains("partner."), "the message names what they lack");
+    assert_eq!(crate::dump(app.cora.store().conn(), &["sessions"]), before);
+
+    // A role within their own permissions: yes.
+    let added = app.call(&mgr, Some("A"), "membership.add", json!({"email": "x@example.com", "role_id": clerk})).unwrap();
+    // And an Owner (not a superuser) may make someone Owner.
+    let owner = app.member("owner2@example.com", "A", "owner");
+    app.call(&owner, Some("A"), "membership.add", json!({"email": "y@example.com", "role_id": owner_role})).unwrap();
+    app.call(&owner, Some("A"), "membership.change_role", json!({"id": added["id"], "role_id": owner_role})).unwrap();
+
+    // Owners are beyond a manager's reach: no demoting, no removing.
+    let y = membership_of(&mut app, "y@example.com");
+    let before = crate::dump(app.cora.store().conn(), &["sessions"]);
+    let r = app.call(&mgr, Some("A"), "membership.change_role", json!({"id": y, "role_id": clerk}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Forbidden), "{r:?}");
+    let r = app.call(&mgr, Some("A"), "membership.remove", json!({"id": y}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Forbidden), "{r:?}");
+    assert_eq!(crate::dump(app.cora.store().conn(), &["sessions"]), before);
+}
+
+#[test]
+fn nobody_grants_a_permission_they_do_not_hold() {
+    let mut app = TestApp::new();
+    let (mgr, manager_role, clerk) = manager_setup(&mut app);
+    let before = crate::dump(app.cora.store().conn(), &["sessions"]);
+    // Their own role: no new permissions.
+    let r = app.call(&mgr, Some("A"), "role.set_permissions", json!({"id": manager_role, "permissions": ["catalog.view_product", "audit.view_auditlog"]}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Forbidden), "{r:?}");
+    // Another role: nothing beyond theirs either.
+    let r = app.call(&mgr, Some("A"), "role.set_permissions", json!({"id": clerk, "permissions": ["partner.add_partner"]}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Forbidden), "{r:?}");
+    let r = app.call(&mgr, Some("A"), "role.create", json!({"name": "Sneaky", "permissions": ["role.delete_role"]}));
+    assert_eq!(code_of(&r), Some(ErrorCode::Forbidden), "{r:?}");
+    assert_eq!(crate::dump(app.cora.store().conn(), &["sessions"]), before);
+
+    // What they hold, they may hand on; view comes with change.
+    let role = app.call(&mgr, Some("A"), "role.set_permissions", json!({"id": clerk, "permissions": ["catalog.change_product"]})).unwrap();
+    let perms: Vec<&str> = role["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    assert_eq!(perms, ["catalog.change_product", "catalog.view_product"]);
+    app.call(&mgr, Some("A"), "role.create", json!({"name": "Helper", "permissions": ["catalog.view_product"]})).unwrap();
+}
+
+#[test]
+fn view_comes_with_add_change_and_delete_in_core() {
+    let mut app = TestApp::new();
+    app.company("A");
+    let role = app.admin_in("A", "role.create", json!({"name": "Editors", "permissions": ["partner.delete_partner", "catalog.change_brand"]})).unwrap();
+    let perms: BTreeSet<&str> = role["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    assert_eq!(perms, ["catalog.change_brand", "catalog.view_brand", "partner.delete_partner", "partner.view_partner"].into());
 }

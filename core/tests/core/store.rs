@@ -48,6 +48,20 @@ fn previous_version_file(path: &Path) -> Connection {
     conn
 }
 
+/// A previous-version file holding a dangling reference: the migrations succeed, then
+/// `foreign_key_check` must fail.
+fn dangling_previous_version_file(path: &Path) -> Connection {
+    let conn = previous_version_file(path);
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         CREATE TABLE old_parent (id INTEGER PRIMARY KEY);
+         CREATE TABLE old_child (parent_id INTEGER REFERENCES old_parent (id));
+         INSERT INTO old_child VALUES (42);",
+    )
+    .unwrap();
+    conn
+}
+
 fn marker(conn: &Connection) -> String {
     conn.query_row("SELECT note FROM old_marker", [], |r| r.get(0)).unwrap()
 }
@@ -135,20 +149,10 @@ fn an_older_file_is_backed_up_then_migrated() {
 }
 
 #[test]
-fn a_migration_that_fails_its_checks_puts_the_original_back() {
+fn a_migration_that_fails_its_checks_leaves_the_original() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
-    {
-        let conn = previous_version_file(&path);
-        // A dangling reference: migrations succeed, then foreign_key_check must fail.
-        conn.execute_batch(
-            "PRAGMA foreign_keys = OFF;
-             CREATE TABLE old_parent (id INTEGER PRIMARY KEY);
-             CREATE TABLE old_child (parent_id INTEGER REFERENCES old_parent (id));
-             INSERT INTO old_child VALUES (42);",
-        )
-        .unwrap();
-    }
+    drop(dangling_previous_version_file(&path));
     let before = std::fs::read(&path).unwrap();
 
     let err = Store::open(&path).unwrap_err();
@@ -384,4 +388,77 @@ fn processes_migrating_one_file_at_once_all_open_it_and_lose_nothing() {
         let users: i64 = conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0)).unwrap();
         assert_eq!(users, 1, "round {round}: the administrator was lost");
     }
+}
+
+#[test]
+fn a_failed_migration_never_commits_so_nothing_is_put_back_over_other_work() {
+    // The check runs before COMMIT, under the same write lock as the migration: a failed
+    // check rolls back, and the file is never rewritten from the copy. Another connection
+    // sees no commit at all (PRAGMA data_version stays), which a restore would have been.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let conn = dangling_previous_version_file(&path);
+    let data_version = |c: &Connection| -> i64 { c.query_row("PRAGMA data_version", [], |r| r.get(0)).unwrap() };
+    let seen = data_version(&conn);
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::MigrationFailed { .. }), "{err:?}");
+    assert_eq!(data_version(&conn), seen, "the failed migration committed something (and then wrote the old content back)");
+    // Work this connection does afterwards is the file's, untouched by the failed open.
+    conn.execute("INSERT INTO old_marker VALUES ('after')", []).unwrap();
+    let _ = Store::open(&path).unwrap_err();
+    let n: i64 = conn.query_row("SELECT count(*) FROM old_marker", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 2);
+}
+
+#[test]
+fn copies_never_take_an_existing_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    drop(previous_version_file(&path));
+    // A copy from an earlier attempt keeps its name and content; the new one gets `-2`.
+    std::fs::write(bak_path(&path), b"an earlier copy").unwrap();
+    drop(Store::open(&path).unwrap());
+    assert_eq!(std::fs::read(bak_path(&path)).unwrap(), b"an earlier copy");
+    let second = PathBuf::from(format!("{}.pre-v{}-2.bak", path.display(), latest()));
+    assert_eq!(store::inspect(&second).unwrap(), FileState::Cora { version: latest() - 1 });
+    // No temporary file is left behind.
+    assert!(listing(dir.path()).iter().all(|f| !f.ends_with(".tmp")), "{:?}", listing(dir.path()));
+
+    // Two restores in the same second keep two replaced files.
+    let src = dir.path().join("src.db");
+    Cora::open(&path).unwrap().store().backup_to(&src).unwrap();
+    let a = store::restore(&src, &path).unwrap().unwrap();
+    let b = store::restore(&src, &path).unwrap().unwrap();
+    assert_ne!(a, b);
+    assert!(a.exists() && b.exists());
+    assert!(listing(dir.path()).iter().all(|f| !f.ends_with(".tmp")), "{:?}", listing(dir.path()));
+}
+
+#[test]
+fn opening_keeps_permissions_this_build_does_not_know() {
+    // A newer Cora declared `future.view_thing` and granted it to a custom role; an older
+    // build (same schema) opening the file must not delete it or the grant.
+    let dir = tempfile::tempdir().unwrap();
+    let path = cora_file(dir.path());
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(
+            "INSERT INTO permissions (codename, module, description) VALUES ('future.view_thing', 'future', 'from a newer Cora');
+             INSERT INTO roles (tenant_id, name, description, created_at) SELECT id, 'Custom', '', '2026-01-01T00:00:00Z' FROM companies WHERE code = 'ACME';
+             INSERT INTO role_permissions (role_id, permission) SELECT id, 'future.view_thing' FROM roles WHERE name = 'Custom';
+             INSERT INTO role_permissions (role_id, permission) SELECT id, 'future.view_thing' FROM roles WHERE builtin_key = 'owner';",
+        )
+        .unwrap();
+    }
+    drop(Cora::open(&path).unwrap());
+    let c = read_only(&path);
+    let grants: i64 = c.query_row("SELECT count(*) FROM role_permissions WHERE permission = 'future.view_thing'", [], |r| r.get(0)).unwrap();
+    assert_eq!(grants, 2);
+}
+
+#[test]
+fn every_connection_commits_durably() {
+    let app = TestApp::new();
+    let sync: i64 = app.cora.store().conn().query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+    assert_eq!(sync, 2, "synchronous=FULL");
 }

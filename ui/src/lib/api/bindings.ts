@@ -785,7 +785,7 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "catalog.get_attribute": "catalog.view_attribute",
   "catalog.get_category": "catalog.view_category",
   "catalog.get_product": "catalog.view_product",
-  "catalog.import_categories": "catalog.import_product",
+  "catalog.import_categories": "catalog.change_category",
   "catalog.import_products": "catalog.import_product",
   "catalog.list_attributes": "catalog.view_attribute",
   "catalog.list_brands": "catalog.view_brand",

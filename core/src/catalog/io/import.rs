@@ -15,13 +15,16 @@
 //! - `components`: on a kit, `SKU=quantity unit; SKU=quantity`.
 
 use super::export::{CATEGORY_COLUMNS, PRODUCT_COLUMNS};
-use super::model::*;
-use super::repo::{self, NewProduct};
-use super::service::{self, check_attribute_name, check_barcode, check_category_name, check_money, check_quantity, check_sku, parse_decimal};
+use super::repo;
+use crate::catalog::checks::{check_attribute_name, check_barcode, check_category_name, check_money, check_price_extra, check_quantity, check_sku, parse_decimal};
+use crate::catalog::commands::{CHANGE_ATTRIBUTE, CHANGE_BRAND, CHANGE_CATEGORY};
+use crate::catalog::{kits, products, taxonomy, variants};
+use crate::catalog::model::*;
+use crate::catalog::products::repo::NewProduct;
 use crate::command::{Ctx, TenantCtx};
-use crate::exchange::{CsvInput, ImportReport};
-use crate::validate::Checker;
 use crate::{Error, Result};
+use crate::exchange::{CsvInput, ImportReport, parse_bool};
+use crate::validate::Checker;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -37,8 +40,15 @@ pub struct ImportArgs {
     pub dry_run: bool,
 }
 
+/// The key of a SKU, code or name in an import's maps: the very key the company's rows
+/// store, so the file and the company agree on what is "the same".
 fn key(s: &str) -> String {
-    s.trim().to_lowercase()
+    crate::keys::fold(s)
+}
+
+/// The key of a category path: the key of each level, so it matches the levels' stored keys.
+fn path_key(path: &str) -> String {
+    path.split('/').map(key).collect::<Vec<_>>().join("/")
 }
 
 /// Moves a row's field errors into the report.
@@ -65,7 +75,7 @@ pub fn import_categories(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportRepor
     let t = ctx.tenant()?;
     let input = CsvInput::parse(&a.csv, CATEGORY_COLUMNS, &[])?;
     let mut report = ImportReport::new(a.dry_run, input.len());
-    let existing: HashSet<String> = repo::list_category_tree(ctx.db(), &t)?.into_iter().map(|(_, p)| key(&p)).collect();
+    let existing: HashSet<String> = taxonomy::repo::list_category_tree(ctx.db(), &t)?.into_iter().map(|(_, p)| path_key(&p)).collect();
     let mut seen: HashMap<String, u32> = HashMap::new();
     let mut paths = Vec::new();
     for rec in input.records() {
@@ -75,7 +85,7 @@ pub fn import_categories(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportRepor
             c.push("path", "is required");
         }
         let path = parse_path(&mut c, "path", raw);
-        let k = key(&path.join(" / "));
+        let k = path_key(&path.join("/"));
         if c.errors.is_empty() {
             if let Some(first) = seen.get(&k) {
                 c.push("path", format!("also on row {first}"));
@@ -93,7 +103,7 @@ pub fn import_categories(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportRepor
             for p in &paths {
                 cache.ensure(ctx.db(), &t, p, ctx.now)?;
             }
-            Ok(())
+            Ok(true)
         })?;
     }
     finish(ctx, "category", report)
@@ -106,7 +116,7 @@ struct CategoryCache {
 
 impl CategoryCache {
     fn load(db: &Connection, t: &TenantCtx) -> Result<Self> {
-        Ok(CategoryCache { by_path: repo::list_category_tree(db, t)?.into_iter().map(|(id, p)| (key(&p), id)).collect() })
+        Ok(CategoryCache { by_path: taxonomy::repo::list_category_tree(db, t)?.into_iter().map(|(id, p)| (path_key(&p), id)).collect() })
     }
 
     fn ensure(&mut self, db: &Connection, t: &TenantCtx, names: &[String], now: DateTime<Utc>) -> Result<CategoryId> {
@@ -117,11 +127,11 @@ impl CategoryCache {
                 path.push_str(" / ");
             }
             path.push_str(n);
-            let k = key(&path);
+            let k = path_key(&path);
             let id = match self.by_path.get(&k) {
                 Some(id) => *id,
                 None => {
-                    let id = repo::insert_category(db, t, parent, n, now)?;
+                    let id = taxonomy::repo::insert_category(db, t, parent, n, now)?;
                     self.by_path.insert(k, id);
                     id
                 }
@@ -151,17 +161,6 @@ struct Row {
     components: Vec<(String, i64, Option<String>)>,
 }
 
-fn parse_bool(c: &mut Checker, column: &str, s: &str) -> bool {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "" | "false" | "no" | "0" | "n" => false,
-        "true" | "yes" | "1" | "y" => true,
-        _ => {
-            c.push(column, "must be true or false");
-            false
-        }
-    }
-}
-
 /// `Size: S, M, L(+2.50); Colour: White` → attributes with values and price extras.
 fn parse_template(c: &mut Checker, s: &str) -> Vec<(String, Vec<(String, i64)>)> {
     let mut out: Vec<(String, Vec<(String, i64)>)> = Vec::new();
@@ -179,7 +178,7 @@ fn parse_template(c: &mut Checker, s: &str) -> Vec<(String, Vec<(String, i64)>)>
             let (v, extra) = match v.strip_suffix(')').and_then(|v| v.rsplit_once('(')) {
                 Some((v, e)) => {
                     let d = parse_decimal(c, "attributes", e.trim().trim_start_matches('+'));
-                    (v.trim(), super::service::check_decimal(c, "attributes", d, MONEY_SCALE, true))
+                    (v.trim(), check_price_extra(c, "attributes", d))
                 }
                 None => (v, 0),
             };
@@ -279,7 +278,10 @@ fn parse_row(rec: &crate::exchange::CsvRecord<'_>, units: &HashMap<String, Unit>
         combination_key: None,
         sale_price: check_money(c, "sale_price", sale),
         cost: check_money(c, "cost", cost),
-        archived: parse_bool(c, "archived", rec.get("archived")),
+        archived: parse_bool(rec.get("archived")).unwrap_or_else(|m| {
+            c.push("archived", m);
+            None
+        }) == Some(true),
     };
     if p.is_template && !components.is_empty() {
         c.push("components", "a variant template cannot be a kit");
@@ -306,7 +308,7 @@ pub fn import_products(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportReport>
     let input = CsvInput::parse(&a.csv, &PRODUCT_COLUMNS[..2], &PRODUCT_COLUMNS[2..])?;
     let mut report = ImportReport::new(a.dry_run, input.len());
 
-    let units: HashMap<String, Unit> = repo::all_units(db, &t)?.into_iter().map(|u| (key(&u.code), u)).collect();
+    let units: HashMap<String, Unit> = taxonomy::repo::all_units(db, &t)?.into_iter().map(|u| (key(&u.code), u)).collect();
     let units_by_id: HashMap<UnitId, Unit> = units.values().map(|u| (u.id, u.clone())).collect();
     let default_unit = units.get("unit").cloned().ok_or_else(|| Error::Internal("the company has no unit `unit`".into()))?;
     // (id, is_template, unit) of every product of the company, by lower-cased SKU.
@@ -369,13 +371,13 @@ pub fn import_products(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportReport>
                 continue;
             }
             if let Some((id, true, unit)) = existing.get(&pk) {
-                let product = repo::get_product(db, &t, *id)?;
-                let attrs = repo::get_template_attributes(db, &t, *id)?;
+                let product = products::repo::get_product(db, &t, *id)?;
+                let attrs = variants::repo::get_template_attributes(db, &t, *id)?;
                 let names: HashMap<AttributeValueId, String> =
                     attrs.iter().flat_map(|a| a.values.iter().map(|v| (v.value_id, key(&v.name)))).collect();
                 let order: Vec<HashSet<AttributeValueId>> = attrs.iter().map(|a| a.values.iter().map(|v| v.value_id).collect()).collect();
                 let mut taken = HashSet::new();
-                for combo in repo::list_combination_keys(db, &t, *id)? {
+                for combo in variants::repo::list_combination_keys(db, &t, *id)? {
                     let ids: Vec<AttributeValueId> = combo.split(',').filter_map(|s| s.parse().ok()).map(AttributeValueId).collect();
                     let in_order: Vec<String> =
                         order.iter().filter_map(|set| ids.iter().find(|i| set.contains(i)).and_then(|i| names.get(i).cloned())).collect();
@@ -505,29 +507,75 @@ pub fn import_products(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportReport>
     }
     report.sort();
     report.created = rows.len() as u32;
+    require_creation_permissions(ctx, &t, &rows)?;
 
     if report.is_clean() {
         // A dry run writes too, inside a savepoint it then rolls back: it proves that the
-        // real run would go through, SQLite's own constraints included.
-        in_savepoint(db, a.dry_run, || write_products(db, &t, &mut rows, &units, &default_unit, ctx.now))?;
-    } else {
+        // real run would go through, SQLite's own constraints and kit costs included.
+        let mut problems = Vec::new();
+        in_savepoint(db, a.dry_run, || {
+            problems = write_products(db, &t, &mut rows, &units, &default_unit, ctx.now)?;
+            Ok(problems.is_empty())
+        })?;
+        for (row, column, message) in problems {
+            report.error(row, column, message);
+        }
+    }
+    if !report.is_clean() {
         report.created = 0;
     }
     finish(ctx, "product", report)
 }
 
+/// An import creates the brands, categories, attributes and values its rows name that
+/// do not exist yet: the caller needs the permissions creating them takes.
+fn require_creation_permissions(ctx: &Ctx<'_>, t: &TenantCtx, rows: &[Row]) -> Result<()> {
+    let db = ctx.db();
+    if !ctx.has_permission(CHANGE_BRAND)? {
+        let brands = taxonomy::repo::list_brand_names(db, t)?;
+        if let Some(r) = rows.iter().find(|r| r.brand.as_ref().is_some_and(|b| !brands.contains_key(&key(b)))) {
+            let why = format!("row {} creates the brand {}", r.row, r.brand.as_deref().unwrap_or_default());
+            ctx.require_permission(CHANGE_BRAND, &why)?;
+        }
+    }
+    if !ctx.has_permission(CHANGE_CATEGORY)? {
+        let paths: HashSet<String> = taxonomy::repo::list_category_tree(db, t)?.into_iter().map(|(_, p)| path_key(&p)).collect();
+        if let Some(r) = rows.iter().find(|r| r.category.as_ref().is_some_and(|p| !paths.contains(&path_key(&p.join("/"))))) {
+            let why = format!("row {} creates the category {}", r.row, r.category.as_deref().unwrap_or_default().join(" / "));
+            ctx.require_permission(CHANGE_CATEGORY, &why)?;
+        }
+    }
+    if !ctx.has_permission(CHANGE_ATTRIBUTE)? {
+        for r in rows {
+            for (name, values) in &r.template {
+                let known: HashSet<String> = match taxonomy::repo::find_attribute(db, t, name)? {
+                    Some(id) => taxonomy::repo::get_attribute(db, t, id)?.values.iter().map(|v| key(&v.name)).collect(),
+                    None => {
+                        ctx.require_permission(CHANGE_ATTRIBUTE, &format!("row {} creates the attribute {name}", r.row))?;
+                        continue;
+                    }
+                };
+                if let Some((v, _)) = values.iter().find(|(v, _)| !known.contains(&key(v))) {
+                    ctx.require_permission(CHANGE_ATTRIBUTE, &format!("row {} adds the value {v} to the attribute {name}", r.row))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Runs `write` in a savepoint, then keeps its writes, or rolls them back for a dry run
-/// (and always when it fails).
-fn in_savepoint(db: &Connection, dry_run: bool, write: impl FnOnce() -> Result<()>) -> Result<()> {
+/// (and always when it fails or answers that the file has a problem after all).
+fn in_savepoint(db: &Connection, dry_run: bool, write: impl FnOnce() -> Result<bool>) -> Result<()> {
     db.execute_batch("SAVEPOINT catalog_import")?;
     match write() {
-        Ok(()) if !dry_run => {
+        Ok(true) if !dry_run => {
             db.execute_batch("RELEASE catalog_import")?;
             Ok(())
         }
         other => {
             db.execute_batch("ROLLBACK TO catalog_import; RELEASE catalog_import")?;
-            other
+            other.map(|_| ())
         }
     }
 }
@@ -585,11 +633,22 @@ fn find_cycle(edges: &HashMap<usize, Vec<usize>>, n: usize) -> Option<Vec<usize>
 /// value ids by lower-cased name.
 type TemplateLine = (String, AttributeId, HashMap<String, AttributeValueId>);
 
+/// A problem only the written rows show: (row, column, message).
+type WriteProblem = (u32, &'static str, String);
+
 /// Writes checked rows: categories, brands and attributes they name, plain products and
-/// templates, then variants, then kit lines.
-fn write_products(db: &Connection, t: &TenantCtx, rows: &mut [Row], units: &HashMap<String, Unit>, default_unit: &Unit, now: DateTime<Utc>) -> Result<()> {
+/// templates, then variants, then kit lines. Answers the kits whose cost would be too
+/// large (the caller then rolls everything back).
+fn write_products(
+    db: &Connection,
+    t: &TenantCtx,
+    rows: &mut [Row],
+    units: &HashMap<String, Unit>,
+    default_unit: &Unit,
+    now: DateTime<Utc>,
+) -> Result<Vec<WriteProblem>> {
     let mut categories = CategoryCache::load(db, t)?;
-    let mut brands = repo::list_brand_names(db, t)?;
+    let mut brands = taxonomy::repo::list_brand_names(db, t)?;
     let mut attributes = AttributeCache::default();
     let mut ids: HashMap<String, ProductId> = HashMap::new();
     // (attribute id, {value name → id}) per template SKU, in the template's order.
@@ -603,7 +662,7 @@ fn write_products(db: &Connection, t: &TenantCtx, rows: &mut [Row], units: &Hash
             let id = match brands.get(&key(b)) {
                 Some(id) => *id,
                 None => {
-                    let id = repo::insert_brand(db, t, b, now)?;
+                    let id = taxonomy::repo::insert_brand(db, t, b, now)?;
                     brands.insert(key(b), id);
                     id
                 }
@@ -614,15 +673,15 @@ fn write_products(db: &Connection, t: &TenantCtx, rows: &mut [Row], units: &Hash
     }
 
     for r in rows.iter().filter(|r| r.variant_of.is_none()) {
-        let id = repo::insert_product(db, t, &r.p, now)?;
+        let id = products::repo::insert_product(db, t, &r.p, now)?;
         ids.insert(key(&r.p.sku), id);
         let mut lines = Vec::new();
         for (pos, (attr, values)) in r.template.iter().enumerate() {
             let (aid, vids) = attributes.ensure(db, t, attr, values.iter().map(|(v, _)| v.as_str()), now)?;
-            repo::upsert_template_attribute(db, t, id, aid, pos as u32)?;
+            variants::repo::upsert_template_attribute(db, t, id, aid, pos as u32)?;
             // The file's order is the template's order.
             for (i, (v, extra)) in values.iter().enumerate() {
-                repo::upsert_template_value(db, t, id, aid, vids[&key(v)], *extra, i as u32)?;
+                variants::repo::upsert_template_value(db, t, id, aid, vids[&key(v)], *extra, i as u32)?;
             }
             lines.push((key(attr), aid, vids));
         }
@@ -635,16 +694,16 @@ fn write_products(db: &Connection, t: &TenantCtx, rows: &mut [Row], units: &Hash
         let pk = key(r.variant_of.as_deref().unwrap_or(""));
         let parent_id = match ids.get(&pk) {
             Some(id) => *id,
-            None => repo::find_product_by_sku(db, t, &pk)?.ok_or_else(|| Error::Internal(format!("template {pk} vanished")))?,
+            None => products::repo::find_product_by_sku(db, t, &pk)?.ok_or_else(|| Error::Internal(format!("template {pk} vanished")))?,
         };
         if !template_values.contains_key(&pk) {
-            let lines = repo::get_template_attributes(db, t, parent_id)?
+            let lines = variants::repo::get_template_attributes(db, t, parent_id)?
                 .into_iter()
                 .map(|a| (key(&a.name), a.attribute_id, a.values.iter().map(|v| (key(&v.name), v.value_id)).collect()))
                 .collect();
             template_values.insert(pk.clone(), lines);
         }
-        let parent = repo::get_product(db, t, parent_id)?;
+        let parent = products::repo::get_product(db, t, parent_id)?;
         let lines = &template_values[&pk];
         let mut chosen = Vec::new();
         for (attr, aid, vids) in lines {
@@ -661,10 +720,10 @@ fn write_products(db: &Connection, t: &TenantCtx, rows: &mut [Row], units: &Hash
         if r.brand.is_none() {
             r.p.brand_id = parent.brand_id;
         }
-        r.p.combination_key = Some(service::combination_key(chosen.iter().map(|(_, v)| *v)));
-        let id = repo::insert_product(db, t, &r.p, now)?;
+        r.p.combination_key = Some(variants::service::combination_key(chosen.iter().map(|(_, v)| *v)));
+        let id = products::repo::insert_product(db, t, &r.p, now)?;
         for (aid, vid) in chosen {
-            repo::insert_variant_value(db, t, id, parent_id, aid, vid)?;
+            variants::repo::insert_variant_value(db, t, id, parent_id, aid, vid)?;
         }
         ids.insert(key(&r.p.sku), id);
     }
@@ -674,16 +733,26 @@ fn write_products(db: &Connection, t: &TenantCtx, rows: &mut [Row], units: &Hash
         for (pos, (sku, qty, unit)) in r.components.iter().enumerate() {
             let comp = match ids.get(&key(sku)) {
                 Some(id) => *id,
-                None => repo::find_product_by_sku(db, t, sku)?.ok_or_else(|| Error::Internal(format!("component {sku} vanished")))?,
+                None => products::repo::find_product_by_sku(db, t, sku)?.ok_or_else(|| Error::Internal(format!("component {sku} vanished")))?,
             };
             let unit_id = match unit {
                 Some(code) => units[&key(code)].id,
-                None => repo::get_product(db, t, comp)?.unit_id,
+                None => products::repo::get_product(db, t, comp)?.unit_id,
             };
-            repo::insert_component(db, t, kit, comp, *qty, unit_id, pos as u32)?;
+            kits::repo::insert_component(db, t, kit, comp, *qty, unit_id, pos as u32)?;
         }
     }
-    Ok(())
+    let mut problems = Vec::new();
+    for r in rows.iter().filter(|r| !r.components.is_empty()) {
+        match kits::service::rolled_up_cost(db, t, ids[&key(&r.p.sku)], "components") {
+            Ok(_) => {}
+            Err(Error::Validation { .. }) => {
+                problems.push((r.row, "components", format!("would make the cost of the kit {} too large (at most {MAX_AMOUNT})", r.p.sku)))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(problems)
 }
 
 /// Attributes and their values by lower-cased name; creates what is missing.
@@ -703,20 +772,20 @@ impl AttributeCache {
     ) -> Result<(AttributeId, HashMap<String, AttributeValueId>)> {
         let k = key(name);
         if !self.known.contains_key(&k) {
-            let entry = match repo::find_attribute(db, t, name)? {
+            let entry = match taxonomy::repo::find_attribute(db, t, name)? {
                 Some(id) => {
-                    let a = repo::get_attribute(db, t, id)?;
+                    let a = taxonomy::repo::get_attribute(db, t, id)?;
                     let next = a.values.iter().map(|v| v.position + 1).max().unwrap_or(0);
                     (id, a.values.into_iter().map(|v| (key(&v.name), v.id)).collect(), next)
                 }
-                None => (repo::insert_attribute(db, t, name, now)?, HashMap::new(), 0),
+                None => (taxonomy::repo::insert_attribute(db, t, name, now)?, HashMap::new(), 0),
             };
             self.known.insert(k.clone(), entry);
         }
         let (id, vals, next) = self.known.get_mut(&k).ok_or_else(|| Error::Internal("attribute cache".into()))?;
         for v in values {
             if let std::collections::hash_map::Entry::Vacant(e) = vals.entry(key(v)) {
-                e.insert(repo::insert_attribute_value(db, t, *id, v, *next)?);
+                e.insert(taxonomy::repo::insert_attribute_value(db, t, *id, v, *next)?);
                 *next += 1;
             }
         }

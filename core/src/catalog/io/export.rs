@@ -1,12 +1,12 @@
 //! Exports of the catalog, in the very format the import reads, so an export from one
 //! company imports into another unchanged.
 
-use super::model::*;
-use super::repo::{self, from_scaled};
+use super::repo;
+use crate::catalog::model::*;
+use crate::catalog::taxonomy;
 use crate::command::Ctx;
 use crate::exchange::{Cell, ExportFile, ExportFormat, Table};
-use crate::Result;
-use rust_decimal::Decimal;
+use crate::{Result, arith, money};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -30,13 +30,13 @@ fn extra_suffix(extra: i64) -> String {
     if extra == 0 {
         return String::new();
     }
-    let d = from_scaled(extra, MONEY_SCALE);
+    let d = money::from_db(extra);
     if d.is_sign_negative() { format!("({d})") } else { format!("(+{d})") }
 }
 
 /// The products of the company as a table in the import's format.
 pub fn products_table(db: &rusqlite::Connection, t: &crate::command::TenantCtx) -> Result<Table> {
-    let paths: HashMap<CategoryId, String> = repo::list_category_tree(db, t)?.into_iter().collect();
+    let paths: HashMap<CategoryId, String> = taxonomy::repo::list_category_tree(db, t)?.into_iter().collect();
     let mut template_lines: HashMap<ProductId, Vec<(String, Vec<String>)>> = HashMap::new();
     for (pid, attr, value, extra) in repo::list_all_template_values(db, t)? {
         let lines = template_lines.entry(pid).or_default();
@@ -53,7 +53,7 @@ pub fn products_table(db: &rusqlite::Connection, t: &crate::command::TenantCtx) 
     }
     let mut components: HashMap<ProductId, Vec<String>> = HashMap::new();
     for (kit, sku, qty, unit) in repo::list_all_components(db, t)? {
-        components.entry(kit).or_default().push(format!("{sku}={} {unit}", from_scaled(qty, QTY_SCALE)));
+        components.entry(kit).or_default().push(format!("{sku}={} {unit}", arith::from_scaled(qty, QTY_SCALE)));
     }
     let mut table = Table::new(PRODUCT_COLUMNS);
     for r in repo::list_export_rows(db, t)? {
@@ -70,8 +70,8 @@ pub fn products_table(db: &rusqlite::Connection, t: &crate::command::TenantCtx) 
             r.brand.into(),
             r.unit.into(),
             r.kind.as_str().into(),
-            Cell::Number(Decimal::new(r.sale_price, MONEY_SCALE).normalize()),
-            Cell::Number(Decimal::new(r.cost, MONEY_SCALE).normalize()),
+            Cell::Number(money::from_db(r.sale_price)),
+            Cell::Number(money::from_db(r.cost)),
             r.barcode.into(),
             r.archived.into(),
             r.parent_sku.into(),
@@ -84,7 +84,7 @@ pub fn products_table(db: &rusqlite::Connection, t: &crate::command::TenantCtx) 
 
 pub fn categories_table(db: &rusqlite::Connection, t: &crate::command::TenantCtx) -> Result<Table> {
     let mut table = Table::new(CATEGORY_COLUMNS);
-    for (_, path) in repo::list_category_tree(db, t)? {
+    for (_, path) in taxonomy::repo::list_category_tree(db, t)? {
         table.push(vec![path.into()]);
     }
     Ok(table)

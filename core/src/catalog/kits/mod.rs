@@ -1,0 +1,4 @@
+//! Kits: products made of other products, with a rolled-up cost.
+
+pub mod repo;
+pub mod service;

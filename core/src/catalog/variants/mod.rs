@@ -1,0 +1,4 @@
+//! Variant templates and their variants.
+
+pub mod repo;
+pub mod service;
