@@ -250,8 +250,8 @@ impl Ui {
     ///
     /// Without compositing (the app's choice under software rendering, as under Xvfb)
     /// WebKitWebDriver takes a screenshot after the next paint, which a page at rest
-    /// never makes: the screenshot would wait for minutes. So the page is repainted a few
-    /// times meanwhile (the body's background, hidden behind the app, flips and is restored).
+    /// never makes: the screenshot would wait for minutes. So a one-pixel, nearly
+    /// transparent dot in the corner is repainted a few times meanwhile, then removed.
     async fn shot(&self, name: &str) {
         let _ = self
             .c
@@ -260,8 +260,10 @@ impl Ui {
         let _ = self
             .c
             .execute(
-                "const s = document.body.style, was = s.backgroundColor; let n = 0;
-                 const tick = () => { s.backgroundColor = n % 2 ? 'rgb(1, 2, 3)' : 'rgb(3, 2, 1)'; if (++n < 40) setTimeout(tick, 50); else s.backgroundColor = was; };
+                "const d = document.createElement('div'); let n = 0;
+                 d.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;opacity:0.01;pointer-events:none;z-index:2147483647';
+                 document.body.appendChild(d);
+                 const tick = () => { d.style.background = n % 2 ? '#f00' : '#00f'; if (++n < 40) setTimeout(tick, 50); else d.remove(); };
                  setTimeout(tick, 20);",
                 vec![],
             )
