@@ -4,6 +4,8 @@
 # Screenshots of each main screen land in target/e2e-screenshots/.
 #   scripts/e2e.sh            build and test
 #   E2E_SKIP_BUILD=1 scripts/e2e.sh   reuse the last build
+#   CORA_DESKTOP_BIN=… CORA_CLI_BIN=… E2E_SKIP_BUILD=1 scripts/e2e.sh   test these binaries
+#   (the build cache may be shared: another build can replace target/release/*)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -24,9 +26,9 @@ if [ -z "${E2E_SKIP_BUILD:-}" ]; then
   npm --prefix ui run build
   cargo build --release -p cora-desktop --features cora-desktop/custom-protocol -p cora-cli
 fi
-export CORA_DESKTOP_BIN="$CARGO_TARGET_DIR/release/cora-desktop"
+export CORA_DESKTOP_BIN="${CORA_DESKTOP_BIN:-$CARGO_TARGET_DIR/release/cora-desktop}"
 # The CLI writes to the app's file in one test, to see the open list refresh.
-export CORA_CLI_BIN="$CARGO_TARGET_DIR/release/cora"
+export CORA_CLI_BIN="${CORA_CLI_BIN:-$CARGO_TARGET_DIR/release/cora}"
 [ -x "$CORA_DESKTOP_BIN" ] || { echo "e2e: $CORA_DESKTOP_BIN was not built" >&2; exit 1; }
 rm -rf "$E2E_SCREENSHOTS"; mkdir -p "$E2E_SCREENSHOTS"
 
