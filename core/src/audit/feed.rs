@@ -8,7 +8,8 @@
 //! - anyone else: rows of the companies they are a member of now, and of the rows with no
 //!   company only those about things they can see anyway:
 //!   - `role`: global roles (every member sees them in role lists and pickers);
-//!   - `company`: the archiving or unarchiving of a company they are a member of;
+//!   - `company`: the archiving or unarchiving of a company they are a member of (older
+//!     files logged it without a company; it is now in the company's own log);
 //!   - `user`: their own account (renamed, deactivated, password reset, signed in or out).
 //!
 //!   Other users' accounts and sign-ins, and everything in other companies, are left out.
