@@ -6,6 +6,7 @@
 # line (what follows that line is kept).
 #   scripts/bench-desktop.sh [scale]
 #   BENCH_OUT=FILE scripts/bench-desktop.sh   write the figures to FILE instead
+#   CORA_BENCH_FAR=30000 scripts/bench-desktop.sh   scroll that many rows in (default 10,000)
 # The app's environment passes through, e.g. WEBKIT_DISABLE_COMPOSITING_MODE=0|1 to force
 # WebKit's compositing on or off (the app otherwise chooses, see src-tauri/src/render.rs).
 set -euo pipefail
@@ -55,7 +56,7 @@ WebKitGTK $(dpkg-query -W -f '${Version}' libwebkit2gtk-4.1-0 2>/dev/null || ech
 The demo company has $scale products (variant templates, their variants, kits); the
 products list hides variants by default, so it counts fewer rows. The app is driven
 through tauri-driver/WebKitWebDriver, so launch time includes the driver starting it;
-it varies by a few hundred milliseconds from run to run (0.6–1.1 s seen here).
+it varies from run to run (0.6–1.8 s seen on this machine, the slower ones while other builds ran).
 
 | what | figure |
 | --- | --- |
