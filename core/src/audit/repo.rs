@@ -57,19 +57,3 @@ pub fn list(db: &Connection, tenant: Option<TenantId>, all: bool, a: &ListAuditA
     };
     Ok(AuditPage { rows, next })
 }
-
-/// One (company, entity) that was written.
-pub type Change = (Option<TenantId>, String);
-
-/// What was written since audit row `after`: the newest row id (to pass next time) and
-/// each (company, entity) written, for a watcher that tells open lists to refresh.
-/// Cheap when nothing changed: `max(id)` on the primary key.
-pub fn changes_since(db: &Connection, after: AuditId) -> Result<(AuditId, Vec<Change>)> {
-    let newest: AuditId = db.prepare_cached("SELECT coalesce(max(id), 0) FROM audit_log")?.query_row([], |r| r.get(0))?;
-    if newest <= after {
-        return Ok((newest, Vec::new()));
-    }
-    let mut stmt = db.prepare_cached("SELECT DISTINCT tenant_id, entity FROM audit_log WHERE id > ?1 AND id <= ?2")?;
-    let rows = stmt.query_map(params![after, newest], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok((newest, rows.collect::<rusqlite::Result<_>>()?))
-}
