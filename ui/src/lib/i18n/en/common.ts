@@ -1,0 +1,23 @@
+// The shared vocabulary: one word for each action, everywhere.
+export const common = {
+  'common.save': 'Save',
+  'common.save_new': 'Save & New',
+  'common.cancel': 'Cancel',
+  'common.close': 'Close',
+  'common.create': 'Create',
+  'common.new': 'New',
+  'common.edit': 'Edit',
+  'common.delete': 'Delete',
+  'common.archive': 'Archive…',
+  'common.restore': 'Restore',
+  'common.retry': 'Retry',
+  'common.discard': 'Discard changes',
+  'common.keep_editing': 'Keep editing',
+  'common.back': 'Back',
+  'common.forward': 'Forward',
+  'common.loading': 'Loading…',
+  'common.search': 'Search…',
+  'common.none': '—',
+  'common.yes': 'Yes',
+  'common.no': 'No',
+};

@@ -1,0 +1,4 @@
+// English, the reference catalog: every namespace file merged into one flat map.
+import { common } from './common';
+
+export const en = { ...common };
