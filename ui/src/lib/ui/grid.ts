@@ -1,5 +1,8 @@
 // What every list screen gives the data grid: columns and a page loader that runs the
-// query in SQL (search, sort, keyset cursor) and returns one page.
+// query in SQL (search, sort, keyset cursor) and returns one page; and the grid's
+// column layout (order, hidden, widths) that the user arranges and that is saved per
+// user and screen.
+import type { Snippet } from 'svelte';
 
 export interface Column<T> {
   key: string;
@@ -13,6 +16,58 @@ export interface Column<T> {
   /** Extra class per cell, e.g. a badge. */
   cls?: (row: T) => string;
   mono?: boolean;
+  /** Cell content as markup (badges, links); `text` still serves the tooltip, search and export. */
+  cell?: Snippet<[T]>;
+  /** Hidden unless the user shows it. */
+  hidden?: boolean;
+}
+
+/** How the user arranged a grid's columns. */
+export interface GridLayout {
+  order: string[];
+  hidden: string[];
+  /** Column key → CSS width (px) set by resizing. */
+  widths: Record<string, string>;
+}
+
+export function emptyLayout(): GridLayout {
+  return { order: [], hidden: [], widths: {} };
+}
+
+/** The columns as the layout arranges them: known keys in the saved order, new ones after, hidden ones out. */
+export function arrange<T>(cols: Column<T>[], layout: GridLayout | null | undefined): Column<T>[] {
+  if (!layout) return cols.filter((c) => !c.hidden);
+  const pos = new Map(layout.order.map((k, i) => [k, i]));
+  const ordered = cols
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => (pos.get(a.c.key) ?? 1000 + a.i) - (pos.get(b.c.key) ?? 1000 + b.i))
+    .map((x) => x.c);
+  const hidden = new Set(layout.hidden);
+  // The first column opens the record: it is never hidden.
+  return ordered.filter((c, i) => (i === 0 && c.key === cols[0]?.key) || (!hidden.has(c.key) && !(c.hidden && !layout.order.includes(c.key))))
+    .map((c) => (layout.widths[c.key] ? { ...c, width: layout.widths[c.key] } : c));
+}
+
+/** Moves column `key` one place left (-1) or right (+1) in the layout's order. */
+export function moveColumn<T>(cols: Column<T>[], layout: GridLayout, key: string, by: -1 | 1): GridLayout {
+  const order = arrange(cols, { ...layout, hidden: [] }).map((c) => c.key);
+  const i = order.indexOf(key);
+  const j = i + by;
+  if (i < 0 || j < 0 || j >= order.length) return layout;
+  [order[i], order[j]] = [order[j], order[i]];
+  return { ...layout, order };
+}
+
+/** Shows or hides column `key`. */
+export function toggleColumn(layout: GridLayout, key: string): GridLayout {
+  const hidden = layout.hidden.includes(key) ? layout.hidden.filter((k) => k !== key) : [...layout.hidden, key];
+  return { ...layout, hidden };
+}
+
+/** Sets a column's width in px, within sensible bounds. */
+export function resizeColumn(layout: GridLayout, key: string, px: number): GridLayout {
+  const w = Math.round(Math.max(48, Math.min(900, px)));
+  return { ...layout, widths: { ...layout.widths, [key]: `${w}px` } };
 }
 
 export interface PageQuery {
@@ -78,8 +133,19 @@ export function arrayLoader<T>(fetch: () => Promise<T[]>, text: (t: T) => string
   };
 }
 
-/** "1 entry", "2 entries": the singular of a plural English noun when n is 1. */
-export function countLabel(n: number, plural: string, locale?: string): string {
-  const s = n === 1 ? (plural.endsWith('ies') ? `${plural.slice(0, -3)}y` : plural.replace(/s$/, '')) : plural;
-  return `${n.toLocaleString(locale)} ${s}`;
+/** What a grid remembers while the user is elsewhere: given back when they return. Plain, never proxied. */
+export interface GridMemory<T> {
+  search: string;
+  sort?: string;
+  desc: boolean;
+  scrollTop: number;
+  active: number;
+  /** The rows held and the cursors of pages seen (see pages.ts). */
+  window?: unknown;
+  total?: number | null;
+  selected?: Map<string | number, T>;
+}
+
+export function freshMemory<T>(sort?: string, desc = false): GridMemory<T> {
+  return { search: '', sort, desc, scrollTop: 0, active: 0 };
 }

@@ -4,7 +4,7 @@ import { matches, label } from './keyboard';
 import { rank, score } from './fuzzy';
 import { IdleClock } from './idle';
 import { bump, byRecent } from './recent';
-import { arrayLoader, countLabel, nextSort, template } from './grid';
+import { arrange, arrayLoader, emptyLayout, moveColumn, nextSort, resizeColumn, template, toggleColumn } from './grid';
 
 const key = (k: string, o: Partial<{ ctrl: boolean; meta: boolean; shift: boolean; alt: boolean }> = {}) => ({
   key: k, ctrlKey: !!o.ctrl, metaKey: !!o.meta, shiftKey: !!o.shift, altKey: !!o.alt,
@@ -87,11 +87,21 @@ describe('grid', () => {
   it('builds column templates', () => {
     expect(template([{ key: 'a', label: 'A', text: () => '' }, { key: 'b', label: 'B', width: '90px', text: () => '' }])).toBe('1fr 90px');
   });
-  it('counts in singular and plural', () => {
-    expect(countLabel(1, 'entries', 'en-US')).toBe('1 entry');
-    expect(countLabel(1, 'companies', 'en-US')).toBe('1 company');
-    expect(countLabel(1, 'users', 'en-US')).toBe('1 user');
-    expect(countLabel(100000, 'products', 'en-US')).toBe('100,000 products');
+  it('arranges columns by the saved layout: order, hidden, widths; the first column stays', () => {
+    const cols = ['name', 'sku', 'cost', 'brand'].map((k) => ({ key: k, label: k, text: () => '' }));
+    let l = emptyLayout();
+    l = moveColumn(cols, l, 'cost', -1);
+    expect(arrange(cols, l).map((c) => c.key)).toEqual(['name', 'cost', 'sku', 'brand']);
+    l = toggleColumn(l, 'sku');
+    l = toggleColumn(l, 'name');
+    expect(arrange(cols, l).map((c) => c.key)).toEqual(['name', 'cost', 'brand']);
+    l = resizeColumn(l, 'cost', 10);
+    expect(arrange(cols, l).find((c) => c.key === 'cost')?.width).toBe('48px');
+    l = toggleColumn(l, 'sku');
+    expect(arrange(cols, l).map((c) => c.key)).toEqual(['name', 'cost', 'sku', 'brand']);
+    // A column this build adds later appears after the saved ones.
+    const more = [...cols, { key: 'new', label: 'new', text: () => '' }];
+    expect(arrange(more, l).map((c) => c.key).at(-1)).toBe('new');
   });
   it('searches and sorts small arrays', async () => {
     const load = arrayLoader(async () => [{ n: 'Beta' }, { n: 'alpha' }, { n: 'Gamma' }], (r) => r.n, { n: (r) => r.n.toLowerCase() });

@@ -1,5 +1,7 @@
 // German: must carry every key of the English catalog (checked by the type).
 import type { Catalog } from '../index.svelte';
 import { common } from './common';
+import { ui } from './ui';
+import { partners } from './partners';
 
-export const de: Catalog = { ...common };
+export const de: Catalog = { ...common, ...ui, ...partners };

@@ -1,4 +1,6 @@
 // English, the reference catalog: every namespace file merged into one flat map.
 import { common } from './common';
+import { ui } from './ui';
+import { partners } from './partners';
 
-export const en = { ...common };
+export const en = { ...common, ...ui, ...partners };
