@@ -1,10 +1,12 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { svelteTesting } from '@testing-library/svelte/vite';
 
 // The app is served from the binary (tauri://); no remote content, relative asset paths.
 export default defineConfig({
-  plugins: [svelte()],
+  // svelteTesting: component tests mount the browser build of Svelte and clean up after each test.
+  plugins: [svelte(), ...(process.env.VITEST ? [svelteTesting()] : [])],
   base: './',
   clearScreen: false,
   server: { port: 5173, strictPort: true },
@@ -12,5 +14,6 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],
+    setupFiles: ['src/test-setup.ts'],
   },
 });
