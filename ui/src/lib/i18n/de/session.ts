@@ -52,7 +52,6 @@ export const session: Record<keyof typeof en, string> = {
   'session.setup.create_admin': 'Administrator anlegen',
   'session.setup.next_address': 'Weiter: Adresse',
   'session.setup.create_company': 'Firma anlegen',
-  'session.setup.ready': '{name} ist bereit.',
 
   'session.not_allowed': 'Das ist für Ihre Rolle ({role}) nicht erlaubt: Sie dürfen nicht {action}.',
   'session.no_role': 'keine',

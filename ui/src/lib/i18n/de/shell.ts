@@ -62,6 +62,4 @@ export const shell: Record<keyof typeof en, string> = {
   'shell.home.number_format': 'Zahlenformat: {sample}',
   'shell.home.date_format': 'Datumsformat: {sample}',
   'shell.home.tip': 'Tipp: Mit {shortcut} springen Sie zu jeder Ansicht, Firma oder jedem Datensatz.',
-  'shell.home.tip_before': 'Tipp: Mit',
-  'shell.home.tip_after': 'springen Sie zu jeder Ansicht, Firma oder jedem Datensatz.',
 };

@@ -51,7 +51,6 @@ export const session = {
   'session.setup.create_admin': 'Create administrator',
   'session.setup.next_address': 'Next: address',
   'session.setup.create_company': 'Create company',
-  'session.setup.ready': '{name} is ready.',
 
   'session.not_allowed': 'That is not allowed for your role ({role}): you may not {action}.',
   'session.no_role': 'none',

@@ -61,6 +61,4 @@ export const shell = {
   'shell.home.number_format': 'Number format: {sample}',
   'shell.home.date_format': 'Date format: {sample}',
   'shell.home.tip': 'Tip: press {shortcut} to jump to any screen, company or record.',
-  'shell.home.tip_before': 'Tip: press',
-  'shell.home.tip_after': 'to jump to any screen, company or record.',
 };
