@@ -7,7 +7,7 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.field.invalid_email': 'Keine gültige E-Mail-Adresse.',
   'errors.field.invalid_decimal': 'Keine gültige Zahl.',
   'errors.field.negative': 'Darf nicht negativ sein.',
-  'errors.field.out_of_range': 'Muss zwischen {min} und {max} liegen.',
+  'errors.field.out_of_range': 'Muss zwischen {min, number} und {max, number} liegen.',
   'errors.field.too_many_decimals': '{max, plural, =0 {Keine Nachkommastellen erlaubt.} one {Höchstens # Nachkommastelle.} other {Höchstens # Nachkommastellen.}}',
   'errors.field.overflow': 'Zu groß.',
   'errors.field.duplicate': 'Bereits vergeben.',

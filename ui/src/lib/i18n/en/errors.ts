@@ -8,7 +8,7 @@ export const errors = {
   'errors.field.invalid_email': 'Not a valid email address.',
   'errors.field.invalid_decimal': 'Not a valid number.',
   'errors.field.negative': 'Must not be negative.',
-  'errors.field.out_of_range': 'Must be between {min} and {max}.',
+  'errors.field.out_of_range': 'Must be between {min, number} and {max, number}.',
   'errors.field.too_many_decimals': '{max, plural, =0 {No decimals allowed.} one {At most # decimal.} other {At most # decimals.}}',
   'errors.field.overflow': 'Too large.',
   'errors.field.duplicate': 'Already in use.',
