@@ -4,6 +4,8 @@ import { call, files, setCallCompany, setTitle, toApiError, COMPANY_SCOPED, COMM
 import { bump, byRecent } from '../ui/recent';
 import { IdleClock } from '../ui/idle';
 import { toast, toasts } from '../ui/toast.svelte';
+import { hasKey, i18n, isLang, t } from '../i18n/index.svelte';
+import { errorMessage } from '../i18n/errors';
 
 export type Phase = 'loading' | 'nofile' | 'setup' | 'login' | 'app';
 
@@ -14,6 +16,32 @@ const SUPERUSER: ReadonlySet<string> = new Set([
 ]);
 
 export const IDLE_MINUTES = 15;
+
+/** The language picked on this device before sign-in ('' or absent: the system's). */
+const DEVICE_LANGUAGE = 'cora.language';
+
+/**
+ * `user.set_language { language }` (self-service; '' follows the system). Typed here by
+ * hand because the generated bindings of this build may predate the command; once they
+ * carry it, the body is simply `call('user.set_language', args)`.
+ */
+function setLanguageCommand(args: { language: string }): Promise<unknown> {
+  return call('user.set_language' as CommandName, args as never);
+}
+
+/** The user's saved language ('' = follow the system), read defensively from `Me`. */
+export function userLanguage(me: Me | null): string {
+  const l = (me?.user as { language?: string | null } | undefined)?.language;
+  return typeof l === 'string' ? l : '';
+}
+
+function deviceLanguage(): string {
+  try {
+    return localStorage.getItem(DEVICE_LANGUAGE) ?? '';
+  } catch {
+    return '';
+  }
+}
 
 function storageKey(what: string, userId: number) {
   return `cora.${what}.${userId}`;
@@ -28,6 +56,8 @@ class Session {
   /** Companies in most-recently-used order. */
   recentIds = $state<number[]>([]);
   lastEmail = $state('');
+  /** The language chosen ('' = follow the system): the user's once signed in, else this device's. */
+  language = $state(deviceLanguage());
   private idle: IdleClock | null = null;
   private idleTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -51,12 +81,45 @@ class Session {
   /** Checks before an action; says why when the role does not allow it. */
   guard(cmd: CommandName, what: string): boolean {
     if (this.can(cmd)) return true;
-    toast.error(`That is not allowed for your role (${this.company?.role ?? 'none'}): you may not ${what}.`);
+    const role = this.company?.role ?? t('session.no_role');
+    // `what` is a message key, or (from screens not translated yet) English words.
+    const action = hasKey(what) ? t(what) : i18n.lang === 'en' ? what : null;
+    toast.error(action ? t('session.not_allowed', { role, action }) : t('errors.code.forbidden'));
     return false;
+  }
+
+  /** Shows the UI in `lang` ('' = the system's language). */
+  private applyLanguage(lang: string) {
+    i18n.set(isLang(lang) ? lang : isLang(deviceLanguage()) ? deviceLanguage() : null);
+  }
+
+  /**
+   * The user's choice of UI language ('' = follow the system). Before sign-in it is kept
+   * on this device; signed in, it is saved with the user (and kept on the device too, so
+   * the sign-in screen speaks it next time).
+   */
+  async setLanguage(lang: string) {
+    const language = isLang(lang) ? lang : '';
+    this.language = language;
+    try {
+      if (language) localStorage.setItem(DEVICE_LANGUAGE, language);
+      else localStorage.removeItem(DEVICE_LANGUAGE);
+    } catch {
+      /* storage unavailable: the choice lasts for this run */
+    }
+    this.applyLanguage(language);
+    if (this.me && this.phase === 'app') {
+      try {
+        await setLanguageCommand({ language });
+      } catch (e) {
+        toast.error(t('session.language_failed', { reason: errorMessage(e) }));
+      }
+    }
   }
 
   async boot() {
     this.phase = 'loading';
+    this.applyLanguage(this.language);
     try {
       this.file = await files.state();
     } catch {
@@ -78,7 +141,7 @@ class Session {
       const st = await call('setup.status', {});
       this.phase = st.needs_setup ? 'setup' : 'login';
     } catch (e) {
-      this.file = { ...this.file, error: { code: 'internal', message: toApiError(e).message, fields: [] } };
+      this.file = { ...this.file, error: { code: 'internal', message: errorMessage(toApiError(e)), fields: [] } };
       this.phase = 'nofile';
     }
     this.updateTitle();
@@ -109,6 +172,10 @@ class Session {
 
   async reloadMe() {
     this.me = await call('auth.me', {});
+    const saved = userLanguage(this.me);
+    // The user's own choice wins; '' follows this device's choice, else the system.
+    this.language = saved || deviceLanguage();
+    this.applyLanguage(this.language);
     if (this.companyId != null && !this.me.companies.some((c) => c.id === this.companyId)) {
       this.selectCompany(this.me.companies[0]?.id ?? null);
     }

@@ -10,10 +10,13 @@ import Roles from '../admin/Roles.svelte';
 import Members from '../admin/Members.svelte';
 import Audit from '../admin/Audit.svelte';
 import { extraScreens } from './modules';
+import { hasKey, t } from '../i18n/index.svelte';
 
 export interface ScreenDef {
   id: string;
+  /** English name, or a message key; shown through `screenLabel`. */
   label: string;
+  /** English group name ('' for none), or a message key; shown through `groupLabel`. */
   group: string;
   icon: string;
   component: Component;
@@ -46,4 +49,18 @@ export function groups(screens: ScreenDef[]): { group: string; screens: ScreenDe
     g.screens.push(s);
   }
   return out;
+}
+
+/** A screen's name in the user's language: its label as a key, else `shell.screen.<id>`. */
+export function screenLabel(s: Pick<ScreenDef, 'id' | 'label'>): string {
+  if (hasKey(s.label)) return t(s.label);
+  const k = `shell.screen.${s.id}`;
+  return hasKey(k) ? t(k) : s.label;
+}
+
+/** A group's name in the user's language: as a key, else `shell.group.<snake_case>`. */
+export function groupLabel(group: string): string {
+  if (hasKey(group)) return t(group);
+  const k = `shell.group.${(group || 'general').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}`;
+  return hasKey(k) ? t(k) : group;
 }

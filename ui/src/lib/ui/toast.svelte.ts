@@ -1,4 +1,6 @@
-// Toasts: short messages in a corner that go away by themselves.
+// Toasts: short messages at the top that go away by themselves. Use `ok` only when
+// nothing else on screen shows the result (a dialog that closed, a file saved
+// elsewhere); a row that appears or a form that closes already says it.
 
 export type ToastKind = 'ok' | 'error' | 'info';
 export interface Toast {
@@ -10,7 +12,7 @@ export interface Toast {
 class Toasts {
   items = $state<Toast[]>([]);
   private next = 1;
-  show(text: string, kind: ToastKind = 'ok', ms = kind === 'error' ? 6000 : 3000) {
+  show(text: string, kind: ToastKind = 'ok', ms = kind === 'error' ? 6000 : kind === 'ok' ? 2500 : 4000) {
     const id = this.next++;
     this.items = [...this.items.slice(-2), { id, kind, text }];
     setTimeout(() => this.dismiss(id), ms);

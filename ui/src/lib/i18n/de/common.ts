@@ -1,4 +1,6 @@
-export const common = {
+import type { common as en } from '../en/common';
+
+export const common: Record<keyof typeof en, string> = {
   'common.save': 'Speichern',
   'common.save_new': 'Speichern & Neu',
   'common.cancel': 'Abbrechen',
@@ -19,4 +21,8 @@ export const common = {
   'common.none': '—',
   'common.yes': 'Ja',
   'common.no': 'Nein',
+  'common.confirm': 'Bestätigen',
+  'common.dismiss': 'Ausblenden',
+  'common.next': 'Weiter',
+  'common.open': 'Öffnen',
 };

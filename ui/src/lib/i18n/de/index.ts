@@ -3,5 +3,15 @@ import type { Catalog } from '../index.svelte';
 import { common } from './common';
 import { ui } from './ui';
 import { partners } from './partners';
+import { shell } from './shell';
+import { session } from './session';
+import { errors } from './errors';
 
-export const de: Catalog = { ...common, ...ui, ...partners };
+export const de: Catalog = {
+  ...common,
+  ...ui,
+  ...partners,
+  ...shell,
+  ...session,
+  ...errors,
+};

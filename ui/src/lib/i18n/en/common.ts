@@ -20,4 +20,8 @@ export const common = {
   'common.none': '—',
   'common.yes': 'Yes',
   'common.no': 'No',
+  'common.confirm': 'Confirm',
+  'common.dismiss': 'Dismiss',
+  'common.next': 'Next',
+  'common.open': 'Open',
 };

@@ -2,5 +2,15 @@
 import { common } from './common';
 import { ui } from './ui';
 import { partners } from './partners';
+import { shell } from './shell';
+import { session } from './session';
+import { errors } from './errors';
 
-export const en = { ...common, ...ui, ...partners };
+export const en = {
+  ...common,
+  ...ui,
+  ...partners,
+  ...shell,
+  ...session,
+  ...errors,
+};

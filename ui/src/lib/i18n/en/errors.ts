@@ -1,0 +1,48 @@
+// Errors shown to users, by the backend's stable codes (never its English strings):
+// `errors.field.<FieldError.code>`, `errors.reason.<ErrorBody.reason>`, and per
+// `ErrorBody.code` for a core that sends no reason yet. Arguments are the error's params.
+export const errors = {
+  'errors.field.required': 'Required.',
+  'errors.field.too_long': '{max, plural, one {At most # character.} other {At most # characters.}}',
+  'errors.field.control_characters': 'Must not contain control characters (such as tabs or line breaks).',
+  'errors.field.invalid_email': 'Not a valid email address.',
+  'errors.field.invalid_decimal': 'Not a valid number.',
+  'errors.field.negative': 'Must not be negative.',
+  'errors.field.out_of_range': 'Must be between {min, number} and {max, number}.',
+  'errors.field.too_many_decimals': '{max, plural, =0 {No decimals allowed.} one {At most # decimal.} other {At most # decimals.}}',
+  'errors.field.overflow': 'Too large.',
+  'errors.field.duplicate': 'Already in use.',
+  'errors.field.not_found': 'Does not exist (any more).',
+  'errors.field.archived': 'Is archived.',
+
+  'errors.reason.bad_credentials': 'Email or password is wrong.',
+  'errors.reason.throttled': '{seconds, plural, one {Too many attempts. Try again in # second.} other {Too many attempts. Try again in # seconds.}}',
+  'errors.reason.session_expired': 'Your session has ended. Sign in again.',
+  'errors.reason.forbidden': 'Your role does not allow this ({permission}).',
+  'errors.reason.not_found': 'This {entity} does not exist (any more).',
+  'errors.reason.in_use': 'This is still in use, so it cannot be removed.',
+  'errors.reason.already_exists': 'This already exists.',
+  'errors.reason.stale': 'Someone else changed this meanwhile. Reload and try again.',
+  'errors.reason.internal': 'Something went wrong ({command}). Please try again; if it keeps happening, tell your administrator.',
+
+  'errors.code.validation': 'Some entries need attention.',
+  'errors.code.not_found': 'This does not exist (any more).',
+  'errors.code.forbidden': 'Your role does not allow this.',
+  'errors.code.unauthenticated': 'Please sign in.',
+  'errors.code.conflict': 'This conflicts with existing data.',
+  'errors.code.throttled': 'Too many attempts. Try again later.',
+  'errors.code.internal': 'Something went wrong. Please try again.',
+  'errors.code.shell': 'The app could not do that. Please try again.',
+
+  'errors.entity.record': 'record',
+  'errors.entity.company': 'company',
+  'errors.entity.user': 'user',
+  'errors.entity.role': 'role',
+  'errors.entity.membership': 'membership',
+  'errors.entity.partner': 'partner',
+  'errors.entity.product': 'product',
+  'errors.entity.category': 'category',
+  'errors.entity.brand': 'brand',
+  'errors.entity.unit': 'unit',
+  'errors.entity.attribute': 'attribute',
+};
