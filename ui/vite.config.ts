@@ -5,8 +5,9 @@ import { svelteTesting } from '@testing-library/svelte/vite';
 
 // The app is served from the binary (tauri://); no remote content, relative asset paths.
 export default defineConfig({
-  // svelteTesting: component tests mount the browser build of Svelte and clean up after each test.
-  plugins: [svelte(), ...(process.env.VITEST ? [svelteTesting()] : [])],
+  // svelteTesting: under Vitest only (it checks), component tests mount the browser build
+  // of Svelte and clean up after each test; it does nothing to the app's build.
+  plugins: [svelte(), svelteTesting()],
   base: './',
   clearScreen: false,
   server: { port: 5173, strictPort: true },

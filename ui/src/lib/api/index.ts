@@ -11,11 +11,17 @@ export type Result<K extends CommandName> = Commands[K]['result'];
 /** A failed command, with the backend's stable code and per-field messages. */
 export class ApiError extends Error {
   readonly code: ErrorBody['code'] | 'shell';
+  /** The stable reason (`bad_credentials`, `forbidden`, ...) the UI translates; absent from older cores. */
+  readonly reason?: string;
+  readonly params?: Record<string, string>;
   readonly fields: FieldError[];
   readonly retryAfterSecs?: number;
   constructor(body: Partial<ErrorBody> & { message: string }) {
     super(body.message);
+    const extra = body as { reason?: string; params?: Record<string, string> };
     this.code = body.code ?? 'shell';
+    this.reason = extra.reason ?? undefined;
+    this.params = extra.params ?? undefined;
     this.fields = body.fields ?? [];
     this.retryAfterSecs = body.retry_after_secs;
   }

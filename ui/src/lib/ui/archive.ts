@@ -1,6 +1,6 @@
 // The one archive pattern: archiving asks first (it hides the record from lists and
 // pickers; its history stays), restoring does not; the result is said once.
-import { toApiError } from '../api';
+import { errorMessage } from '../i18n/errors';
 import { t } from '../i18n/index.svelte';
 import { confirm } from './confirm.svelte';
 import { toast } from './toast.svelte';
@@ -13,7 +13,7 @@ export async function setArchived<R>(opts: { name: string; archived: boolean; ru
     toast.ok(t(to ? 'ui.archive.done' : 'ui.archive.restored', { name: opts.name }));
     return r;
   } catch (e) {
-    toast.error(toApiError(e).message);
+    toast.error(errorMessage(e));
     return undefined;
   }
 }
@@ -26,7 +26,7 @@ export async function deleteRecord<R>(opts: { name: string; run: () => Promise<R
     toast.ok(t('ui.delete.done', { name: opts.name }));
     return r;
   } catch (e) {
-    toast.error(toApiError(e).message);
+    toast.error(errorMessage(e));
     return undefined;
   }
 }

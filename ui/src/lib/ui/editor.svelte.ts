@@ -1,7 +1,7 @@
 // The state of one record editor: loading → ready (or error), the draft the fields bind
 // to, and whether it differs from what was loaded or saved (dirty). A record that has
 // not loaded cannot be saved: the editor is not `ready` until it has.
-import { toApiError } from '../api';
+import { errorMessage } from '../i18n/errors';
 import { FormState } from './form.svelte';
 
 export type EditorStatus = 'loading' | 'error' | 'ready';
@@ -66,7 +66,7 @@ export class EditorState<R, D> {
       this.accept(r);
     } catch (e) {
       if (seq !== this.seq) return;
-      this.loadError = toApiError(e).message;
+      this.loadError = errorMessage(e);
       this.status = 'error';
     }
   }

@@ -28,7 +28,7 @@ describe('EditorState', () => {
     await e.open(9);
     expect(e.status).toBe('error');
     expect(e.canSave).toBe(false);
-    expect(e.loadError).toBe('no such product');
+    expect(e.loadError).toBe('No such product.');
   });
 
   it('tracks unsaved changes, nested ones too, and forgets them on save or revert', async () => {

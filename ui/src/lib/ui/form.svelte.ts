@@ -1,7 +1,8 @@
 // A form's submit cycle: busy flag, field errors from the backend next to their
-// fields, the general message in a toast or banner.
+// fields, the general message in a toast or banner, all translated from their codes.
 import { toApiError, type ApiError } from '../api';
 import { toast } from './toast.svelte';
+import { errorMessage, fieldMessages } from '../i18n/errors';
 
 export class FormState {
   errors = $state<Record<string, string>>({});
@@ -27,10 +28,10 @@ export class FormState {
   }
 
   fail(err: ApiError) {
-    this.errors = err.fieldMap();
-    // Field errors show beside their fields; anything else shows above the buttons.
-    this.message = err.fields.length ? null : err.message;
-    if (err.code === 'forbidden') toast.error(err.message);
+    // In the user's language, from the stable codes: beside their fields, or above the buttons.
+    this.errors = fieldMessages(err.fields);
+    this.message = err.fields.length ? null : errorMessage(err);
+    if (err.code === 'forbidden') toast.error(errorMessage(err));
   }
 
   reset() {

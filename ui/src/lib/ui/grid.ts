@@ -149,3 +149,12 @@ export interface GridMemory<T> {
 export function freshMemory<T>(sort?: string, desc = false): GridMemory<T> {
   return { search: '', sort, desc, scrollTop: 0, active: 0 };
 }
+
+/** What a list screen gives its editor: the record to edit and how to leave. */
+export interface EditorSlot {
+  /** The record to edit; null for a new one. */
+  id: number | null;
+  close: () => void;
+  /** Opens another record of this screen (a variant's template, ...). */
+  open: (id: number) => void;
+}
