@@ -112,6 +112,7 @@ export const catalog: Record<keyof typeof en, string> = {
   'catalog.unit.f.factor': 'Faktor',
   'catalog.unit.factor_hint': 'Wie viele {base} eine davon sind.',
   'catalog.unit.create': 'Einheit anlegen',
+  'catalog.unit.not_editable': 'Eine Einheit kann nach dem Anlegen nicht mehr geändert werden.',
   'catalog.dimension.count': 'Anzahl',
   'catalog.dimension.mass': 'Masse',
   'catalog.dimension.volume': 'Volumen',

@@ -110,6 +110,7 @@ export const catalog = {
   'catalog.unit.f.factor': 'Factor',
   'catalog.unit.factor_hint': 'How many {base} one of it is.',
   'catalog.unit.create': 'Create unit',
+  'catalog.unit.not_editable': 'A unit cannot be changed once created.',
   'catalog.dimension.count': 'Count',
   'catalog.dimension.mass': 'Mass',
   'catalog.dimension.volume': 'Volume',
