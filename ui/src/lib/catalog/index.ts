@@ -1,5 +1,6 @@
 // The catalog module's screens and palette search.
 import { call } from '../api';
+import { t } from '../i18n/index.svelte';
 import type { ScreenDef } from '../shell/screens';
 import type { RecordSearch } from '../shell/modules';
 import Products from './Products.svelte';
@@ -18,5 +19,5 @@ export const catalogScreens: ScreenDef[] = [
 
 export const searchProducts: RecordSearch = async (q) => {
   const page = await call('catalog.list_products', { query: { search: q, limit: 8 } });
-  return page.items.map((p) => ({ label: p.name, sub: `Product · ${p.sku}`, screen: 'products', id: p.id }));
+  return page.items.map((p) => ({ label: p.name, sub: t('catalog.search.product', { sku: p.sku }), screen: 'products', id: p.id }));
 };

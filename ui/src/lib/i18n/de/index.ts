@@ -6,6 +6,7 @@ import { partners } from './partners';
 import { shell } from './shell';
 import { session } from './session';
 import { errors } from './errors';
+import { catalog } from './catalog';
 
 export const de: Catalog = {
   ...common,
@@ -14,4 +15,5 @@ export const de: Catalog = {
   ...shell,
   ...session,
   ...errors,
+  ...catalog,
 };

@@ -5,6 +5,7 @@ import { partners } from './partners';
 import { shell } from './shell';
 import { session } from './session';
 import { errors } from './errors';
+import { catalog } from './catalog';
 
 export const en = {
   ...common,
@@ -13,4 +14,5 @@ export const en = {
   ...shell,
   ...session,
   ...errors,
+  ...catalog,
 };
