@@ -3,5 +3,6 @@ import type { Catalog } from '../index.svelte';
 import { common } from './common';
 import { ui } from './ui';
 import { partners } from './partners';
+import { admin } from './admin';
 
-export const de: Catalog = { ...common, ...ui, ...partners };
+export const de: Catalog = { ...common, ...ui, ...partners, ...admin };

@@ -2,5 +2,6 @@
 import { common } from './common';
 import { ui } from './ui';
 import { partners } from './partners';
+import { admin } from './admin';
 
-export const en = { ...common, ...ui, ...partners };
+export const en = { ...common, ...ui, ...partners, ...admin };
