@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { buildMatrix, parseCodename, rowCodenames, toggleAll, withImplied } from './matrix';
-import { suggestCode, toCreateArgs, emptyCompany } from './company';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildMatrix, normalized, parseCodename, permissionsChanged, rowCodenames, toggleAll, toggleInDraft, withImplied } from './matrix';
+import { companyZone, suggestCode, toCreateArgs, emptyCompany } from './company';
+import { actionLabel, commandLabel, entityLabel, formatInstantInZone, humanize, permissionLabel, roleName, summaryRole } from './labels';
+import { i18n, t } from '../i18n/index.svelte';
+import { admin as en } from '../i18n/en/admin';
+import { admin as de } from '../i18n/de/admin';
 
 const perms = [
   { codename: 'partner.view_partner', module: 'partner', description: '' },
@@ -47,5 +51,78 @@ describe('company form', () => {
     expect(a.code).toBe('AC');
     expect(a.legal_name).toBeUndefined();
     expect(a.color).toBeUndefined();
+  });
+});
+
+describe('matrix edits are unsaved changes', () => {
+  const m = buildMatrix(perms);
+  it('a toggled permission makes the draft differ; toggling back does not', () => {
+    const saved = ['partner.view_partner'];
+    let draft = normalized(saved);
+    expect(permissionsChanged(saved, draft)).toBe(false);
+    draft = toggleInDraft(draft, ['partner.delete_partner'], m);
+    expect(permissionsChanged(saved, draft)).toBe(true);
+    draft = toggleInDraft(draft, ['partner.delete_partner'], m);
+    expect(permissionsChanged(saved, draft)).toBe(false);
+  });
+  it('order and duplicates do not count as changes', () => {
+    expect(permissionsChanged(['b', 'a'], ['a', 'b', 'a'])).toBe(false);
+    expect(normalized(['b', 'a', 'b'])).toEqual(['a', 'b']);
+  });
+  it('a new permission brings view along and stays sorted', () => {
+    expect(toggleInDraft([], ['partner.add_partner'], m)).toEqual(['partner.add_partner', 'partner.view_partner']);
+  });
+});
+
+describe('readable labels', () => {
+  afterEach(() => i18n.set('en'));
+  it('never shows a raw codename: an unknown one reads as words', () => {
+    i18n.set('en');
+    expect(humanize('view_auditlog')).toBe('View audit log');
+    expect(humanize('set_archived')).toBe('Set archived');
+    expect(permissionLabel('audit.view_auditlog')).toBe('View audit log');
+    expect(permissionLabel('sales.approve_invoice')).toBe('Approve: invoice');
+    expect(permissionLabel('stock.view_stockmove')).toBe('View stockmove');
+    expect(entityLabel('pricelist')).toBe('Price list');
+    expect(actionLabel('frobnicate')).toBe('Frobnicate');
+  });
+  it('translates entities, permissions and built-in roles', () => {
+    i18n.set('de');
+    expect(entityLabel('auditlog')).toBe('Prüfprotokoll');
+    expect(permissionLabel('audit.view_auditlog')).toBe('Prüfprotokoll ansehen');
+    expect(permissionLabel('catalog.import_product')).toBe('Produkt importieren');
+    expect(roleName({ name: 'Viewer', builtin: 'viewer' })).toBe('Betrachter');
+    expect(roleName({ name: 'Night shift', builtin: null })).toBe('Night shift');
+    expect(summaryRole('Viewer')).toBe('Betrachter');
+    expect(commandLabel('membership.add')).toBe('Mitglied: Anlegen');
+  });
+  it('counts with ICU plurals and the language\'s digit grouping', () => {
+    i18n.set('en');
+    expect(t('admin.members.count', { count: 1 })).toBe('1 member');
+    expect(t('admin.members.count', { count: 2 })).toBe('2 members');
+    expect(t('admin.audit.count', { count: 1234 })).toBe('1,234 entries');
+    i18n.set('de');
+    expect(t('admin.members.count', { count: 1 })).toBe('1 Mitglied');
+    expect(t('admin.audit.count', { count: 1234 })).toBe('1.234 Einträge');
+  });
+  it('German has exactly the English admin keys', () => {
+    expect(Object.keys(de).sort()).toEqual(Object.keys(en).sort());
+  });
+});
+
+describe('times in the company\'s zone', () => {
+  const at = '2024-03-10T23:30:00Z';
+  it('formats an instant in the given zone, not the machine\'s', () => {
+    expect(formatInstantInZone(at, 'en-US', 'UTC')).toBe(new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' }).format(new Date(at)));
+    const tokyo = formatInstantInZone(at, 'en-US', 'Asia/Tokyo');
+    expect(tokyo).toContain('Mar 11, 2024');
+    expect(tokyo).toContain('8:30');
+    expect(formatInstantInZone(at, 'en-US', 'Not/AZone')).toContain('Mar 10, 2024');
+    expect(formatInstantInZone(null, 'en-US', 'UTC')).toBe('');
+  });
+  it('reads the zone from the summary, else the fallback, else UTC', () => {
+    expect(companyZone({ timezone: 'Europe/Berlin' }, 'Asia/Tokyo')).toBe('Europe/Berlin');
+    expect(companyZone({ name: 'Acme' }, 'Asia/Tokyo')).toBe('Asia/Tokyo');
+    expect(companyZone(null, null)).toBe('UTC');
   });
 });

@@ -1,5 +1,5 @@
 // The editable shape of a company in forms (what company.create/update take).
-import type { CompanyAddress, CreateCompanyArgs } from '../api';
+import type { Company, CompanyAddress, CreateCompanyArgs, UpdateCompanyArgs } from '../api';
 import { guessDefaults } from '../ui/options';
 
 export interface CompanyDraft {
@@ -40,4 +40,23 @@ export function toCreateArgs(d: CompanyDraft): CreateCompanyArgs {
     base_currency: d.base_currency, locale: d.locale.trim() || undefined, timezone: d.timezone || undefined,
     fiscal_year_start_month: d.fiscal_year_start_month, address: d.address, color: d.color || undefined,
   };
+}
+
+/** The draft of a loaded company (what company.update takes). */
+export function fromCompany(c: Company): CompanyDraft {
+  return {
+    code: c.code, name: c.name, legal_name: c.legal_name, tax_id: c.tax_id, base_currency: c.base_currency, locale: c.locale,
+    timezone: c.timezone, fiscal_year_start_month: c.fiscal_year_start_month, color: c.color, address: { ...c.address },
+  };
+}
+
+/** What company.update takes from a draft. */
+export function toUpdateArgs(d: CompanyDraft): UpdateCompanyArgs {
+  return { ...d, code: d.code.trim(), name: d.name.trim(), fiscal_year_start_month: Number(d.fiscal_year_start_month), address: { ...d.address } };
+}
+
+/** The company's time zone: the summary's (when the backend sends it), else `fallback`, else UTC. */
+export function companyZone(summary: unknown, fallback?: string | null): string {
+  const z = summary && typeof summary === 'object' ? (summary as { timezone?: unknown }).timezone : undefined;
+  return (typeof z === 'string' && z) || fallback || 'UTC';
 }

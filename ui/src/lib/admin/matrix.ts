@@ -67,3 +67,20 @@ export function withImplied(selected: Set<string>, rows: MatrixRow[]): Set<strin
   }
   return out;
 }
+
+/** A role's permissions as the editor holds them: sorted, without duplicates, so drafts compare by value. */
+export function normalized(perms: Iterable<string>): string[] {
+  return [...new Set(perms)].sort();
+}
+
+/** Toggles `codes` in a draft (see toggleAll), brings view along, and keeps the draft normalized. */
+export function toggleInDraft(draft: string[], codes: string[], rows: MatrixRow[]): string[] {
+  return normalized(withImplied(toggleAll(new Set(draft), codes), rows));
+}
+
+/** Whether the matrix was changed from the saved permissions (order does not matter). */
+export function permissionsChanged(saved: string[], draft: string[]): boolean {
+  const a = normalized(saved);
+  const b = normalized(draft);
+  return a.length !== b.length || a.some((c, i) => c !== b[i]);
+}

@@ -7,6 +7,7 @@ import { shell } from './shell';
 import { session } from './session';
 import { errors } from './errors';
 import { catalog } from './catalog';
+import { admin } from './admin';
 
 export const de: Catalog = {
   ...common,
@@ -16,4 +17,5 @@ export const de: Catalog = {
   ...session,
   ...errors,
   ...catalog,
+  ...admin,
 };

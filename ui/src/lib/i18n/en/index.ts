@@ -6,6 +6,7 @@ import { shell } from './shell';
 import { session } from './session';
 import { errors } from './errors';
 import { catalog } from './catalog';
+import { admin } from './admin';
 
 export const en = {
   ...common,
@@ -15,4 +16,5 @@ export const en = {
   ...session,
   ...errors,
   ...catalog,
+  ...admin,
 };
