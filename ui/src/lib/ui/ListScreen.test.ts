@@ -60,4 +60,21 @@ describe('ListScreen', () => {
       expect(f.archived).toBe(true);
     }
   });
+
+  it('a new record saved in its editor takes over the route and the editor stays open', async () => {
+    router.reset('t4');
+    await router.go('things');
+    render(ListHarness, { props: { load: loader() } });
+    await router.go('things', { create: true });
+    await waitFor(() => expect(screen.getByTestId('open-editor').dataset.id).toBe('new'));
+    const node = screen.getByTestId('open-editor');
+    await fireEvent.click(screen.getByText('created'));
+    await waitFor(() => expect(router.route).toEqual({ screen: 'things', id: 42 }));
+    expect(screen.getByTestId('open-editor')).toBe(node);
+    // Back leaves the record for the list; Forward comes back to the saved record, not a blank form.
+    await router.back();
+    await waitFor(() => expect(screen.queryByTestId('open-editor')).toBeNull());
+    await router.forward();
+    await waitFor(() => expect(screen.getByTestId('open-editor').dataset.id).toBe('42'));
+  });
 });

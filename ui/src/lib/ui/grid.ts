@@ -157,4 +157,6 @@ export interface EditorSlot {
   close: () => void;
   /** Opens another record of this screen (a variant's template, ...). */
   open: (id: number) => void;
+  /** A new record was saved and stays open: the route now names it (Back comes to it), the editor stays. */
+  created: (id: number) => void;
 }
