@@ -196,4 +196,37 @@ describe('LineGrid', () => {
     await waitFor(() => expect(focused()).toMatchObject({ row: '2', key: 'product_id' }));
     expect(cell(1, 'amount').textContent!.trim()).toBe('19.99');
   });
+
+  it('writes the edit when the focus leaves the cell, and on flush() before saving', async () => {
+    const { p, cell, u } = setup([line({ quantity: '1' })]);
+    await u.click(cell(0, 'quantity'));
+    await u.keyboard('7');
+    await u.click(cell(0, 'price'));
+    expect((p.lines as OrderLine[])[0].quantity).toBe('7');
+    cleanup();
+    const grid = render(LineGrid, { props: { columns, lines: [line({})], newLine: blank, label: 'L', locale: 'en-US' } as never });
+    const c = document.querySelector<HTMLElement>('[data-row="0"][data-key="quantity"]')!;
+    await u.click(c);
+    await u.keyboard('8');
+    expect((grid.component as unknown as { flush: () => boolean }).flush()).toBe(true);
+    await new Promise((r) => setTimeout(r));
+    expect(c.textContent!.trim()).toBe('8');
+  });
+
+  it('Delete clears a cell; a read-only grid has no empty line and no editing', async () => {
+    const { p, cell, u } = setup([line({ quantity: '3', product_id: 1, product: 'Widget' })]);
+    await u.click(cell(0, 'quantity'));
+    await u.keyboard('{Delete}');
+    expect((p.lines as OrderLine[])[0].quantity).toBe('');
+    await u.click(cell(0, 'product_id'));
+    await u.keyboard('{Delete}');
+    expect((p.lines as OrderLine[])[0]).toMatchObject({ product_id: null, product: '' });
+    cleanup();
+    const r = setup([line({ quantity: '3' })], { readonly: true });
+    expect(screen.queryAllByTestId('line-new')).toHaveLength(0);
+    await r.u.click(r.cell(0, 'quantity'));
+    await r.u.keyboard('{Enter}5');
+    expect(r.grid.querySelector('input')).toBeNull();
+    expect((r.p.lines as OrderLine[])[0].quantity).toBe('3');
+  });
 });
