@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonical, currencyInfo, example, formatDecimal, padDecimals, parseDecimal, symbols } from './locale';
 
-const LOCALES = ['de-DE', 'fr-FR', 'en-US', 'ja-JP', 'de-CH', 'en-IN'];
+const LOCALES = ['de-DE', 'fr-FR', 'en-US', 'ja-JP', 'de-CH', 'en-IN', 'ar-EG', 'fa-IR'];
 const VALUES = ['0', '1', '-1', '0.5', '-0.05', '19.90', '1234.5', '-1234567.89', '1000000', '12345678901234.5678', '-12345678901234.5678', '99999999999999.9999', '0.0001', '100.00'];
 
 const parse = (t: string, l: string, o = {}) => {

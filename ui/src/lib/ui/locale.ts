@@ -3,7 +3,9 @@
 // Guarantees: a value never passes through a JS number. The locale's group and decimal
 // symbols come from Intl.NumberFormat#formatToParts; the digits the user typed are kept
 // as a string, so "12.345.678.901.234,5678" (de-DE) reads back as "12345678901234.5678"
-// exactly, and formatting a canonical string and parsing it again gives the same string.
+// exactly, and formatting a canonical string and parsing it again gives the same string
+// (tested for de-DE, fr-FR, en-US, ja-JP, de-CH, en-IN, ar-EG and fa-IR, whose own digits
+// are read back too).
 // @internationalized/number's NumberParser is consulted only as a second opinion on
 // whether text is a number at all in the locale (it returns a float, so it never
 // produces the value).
@@ -18,6 +20,8 @@ export interface Symbols {
   /** Digits in the last integer group (3) and in the groups before it (3, or 2 for en-IN). */
   primary: number;
   secondary: number;
+  /** The locale's digits 0–9 ("٠١٢…" in ar-EG), to read them back as ASCII. */
+  digits: string[];
 }
 
 const symCache = new Map<string, Symbols>();
@@ -48,6 +52,7 @@ export function symbols(locale: string): Symbols {
     decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.',
     primary: ints.length > 1 ? ints[ints.length - 1].length : 3,
     secondary: ints.length > 2 ? ints[ints.length - 2].length : 3,
+    digits: [...numberFormat(locale, { useGrouping: false }).format(9876543210)].reverse(),
   };
   symCache.set(locale, s);
   return s;
@@ -148,8 +153,11 @@ function parser(locale: string): NumberParser {
   return p;
 }
 
-function fullwidthToAscii(s: string): string {
-  return s.replace(/[\uff10-\uff19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+/** ASCII digits for full-width ones and the locale's own; bidi marks dropped. */
+function asciiDigits(s: string, sym: Symbols): string {
+  let out = s.replace(/[\u061c\u200e\u200f]/g, '').replace(/[\uff10-\uff19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  if (sym.digits[0] !== '0') sym.digits.forEach((d, i) => (out = out.split(d).join(String(i))));
+  return out;
 }
 
 /** Whether the groups of an integer part, as typed, follow the locale's grouping. */
@@ -168,11 +176,11 @@ function groupsOk(groups: string[], sym: Symbols): boolean {
  * "1234.5"). Empty text reads as ''. Accepts the locale's grouping (in the right places
  * only, so "19.90" in de-DE is an error rather than 1990), any space as a group
  * separator where the locale groups with a space, "-" or "−" for minus, full-width
- * digits, and a leading or trailing currency symbol given in `strip`.
+ * digits and the locale's own digits, and a leading or trailing currency symbol given in `strip`.
  */
 export function parseDecimal(text: string, locale: string, opts: ParseOptions = {}): ParseResult {
   const sym = symbols(locale);
-  let s = fullwidthToAscii(text).trim();
+  let s = asciiDigits(text, sym).trim();
   for (const x of opts.strip ?? []) if (x) s = s.split(x).join('');
   s = s.trim();
   if (s === '') return { ok: true, value: '' };
