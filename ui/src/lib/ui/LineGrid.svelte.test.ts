@@ -229,4 +229,17 @@ describe('LineGrid', () => {
     expect(r.grid.querySelector('input')).toBeNull();
     expect((r.p.lines as OrderLine[])[0].quantity).toBe('3');
   });
+
+  it('Escape after clearing a picked product puts the whole line back', async () => {
+    const { p, cell, u } = setup([line({ product_id: 1, product: 'Widget', price: '19.99' })]);
+    await u.click(cell(0, 'product_id'));
+    await u.keyboard('{Enter}');
+    const combo = screen.getByRole('combobox') as HTMLInputElement;
+    expect(combo.value).toBe('Widget');
+    await u.keyboard('{Backspace}{Backspace}');
+    expect((p.lines as OrderLine[])[0]).toMatchObject({ product_id: null, product: '' });
+    await u.keyboard('{Escape}');
+    expect((p.lines as OrderLine[])[0]).toMatchObject({ product_id: 1, product: 'Widget', price: '19.99' });
+    expect(screen.queryByRole('combobox')).toBeNull();
+  });
 });
