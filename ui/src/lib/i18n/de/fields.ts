@@ -35,6 +35,7 @@ export const fields: Record<keyof typeof en, string> = {
   'fields.grid.errors': '{count, plural, one {# Fehler in den Zeilen} other {# Fehler in den Zeilen}}',
   'fields.grid.row': 'Zeile {n}',
   'fields.grid.new_row': 'Neue Zeile',
+  'fields.grid.actions': 'Zeilenaktionen',
   'fields.grid.delete_row': 'Zeile {n} löschen',
   'fields.grid.help': 'Eingabe oder F2 bearbeitet, Esc bricht ab, {insert} fügt eine Zeile ein, {remove} löscht sie',
 };

@@ -34,6 +34,7 @@ export const fields = {
   'fields.grid.errors': '{count, plural, one {# error in the lines} other {# errors in the lines}}',
   'fields.grid.row': 'Line {n}',
   'fields.grid.new_row': 'New line',
+  'fields.grid.actions': 'Line actions',
   'fields.grid.delete_row': 'Delete line {n}',
   'fields.grid.help': 'Enter or F2 edits, Esc cancels, {insert} inserts a line, {remove} deletes it',
 };
