@@ -8,6 +8,7 @@ import { session } from './session';
 import { errors } from './errors';
 import { catalog } from './catalog';
 import { admin } from './admin';
+import { fields } from './fields';
 
 export const de: Catalog = {
   ...common,
@@ -18,4 +19,5 @@ export const de: Catalog = {
   ...errors,
   ...catalog,
   ...admin,
+  ...fields,
 };

@@ -7,6 +7,7 @@ import { session } from './session';
 import { errors } from './errors';
 import { catalog } from './catalog';
 import { admin } from './admin';
+import { fields } from './fields';
 
 export const en = {
   ...common,
@@ -17,4 +18,5 @@ export const en = {
   ...errors,
   ...catalog,
   ...admin,
+  ...fields,
 };
