@@ -30,7 +30,7 @@ pub mod testing;
 pub mod validate;
 
 pub use command::{CompanyRef, Registry};
-pub use error::{Error, ErrorBody, ErrorCode, FieldError, Result};
+pub use error::{Error, ErrorBody, ErrorCode, FieldCode, FieldError, Issue, Params, Reason, Refusal, Result};
 pub use store::{Store, StoreError};
 
 use chrono::{DateTime, Utc};

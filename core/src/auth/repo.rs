@@ -210,5 +210,5 @@ pub fn get_principal_by_session(db: &Connection, token: &str, now: DateTime<Utc>
         Ok(Principal { user_id: r.get(0)?, email: r.get(1)?, is_superuser: r.get(2)? })
     })
     .optional()?
-    .ok_or_else(|| Error::Unauthenticated("your session has ended; sign in again".into()))
+    .ok_or_else(|| Error::unauthenticated(crate::Reason::SessionExpired))
 }

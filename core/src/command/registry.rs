@@ -118,21 +118,18 @@ fn parse_args<A: DeserializeOwned>(args: Value) -> Result<A> {
         Value::Null => Value::Object(Default::default()),
         Value::Object(_) => args,
         _ => {
-            return Err(crate::Error::Validation {
-                message: "invalid args: args must be a JSON object".into(),
-                fields: vec![crate::FieldError::new("args", "must be a JSON object")],
-            });
+            return Err(crate::Error::field("args", crate::FieldCode::Invalid.with("detail", "args must be a JSON object")));
         }
     };
     serde_json::from_value(args).map_err(|e| {
+        // serde names the field of a missing or unknown arg between backquotes.
         let msg = e.to_string();
-        let field = msg
-            .split('`')
-            .nth(1)
-            .filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field"))
-            .unwrap_or("args")
-            .to_string();
-        crate::Error::Validation { message: format!("invalid args: {msg}"), fields: vec![crate::FieldError::new(field, msg)] }
+        let named = msg.split('`').nth(1).map(str::to_string);
+        match named {
+            Some(field) if msg.starts_with("missing field") => crate::Error::field(field, crate::FieldCode::Required),
+            Some(field) if msg.starts_with("unknown field") => crate::Error::field(field, crate::FieldCode::UnknownField),
+            _ => crate::Error::field("args", crate::FieldCode::Invalid.with("detail", msg)),
+        }
     })
 }
 

@@ -115,7 +115,7 @@ pub fn delete(db: &Connection, t: &TenantCtx, id: PartnerId) -> Result<()> {
     match db.execute("DELETE FROM partners WHERE tenant_id = ?1 AND id = ?2", params![t.tenant_id(), id]) {
         Ok(_) => Ok(()),
         Err(e) => match Error::from(e) {
-            Error::Validation { .. } => Err(Error::conflict_msg("this partner is in use; archive it instead")),
+            Error::Validation { .. } => Err(Error::refused(crate::Reason::PartnerInUse)),
             other => Err(other),
         },
     }

@@ -2,7 +2,7 @@
 //! isolation between companies enforced by SQLite, bad input, imports and exports.
 
 use crate::{SIGN_IN_TABLES, audit_count, code_of, dump};
-use cora_core::ErrorCode;
+use cora_core::{ErrorCode, FieldCode};
 use cora_core::testing::TestApp;
 use serde_json::{Value, json};
 
@@ -694,7 +694,9 @@ fn a_kit_cost_that_would_overflow_is_refused_by_set_components_and_writes_nothin
     let before = dump(raw(&app), &[]);
     let r = app.admin_in("K", "catalog.set_components", json!({"product_id": kit, "components": [{"product_id": comp, "quantity": "99999999999", "unit_id": big}]}));
     assert_eq!(validation_field(&r), "components");
-    assert!(r.unwrap_err().fields()[0].message.contains("KIT"));
+    let e = r.unwrap_err();
+    assert_eq!(e.fields()[0].code, FieldCode::KitCostTooLarge);
+    assert_eq!(e.fields()[0].params["kit"], "KIT");
     assert_eq!(dump(raw(&app), &[]), before);
     // A cost below the limit is fine.
     let d = app.admin_in("K", "catalog.set_components", json!({"product_id": kit, "components": [{"product_id": comp, "quantity": "0.5"}]})).unwrap();
@@ -715,7 +717,9 @@ fn raising_a_component_cost_or_changing_its_unit_that_would_overflow_a_kit_is_re
     // Overflows the arithmetic itself.
     let r = app.admin_in("K", "catalog.update_product", json!({"id": comp, "cost": "99999999999"}));
     assert_eq!(validation_field(&r), "cost");
-    assert!(r.unwrap_err().fields()[0].message.contains("KIT"));
+    let e = r.unwrap_err();
+    assert_eq!(e.fields()[0].code, FieldCode::KitCostTooLarge);
+    assert_eq!(e.fields()[0].params["kit"], "KIT");
     // Fits the arithmetic but not an amount: 99,999,999,999² × 0.0001.
     let r = app.admin_in("K", "catalog.update_product", json!({"id": comp, "cost": "0.0001"}));
     assert_eq!(validation_field(&r), "cost");
@@ -746,6 +750,7 @@ fn importing_kits_whose_cost_would_overflow_is_refused_and_writes_nothing() {
         assert_eq!(report["committed"], false);
         assert_eq!(report["errors"][0]["row"], 2);
         assert_eq!(report["errors"][0]["column"], "components");
+        assert_eq!(report["errors"][0]["code"], "kit_cost_too_large", "{report}");
         assert!(report["errors"][0]["message"].as_str().unwrap().contains("too large"), "{report}");
     }
     assert_eq!(dump(raw(&app), &[]), before);
@@ -804,7 +809,9 @@ fn generate_variants_counts_before_building_and_refuses_more_than_a_thousand() {
     let before = dump(raw(&app), &[]);
     let r = app.admin_in("K", "catalog.generate_variants", json!({"product_id": tpl}));
     assert_eq!(validation_field(&r), "product_id");
-    assert!(r.unwrap_err().fields()[0].message.contains("1100"));
+    let e = r.unwrap_err();
+    assert_eq!(e.fields()[0].code, FieldCode::TooManyVariants);
+    assert_eq!(e.fields()[0].params["count"], "1100");
     assert_eq!(dump(raw(&app), &[]), before);
     // 10 × 10 × 10 is within the limit.
     let keep: Vec<Value> = a["values"].as_array().unwrap()[..10].iter().map(|v| json!({"value_id": v["id"]})).collect();

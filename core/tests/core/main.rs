@@ -7,6 +7,7 @@ mod bad_input;
 mod bindings;
 mod catalog;
 mod edges;
+mod errors;
 mod isolation;
 mod keys;
 mod partners;

@@ -1,6 +1,7 @@
 //! Rules for products: checks, details with the rolled-up cost, and what a document
 //! line may use.
 
+use crate::error::FieldCode;
 use super::repo::{self, NewProduct};
 use crate::catalog::checks::{check_barcode, check_money, check_sku, must_exist, plan};
 use crate::catalog::{kits, taxonomy, variants};
@@ -39,10 +40,10 @@ pub fn get_product(ctx: &mut Ctx<'_>, id: ProductId) -> Result<ProductDetail> {
 pub fn transactable_product(db: &Connection, t: &TenantCtx, id: ProductId, field: &str) -> Result<Product> {
     let p = must_exist(repo::get_product(db, t, id), field, "product")?;
     if p.is_template {
-        return Err(Error::field(field, format!("{} is a variant template; choose one of its variants", p.sku)));
+        return Err(Error::field(field, FieldCode::IsTemplate.with("sku", &p.sku)));
     }
     if p.archived {
-        return Err(Error::field(field, format!("{} is archived", p.sku)));
+        return Err(Error::field(field, FieldCode::Archived.with("sku", &p.sku)));
     }
     Ok(p)
 }
@@ -59,12 +60,12 @@ fn check_refs(db: &Connection, t: &TenantCtx, category: Option<CategoryId>, bran
 
 pub(crate) fn check_unique(db: &Connection, t: &TenantCtx, p: &NewProduct, except: Option<ProductId>) -> Result<()> {
     if repo::sku_taken(db, t, &p.sku, except)? {
-        return Err(Error::conflict("sku", format!("another product already has the SKU {}", p.sku)));
+        return Err(Error::conflict("sku", FieldCode::Duplicate.with("entity", "product").with("value", &p.sku)));
     }
     if let Some(b) = &p.barcode
         && repo::barcode_taken(db, t, b, except)?
     {
-        return Err(Error::conflict("barcode", format!("another product already has the barcode {b}")));
+        return Err(Error::conflict("barcode", FieldCode::Duplicate.with("entity", "product").with("value", b)));
     }
     Ok(())
 }
@@ -125,10 +126,10 @@ pub fn update_product(ctx: &mut Ctx<'_>, a: UpdateProductArgs) -> Result<Product
         archived: old.archived,
     };
     if old.parent_id.is_some() && a.unit_id.is_some_and(|u| u != old.unit_id) {
-        c.push("unit_id", "a variant has its template's unit; change it on the template");
+        c.push("unit_id", FieldCode::VariantUnitFromTemplate);
     }
     if old.parent_id.is_some() && a.kind.is_some_and(|k| k != old.kind) {
-        c.push("kind", "a variant has its template's kind; change it on the template");
+        c.push("kind", FieldCode::VariantKindFromTemplate);
     }
     c.finish()?;
     check_refs(ctx.db(), &t, p.category_id, p.brand_id)?;
@@ -138,10 +139,9 @@ pub fn update_product(ctx: &mut Ctx<'_>, a: UpdateProductArgs) -> Result<Product
         if new_unit.dimension != old_unit.dimension {
             let kits = kits::repo::list_kits_using(ctx.db(), &t, a.id)?;
             if !kits.is_empty() {
-                let whose = if old.is_template { "this template's variants" } else { "this product" };
                 return Err(Error::conflict(
                     "unit_id",
-                    format!("the kits {} use {whose} by quantity; its unit must keep measuring {}", kits.join(", "), old_unit.dimension.as_str()),
+                    FieldCode::UnitDimensionLocked.with("kits", kits.join(", ")).with("dimension", old_unit.dimension.as_str()),
                 ));
             }
         }
@@ -176,7 +176,7 @@ pub fn set_product_archived(ctx: &mut Ctx<'_>, a: SetProductArchivedArgs) -> Res
     if old.parent_id.is_some() && !a.archived {
         let parent = repo::get_product(ctx.db(), &t, old.parent_id.unwrap_or(a.id))?;
         if parent.archived {
-            return Err(Error::conflict("archived", "its template is archived; restore the template first"));
+            return Err(Error::conflict("archived", FieldCode::TemplateArchived));
         }
     }
     let n = repo::update_archived(ctx.db(), &t, a.id, a.archived, ctx.now)?;

@@ -187,7 +187,19 @@ export type Dimension = "count" | "mass" | "volume" | "length" | "time";
 
 export type Done = { ok: boolean, };
 
-export type ErrorBody = { code: ErrorCode, message: string, fields: Array<FieldError>, 
+export type ErrorBody = { code: ErrorCode, 
+/**
+ * Which refusal this is: translate this (with `params`), not `message`.
+ */
+reason: Reason, 
+/**
+ * The values the reason's message names; always present, often empty.
+ */
+params: Record<string, string>, 
+/**
+ * English, for the CLI and logs.
+ */
+message: string, fields: Array<FieldError>, 
 /**
  * Seconds until a throttled sign-in may be tried again.
  */
@@ -211,11 +223,25 @@ export type ExportFormat = "csv" | "xlsx";
 
 export type ExportPartnersArgs = { format: ExportFormat, include_archived?: boolean, };
 
+export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "no_file_open" | "cannot_write_file" | "cannot_create_folder";
+
 export type FieldError = { 
 /**
  * The field's name as in the command's args (dotted for nested fields: `address.city`).
  */
-field: string, message: string, };
+field: string, 
+/**
+ * What is wrong: translate this, not `message`.
+ */
+code: FieldCode, 
+/**
+ * The values the code's message names (`max`, `sku`, ...); always present, often empty.
+ */
+params: Record<string, string>, 
+/**
+ * English, derived from `code` and `params` (for the CLI and logs).
+ */
+message: string, };
 
 export type GenerateVariantsArgs = { product_id: ProductId, 
 /**
@@ -493,6 +519,8 @@ export type ProductId = number;
 
 export type ProductKind = "stockable" | "consumable" | "service";
 
+export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
+
 export type RenameCategoryArgs = { id: CategoryId, name: string, };
 
 export type ResetPasswordArgs = { id: UserId, new_password: string, };
@@ -517,7 +545,15 @@ row: number,
 /**
  * The column's header (empty when the problem is the whole row).
  */
-column: string, message: string, };
+column: string, 
+/**
+ * What is wrong, as for a field: translate this, not `message`.
+ */
+code: FieldCode, params: Record<string, string>, 
+/**
+ * English, derived from `code` and `params`.
+ */
+message: string, };
 
 export type SetActiveArgs = { id: UserId, active: boolean, };
 
