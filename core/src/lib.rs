@@ -22,6 +22,7 @@ mod modules;
 pub mod money;
 pub mod locations;
 pub mod partners;
+pub mod prefs;
 pub mod rbac;
 pub mod sequence;
 pub mod store;

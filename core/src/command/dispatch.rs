@@ -158,7 +158,7 @@ fn run_unguarded(
     let result = (spec.handler)(&mut ctx, args)?;
 
     // 4. The audit trail, in the same transaction.
-    if spec.mutating && !ctx.wrote_nothing {
+    if spec.mutating && spec.audited && !ctx.wrote_nothing {
         let user = ctx.principal.as_ref().map(|p| p.user_id);
         let tenant_id = ctx.tenant.map(|t| t.tenant_id());
         if ctx.audit.is_empty() {

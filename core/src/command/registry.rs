@@ -42,6 +42,9 @@ pub struct CommandSpec {
     pub(crate) persist_on_error: bool,
     /// Counts as the user's activity (keeps the session from ending for idleness).
     pub(crate) activity: bool,
+    /// A mutating command appends an audit row (so the change feed sees it); false only
+    /// for a user's own UI preferences, which are not business data.
+    pub audited: bool,
     pub(crate) args_schema: fn() -> schemars::Schema,
     pub(crate) result_schema: fn() -> schemars::Schema,
     pub(crate) ts: TsVisit,
@@ -66,6 +69,7 @@ impl CommandSpec {
             mutating,
             persist_on_error: false,
             activity: true,
+            audited: true,
             args_schema: || schemars::schema_for!(A),
             result_schema: || schemars::schema_for!(R),
             ts: |c| c.command::<A, R>(),
@@ -99,6 +103,13 @@ impl CommandSpec {
 
     pub(crate) fn persisting_on_error(mut self) -> Self {
         self.persist_on_error = true;
+        self
+    }
+
+    /// A mutation that writes no audit row: a user's own UI preferences, which are not
+    /// business data (nobody answers for a grid layout) and must not raise change events.
+    pub(crate) fn unaudited(mut self) -> Self {
+        self.audited = false;
         self
     }
 

@@ -11,6 +11,7 @@ mod errors;
 mod isolation;
 mod keys;
 mod partners;
+mod prefs;
 mod rbac;
 mod store;
 
