@@ -291,7 +291,7 @@ pub fn list(db: &Connection, t: &TenantCtx, plan: &ListPlan, include_archived: b
                 is_supplier: r.get(7)?,
                 currency: r.get(8)?,
                 archived: r.get(9)?,
-                city: r.get(10)?,
+                city_name: r.get(10)?,
                 country_code: r.get(11)?,
             },
             r.get::<_, SqlValue>(12)?,

@@ -767,8 +767,11 @@ fn reading_a_kit_whose_cost_cannot_be_computed_is_a_validation_error_not_a_panic
     raw(&app).execute("UPDATE product_components SET quantity = 999999999990000, unit_id = ?1", [big]).unwrap();
     let r = app.admin_in("K", "catalog.get_product", json!({"id": kit}));
     assert_eq!(validation_field(&r), "effective_cost");
-    // The list still reads it.
-    app.admin_in("K", "catalog.list_products", json!({})).unwrap();
+    // The list still reads it: that kit's cost is null, the others' are there.
+    let page = app.admin_in("K", "catalog.list_products", json!({"query": {"sort": "sku"}})).unwrap();
+    let kit_row = page["items"].as_array().unwrap().iter().find(|p| p["id"] == kit).unwrap().clone();
+    assert_eq!(kit_row["effective_cost"], Value::Null);
+    assert!(page["items"].as_array().unwrap().iter().filter(|p| p["id"] != kit).all(|p| p["effective_cost"].is_string()));
     // Converting a quantity that does not fit is refused the same way.
     let r = app.admin_in("K", "catalog.convert_quantity", json!({"quantity": "79228162514264337593543950335", "from": "big", "to": "unit"}));
     assert_eq!(validation_field(&r), "quantity");
@@ -895,4 +898,31 @@ fn formula_like_cells_export_escaped_and_import_back_unchanged() {
     // And XLSX carries the same escaped text.
     let x = app.admin_in("A", "catalog.export_products", json!({"format": "xlsx"})).unwrap();
     assert_eq!(x["rows"], 2);
+}
+
+/// The products grid shows what a product costs: a kit's rolled-up cost (its own stored
+/// cost is unused), computed for the whole page at once, nested kits included.
+#[test]
+fn list_rows_carry_each_kits_rolled_up_cost() {
+    let mut app = TestApp::new();
+    app.company("K");
+    let a = product(&mut app, "K", "A", json!({"cost": "2.50"}));
+    let b = product(&mut app, "K", "B", json!({"cost": "1.25"}));
+    let kit = product(&mut app, "K", "KIT", json!({"cost": "0"}));
+    app.admin_in("K", "catalog.set_components", json!({"product_id": kit, "components": [{"product_id": a, "quantity": "2"}, {"product_id": b, "quantity": "1"}]})).unwrap();
+    let outer = product(&mut app, "K", "OUTER", json!({}));
+    app.admin_in("K", "catalog.set_components", json!({"product_id": outer, "components": [{"product_id": kit, "quantity": "3"}, {"product_id": a, "quantity": "1"}]})).unwrap();
+    let page = app.admin_in("K", "catalog.list_products", json!({"query": {"sort": "sku"}})).unwrap();
+    let got: Vec<(String, String, String)> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["sku"].as_str().unwrap().into(), p["cost"].as_str().unwrap().into(), p["effective_cost"].as_str().unwrap().into()))
+        .collect();
+    let want = [("A", "2.5", "2.5"), ("B", "1.25", "1.25"), ("KIT", "0", "6.25"), ("OUTER", "0", "21.25")];
+    let want: Vec<(String, String, String)> = want.iter().map(|(s, c, e)| (s.to_string(), c.to_string(), e.to_string())).collect();
+    assert_eq!(got, want);
+    // The product's own row, as the detail returns it, agrees.
+    let d = app.admin_in("K", "catalog.get_product", json!({"id": outer})).unwrap();
+    assert_eq!((d["product"]["effective_cost"].as_str(), d["effective_cost"].as_str()), (Some("21.25"), Some("21.25")));
 }

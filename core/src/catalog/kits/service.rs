@@ -91,7 +91,16 @@ pub fn set_components(ctx: &mut Ctx<'_>, a: SetComponentsArgs) -> Result<Product
 /// cost, at any depth. Rounded to 4 decimals at the end only. Every step is checked: a
 /// cost that does not fit, or reaches [`MAX_AMOUNT`], is a validation error on `field`.
 pub fn rolled_up_cost(db: &Connection, t: &TenantCtx, kit: ProductId, field: &str) -> Result<Decimal> {
-    let edges = repo::list_cost_edges(db, t, kit)?;
+    Ok(rolled_up_costs(db, t, &[kit], field)?.get(&kit).copied().unwrap_or(Decimal::ZERO))
+}
+
+/// [`rolled_up_cost`] of several kits at once (a list page's): one query for all their
+/// component lines, and each shared sub-kit computed once.
+pub fn rolled_up_costs(db: &Connection, t: &TenantCtx, kits: &[ProductId], field: &str) -> Result<HashMap<ProductId, Decimal>> {
+    if kits.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let edges = repo::list_cost_edges(db, t, kits)?;
     let mut by_kit: HashMap<ProductId, Vec<&repo::CostEdge>> = HashMap::new();
     let mut own_cost: HashMap<ProductId, i64> = HashMap::new();
     for e in &edges {
@@ -129,11 +138,15 @@ pub fn rolled_up_cost(db: &Connection, t: &TenantCtx, kit: ProductId, field: &st
         Ok(sum)
     }
     let mut w = Walk { by_kit, own: own_cost, memo: HashMap::new(), path: Vec::new(), field };
-    let total = cost_of(&mut w, kit)?.round_dp_with_strategy(MONEY_SCALE, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize();
-    if total >= Decimal::from(MAX_AMOUNT) {
-        return Err(Error::field(field, FieldCode::TooLarge));
+    let mut out = HashMap::with_capacity(kits.len());
+    for &kit in kits {
+        let total = cost_of(&mut w, kit)?.round_dp_with_strategy(MONEY_SCALE, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize();
+        if total >= Decimal::from(MAX_AMOUNT) {
+            return Err(Error::field(field, FieldCode::TooLarge));
+        }
+        out.insert(kit, total);
     }
-    Ok(total)
+    Ok(out)
 }
 
 /// Refuses, as a validation error on `field`, a change to `product` (or to its variants)

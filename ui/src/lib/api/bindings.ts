@@ -95,7 +95,11 @@ export type CompanyPermissions = { company: CompanyRef, permissions: Array<strin
 
 export type CompanyRef = number | string;
 
-export type CompanySummary = { id: TenantId, code: string, name: string, color: string, initials: string, base_currency: string, locale: string, archived: boolean, 
+export type CompanySummary = { id: TenantId, code: string, name: string, color: string, initials: string, base_currency: string, locale: string, 
+/**
+ * IANA time zone (`Europe/Berlin`): the UI shows the company's times in it.
+ */
+timezone: string, archived: boolean, 
 /**
  * The caller's role in it (none for a superuser who is not a member).
  */
@@ -469,11 +473,21 @@ export type PartnerRole = "customer" | "supplier";
 
 export type PartnerRow = { id: PartnerId, code: string, name: string, email: string, phone: string, tax_id: string, is_customer: boolean, is_supplier: boolean, 
 /**
- * City and country of the default billing address (or the first address).
+ * The city name and country code of the partner's billing address: the default
+ * billing address, else the first billing address, else the first address of any
+ * kind. `city_name` is null when that address names no city.
  */
-city: string | null, country_code: string | null, currency: string, archived: boolean, };
+city_name: string | null, country_code: string | null, currency: string, archived: boolean, };
 
 export type Permission = { codename: string, module: string, description: string, };
+
+export type PreferenceKeyArgs = { 
+/**
+ * `grid.products`: 1–100 of `a-z 0-9 . _ -`.
+ */
+key: string, };
+
+export type PreferenceValue = { value: string | null, };
 
 export type Product = { id: ProductId, sku: string, barcode: string | null, name: string, description: string, category_id: CategoryId | null, category_name: string | null, brand_id: BrandId | null, brand_name: string | null, unit_id: UnitId, unit_code: string, kind: ProductKind, 
 /**
@@ -489,9 +503,15 @@ parent_id: ProductId | null,
  */
 is_kit: boolean, sale_price: string, 
 /**
- * The stored cost; for a kit see `effective_cost` in the product's details.
+ * The stored cost (a kit's own is unused: see `effective_cost`).
  */
-cost: string, archived: boolean, created_at: string, updated_at: string, };
+cost: string, 
+/**
+ * What the product costs: for a kit its components' rolled-up cost, otherwise `cost`.
+ * Null only for a kit whose cost cannot be computed (a line too large, written before
+ * the checks existed); `catalog.get_product` then names the problem.
+ */
+effective_cost: string | null, archived: boolean, created_at: string, updated_at: string, };
 
 export type ProductDetail = { product: Product, 
 /**
@@ -565,9 +585,21 @@ export type SetComponentsArgs = { product_id: ProductId,
  */
 components: Array<ComponentInput>, };
 
+export type SetLanguageArgs = { 
+/**
+ * A supported UI language (`en`, `de`), or '' to follow the system.
+ */
+language: string, };
+
 export type SetPartnerArchivedArgs = { id: PartnerId, archived: boolean, };
 
 export type SetPermissionsArgs = { id: RoleId, permissions: Array<string>, };
+
+export type SetPreferenceArgs = { key: string, 
+/**
+ * JSON text, at most 16 KiB.
+ */
+value: string, };
 
 export type SetProductArchivedArgs = { id: ProductId, 
 /**
@@ -660,7 +692,11 @@ export type UpdateRoleArgs = { id: RoleId, name?: string, description?: string, 
 
 export type UpdateUserArgs = { id: UserId, email?: string, display_name?: string, is_superuser?: boolean, };
 
-export type User = { id: UserId, email: string, display_name: string, is_active: boolean, is_superuser: boolean, created_at: string, last_login_at: string | null, };
+export type User = { id: UserId, email: string, display_name: string, is_active: boolean, is_superuser: boolean, created_at: string, last_login_at: string | null, 
+/**
+ * The UI language (`en`, `de`), or '' to follow the system; see `user.set_language`.
+ */
+language: string, };
 
 export type UserId = number;
 
@@ -726,6 +762,9 @@ export interface Commands {
   "partner.set_archived": { args: SetPartnerArchivedArgs; result: Partner };
   "partner.update": { args: UpdatePartnerArgs; result: Partner };
   "permission.list": { args: NoArgs; result: Array<Permission> };
+  "preference.delete": { args: PreferenceKeyArgs; result: Done };
+  "preference.get": { args: PreferenceKeyArgs; result: PreferenceValue };
+  "preference.set": { args: SetPreferenceArgs; result: Done };
   "role.create": { args: CreateRoleArgs; result: Role };
   "role.create_global": { args: CreateRoleArgs; result: Role };
   "role.delete": { args: IdArg<RoleId>; result: Done };
@@ -744,6 +783,7 @@ export interface Commands {
   "user.list": { args: ListUsersArgs; result: Array<User> };
   "user.reset_password": { args: ResetPasswordArgs; result: Done };
   "user.set_active": { args: SetActiveArgs; result: User };
+  "user.set_language": { args: SetLanguageArgs; result: Done };
   "user.update": { args: UpdateUserArgs; result: User };
 }
 
