@@ -387,8 +387,10 @@ mod tests {
         assert_eq!(rows[..2], [(2, "A".into(), "Apple".into()), (3, "B".into(), "Big, \"red\"".into())]);
         assert_eq!(rows[3], (5, "D".into(), "x".into()));
         let err = CsvInput::parse("sku,nmae\n", &["sku", "name"], &[]).unwrap_err();
-        assert!(err.to_string().contains("unknown column \"nmae\""), "{err}");
-        assert!(err.to_string().contains("missing column \"name\""), "{err}");
+        let f = &err.fields()[0];
+        assert_eq!(f.code, FieldCode::InvalidColumns, "{err}");
+        assert_eq!((f.params["unknown"].as_str(), f.params["missing"].as_str(), f.params["columns"].as_str()), ("nmae", "name", "sku, name"));
+        assert!(err.to_string().contains("unknown column(s): nmae"), "{err}");
         assert!(CsvInput::parse("sku,name\na,b,c\n", &["sku", "name"], &[]).is_err());
     }
 
