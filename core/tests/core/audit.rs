@@ -275,7 +275,10 @@ fn archiving_a_company_is_in_its_own_log() {
 }
 
 /// `audit.changes_since` as `token` after `after`: (latest, the (company, entity) pairs).
-fn feed(app: &mut TestApp, token: Option<&str>, after: Option<i64>) -> cora_core::Result<(i64, BTreeSet<(Option<i64>, String)>)> {
+/// (company, entity) pairs the feed reported.
+type Pairs = BTreeSet<(Option<i64>, String)>;
+
+fn feed(app: &mut TestApp, token: Option<&str>, after: Option<i64>) -> cora_core::Result<(i64, Pairs)> {
     let args = match after {
         Some(a) => json!({ "after": a }),
         None => json!({}),
