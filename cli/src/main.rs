@@ -284,7 +284,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
             let args: Value = match args.as_deref() {
                 None => Value::Null,
                 Some(s) => serde_json::from_str(s).map_err(|e| {
-                    Fail::Cora(Error::field("args", format!("is not valid JSON: {e}")))
+                    Fail::Cora(Error::field("args", cora_core::FieldCode::InvalidJson.with("detail", e)))
                 })?,
             };
             let mut cora = open(&cli.db)?;
@@ -386,7 +386,7 @@ pub(crate) fn run_batch(cora: &mut Cora, token: &str, atomic: bool, input: impl 
         let item: BatchItem = match serde_json::from_str(&line) {
             Ok(item) => item,
             Err(e) => {
-                let err = Error::field("line", format!("is not a command object: {e}"));
+                let err = Error::field("line", cora_core::FieldCode::Invalid.with("detail", e));
                 if atomic {
                     let _ = writeln!(out, "{}", json!({"ok": false, "line": i + 1, "error": err.to_body()}));
                     return EXIT_INPUT;

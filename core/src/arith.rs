@@ -18,7 +18,7 @@ use crate::{Error, Result};
 use rust_decimal::Decimal;
 
 fn too_large(field: &str) -> Error {
-    Error::field(field, "is too large")
+    Error::field(field, crate::FieldCode::TooLarge)
 }
 
 /// `a + b`, or a validation error on `field` when it does not fit.
@@ -39,7 +39,7 @@ pub fn mul(field: &str, a: Decimal, b: Decimal) -> Result<Decimal> {
 /// `a ÷ b`: a validation error on `field` for a zero divisor or a quotient that does not fit.
 pub fn div(field: &str, a: Decimal, b: Decimal) -> Result<Decimal> {
     if b.is_zero() {
-        return Err(Error::field(field, "cannot be computed: division by zero"));
+        return Err(Error::field(field, crate::FieldCode::DivisionByZero));
     }
     a.checked_div(b).ok_or_else(|| too_large(field))
 }

@@ -51,6 +51,8 @@ pub fn typescript(registry: &crate::Registry) -> String {
     let error_body = <crate::ErrorBody as TS>::decl(&c.cfg);
     c.decls.insert("ErrorBody".into(), format!("export {error_body}"));
     c.visit::<crate::ErrorCode>();
+    c.visit::<crate::Reason>();
+    c.visit::<crate::FieldCode>();
     c.visit::<crate::FieldError>();
     c.visit::<crate::CompanyRef>();
     for spec in registry.commands() {

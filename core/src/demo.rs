@@ -9,6 +9,7 @@
 //! To add a step, write `fn partners(d: &mut Demo<'_>) -> Result<u64>` that calls commands through
 //! [`Demo::call`] and add one line to [`STEPS`].
 
+use crate::error::{FieldCode, Reason};
 use crate::{CompanyRef, Cora, Error, Result};
 use rand::{Rng, SeedableRng};
 use rust_decimal::Decimal;
@@ -81,7 +82,7 @@ pub struct DemoReport {
 /// Fills `company` with demo data as the holder of `token`, `scale` products in all.
 pub fn run(cora: &mut Cora, token: &str, company: &CompanyRef, scale: u32, seed: u64) -> Result<DemoReport> {
     if scale == 0 || scale > 1_000_000 {
-        return Err(Error::field("scale", "must be between 1 and 1000000"));
+        return Err(Error::field("scale", FieldCode::OutOfRange.with("min", 1).with("max", 1_000_000)));
     }
     let mut d = Demo {
         cora,
@@ -94,7 +95,7 @@ pub fn run(cora: &mut Cora, token: &str, company: &CompanyRef, scale: u32, seed:
     };
     let existing = d.call("catalog.list_products", json!({"query": {"limit": 1, "include_archived": true}}))?;
     if existing["total"].as_i64().unwrap_or(0) > 0 {
-        return Err(Error::conflict_msg("this company already has products; run the demo on an empty company"));
+        return Err(Error::refused(Reason::CompanyNotEmpty));
     }
     let mut steps = Vec::new();
     for step in STEPS {

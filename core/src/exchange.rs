@@ -17,11 +17,12 @@
 //! let input = CsvInput::parse(&args.csv, &["sku", "name"], &["description"])?;
 //! let mut report = ImportReport::new(args.dry_run, input.len());
 //! for rec in input.records() {
-//!     if rec.get("sku").is_empty() { report.error(rec.row(), "sku", "is required"); }
+//!     if rec.get("sku").is_empty() { report.error(rec.row(), "sku", FieldCode::Required); }
 //! }
 //! if report.is_clean() && !args.dry_run { /* write */ report.committed = true; }
 //! ```
 
+use crate::error::{FieldCode, Issue, Params};
 use crate::{Error, Result};
 use base64::Engine;
 use rust_decimal::Decimal;
@@ -38,6 +39,11 @@ pub struct RowError {
     pub row: u32,
     /// The column's header (empty when the problem is the whole row).
     pub column: String,
+    /// What is wrong, as for a field: translate this, not `message`.
+    pub code: FieldCode,
+    #[ts(type = "Record<string, string>")]
+    pub params: Params,
+    /// English, derived from `code` and `params`.
     pub message: String,
 }
 
@@ -62,8 +68,9 @@ impl ImportReport {
         ImportReport { dry_run, committed: false, rows: rows as u32, created: 0, unchanged: 0, errors: Vec::new() }
     }
 
-    pub fn error(&mut self, row: u32, column: &str, message: impl Into<String>) {
-        self.errors.push(RowError { row, column: column.to_string(), message: message.into() });
+    pub fn error(&mut self, row: u32, column: &str, issue: impl Into<Issue>) {
+        let Issue { code, params } = issue.into();
+        self.errors.push(RowError { row, column: column.to_string(), message: code.message(&params), code, params });
     }
 
     pub fn is_clean(&self) -> bool {
@@ -97,35 +104,41 @@ impl CsvInput {
     /// A file that is not valid CSV is refused as a whole, naming the row.
     pub fn parse(text: &str, required: &[&str], optional: &[&str]) -> Result<CsvInput> {
         if text.len() > MAX_CSV_BYTES {
-            return Err(Error::field("csv", format!("is larger than {} MiB", MAX_CSV_BYTES / 1024 / 1024)));
+            return Err(Error::field("csv", FieldCode::FileTooLarge.with("max_mib", MAX_CSV_BYTES / 1024 / 1024)));
         }
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
-        let headers = rdr.headers().map_err(|e| Error::field("csv", format!("cannot read the header row: {e}")))?.clone();
+        let headers = rdr.headers().map_err(|e| Error::field("csv", FieldCode::InvalidCsv.with("detail", e)))?.clone();
         let mut columns = HashMap::new();
-        let mut problems = Vec::new();
+        let (mut unknown, mut repeated, mut missing) = (Vec::new(), Vec::new(), Vec::new());
         for (i, h) in headers.iter().enumerate() {
             let key = h.trim().to_ascii_lowercase();
             if !required.contains(&key.as_str()) && !optional.contains(&key.as_str()) {
-                problems.push(format!("unknown column \"{}\"", h.trim()));
+                unknown.push(h.trim().to_string());
             } else if columns.insert(key.clone(), i).is_some() {
-                problems.push(format!("column \"{key}\" appears twice"));
+                repeated.push(key);
             }
         }
         for r in required {
             if !columns.contains_key(*r) {
-                problems.push(format!("missing column \"{r}\""));
+                missing.push(r.to_string());
             }
         }
-        if !problems.is_empty() {
+        if !(unknown.is_empty() && repeated.is_empty() && missing.is_empty()) {
             let all: Vec<&str> = required.iter().chain(optional).copied().collect();
-            return Err(Error::field("csv", format!("{} (the columns are: {})", problems.join("; "), all.join(", "))));
+            let mut issue = FieldCode::InvalidColumns.with("columns", all.join(", "));
+            for (k, v) in [("unknown", unknown), ("repeated", repeated), ("missing", missing)] {
+                if !v.is_empty() {
+                    issue = issue.with(k, v.join(", "));
+                }
+            }
+            return Err(Error::field("csv", issue));
         }
         let mut records = Vec::new();
         for (i, rec) in rdr.records().enumerate() {
             let rec = rec.map_err(|e| {
                 let row = e.position().map(|p| p.line()).unwrap_or(i as u64 + 2);
-                Error::field("csv", format!("row {row} is not valid CSV: {e}"))
+                Error::field("csv", FieldCode::InvalidCsv.with("row", row).with("detail", e))
             })?;
             records.push(rec);
         }
@@ -162,12 +175,12 @@ impl CsvRecord<'_> {
 
 /// A yes/no cell: `true`, `yes`, `1`, `y` or `false`, `no`, `0`, `n` in any case; `None`
 /// when empty. The error is the message to report against the column.
-pub fn parse_bool(cell: &str) -> std::result::Result<Option<bool>, &'static str> {
+pub fn parse_bool(cell: &str) -> std::result::Result<Option<bool>, FieldCode> {
     match cell.trim().to_ascii_lowercase().as_str() {
         "" => Ok(None),
         "true" | "yes" | "1" | "y" => Ok(Some(true)),
         "false" | "no" | "0" | "n" => Ok(Some(false)),
-        _ => Err("must be true or false"),
+        _ => Err(FieldCode::InvalidBoolean),
     }
 }
 
@@ -374,8 +387,10 @@ mod tests {
         assert_eq!(rows[..2], [(2, "A".into(), "Apple".into()), (3, "B".into(), "Big, \"red\"".into())]);
         assert_eq!(rows[3], (5, "D".into(), "x".into()));
         let err = CsvInput::parse("sku,nmae\n", &["sku", "name"], &[]).unwrap_err();
-        assert!(err.to_string().contains("unknown column \"nmae\""), "{err}");
-        assert!(err.to_string().contains("missing column \"name\""), "{err}");
+        let f = &err.fields()[0];
+        assert_eq!(f.code, FieldCode::InvalidColumns, "{err}");
+        assert_eq!((f.params["unknown"].as_str(), f.params["missing"].as_str(), f.params["columns"].as_str()), ("nmae", "name", "sku, name"));
+        assert!(err.to_string().contains("unknown column(s): nmae"), "{err}");
         assert!(CsvInput::parse("sku,name\na,b,c\n", &["sku", "name"], &[]).is_err());
     }
 

@@ -22,6 +22,7 @@ mod modules;
 pub mod money;
 pub mod locations;
 pub mod partners;
+pub mod prefs;
 pub mod rbac;
 pub mod sequence;
 pub mod store;
@@ -30,7 +31,7 @@ pub mod testing;
 pub mod validate;
 
 pub use command::{CompanyRef, Registry};
-pub use error::{Error, ErrorBody, ErrorCode, FieldError, Result};
+pub use error::{Error, ErrorBody, ErrorCode, FieldCode, FieldError, Issue, Params, Reason, Refusal, Result};
 pub use store::{Store, StoreError};
 
 use chrono::{DateTime, Utc};

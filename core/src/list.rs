@@ -70,12 +70,12 @@ impl ListPlan {
         let sort = match q.sort.as_deref() {
             None | Some("") => sorts[0],
             Some(k) => *sorts.iter().find(|s| s.key == k).ok_or_else(|| {
-                Error::field("sort", format!("cannot sort by {k}; use one of {}", sorts.iter().map(|s| s.key).collect::<Vec<_>>().join(", ")))
+                Error::field("sort", crate::FieldCode::InvalidSort.with("value", k).with("allowed", sorts.iter().map(|s| s.key).collect::<Vec<_>>().join(", ")))
             })?,
         };
         let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
         if limit == 0 || limit > MAX_LIMIT {
-            return Err(Error::field("limit", format!("must be between 1 and {MAX_LIMIT}")));
+            return Err(Error::field("limit", crate::FieldCode::OutOfRange.with("min", 1).with("max", MAX_LIMIT)));
         }
         let after = match q.cursor.as_deref() {
             None | Some("") => None,
@@ -129,7 +129,7 @@ fn encode_cursor(v: &SqlValue, id: i64) -> String {
 }
 
 fn decode_cursor(c: &str) -> Result<(SqlValue, i64)> {
-    let bad = || Error::field("cursor", "is not a cursor from this list");
+    let bad = || Error::field("cursor", crate::FieldCode::InvalidCursor);
     let v: serde_json::Value = serde_json::from_str(c).map_err(|_| bad())?;
     let arr = v.as_array().filter(|a| a.len() == 2).ok_or_else(bad)?;
     let id = arr[1].as_i64().ok_or_else(bad)?;

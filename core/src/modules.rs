@@ -10,4 +10,5 @@ pub(crate) fn register(r: &mut Registry) {
     crate::catalog::commands::register(r);
     crate::locations::commands::register(r);
     crate::partners::commands::register(r);
+    crate::prefs::commands::register(r);
 }

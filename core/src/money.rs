@@ -12,9 +12,9 @@ pub const SCALE: u32 = 4;
 pub fn to_db(field: &str, v: Decimal) -> Result<i64> {
     let n = v.normalize();
     if n.scale() > SCALE {
-        return Err(Error::field(field, format!("has more than {SCALE} decimal places")));
+        return Err(Error::field(field, crate::FieldCode::TooManyDecimals.with("max", SCALE)));
     }
-    let too_large = || Error::field(field, "is too large");
+    let too_large = || Error::field(field, crate::FieldCode::TooLarge);
     let scaled = n.checked_mul(Decimal::from(10_i64.pow(SCALE))).ok_or_else(too_large)?;
     i64::try_from(scaled.trunc()).map_err(|_| too_large())
 }
@@ -26,7 +26,7 @@ pub fn from_db(v: i64) -> Decimal {
 
 /// Parses an amount typed by a person or read from a file ("1234.50", " 7 ").
 pub fn parse(field: &str, s: &str) -> Result<Decimal> {
-    s.trim().parse::<Decimal>().map_err(|_| Error::field(field, "is not a number such as 12.50"))
+    s.trim().parse::<Decimal>().map_err(|_| Error::field(field, crate::FieldCode::InvalidDecimal))
 }
 
 #[cfg(test)]

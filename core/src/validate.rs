@@ -1,7 +1,7 @@
 //! Input checks shared by every module. Each returns the cleaned value or pushes a
 //! [`FieldError`] so a command can report every bad field at once.
 
-use crate::error::FieldError;
+use crate::error::{FieldCode, FieldError, Issue};
 
 /// Collects field errors while a command checks its args.
 #[derive(Debug, Default)]
@@ -14,15 +14,16 @@ impl Checker {
         Self::default()
     }
 
-    pub fn push(&mut self, field: &str, message: impl Into<String>) {
-        self.errors.push(FieldError::new(field, message));
+    /// Records a problem with `field`: a code, with params via [`FieldCode::with`].
+    pub fn push(&mut self, field: &str, issue: impl Into<Issue>) {
+        self.errors.push(FieldError::new(field, issue));
     }
 
     /// Trims `value`; refuses it when empty or longer than `max` characters.
     pub fn required(&mut self, field: &str, value: &str, max: usize) -> String {
         let v = value.trim();
         if v.is_empty() {
-            self.push(field, "is required");
+            self.push(field, FieldCode::Required);
         } else {
             self.max_len(field, v, max);
         }
@@ -38,10 +39,10 @@ impl Checker {
 
     fn max_len(&mut self, field: &str, v: &str, max: usize) {
         if v.chars().count() > max {
-            self.push(field, format!("must be at most {max} characters"));
+            self.push(field, FieldCode::TooLong.with("max", max));
         }
         if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            self.push(field, "must not contain control characters");
+            self.push(field, FieldCode::ControlCharacters);
         }
     }
 
@@ -49,9 +50,9 @@ impl Checker {
     pub fn email(&mut self, field: &str, value: &str) -> String {
         let v = value.trim();
         if v.is_empty() {
-            self.push(field, "is required");
+            self.push(field, FieldCode::Required);
         } else if v.len() > 254 || !email_address::EmailAddress::is_valid(v) {
-            self.push(field, "is not a valid email address");
+            self.push(field, FieldCode::InvalidEmail);
         }
         v.to_string()
     }
@@ -65,11 +66,11 @@ impl Checker {
     pub fn code(&mut self, field: &str, value: &str, max: usize) -> String {
         let v = value.trim();
         if v.is_empty() {
-            self.push(field, "is required");
+            self.push(field, FieldCode::Required);
         } else if v.chars().count() > max {
-            self.push(field, format!("must be at most {max} characters"));
+            self.push(field, FieldCode::TooLong.with("max", max));
         } else if !v.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.')) {
-            self.push(field, "may contain only letters, digits, '-', '_' and '.'");
+            self.push(field, FieldCode::InvalidCode);
         }
         v.to_string()
     }
@@ -78,7 +79,7 @@ impl Checker {
     pub fn currency(&mut self, field: &str, value: &str) -> String {
         let v = value.trim().to_ascii_uppercase();
         if iso_currency::Currency::from_code(&v).is_none() {
-            self.push(field, "is not an ISO 4217 currency code");
+            self.push(field, FieldCode::InvalidCurrency);
         }
         v
     }
@@ -88,7 +89,7 @@ impl Checker {
         match value.trim().parse::<unic_langid::LanguageIdentifier>() {
             Ok(l) if !value.trim().is_empty() && l.language.as_str() != "und" => l.to_string(),
             _ => {
-                self.push(field, "is not a locale such as en-US");
+                self.push(field, FieldCode::InvalidLocale);
                 value.trim().to_string()
             }
         }
@@ -98,7 +99,7 @@ impl Checker {
     pub fn timezone(&mut self, field: &str, value: &str) -> String {
         let v = value.trim();
         if v.parse::<chrono_tz::Tz>().is_err() {
-            self.push(field, "is not an IANA time zone such as Europe/Paris");
+            self.push(field, FieldCode::InvalidTimezone);
         }
         v.to_string()
     }
@@ -107,7 +108,7 @@ impl Checker {
     pub fn country(&mut self, field: &str, value: &str) -> String {
         let v = value.trim().to_ascii_uppercase();
         if !v.is_empty() && rust_iso3166::from_alpha2(&v).is_none() {
-            self.push(field, "is not an ISO 3166-1 country code");
+            self.push(field, FieldCode::InvalidCountry);
         }
         v
     }
@@ -117,14 +118,14 @@ impl Checker {
         let v = value.trim().to_ascii_lowercase();
         let ok = v.len() == 7 && v.starts_with('#') && v[1..].chars().all(|c| c.is_ascii_hexdigit());
         if !ok {
-            self.push(field, "must be a colour such as #4f46e5");
+            self.push(field, FieldCode::InvalidColor);
         }
         v
     }
 
     pub fn range(&mut self, field: &str, value: i64, min: i64, max: i64) -> i64 {
         if value < min || value > max {
-            self.push(field, format!("must be between {min} and {max}"));
+            self.push(field, FieldCode::OutOfRange.with("min", min).with("max", max));
         }
         value
     }

@@ -32,7 +32,7 @@ pub fn default_path() -> PathBuf {
 
 pub fn open(path: &Path) -> cora_core::Result<Cora> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| cora_core::Error::field("file", format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| cora_core::Error::field("file", cora_core::FieldCode::CannotCreateFolder.with("path", dir.display()).with("detail", e)))?;
     }
     Cora::open(path)
 }

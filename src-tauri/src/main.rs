@@ -46,12 +46,15 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 fn not_open() -> ErrorBody {
-    Error::field("file", "no Cora file is open").to_body()
+    Error::field("file", cora_core::FieldCode::NoFileOpen).to_body()
 }
 
 /// What the page gets when a call panicked instead of answering.
 fn panicked(command: &str) -> ErrorBody {
-    Error::Internal(format!("{command} failed unexpectedly; try again")).to_body()
+    let mut body = Error::Internal(format!("{command} failed unexpectedly")).to_body();
+    body.params.insert("command".into(), command.into());
+    body.message = cora_core::Reason::Internal.message(&body.params);
+    body
 }
 
 impl Shell {
@@ -161,7 +164,7 @@ async fn file_open(app: AppHandle, path: PathBuf) -> Result<FileInfo, ErrorBody>
     known.extend(files::recent(&app));
     known.push(files::default_path());
     if !files::permitted(&path, &known) {
-        return Err(Error::Forbidden(format!("{} was not chosen in a file dialog nor opened before; use File → Open", path.display())).to_body());
+        return Err(Error::forbidden(cora_core::Reason::FileNotChosen.with("path", path.display())).to_body());
     }
     open_path(&app, path)
 }
@@ -178,7 +181,7 @@ async fn file_dialog(app: AppHandle, new: bool) -> Result<Option<FileInfo>, Erro
 async fn save_export(app: AppHandle, file: cora_core::exchange::ExportFile) -> Result<Option<PathBuf>, ErrorBody> {
     let Some(path) = files::pick_save(&app, &file.filename) else { return Ok(None) };
     let bytes = file.bytes().map_err(|e| e.to_body())?;
-    std::fs::write(&path, bytes).map_err(|e| Error::field("file", format!("cannot write {}: {e}", path.display())).to_body())?;
+    std::fs::write(&path, bytes).map_err(|e| Error::field("file", cora_core::FieldCode::CannotWriteFile.with("path", path.display()).with("detail", e)).to_body())?;
     Ok(Some(path))
 }
 

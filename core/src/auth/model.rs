@@ -14,6 +14,8 @@ pub struct User {
     pub is_superuser: bool,
     pub created_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// The UI language (`en`, `de`), or '' to follow the system; see `user.set_language`.
+    pub language: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]

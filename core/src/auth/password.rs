@@ -17,11 +17,11 @@ fn hasher() -> Argon2<'static> {
 pub fn check_policy(c: &mut Checker, field: &str, password: &str, email: &str) {
     let n = password.chars().count();
     if n < MIN_LEN {
-        c.push(field, format!("must be at least {MIN_LEN} characters"));
+        c.push(field, crate::FieldCode::TooShort.with("min", MIN_LEN));
     } else if n > MAX_LEN {
-        c.push(field, format!("must be at most {MAX_LEN} characters"));
+        c.push(field, crate::FieldCode::TooLong.with("max", MAX_LEN));
     } else if password.trim().eq_ignore_ascii_case(email.trim()) {
-        c.push(field, "must not be the same as the email");
+        c.push(field, crate::FieldCode::PasswordIsEmail);
     }
 }
 

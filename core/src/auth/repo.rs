@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use sha2::{Digest, Sha256};
 
-const USER_COLS: &str = "id, email, display_name, is_active, is_superuser, created_at, last_login_at";
+const USER_COLS: &str = "id, email, display_name, is_active, is_superuser, created_at, last_login_at, language";
 
 fn user_row(r: &Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
@@ -20,6 +20,7 @@ fn user_row(r: &Row<'_>) -> rusqlite::Result<User> {
         is_superuser: r.get(4)?,
         created_at: r.get(5)?,
         last_login_at: r.get(6)?,
+        language: r.get(7)?,
     })
 }
 
@@ -47,7 +48,7 @@ pub fn get_user(db: &Connection, id: UserId) -> Result<User> {
 pub fn get_user_for_login(db: &Connection, key: &str) -> Result<Option<(User, String)>> {
     Ok(db
         .prepare_cached(&format!("SELECT {USER_COLS}, password_hash FROM users WHERE email_key = ?1"))?
-        .query_row([key], |r| Ok((user_row(r)?, r.get::<_, String>(7)?)))
+        .query_row([key], |r| Ok((user_row(r)?, r.get::<_, String>(8)?)))
         .optional()?)
 }
 
@@ -210,5 +211,5 @@ pub fn get_principal_by_session(db: &Connection, token: &str, now: DateTime<Utc>
         Ok(Principal { user_id: r.get(0)?, email: r.get(1)?, is_superuser: r.get(2)? })
     })
     .optional()?
-    .ok_or_else(|| Error::Unauthenticated("your session has ended; sign in again".into()))
+    .ok_or_else(|| Error::unauthenticated(crate::Reason::SessionExpired))
 }

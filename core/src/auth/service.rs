@@ -1,5 +1,6 @@
 //! Sign-in, sessions and user administration.
 
+use crate::error::{FieldCode, Reason};
 use super::model::*;
 use super::{password, repo};
 use crate::command::{Ctx, Done};
@@ -17,8 +18,6 @@ pub const SESSION_HOURS: i64 = 12;
 pub const SESSION_IDLE_MINUTES: i64 = 60;
 /// `last_seen_at` is written at most this often per session, so reads stay reads.
 pub const SESSION_TOUCH_SECONDS: i64 = 60;
-
-const BAD_CREDENTIALS: &str = "email or password is incorrect";
 
 fn new_token() -> Result<String> {
     let mut bytes = [0u8; 32];
@@ -52,7 +51,7 @@ pub fn login(ctx: &mut Ctx<'_>, args: LoginArgs) -> Result<LoginResult> {
     check_not_locked(db, &key, now)?;
     if args.password.chars().count() > password::MAX_LEN {
         repo::insert_failure(db, &key, now)?;
-        return Err(Error::Unauthenticated(BAD_CREDENTIALS.into()));
+        return Err(Error::unauthenticated(Reason::BadCredentials));
     }
 
     let found = repo::get_user_for_login(db, &key)?;
@@ -67,11 +66,11 @@ pub fn login(ctx: &mut Ctx<'_>, args: LoginArgs) -> Result<LoginResult> {
         (true, Some((user, _))) => user,
         _ => {
             repo::insert_failure(db, &key, now)?;
-            return Err(Error::Unauthenticated(BAD_CREDENTIALS.into()));
+            return Err(Error::unauthenticated(Reason::BadCredentials));
         }
     };
     if !user.is_active {
-        return Err(Error::Unauthenticated("this account is deactivated; ask an administrator".into()));
+        return Err(Error::unauthenticated(Reason::AccountDeactivated));
     }
     repo::delete_failures(db, &key)?;
     // Housekeeping: old failures and sessions of anyone. A live lock looks back up to
@@ -124,7 +123,7 @@ pub fn change_password(ctx: &mut Ctx<'_>, args: ChangePasswordArgs) -> Result<Do
     let hash = repo::get_password_hash(ctx.db(), p.user_id)?;
     if !password::verify(&args.old_password, &hash) {
         repo::insert_failure(ctx.db(), &key, ctx.now)?;
-        return Err(Error::field("old_password", "is not your current password"));
+        return Err(Error::field("old_password", FieldCode::WrongPassword));
     }
     let mut c = Checker::new();
     password::check_policy(&mut c, "new_password", &args.new_password, &p.email);
@@ -143,7 +142,7 @@ fn check_new_user(db: &Connection, email: &str, display_name: &str, pw: &str) ->
     password::check_policy(&mut c, "password", pw, &email);
     c.finish()?;
     if repo::email_taken(db, &email, None)? {
-        return Err(Error::conflict("email", "a user with this email already exists"));
+        return Err(Error::conflict("email", FieldCode::Duplicate.with("entity", "user")));
     }
     Ok((email, display_name))
 }
@@ -151,7 +150,7 @@ fn check_new_user(db: &Connection, email: &str, display_name: &str, pw: &str) ->
 /// The first administrator of a new file; refused once any user exists.
 pub fn bootstrap_admin(db: &Connection, now: DateTime<Utc>, email: &str, display_name: &str, pw: &str) -> Result<User> {
     if repo::count_users(db)? > 0 {
-        return Err(Error::conflict_msg("this file already has users; sign in instead"));
+        return Err(Error::refused(Reason::AlreadySetUp));
     }
     let (email, display_name) = check_new_user(db, email, display_name, pw)?;
     let id = repo::insert_user(db, &email, &display_name, &password::hash(pw)?, true, now)?;
@@ -170,7 +169,7 @@ pub fn create_user(ctx: &mut Ctx<'_>, args: CreateUserArgs) -> Result<User> {
 /// Refuses a change that would leave no active superuser.
 fn keep_a_superuser(db: &Connection, target: &User, still_super_and_active: bool) -> Result<()> {
     if target.is_superuser && target.is_active && !still_super_and_active && repo::count_active_superusers(db)? <= 1 {
-        return Err(Error::conflict_msg("this is the last active administrator; make another one first"));
+        return Err(Error::refused(Reason::LastAdmin));
     }
     Ok(())
 }
@@ -186,7 +185,7 @@ pub fn update_user(ctx: &mut Ctx<'_>, args: UpdateUserArgs) -> Result<User> {
     let superuser = args.is_superuser.unwrap_or(user.is_superuser);
     keep_a_superuser(db, &user, superuser)?;
     if repo::email_taken(db, &email, Some(user.id))? {
-        return Err(Error::conflict("email", "a user with this email already exists"));
+        return Err(Error::conflict("email", FieldCode::Duplicate.with("entity", "user")));
     }
     repo::update_user(db, user.id, &email, &display_name, superuser)?;
     let mut changed = serde_json::Map::new();
@@ -218,7 +217,7 @@ pub fn reset_password(ctx: &mut Ctx<'_>, args: ResetPasswordArgs) -> Result<Done
 pub fn set_active(ctx: &mut Ctx<'_>, args: SetActiveArgs) -> Result<User> {
     let user = repo::get_user(ctx.db(), args.id)?;
     if !args.active && user.id == ctx.principal()?.user_id {
-        return Err(Error::conflict_msg("you cannot deactivate yourself"));
+        return Err(Error::refused(Reason::CannotDeactivateSelf));
     }
     keep_a_superuser(ctx.db(), &user, args.active)?;
     repo::update_active(ctx.db(), user.id, args.active)?;

@@ -1,6 +1,7 @@
 //! Checks the catalog's commands and its import share: names, SKUs, barcodes, amounts,
 //! quantities and factors, each pushing its field error into a [`Checker`].
 
+use crate::error::FieldCode;
 use crate::catalog::model::*;
 use crate::list::{ListPlan, ListQuery};
 use crate::validate::Checker;
@@ -14,7 +15,7 @@ const ATTRIBUTE_FORBIDDEN: &[char] = &[',', ';', ':', '(', ')', '='];
 pub(crate) fn check_category_name(c: &mut Checker, field: &str, v: &str) -> String {
     let v = c.required(field, v, 100);
     if v.contains(CATEGORY_FORBIDDEN) {
-        c.push(field, "must not contain '/' (it separates the levels of a category path)");
+        c.push(field, FieldCode::ContainsPathSeparator);
     }
     v
 }
@@ -22,7 +23,7 @@ pub(crate) fn check_category_name(c: &mut Checker, field: &str, v: &str) -> Stri
 pub(crate) fn check_attribute_name(c: &mut Checker, field: &str, v: &str) -> String {
     let v = c.required(field, v, 50);
     if v.contains(ATTRIBUTE_FORBIDDEN) {
-        c.push(field, "must not contain any of , ; : ( ) =");
+        c.push(field, FieldCode::ReservedCharacters);
     }
     v
 }
@@ -49,9 +50,9 @@ pub(crate) fn check_barcode(c: &mut Checker, field: &str, v: &str) -> Option<Str
         return None;
     }
     if !(v.len() == 12 || v.len() == 13) || !v.bytes().all(|b| b.is_ascii_digit()) {
-        c.push(field, "must be an EAN-13 (13 digits) or UPC-A (12 digits)");
+        c.push(field, FieldCode::InvalidBarcode);
     } else if !valid_gtin(&v) {
-        c.push(field, "has a wrong check digit");
+        c.push(field, FieldCode::WrongCheckDigit);
     }
     Some(v)
 }
@@ -61,15 +62,15 @@ pub(crate) fn check_barcode(c: &mut Checker, field: &str, v: &str) -> Option<Str
 fn check_bounds(c: &mut Checker, field: &str, v: Decimal, scale: u32, allow_negative: bool) -> Option<Decimal> {
     let n = v.normalize();
     if n.scale() > scale {
-        c.push(field, format!("must have at most {scale} decimal places"));
+        c.push(field, FieldCode::TooManyDecimals.with("max", scale));
         return None;
     }
     if !allow_negative && n.is_sign_negative() && !n.is_zero() {
-        c.push(field, "must not be negative");
+        c.push(field, FieldCode::Negative);
         return None;
     }
     if n.abs() >= Decimal::from(MAX_AMOUNT) {
-        c.push(field, "is too large");
+        c.push(field, FieldCode::TooLarge);
         return None;
     }
     Some(n)
@@ -107,7 +108,7 @@ fn positive(c: &mut Checker, field: &str, v: Decimal, scale: u32) -> i64 {
     let Some(n) = check_bounds(c, field, v, scale, false) else { return 0 };
     let q = stored(c, arith::to_scaled(field, n, scale));
     if q == 0 && c.errors.iter().all(|e| e.field != field) {
-        c.push(field, "must be greater than zero");
+        c.push(field, FieldCode::NotPositive);
     }
     q
 }
@@ -117,7 +118,7 @@ pub(crate) fn parse_decimal(c: &mut Checker, field: &str, s: &str) -> Decimal {
     match s.trim().parse::<Decimal>() {
         Ok(d) => d,
         Err(_) => {
-            c.push(field, "is not a number such as 12.50");
+            c.push(field, FieldCode::InvalidDecimal);
             Decimal::ZERO
         }
     }
@@ -130,7 +131,7 @@ pub(crate) fn plan(q: &Option<ListQuery>, sorts: &[crate::list::Sort]) -> Result
 /// A reference to a row that must exist in this company, reported against the arg's field.
 pub(crate) fn must_exist<T>(r: Result<T>, field: &str, what: &str) -> Result<T> {
     match r {
-        Err(Error::NotFound { .. }) => Err(Error::field(field, format!("no such {what} in this company"))),
+        Err(Error::NotFound { .. }) => Err(Error::field(field, FieldCode::NotFound.with("entity", what))),
         other => other,
     }
 }

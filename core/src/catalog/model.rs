@@ -311,10 +311,16 @@ pub struct Product {
     #[ts(type = "string")]
     #[schemars(with = "String")]
     pub sale_price: Decimal,
-    /// The stored cost; for a kit see `effective_cost` in the product's details.
+    /// The stored cost (a kit's own is unused: see `effective_cost`).
     #[ts(type = "string")]
     #[schemars(with = "String")]
     pub cost: Decimal,
+    /// What the product costs: for a kit its components' rolled-up cost, otherwise `cost`.
+    /// Null only for a kit whose cost cannot be computed (a line too large, written before
+    /// the checks existed); `catalog.get_product` then names the problem.
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub effective_cost: Option<Decimal>,
     pub archived: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -60,7 +60,7 @@ impl<'a> Ctx<'a> {
 
     /// The signed-in caller. Commands other than `Public` always have one.
     pub fn principal(&self) -> crate::Result<&Principal> {
-        self.principal.as_ref().ok_or_else(|| crate::Error::Unauthenticated("sign in first".into()))
+        self.principal.as_ref().ok_or_else(|| crate::Error::unauthenticated(crate::Reason::SignInRequired))
     }
 
     /// The company this command runs in; present for every company-scoped command.
@@ -80,12 +80,14 @@ impl<'a> Ctx<'a> {
     }
 
     /// Refuses the call as `forbidden` unless the caller holds `perm` in this company;
-    /// `why` says what needed it ("row 3 creates the brand Acme").
-    pub fn require_permission(&self, perm: &str, why: &str) -> crate::Result<()> {
+    /// `row`, `entity` and `name` say what needed it (row 3 creates the brand Acme).
+    pub fn require_permission(&self, perm: &str, row: u32, entity: &str, name: &str) -> crate::Result<()> {
         if self.has_permission(perm)? {
             return Ok(());
         }
-        Err(crate::Error::Forbidden(format!("{why}, which needs the permission {perm}")))
+        Err(crate::Error::forbidden(
+            crate::Reason::ImportNeedsPermission.with("permission", perm).with("row", row).with("entity", entity).with("name", name),
+        ))
     }
 
     /// Says that this call of a mutating command changed nothing (a dry run, or an

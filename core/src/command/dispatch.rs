@@ -76,7 +76,7 @@ impl Cora {
         for (i, item) in items.iter().enumerate() {
             let spec = registry.get(&item.command).ok_or_else(|| (i, Error::not_found("command", &item.command)))?;
             if spec.persist_on_error {
-                return Err((i, Error::field("command", "cannot be part of an atomic batch")));
+                return Err((i, Error::field("command", crate::FieldCode::NotBatchable)));
             }
             out.push(run(&tx, spec, session, item.company.as_ref(), item.args.clone(), now).map_err(|e| (i, e))?);
         }
@@ -125,7 +125,7 @@ fn run_unguarded(
     // 1. Who is calling.
     let principal: Option<Principal> = match (spec.access, session) {
         (Access::Public, _) => None,
-        (_, None) => return Err(Error::Unauthenticated("sign in first".into())),
+        (_, None) => return Err(Error::unauthenticated(crate::Reason::SignInRequired)),
         (_, Some(token)) => Some(auth::repo::get_principal_by_session(db, token, now)?),
     };
 
@@ -135,19 +135,19 @@ fn run_unguarded(
         Access::Public | Access::Authenticated => {}
         Access::Superuser => {
             if !principal.as_ref().is_some_and(|p| p.is_superuser) {
-                return Err(Error::Forbidden(format!("{} is for administrators only", spec.name)));
+                return Err(Error::forbidden(crate::Reason::AdminOnly.with("command", spec.name)));
             }
         }
         Access::Permission(perm) => {
-            let p = principal.as_ref().ok_or_else(|| Error::Unauthenticated("sign in first".into()))?;
-            let company = company.ok_or_else(|| Error::field("company", "this command runs in a company: name one"))?;
+            let p = principal.as_ref().ok_or_else(|| Error::unauthenticated(crate::Reason::SignInRequired))?;
+            let company = company.ok_or_else(|| Error::field("company", crate::FieldCode::Required))?;
             // A company where the caller is not a member looks exactly like one that does not exist.
             let (tenant_id, archived) = company::repo::resolve_for_user(db, company, p)?;
             if !p.is_superuser && !rbac::repo::member_has_permission(db, tenant_id, p.user_id, perm)? {
-                return Err(Error::Forbidden(format!("your role in this company does not allow {}", spec.name)));
+                return Err(Error::forbidden(crate::Reason::Forbidden.with("command", spec.name).with("permission", perm)));
             }
             if archived && spec.mutating {
-                return Err(Error::conflict_msg("this company is archived; unarchive it to make changes"));
+                return Err(Error::refused(crate::Reason::CompanyArchived));
             }
             tenant = Some(TenantCtx::new(tenant_id, p.user_id));
         }
@@ -158,7 +158,7 @@ fn run_unguarded(
     let result = (spec.handler)(&mut ctx, args)?;
 
     // 4. The audit trail, in the same transaction.
-    if spec.mutating && !ctx.wrote_nothing {
+    if spec.mutating && spec.audited && !ctx.wrote_nothing {
         let user = ctx.principal.as_ref().map(|p| p.user_id);
         let tenant_id = ctx.tenant.map(|t| t.tenant_id());
         if ctx.audit.is_empty() {

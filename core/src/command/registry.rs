@@ -42,6 +42,9 @@ pub struct CommandSpec {
     pub(crate) persist_on_error: bool,
     /// Counts as the user's activity (keeps the session from ending for idleness).
     pub(crate) activity: bool,
+    /// A mutating command appends an audit row (so the change feed sees it); false only
+    /// for a user's own UI preferences, which are not business data.
+    pub audited: bool,
     pub(crate) args_schema: fn() -> schemars::Schema,
     pub(crate) result_schema: fn() -> schemars::Schema,
     pub(crate) ts: TsVisit,
@@ -66,6 +69,7 @@ impl CommandSpec {
             mutating,
             persist_on_error: false,
             activity: true,
+            audited: true,
             args_schema: || schemars::schema_for!(A),
             result_schema: || schemars::schema_for!(R),
             ts: |c| c.command::<A, R>(),
@@ -102,6 +106,13 @@ impl CommandSpec {
         self
     }
 
+    /// A mutation that writes no audit row: a user's own UI preferences, which are not
+    /// business data (nobody answers for a grid layout) and must not raise change events.
+    pub(crate) fn unaudited(mut self) -> Self {
+        self.audited = false;
+        self
+    }
+
     /// A command the shell runs on its own (polling for changes): it does not keep the
     /// session alive.
     pub fn not_activity(mut self) -> Self {
@@ -118,21 +129,18 @@ fn parse_args<A: DeserializeOwned>(args: Value) -> Result<A> {
         Value::Null => Value::Object(Default::default()),
         Value::Object(_) => args,
         _ => {
-            return Err(crate::Error::Validation {
-                message: "invalid args: args must be a JSON object".into(),
-                fields: vec![crate::FieldError::new("args", "must be a JSON object")],
-            });
+            return Err(crate::Error::field("args", crate::FieldCode::Invalid.with("detail", "args must be a JSON object")));
         }
     };
     serde_json::from_value(args).map_err(|e| {
+        // serde names the field of a missing or unknown arg between backquotes.
         let msg = e.to_string();
-        let field = msg
-            .split('`')
-            .nth(1)
-            .filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field"))
-            .unwrap_or("args")
-            .to_string();
-        crate::Error::Validation { message: format!("invalid args: {msg}"), fields: vec![crate::FieldError::new(field, msg)] }
+        let named = msg.split('`').nth(1).map(str::to_string);
+        match named {
+            Some(field) if msg.starts_with("missing field") => crate::Error::field(field, crate::FieldCode::Required),
+            Some(field) if msg.starts_with("unknown field") => crate::Error::field(field, crate::FieldCode::UnknownField),
+            _ => crate::Error::field("args", crate::FieldCode::Invalid.with("detail", msg)),
+        }
     })
 }
 

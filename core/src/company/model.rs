@@ -49,6 +49,8 @@ pub struct CompanySummary {
     pub initials: String,
     pub base_currency: String,
     pub locale: String,
+    /// IANA time zone (`Europe/Berlin`): the UI shows the company's times in it.
+    pub timezone: String,
     pub archived: bool,
     /// The caller's role in it (none for a superuser who is not a member).
     pub role: Option<String>,

@@ -124,7 +124,7 @@ pub fn resolve_for_user(db: &Connection, company: &CompanyRef, p: &Principal) ->
 /// The companies a user may open, most recently used first (then by name).
 pub fn list_for_user(db: &Connection, p: &Principal, include_archived: bool) -> Result<Vec<CompanySummary>> {
     let mut stmt = db.prepare_cached(
-        "SELECT c.id, c.code, c.name, c.color, c.base_currency, c.locale, c.archived, r.name,
+        "SELECT c.id, c.code, c.name, c.color, c.base_currency, c.locale, c.archived, r.name, c.timezone,
                 (SELECT max(a.id) FROM audit_log a WHERE a.tenant_id = c.id AND a.user_id = ?1) AS last_used
          FROM companies c
          LEFT JOIN memberships m ON m.tenant_id = c.id AND m.user_id = ?1
@@ -144,6 +144,7 @@ pub fn list_for_user(db: &Connection, p: &Principal, include_archived: bool) -> 
             locale: r.get(5)?,
             archived: r.get(6)?,
             role: r.get(7)?,
+            timezone: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -42,7 +42,7 @@ pub fn create(ctx: &mut Ctx<'_>, a: CreateCompanyArgs) -> Result<Company> {
     };
     c.finish()?;
     if repo::code_taken(ctx.db(), &company.code, None)? {
-        return Err(Error::conflict("code", "a company with this code already exists"));
+        return Err(Error::conflict("code", crate::FieldCode::Duplicate.with("entity", "company")));
     }
     let id = repo::insert(ctx.db(), &company, ctx.now)?;
     // Whoever creates a company owns it.
@@ -76,7 +76,7 @@ pub fn update(ctx: &mut Ctx<'_>, a: UpdateCompanyArgs) -> Result<Company> {
     };
     c.finish()?;
     if new.code != old.code && repo::code_taken(ctx.db(), &new.code, Some(old.id))? {
-        return Err(Error::conflict("code", "a company with this code already exists"));
+        return Err(Error::conflict("code", crate::FieldCode::Duplicate.with("entity", "company")));
     }
     repo::update(ctx.db(), &new, ctx.now)?;
     ctx.audit("company", old.id, crate::audit::changes(&old, &new));

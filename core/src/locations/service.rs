@@ -1,5 +1,6 @@
 //! Location rules: city creation and address checks.
 
+use crate::error::FieldCode;
 use super::model::*;
 use super::repo;
 use crate::command::Ctx;
@@ -13,12 +14,12 @@ pub fn list_countries(ctx: &mut Ctx<'_>, a: ListCountriesArgs) -> Result<Vec<Cou
 }
 
 pub fn list_states(ctx: &mut Ctx<'_>, a: ListStatesArgs) -> Result<Vec<State>> {
-    repo::get_country(ctx.db(), &a.country_code).map_err(|_| Error::field("country_code", "is not a known country"))?;
+    repo::get_country(ctx.db(), &a.country_code).map_err(|_| Error::field("country_code", FieldCode::InvalidCountry))?;
     repo::list_states(ctx.db(), &a.country_code, a.search.as_deref())
 }
 
 pub fn list_cities(ctx: &mut Ctx<'_>, a: ListCitiesArgs) -> Result<Vec<City>> {
-    repo::get_state(ctx.db(), a.state_id).map_err(|_| Error::field("state_id", "is not a known state"))?;
+    repo::get_state(ctx.db(), a.state_id).map_err(|_| Error::field("state_id", FieldCode::NotFound.with("entity", "state")))?;
     repo::list_cities(ctx.db(), a.state_id, a.search.as_deref(), a.limit.unwrap_or(100).clamp(1, 1000))
 }
 
@@ -32,9 +33,9 @@ pub fn create_city(ctx: &mut Ctx<'_>, a: CreateCityArgs) -> Result<City> {
     let mut c = Checker::new();
     let name = check_city_name(&mut c, "name", &a.name);
     c.finish()?;
-    repo::get_state(ctx.db(), a.state_id).map_err(|_| Error::field("state_id", "is not a known state"))?;
+    repo::get_state(ctx.db(), a.state_id).map_err(|_| Error::field("state_id", FieldCode::NotFound.with("entity", "state")))?;
     if repo::find_city(ctx.db(), a.state_id, &name)?.is_some() {
-        return Err(Error::conflict("name", "this state already has a city of this name"));
+        return Err(Error::conflict("name", FieldCode::Duplicate.with("entity", "city")));
     }
     let city = repo::insert_city(ctx.db(), a.state_id, &name, ctx.now)?;
     ctx.audit("city", city.id, json!({"name": city.name, "state_id": city.state_id}));
@@ -61,19 +62,19 @@ pub fn check_address(db: &Connection, c: &mut Checker, prefix: &str, a: &Address
     let postal_code = c.optional(&f("postal_code"), a.postal_code.as_deref().unwrap_or(""), 20);
     let country_code = a.country_code.trim().to_ascii_uppercase();
     if repo::get_country(db, &country_code).is_err() {
-        c.push(&f("country_code"), "is not a known country");
+        c.push(&f("country_code"), FieldCode::InvalidCountry);
     } else if let Some(state_id) = a.state_id {
         match repo::get_state(db, state_id) {
             Ok(s) if s.country_code == country_code => {}
-            Ok(_) => c.push(&f("state_id"), "is not a state of this country"),
-            Err(_) => c.push(&f("state_id"), "is not a known state"),
+            Ok(_) => c.push(&f("state_id"), FieldCode::StateNotInCountry),
+            Err(_) => c.push(&f("state_id"), FieldCode::NotFound.with("entity", "state")),
         }
     }
     if let Some(city_id) = a.city_id {
         match (repo::get_city(db, city_id), a.state_id) {
-            (Err(_), _) => c.push(&f("city_id"), "is not a known city"),
-            (Ok(_), None) => c.push(&f("state_id"), "is required when a city is given"),
-            (Ok(city), Some(s)) if city.state_id != s => c.push(&f("city_id"), "is not a city of this state"),
+            (Err(_), _) => c.push(&f("city_id"), FieldCode::NotFound.with("entity", "city")),
+            (Ok(_), None) => c.push(&f("state_id"), FieldCode::RequiredWithCity),
+            (Ok(city), Some(s)) if city.state_id != s => c.push(&f("city_id"), FieldCode::CityNotInState),
             _ => {}
         }
     }

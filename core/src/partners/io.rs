@@ -2,6 +2,7 @@
 //! billing and shipping addresses and its first contact. Export from one company and
 //! import into another gives the same partners.
 
+use crate::error::FieldCode;
 use super::model::*;
 use super::{repo, service};
 use crate::command::Ctx;
@@ -73,7 +74,7 @@ fn address(ctx: &Ctx<'_>, report: &mut ImportReport, rec: &CsvRecord<'_>, kind: 
         return Ok(None);
     }
     if country.is_empty() {
-        report.error(rec.row(), &col("country"), "is required when an address is given");
+        report.error(rec.row(), &col("country"), FieldCode::RequiredWithAddress);
         return Ok(None);
     }
     let db = ctx.db();
@@ -88,7 +89,7 @@ fn address(ctx: &Ctx<'_>, report: &mut ImportReport, rec: &CsvRecord<'_>, kind: 
         match found {
             Some(s) if s.country_code.eq_ignore_ascii_case(country) => state_id = Some(s.id),
             _ => {
-                report.error(rec.row(), &col("state"), "is not a state of this country");
+                report.error(rec.row(), &col("state"), FieldCode::StateNotInCountry);
                 return Ok(None);
             }
         }
@@ -97,7 +98,7 @@ fn address(ctx: &Ctx<'_>, report: &mut ImportReport, rec: &CsvRecord<'_>, kind: 
     let city = rec.get(&col("city"));
     if !city.is_empty() {
         let Some(sid) = state_id else {
-            report.error(rec.row(), &col("city"), "needs the state it belongs to");
+            report.error(rec.row(), &col("city"), FieldCode::CityNeedsState);
             return Ok(None);
         };
         city_id = Some(match loc::find_city(db, sid, city)? {
@@ -108,10 +109,10 @@ fn address(ctx: &Ctx<'_>, report: &mut ImportReport, rec: &CsvRecord<'_>, kind: 
                 let mut c = Checker::new();
                 let name = check_city_name(&mut c, &col("city"), city);
                 if let Some(e) = c.errors.first() {
-                    report.error(rec.row(), &col("city"), e.message.clone());
+                    report.error(rec.row(), &col("city"), e.issue());
                     return Ok(None);
                 }
-                ctx.require_permission(ADD_CITY, &format!("row {} adds the city {name} to the shared list", rec.row()))?;
+                ctx.require_permission(ADD_CITY, rec.row(), "city", &name)?;
                 loc::insert_city(db, sid, &name, ctx.now)?.id
             }
         });
@@ -148,7 +149,7 @@ pub fn import(ctx: &mut Ctx<'_>, a: ImportPartnersArgs) -> Result<ImportReport> 
             if !code.is_empty()
                 && let Some(first) = seen.insert(crate::keys::fold(code), row)
             {
-                report.error(row, "code", format!("appears twice in this file (first on row {first})"));
+                report.error(row, "code", FieldCode::RepeatedInFile.with("row", first));
                 continue;
             }
             if !code.is_empty() && repo::find_by_code(db, &t, code)?.is_some() {
@@ -160,7 +161,7 @@ pub fn import(ctx: &mut Ctx<'_>, a: ImportPartnersArgs) -> Result<ImportReport> 
                 s => match money::parse("credit_limit", s) {
                     Ok(d) => Some(d),
                     Err(_) => {
-                        report.error(row, "credit_limit", "is not a number such as 1500.00");
+                        report.error(row, "credit_limit", FieldCode::InvalidDecimal);
                         continue;
                     }
                 },
@@ -170,7 +171,7 @@ pub fn import(ctx: &mut Ctx<'_>, a: ImportPartnersArgs) -> Result<ImportReport> 
                 s => match s.parse::<i64>() {
                     Ok(n) => Some(n),
                     Err(_) => {
-                        report.error(row, "payment_terms_days", "is not a whole number of days");
+                        report.error(row, "payment_terms_days", FieldCode::InvalidInteger);
                         continue;
                     }
                 },
@@ -229,12 +230,13 @@ pub fn import(ctx: &mut Ctx<'_>, a: ImportPartnersArgs) -> Result<ImportReport> 
                 }
                 Err(e @ (Error::Validation { .. } | Error::Conflict { .. })) => {
                     if e.fields().is_empty() {
-                        report.error(row, "", e.to_string());
+                        // No field to blame (a reference SQLite refused): the reason's words.
+                        report.error(row, "", FieldCode::Invalid.with("detail", &e));
                     }
                     for f in e.fields() {
                         // `addresses.0.state_id` → the CSV column the user can fix.
                         let column = map_field(&f.field, &kinds);
-                        report.error(row, &column, f.message.clone());
+                        report.error(row, &column, f.issue());
                     }
                 }
                 Err(e) => return Err(e),

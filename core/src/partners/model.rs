@@ -92,8 +92,10 @@ pub struct PartnerRow {
     pub tax_id: String,
     pub is_customer: bool,
     pub is_supplier: bool,
-    /// City and country of the default billing address (or the first address).
-    pub city: Option<String>,
+    /// The city name and country code of the partner's billing address: the default
+    /// billing address, else the first billing address, else the first address of any
+    /// kind. `city_name` is null when that address names no city.
+    pub city_name: Option<String>,
     pub country_code: Option<String>,
     pub currency: String,
     pub archived: bool,

@@ -115,7 +115,7 @@ pub fn delete(db: &Connection, t: &TenantCtx, id: PartnerId) -> Result<()> {
     match db.execute("DELETE FROM partners WHERE tenant_id = ?1 AND id = ?2", params![t.tenant_id(), id]) {
         Ok(_) => Ok(()),
         Err(e) => match Error::from(e) {
-            Error::Validation { .. } => Err(Error::conflict_msg("this partner is in use; archive it instead")),
+            Error::Validation { .. } => Err(Error::refused(crate::Reason::PartnerInUse)),
             other => Err(other),
         },
     }
@@ -291,7 +291,7 @@ pub fn list(db: &Connection, t: &TenantCtx, plan: &ListPlan, include_archived: b
                 is_supplier: r.get(7)?,
                 currency: r.get(8)?,
                 archived: r.get(9)?,
-                city: r.get(10)?,
+                city_name: r.get(10)?,
                 country_code: r.get(11)?,
             },
             r.get::<_, SqlValue>(12)?,

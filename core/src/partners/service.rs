@@ -1,5 +1,6 @@
 //! Partner rules: validation, numbering, addresses and contacts, archive or delete.
 
+use crate::error::FieldCode;
 use super::model::*;
 use super::repo::{self, PartnerData};
 use crate::command::{Ctx, Done, TenantCtx};
@@ -15,7 +16,7 @@ use serde_json::json;
 fn check_phone(c: &mut Checker, field: &str, v: &str) -> String {
     let v = c.optional(field, v, 50);
     if !v.chars().all(|ch| ch.is_ascii_digit() || " +-().x/".contains(ch)) {
-        c.push(field, "may contain only digits, spaces and + - ( ) . x /");
+        c.push(field, FieldCode::InvalidPhone);
     }
     v
 }
@@ -26,7 +27,7 @@ fn check_website(c: &mut Checker, field: &str, v: &str) -> String {
         let with_scheme = if v.contains("://") { v.clone() } else { format!("https://{v}") };
         match url::Url::parse(&with_scheme) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| h.contains('.')) => return u.to_string(),
-            _ => c.push(field, "is not a web address such as https://example.com"),
+            _ => c.push(field, FieldCode::InvalidUrl),
         }
     }
     v
@@ -54,7 +55,7 @@ fn check_addresses(db: &Connection, c: &mut Checker, list: &[PartnerAddressInput
     for kind in [AddressKind::Billing, AddressKind::Shipping, AddressKind::Other] {
         let defaults = out.iter().filter(|(_, k, d, _)| *k == kind && *d).count();
         if defaults > 1 {
-            c.push("addresses", format!("only one {} address can be the default", kind.as_str()));
+            c.push("addresses", FieldCode::SeveralDefaults.with("kind", kind.as_str()));
         } else if defaults == 0
             && let Some(first) = out.iter_mut().find(|(_, k, _, _)| *k == kind)
         {
@@ -89,7 +90,7 @@ fn check_fields(db: &Connection, base: &PartnerData, f: &PartnerFields) -> Resul
     };
     let credit = f.credit_limit.unwrap_or_else(|| money::from_db(base.credit_limit));
     if credit < Decimal::ZERO {
-        c.push("credit_limit", "must not be negative");
+        c.push("credit_limit", FieldCode::Negative);
     }
     let credit_limit = match money::to_db("credit_limit", credit) {
         Ok(v) => v,
@@ -114,10 +115,10 @@ fn check_fields(db: &Connection, base: &PartnerData, f: &PartnerFields) -> Resul
         notes: f.notes.as_deref().map(|v| c.optional("notes", v, 5000)).unwrap_or_else(|| base.notes.clone()),
     };
     if d.name.is_empty() && f.name.is_none() {
-        c.push("name", "is required");
+        c.push("name", FieldCode::Required);
     }
     if !d.is_customer && !d.is_supplier {
-        c.push("is_customer", "a partner must be a customer, a supplier, or both");
+        c.push("is_customer", FieldCode::PartnerRoleRequired);
     }
     let addresses = f.addresses.as_deref().map(|a| check_addresses(db, &mut c, a)).transpose()?;
     let contacts = f.contacts.as_deref().map(|x| check_contacts(&mut c, x));
@@ -189,7 +190,7 @@ pub fn create_in(db: &Connection, t: &TenantCtx, now: chrono::DateTime<chrono::U
     if d.code.is_empty() {
         d.code = next_code(db, t)?;
     } else if repo::find_by_code(db, t, &d.code)?.is_some() {
-        return Err(Error::conflict("code", "a partner with this code already exists"));
+        return Err(Error::conflict("code", FieldCode::Duplicate.with("entity", "partner")));
     }
     let id = repo::insert(db, t, &d, now)?;
     save_children(db, t, id, addresses, contacts)?;
@@ -231,7 +232,7 @@ pub fn update(ctx: &mut Ctx<'_>, a: UpdatePartnerArgs) -> Result<Partner> {
         d.code = old.code.clone();
     }
     if fold(&d.code) != fold(&old.code) && repo::find_by_code(db, &t, &d.code)?.is_some() {
-        return Err(Error::conflict("code", "a partner with this code already exists"));
+        return Err(Error::conflict("code", FieldCode::Duplicate.with("entity", "partner")));
     }
     repo::update(db, &t, old.id, &d, ctx.now)?;
     save_children(db, &t, old.id, addresses, contacts)?;

@@ -1,5 +1,6 @@
 //! Role and membership rules, and the start-up sync of declared permissions.
 
+use crate::error::{FieldCode, Reason};
 use super::model::*;
 use super::{BUILTIN_ROLES, repo};
 use crate::command::{Ctx, Done, Registry, TenantCtx};
@@ -82,7 +83,7 @@ fn check_permissions(db: &Connection, perms: &[String]) -> Result<Vec<String>> {
     let known: BTreeSet<String> = repo::list_permission_codenames(db)?.into_iter().collect();
     let unknown: Vec<&str> = perms.iter().filter(|p| !known.contains(*p)).map(String::as_str).collect();
     if !unknown.is_empty() {
-        return Err(Error::field("permissions", format!("unknown permission(s): {}", unknown.join(", "))));
+        return Err(Error::field("permissions", FieldCode::UnknownPermissions.with("permissions", unknown.join(", "))));
     }
     let mut out: BTreeSet<String> = perms.iter().cloned().collect();
     for p in perms {
@@ -112,7 +113,7 @@ fn granting(ctx: &Ctx<'_>, t: Option<&TenantCtx>) -> Result<Granting> {
     if p.is_superuser {
         return Ok(Granting::Anything);
     }
-    let Some(t) = t else { return Err(Error::Forbidden("global roles are managed by administrators".into())) };
+    let Some(t) = t else { return Err(Error::forbidden(Reason::GlobalRolesAdminOnly)) };
     if repo::member_is_owner(ctx.db(), t.tenant_id(), p.user_id)? {
         return Ok(Granting::Anything);
     }
@@ -124,7 +125,7 @@ fn check_may_grant(ctx: &Ctx<'_>, t: Option<&TenantCtx>, perms: &[String]) -> Re
     if let Granting::Only(held) = granting(ctx, t)? {
         let missing: Vec<&str> = perms.iter().filter(|p| !held.contains(*p)).map(String::as_str).collect();
         if !missing.is_empty() {
-            return Err(Error::Forbidden(format!("you can only grant permissions you hold yourself; you do not hold {}", missing.join(", "))));
+            return Err(Error::forbidden(Reason::GrantBeyondOwn.with("permissions", missing.join(", "))));
         }
     }
     Ok(())
@@ -135,15 +136,11 @@ fn check_may_grant(ctx: &Ctx<'_>, t: Option<&TenantCtx>, perms: &[String]) -> Re
 fn check_may_assign(ctx: &Ctx<'_>, t: &TenantCtx, role: &Role) -> Result<()> {
     if let Granting::Only(held) = granting(ctx, Some(t))? {
         if role.builtin.as_deref() == Some("owner") {
-            return Err(Error::Forbidden("only an Owner can make someone Owner".into()));
+            return Err(Error::forbidden(Reason::OwnerOnly));
         }
         let missing: Vec<&str> = role.permissions.iter().filter(|p| !held.contains(*p)).map(String::as_str).collect();
         if !missing.is_empty() {
-            return Err(Error::Forbidden(format!(
-                "the role {} carries permissions you do not hold ({}); you can only assign roles within your own",
-                role.name,
-                missing.join(", ")
-            )));
+            return Err(Error::forbidden(Reason::GrantBeyondOwn.with("role", &role.name).with("permissions", missing.join(", "))));
         }
     }
     Ok(())
@@ -153,7 +150,7 @@ fn check_may_assign(ctx: &Ctx<'_>, t: &TenantCtx, role: &Role) -> Result<()> {
 fn check_may_touch(ctx: &Ctx<'_>, t: &TenantCtx, m: &Membership) -> Result<()> {
     let (current, _) = repo::get_role(ctx.db(), m.role_id)?;
     if current.builtin.as_deref() == Some("owner") && matches!(granting(ctx, Some(t))?, Granting::Only(_)) {
-        return Err(Error::Forbidden("only an Owner can change or remove an Owner".into()));
+        return Err(Error::forbidden(Reason::OwnerOnly));
     }
     Ok(())
 }
@@ -174,7 +171,7 @@ fn create_role(ctx: &mut Ctx<'_>, tenant: Option<TenantId>, a: CreateRoleArgs) -
     let perms = check_permissions(ctx.db(), a.permissions.as_deref().unwrap_or(&[]))?;
     check_may_grant(ctx, tenant_ctx(ctx, tenant)?.as_ref(), &perms)?;
     if repo::role_name_taken(ctx.db(), tenant, &name, None)? || repo::role_name_taken(ctx.db(), None, &name, None)? {
-        return Err(Error::conflict("name", "a role with this name already exists"));
+        return Err(Error::conflict("name", FieldCode::Duplicate.with("entity", "role")));
     }
     let id = repo::insert_role(ctx.db(), tenant, &name, &description, None, ctx.now)?;
     repo::replace_role_permissions(ctx.db(), id, &perms)?;
@@ -187,12 +184,12 @@ fn own_role(db: &Connection, t: Option<&TenantCtx>, id: RoleId) -> Result<Role> 
     let (role, tenant) = repo::get_role(db, id)?;
     match (t, tenant) {
         (Some(t), Some(owner)) if owner != t.tenant_id() => return Err(Error::not_found("role", id)),
-        (Some(_), None) => return Err(Error::Forbidden("global roles are managed by administrators".into())),
-        (None, Some(_)) => return Err(Error::field("id", "this role belongs to a company; change it there")),
+        (Some(_), None) => return Err(Error::forbidden(Reason::GlobalRolesAdminOnly)),
+        (None, Some(_)) => return Err(Error::field("id", FieldCode::RoleNotGlobal)),
         _ => {}
     }
     if role.builtin.is_some() {
-        return Err(Error::conflict_msg(format!("{} is a built-in role and cannot be changed", role.name)));
+        return Err(Error::refused(Reason::BuiltinRole.with("role", &role.name)));
     }
     Ok(role)
 }
@@ -205,7 +202,7 @@ fn update_role(ctx: &mut Ctx<'_>, t: Option<&TenantCtx>, a: UpdateRoleArgs) -> R
     c.finish()?;
     let tenant = t.map(|t| t.tenant_id());
     if repo::role_name_taken(ctx.db(), tenant, &name, Some(role.id))? || (tenant.is_some() && repo::role_name_taken(ctx.db(), None, &name, None)?) {
-        return Err(Error::conflict("name", "a role with this name already exists"));
+        return Err(Error::conflict("name", FieldCode::Duplicate.with("entity", "role")));
     }
     repo::update_role(ctx.db(), role.id, &name, &description)?;
     ctx.audit("role", role.id, json!({"name": [role.name, name], "description": [role.description, description]}));
@@ -233,7 +230,7 @@ fn delete_role(ctx: &mut Ctx<'_>, t: Option<&TenantCtx>, id: RoleId) -> Result<D
     let role = own_role(ctx.db(), t, id)?;
     let members = repo::count_role_members(ctx.db(), id)?;
     if members > 0 {
-        return Err(Error::conflict_msg(format!("{} member(s) still have the role {}; give them another role first", members, role.name)));
+        return Err(Error::refused(Reason::RoleInUse.with("members", members).with("role", &role.name)));
     }
     repo::delete_role(ctx.db(), id)?;
     ctx.audit("role", id, json!({"deleted": role.name}));
@@ -309,7 +306,7 @@ fn usable_role(db: &Connection, t: &TenantCtx, id: RoleId) -> Result<Role> {
     match repo::get_role(db, id) {
         Ok((role, None)) => Ok(role),
         Ok((role, Some(owner))) if owner == t.tenant_id() => Ok(role),
-        Ok(_) | Err(Error::NotFound { .. }) => Err(Error::field("role_id", "no such role in this company")),
+        Ok(_) | Err(Error::NotFound { .. }) => Err(Error::field("role_id", FieldCode::NotFound.with("entity", "role"))),
         Err(e) => Err(e),
     }
 }
@@ -324,11 +321,11 @@ pub fn add_membership(ctx: &mut Ctx<'_>, a: AddMembershipArgs) -> Result<Members
     let mut c = Checker::new();
     let email = c.email("email", &a.email);
     c.finish()?;
-    let user = crate::auth::repo::find_user_by_email(ctx.db(), &email)?.ok_or_else(|| Error::field("email", "no user has this email"))?;
+    let user = crate::auth::repo::find_user_by_email(ctx.db(), &email)?.ok_or_else(|| Error::field("email", FieldCode::NotFound.with("entity", "user")))?;
     let role = usable_role(ctx.db(), &t, a.role_id)?;
     check_may_assign(ctx, &t, &role)?;
     if repo::is_member(ctx.db(), &t, user.id)? {
-        return Err(Error::conflict("email", "this user is already a member of the company"));
+        return Err(Error::conflict("email", FieldCode::AlreadyMember));
     }
     let id = repo::insert_membership(ctx.db(), t.tenant_id(), user.id, role.id, ctx.now)?;
     ctx.audit("membership", id, json!({"email": user.email, "role": role.name}));
@@ -349,7 +346,7 @@ pub fn change_membership(ctx: &mut Ctx<'_>, a: ChangeMembershipArgs) -> Result<M
     check_may_touch(ctx, &t, &m)?;
     check_may_assign(ctx, &t, &role)?;
     if leaves_no_owner(ctx.db(), &t, &m, Some(&role))? {
-        return Err(Error::conflict_msg("a company needs at least one Owner; make someone else Owner first"));
+        return Err(Error::refused(Reason::LastOwner));
     }
     repo::update_membership_role(ctx.db(), &t, m.id, role.id)?;
     ctx.audit("membership", m.id, json!({"email": m.email, "role": [m.role_name, role.name]}));
@@ -361,7 +358,7 @@ pub fn remove_membership(ctx: &mut Ctx<'_>, id: MembershipId) -> Result<Done> {
     let m = repo::get_membership(ctx.db(), &t, id)?;
     check_may_touch(ctx, &t, &m)?;
     if leaves_no_owner(ctx.db(), &t, &m, None)? {
-        return Err(Error::conflict_msg("a company needs at least one Owner; make someone else Owner first"));
+        return Err(Error::refused(Reason::LastOwner));
     }
     repo::delete_membership(ctx.db(), &t, id)?;
     ctx.audit("membership", id, json!({"removed": m.email, "role": m.role_name}));

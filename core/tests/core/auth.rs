@@ -51,6 +51,8 @@ fn five_failures_lock_the_email_for_fifteen_minutes() {
     assert_eq!(body["code"], "throttled");
     assert_eq!(body["retry_after_secs"], 900);
     assert!(body["message"].as_str().unwrap().contains("15 minute"), "{body}");
+    assert_eq!(body["reason"], "throttled");
+    assert_eq!(body["params"]["retry_after_minutes"], "15");
 
     clock.advance(Duration::minutes(14));
     assert_eq!(retry_after(&attempt(&mut app.cora, ADMIN_EMAIL, PASSWORD)), 60);

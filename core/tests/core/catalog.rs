@@ -2,7 +2,7 @@
 //! isolation between companies enforced by SQLite, bad input, imports and exports.
 
 use crate::{SIGN_IN_TABLES, audit_count, code_of, dump};
-use cora_core::ErrorCode;
+use cora_core::{ErrorCode, FieldCode};
 use cora_core::testing::TestApp;
 use serde_json::{Value, json};
 
@@ -694,7 +694,9 @@ fn a_kit_cost_that_would_overflow_is_refused_by_set_components_and_writes_nothin
     let before = dump(raw(&app), &[]);
     let r = app.admin_in("K", "catalog.set_components", json!({"product_id": kit, "components": [{"product_id": comp, "quantity": "99999999999", "unit_id": big}]}));
     assert_eq!(validation_field(&r), "components");
-    assert!(r.unwrap_err().fields()[0].message.contains("KIT"));
+    let e = r.unwrap_err();
+    assert_eq!(e.fields()[0].code, FieldCode::KitCostTooLarge);
+    assert_eq!(e.fields()[0].params["kit"], "KIT");
     assert_eq!(dump(raw(&app), &[]), before);
     // A cost below the limit is fine.
     let d = app.admin_in("K", "catalog.set_components", json!({"product_id": kit, "components": [{"product_id": comp, "quantity": "0.5"}]})).unwrap();
@@ -715,7 +717,9 @@ fn raising_a_component_cost_or_changing_its_unit_that_would_overflow_a_kit_is_re
     // Overflows the arithmetic itself.
     let r = app.admin_in("K", "catalog.update_product", json!({"id": comp, "cost": "99999999999"}));
     assert_eq!(validation_field(&r), "cost");
-    assert!(r.unwrap_err().fields()[0].message.contains("KIT"));
+    let e = r.unwrap_err();
+    assert_eq!(e.fields()[0].code, FieldCode::KitCostTooLarge);
+    assert_eq!(e.fields()[0].params["kit"], "KIT");
     // Fits the arithmetic but not an amount: 99,999,999,999² × 0.0001.
     let r = app.admin_in("K", "catalog.update_product", json!({"id": comp, "cost": "0.0001"}));
     assert_eq!(validation_field(&r), "cost");
@@ -746,6 +750,7 @@ fn importing_kits_whose_cost_would_overflow_is_refused_and_writes_nothing() {
         assert_eq!(report["committed"], false);
         assert_eq!(report["errors"][0]["row"], 2);
         assert_eq!(report["errors"][0]["column"], "components");
+        assert_eq!(report["errors"][0]["code"], "kit_cost_too_large", "{report}");
         assert!(report["errors"][0]["message"].as_str().unwrap().contains("too large"), "{report}");
     }
     assert_eq!(dump(raw(&app), &[]), before);
@@ -762,8 +767,11 @@ fn reading_a_kit_whose_cost_cannot_be_computed_is_a_validation_error_not_a_panic
     raw(&app).execute("UPDATE product_components SET quantity = 999999999990000, unit_id = ?1", [big]).unwrap();
     let r = app.admin_in("K", "catalog.get_product", json!({"id": kit}));
     assert_eq!(validation_field(&r), "effective_cost");
-    // The list still reads it.
-    app.admin_in("K", "catalog.list_products", json!({})).unwrap();
+    // The list still reads it: that kit's cost is null, the others' are there.
+    let page = app.admin_in("K", "catalog.list_products", json!({"query": {"sort": "sku"}})).unwrap();
+    let kit_row = page["items"].as_array().unwrap().iter().find(|p| p["id"] == kit).unwrap().clone();
+    assert_eq!(kit_row["effective_cost"], Value::Null);
+    assert!(page["items"].as_array().unwrap().iter().filter(|p| p["id"] != kit).all(|p| p["effective_cost"].is_string()));
     // Converting a quantity that does not fit is refused the same way.
     let r = app.admin_in("K", "catalog.convert_quantity", json!({"quantity": "79228162514264337593543950335", "from": "big", "to": "unit"}));
     assert_eq!(validation_field(&r), "quantity");
@@ -804,7 +812,9 @@ fn generate_variants_counts_before_building_and_refuses_more_than_a_thousand() {
     let before = dump(raw(&app), &[]);
     let r = app.admin_in("K", "catalog.generate_variants", json!({"product_id": tpl}));
     assert_eq!(validation_field(&r), "product_id");
-    assert!(r.unwrap_err().fields()[0].message.contains("1100"));
+    let e = r.unwrap_err();
+    assert_eq!(e.fields()[0].code, FieldCode::TooManyVariants);
+    assert_eq!(e.fields()[0].params["count"], "1100");
     assert_eq!(dump(raw(&app), &[]), before);
     // 10 × 10 × 10 is within the limit.
     let keep: Vec<Value> = a["values"].as_array().unwrap()[..10].iter().map(|v| json!({"value_id": v["id"]})).collect();
@@ -888,4 +898,31 @@ fn formula_like_cells_export_escaped_and_import_back_unchanged() {
     // And XLSX carries the same escaped text.
     let x = app.admin_in("A", "catalog.export_products", json!({"format": "xlsx"})).unwrap();
     assert_eq!(x["rows"], 2);
+}
+
+/// The products grid shows what a product costs: a kit's rolled-up cost (its own stored
+/// cost is unused), computed for the whole page at once, nested kits included.
+#[test]
+fn list_rows_carry_each_kits_rolled_up_cost() {
+    let mut app = TestApp::new();
+    app.company("K");
+    let a = product(&mut app, "K", "A", json!({"cost": "2.50"}));
+    let b = product(&mut app, "K", "B", json!({"cost": "1.25"}));
+    let kit = product(&mut app, "K", "KIT", json!({"cost": "0"}));
+    app.admin_in("K", "catalog.set_components", json!({"product_id": kit, "components": [{"product_id": a, "quantity": "2"}, {"product_id": b, "quantity": "1"}]})).unwrap();
+    let outer = product(&mut app, "K", "OUTER", json!({}));
+    app.admin_in("K", "catalog.set_components", json!({"product_id": outer, "components": [{"product_id": kit, "quantity": "3"}, {"product_id": a, "quantity": "1"}]})).unwrap();
+    let page = app.admin_in("K", "catalog.list_products", json!({"query": {"sort": "sku"}})).unwrap();
+    let got: Vec<(String, String, String)> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["sku"].as_str().unwrap().into(), p["cost"].as_str().unwrap().into(), p["effective_cost"].as_str().unwrap().into()))
+        .collect();
+    let want = [("A", "2.5", "2.5"), ("B", "1.25", "1.25"), ("KIT", "0", "6.25"), ("OUTER", "0", "21.25")];
+    let want: Vec<(String, String, String)> = want.iter().map(|(s, c, e)| (s.to_string(), c.to_string(), e.to_string())).collect();
+    assert_eq!(got, want);
+    // The product's own row, as the detail returns it, agrees.
+    let d = app.admin_in("K", "catalog.get_product", json!({"id": outer})).unwrap();
+    assert_eq!((d["product"]["effective_cost"].as_str(), d["effective_cost"].as_str()), (Some("21.25"), Some("21.25")));
 }

@@ -7,9 +7,11 @@ mod bad_input;
 mod bindings;
 mod catalog;
 mod edges;
+mod errors;
 mod isolation;
 mod keys;
 mod partners;
+mod prefs;
 mod rbac;
 mod store;
 

@@ -423,3 +423,27 @@ fn formula_like_partner_cells_export_escaped_and_import_back_unchanged() {
     let p = app.admin_in("B", "partner.get", json!({"id": b["items"][0]["id"]})).unwrap();
     assert_eq!((p["name"].as_str(), p["notes"].as_str(), p["phone"].as_str()), (Some("=cmd|' /C calc'!A0"), Some("@risk"), Some("+353 1 234 5678")));
 }
+
+/// The customers grid shows the billing address's city and country: the default billing
+/// address wins over a shipping address listed first and over other billing addresses.
+#[test]
+fn list_rows_carry_the_billing_city_name_and_country() {
+    let mut app = TestApp::new();
+    app.company("SHOP");
+    let by = state_id(&mut app, "DE-BY");
+    let munich = city(&mut app, "SHOP", by, "München");
+    let nuremberg = city(&mut app, "SHOP", by, "Nürnberg");
+    let be = state_id(&mut app, "DE-BE");
+    let berlin = city(&mut app, "SHOP", be, "Berlin");
+    app.admin_in("SHOP", "partner.create", json!({
+        "name": "Alpen AG", "is_customer": true,
+        "addresses": [{"kind": "shipping", "country_code": "DE", "state_id": be, "city_id": berlin},
+                      {"kind": "billing", "country_code": "DE", "state_id": by, "city_id": nuremberg},
+                      {"kind": "billing", "is_default": true, "country_code": "DE", "state_id": by, "city_id": munich}]
+    })).unwrap();
+    app.admin_in("SHOP", "partner.create", json!({"name": "Bare Ltd", "is_customer": true, "addresses": [{"country_code": "GB"}]})).unwrap();
+    app.admin_in("SHOP", "partner.create", json!({"name": "Nowhere Inc", "is_customer": true})).unwrap();
+    let rows = app.admin_in("SHOP", "partner.list", json!({"query": {"sort": "name"}})).unwrap();
+    let got: Vec<(Value, Value)> = rows["items"].as_array().unwrap().iter().map(|p| (p["city_name"].clone(), p["country_code"].clone())).collect();
+    assert_eq!(got, [(json!("München"), json!("DE")), (json!(null), json!("GB")), (json!(null), json!(null))]);
+}

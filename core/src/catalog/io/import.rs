@@ -14,6 +14,7 @@
 //!   of its template, `Size: S; Colour: Black`. Missing attributes and values are created.
 //! - `components`: on a kit, `SKU=quantity unit; SKU=quantity`.
 
+use crate::error::FieldCode;
 use super::export::{CATEGORY_COLUMNS, PRODUCT_COLUMNS};
 use super::repo;
 use crate::catalog::checks::{check_attribute_name, check_barcode, check_category_name, check_money, check_price_extra, check_quantity, check_sku, parse_decimal};
@@ -54,7 +55,7 @@ fn path_key(path: &str) -> String {
 /// Moves a row's field errors into the report.
 fn collect(report: &mut ImportReport, row: u32, c: Checker) {
     for e in c.errors {
-        report.error(row, &e.field, e.message);
+        report.error(row, &e.field, e.issue());
     }
 }
 
@@ -64,7 +65,7 @@ fn parse_path(c: &mut Checker, column: &str, s: &str) -> Vec<String> {
     let mut sub = Checker::new();
     let out: Vec<String> = names.iter().map(|n| check_category_name(&mut sub, column, n)).collect();
     if let Some(e) = sub.errors.first() {
-        c.push(column, format!("{} (in the path \"{s}\")", e.message));
+        c.push(column, e.issue().with("path", s));
     }
     out
 }
@@ -82,13 +83,13 @@ pub fn import_categories(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportRepor
         let mut c = Checker::new();
         let raw = rec.get("path");
         if raw.is_empty() {
-            c.push("path", "is required");
+            c.push("path", FieldCode::Required);
         }
         let path = parse_path(&mut c, "path", raw);
         let k = path_key(&path.join("/"));
         if c.errors.is_empty() {
             if let Some(first) = seen.get(&k) {
-                c.push("path", format!("also on row {first}"));
+                c.push("path", FieldCode::RepeatedInFile.with("row", first));
             } else {
                 seen.insert(k.clone(), rec.row());
                 if existing.contains(&k) { report.unchanged += 1 } else { report.created += 1 }
@@ -166,12 +167,12 @@ fn parse_template(c: &mut Checker, s: &str) -> Vec<(String, Vec<(String, i64)>)>
     let mut out: Vec<(String, Vec<(String, i64)>)> = Vec::new();
     for part in s.split(';').map(str::trim).filter(|p| !p.is_empty()) {
         let Some((name, values)) = part.split_once(':') else {
-            c.push("attributes", format!("\"{part}\" is not \"Attribute: value, value\""));
+            c.push("attributes", FieldCode::InvalidTemplateAttributes.with("part", part));
             continue;
         };
         let name = check_attribute_name(c, "attributes", name);
         if out.iter().any(|(n, _)| key(n) == key(&name)) {
-            c.push("attributes", format!("{name} appears twice"));
+            c.push("attributes", FieldCode::Repeated.with("value", &name));
         }
         let mut vs: Vec<(String, i64)> = Vec::new();
         for v in values.split(',').map(str::trim).filter(|v| !v.is_empty()) {
@@ -184,12 +185,12 @@ fn parse_template(c: &mut Checker, s: &str) -> Vec<(String, Vec<(String, i64)>)>
             };
             let v = check_attribute_name(c, "attributes", v);
             if vs.iter().any(|(n, _)| key(n) == key(&v)) {
-                c.push("attributes", format!("{name}: {v} appears twice"));
+                c.push("attributes", FieldCode::Repeated.with("value", format!("{name}: {v}")));
             }
             vs.push((v, extra));
         }
         if vs.is_empty() {
-            c.push("attributes", format!("{name} has no values"));
+            c.push("attributes", FieldCode::NeedsValues.with("attribute", &name));
         }
         out.push((name, vs));
     }
@@ -205,11 +206,11 @@ fn parse_values(c: &mut Checker, s: &str) -> Vec<(String, String)> {
                 let a = check_attribute_name(c, "attributes", a);
                 let v = check_attribute_name(c, "attributes", v);
                 if out.iter().any(|(n, _)| key(n) == key(&a)) {
-                    c.push("attributes", format!("{a} appears twice"));
+                    c.push("attributes", FieldCode::Repeated.with("value", &a));
                 }
                 out.push((a, v));
             }
-            _ => c.push("attributes", format!("\"{part}\" is not \"Attribute: value\" (a variant has one value per attribute)")),
+            _ => c.push("attributes", FieldCode::InvalidVariantAttributes.with("part", part)),
         }
     }
     out
@@ -220,7 +221,7 @@ fn parse_components(c: &mut Checker, s: &str) -> Vec<(String, i64, Option<String
     let mut out = Vec::new();
     for part in s.split(';').map(str::trim).filter(|p| !p.is_empty()) {
         let Some((sku, rest)) = part.split_once('=') else {
-            c.push("components", format!("\"{part}\" is not \"SKU=quantity unit\""));
+            c.push("components", FieldCode::InvalidComponent.with("part", part));
             continue;
         };
         let mut words = rest.split_whitespace();
@@ -228,7 +229,7 @@ fn parse_components(c: &mut Checker, s: &str) -> Vec<(String, i64, Option<String
         let qty = check_quantity(c, "components", qty);
         let unit = words.next().map(str::to_string);
         if words.next().is_some() {
-            c.push("components", format!("\"{part}\" is not \"SKU=quantity unit\""));
+            c.push("components", FieldCode::InvalidComponent.with("part", part));
         }
         out.push((check_sku(c, "components", sku), qty, unit));
     }
@@ -241,7 +242,7 @@ fn parse_row(rec: &crate::exchange::CsvRecord<'_>, units: &HashMap<String, Unit>
         code => match units.get(&key(code)) {
             Some(u) => Some(u.clone()),
             None => {
-                c.push("unit", format!("no unit {code} in this company"));
+                c.push("unit", FieldCode::NotFound.with("entity", "unit").with("value", code));
                 None
             }
         },
@@ -249,7 +250,7 @@ fn parse_row(rec: &crate::exchange::CsvRecord<'_>, units: &HashMap<String, Unit>
     let kind = match rec.get("kind") {
         "" => None,
         k => ProductKind::parse(k).or_else(|| {
-            c.push("kind", format!("must be one of {}", ProductKind::names()));
+            c.push("kind", FieldCode::NotOneOf.with("allowed", ProductKind::names()));
             None
         }),
     };
@@ -284,10 +285,10 @@ fn parse_row(rec: &crate::exchange::CsvRecord<'_>, units: &HashMap<String, Unit>
         }) == Some(true),
     };
     if p.is_template && !components.is_empty() {
-        c.push("components", "a variant template cannot be a kit");
+        c.push("components", FieldCode::TemplateCannotBeKit);
     }
     if variant_of.is_some() && values.is_empty() {
-        c.push("attributes", "a variant needs its value for each attribute of its template");
+        c.push("attributes", FieldCode::VariantNeedsValues);
     }
     Row { row: rec.row(), p, category, brand, unit, kind, variant_of, template, values, components }
 }
@@ -331,17 +332,17 @@ pub fn import_products(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportReport>
         let k = key(&row.p.sku);
         if !row.p.sku.is_empty() {
             if existing.contains_key(&k) {
-                c.push("sku", format!("{} already exists in this company", row.p.sku));
+                c.push("sku", FieldCode::Duplicate.with("entity", "product").with("value", &row.p.sku));
             } else if let Some(&first) = file_skus.get(&k) {
-                c.push("sku", format!("also on row {}", rows[first].row));
+                c.push("sku", FieldCode::RepeatedInFile.with("row", rows[first].row));
             } else {
                 file_skus.insert(k, rows.len());
             }
         }
         if let Some(b) = &row.p.barcode {
             match barcodes.get(b) {
-                Some(0) => c.push("barcode", format!("{b} is already another product's barcode")),
-                Some(first) => c.push("barcode", format!("also on row {first}")),
+                Some(0) => c.push("barcode", FieldCode::Duplicate.with("entity", "product").with("value", b)),
+                Some(first) => c.push("barcode", FieldCode::RepeatedInFile.with("row", first)),
                 None => {
                     barcodes.insert(b.clone(), row.row);
                 }
@@ -403,15 +404,19 @@ pub fn import_products(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportReport>
             continue;
         }
         let Some(tpl) = templates.get_mut(&key(parent)) else {
-            let why = if existing.contains_key(&key(parent)) || file_skus.contains_key(&key(parent)) { "is not a variant template" } else { "no such product" };
-            c.push("variant_of", format!("{parent}: {why}"));
+            let issue = if existing.contains_key(&key(parent)) || file_skus.contains_key(&key(parent)) {
+                FieldCode::NotATemplate.with("sku", parent)
+            } else {
+                FieldCode::NotFound.with("entity", "product").with("value", parent)
+            };
+            c.push("variant_of", issue);
             continue;
         };
         if r.unit.as_ref().is_some_and(|u| Some(u.id) != tpl.unit) {
-            c.push("unit", "a variant has its template's unit");
+            c.push("unit", FieldCode::VariantUnitFromTemplate);
         }
         if r.kind.is_some() && r.kind != tpl.kind {
-            c.push("kind", "a variant has its template's kind");
+            c.push("kind", FieldCode::VariantKindFromTemplate);
         }
         if r.values.is_empty() {
             continue;
@@ -422,23 +427,23 @@ pub fn import_products(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportReport>
             match r.values.iter().find(|(a, _)| key(a) == *attr) {
                 Some((_, v)) if values.contains(&key(v)) => combo.push(key(v)),
                 Some((a, v)) => {
-                    c.push("attributes", format!("{a}: {v} is not among the template's values"));
+                    c.push("attributes", FieldCode::NotTemplateValue.with("attribute", a).with("value", v));
                     ok = false;
                 }
                 None => {
-                    c.push("attributes", format!("needs a value of {attr}"));
+                    c.push("attributes", FieldCode::MissingAttributeValue.with("attribute", attr));
                     ok = false;
                 }
             }
         }
         for (a, _) in &r.values {
             if !tpl.attrs.iter().any(|(x, _)| *x == key(a)) {
-                c.push("attributes", format!("{a} is not an attribute of {parent}"));
+                c.push("attributes", FieldCode::NotTemplateAttribute.with("attribute", a).with("template", parent));
                 ok = false;
             }
         }
         if ok && !tpl.taken.insert(combo) {
-            c.push("attributes", format!("{parent} already has a variant with these values"));
+            c.push("attributes", FieldCode::VariantExists.with("template", parent));
         }
     }
 
@@ -459,35 +464,43 @@ pub fn import_products(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportReport>
                 continue;
             }
             if k == key(&r.p.sku) {
-                checkers[i].push("components", "a kit cannot contain itself");
+                checkers[i].push("components", FieldCode::KitContainsItself);
                 continue;
             }
             if !seen.insert(k.clone()) {
-                checkers[i].push("components", format!("{sku} appears twice"));
+                checkers[i].push("components", FieldCode::Repeated.with("value", sku));
                 continue;
             }
             let comp_unit = if let Some(&j) = file_skus.get(&k) {
                 if rows[j].p.is_template {
-                    checkers[i].push("components", format!("{sku} is a variant template; use one of its variants"));
+                    checkers[i].push("components", FieldCode::IsTemplate.with("sku", sku));
                     continue;
                 }
                 kit_edges.entry(i).or_default().push(j);
                 unit_of_row(&rows[j])
             } else if let Some((_, is_template, u)) = existing.get(&k) {
                 if *is_template {
-                    checkers[i].push("components", format!("{sku} is a variant template; use one of its variants"));
+                    checkers[i].push("components", FieldCode::IsTemplate.with("sku", sku));
                     continue;
                 }
                 *u
             } else {
-                checkers[i].push("components", format!("{sku}: no such product"));
+                checkers[i].push("components", FieldCode::NotFound.with("entity", "product").with("value", sku));
                 continue;
             };
             if let Some(code) = unit {
                 match (units.get(&key(code)), units_by_id.get(&comp_unit)) {
-                    (None, _) => checkers[i].push("components", format!("no unit {code} in this company")),
+                    (None, _) => checkers[i].push("components", FieldCode::NotFound.with("entity", "unit").with("value", code)),
                     (Some(u), Some(cu)) if u.dimension != cu.dimension => {
-                        checkers[i].push("components", format!("{sku} is measured in {} ({}); {code} measures {}", cu.code, cu.dimension.as_str(), u.dimension.as_str()))
+                        checkers[i].push(
+                            "components",
+                            FieldCode::UnitMismatch
+                                .with("sku", sku)
+                                .with("unit", &cu.code)
+                                .with("dimension", cu.dimension.as_str())
+                                .with("other_unit", code)
+                                .with("other_dimension", u.dimension.as_str()),
+                        )
                     }
                     _ => {}
                 }
@@ -498,7 +511,7 @@ pub fn import_products(ctx: &mut Ctx<'_>, a: ImportArgs) -> Result<ImportReport>
     // contains one that is being created.
     if let Some(cycle) = find_cycle(&kit_edges, rows.len()) {
         for i in cycle {
-            checkers[i].push("components", "these kits contain each other (a cycle)");
+            checkers[i].push("components", FieldCode::KitCycle);
         }
     }
 
@@ -534,15 +547,13 @@ fn require_creation_permissions(ctx: &Ctx<'_>, t: &TenantCtx, rows: &[Row]) -> R
     if !ctx.has_permission(CHANGE_BRAND)? {
         let brands = taxonomy::repo::list_brand_names(db, t)?;
         if let Some(r) = rows.iter().find(|r| r.brand.as_ref().is_some_and(|b| !brands.contains_key(&key(b)))) {
-            let why = format!("row {} creates the brand {}", r.row, r.brand.as_deref().unwrap_or_default());
-            ctx.require_permission(CHANGE_BRAND, &why)?;
+            ctx.require_permission(CHANGE_BRAND, r.row, "brand", r.brand.as_deref().unwrap_or_default())?;
         }
     }
     if !ctx.has_permission(CHANGE_CATEGORY)? {
         let paths: HashSet<String> = taxonomy::repo::list_category_tree(db, t)?.into_iter().map(|(_, p)| path_key(&p)).collect();
         if let Some(r) = rows.iter().find(|r| r.category.as_ref().is_some_and(|p| !paths.contains(&path_key(&p.join("/"))))) {
-            let why = format!("row {} creates the category {}", r.row, r.category.as_deref().unwrap_or_default().join(" / "));
-            ctx.require_permission(CHANGE_CATEGORY, &why)?;
+            ctx.require_permission(CHANGE_CATEGORY, r.row, "category", &r.category.as_deref().unwrap_or_default().join(" / "))?;
         }
     }
     if !ctx.has_permission(CHANGE_ATTRIBUTE)? {
@@ -551,12 +562,12 @@ fn require_creation_permissions(ctx: &Ctx<'_>, t: &TenantCtx, rows: &[Row]) -> R
                 let known: HashSet<String> = match taxonomy::repo::find_attribute(db, t, name)? {
                     Some(id) => taxonomy::repo::get_attribute(db, t, id)?.values.iter().map(|v| key(&v.name)).collect(),
                     None => {
-                        ctx.require_permission(CHANGE_ATTRIBUTE, &format!("row {} creates the attribute {name}", r.row))?;
+                        ctx.require_permission(CHANGE_ATTRIBUTE, r.row, "attribute", name)?;
                         continue;
                     }
                 };
                 if let Some((v, _)) = values.iter().find(|(v, _)| !known.contains(&key(v))) {
-                    ctx.require_permission(CHANGE_ATTRIBUTE, &format!("row {} adds the value {v} to the attribute {name}", r.row))?;
+                    ctx.require_permission(CHANGE_ATTRIBUTE, r.row, "attribute_value", &format!("{name}: {v}"))?;
                 }
             }
         }
@@ -634,7 +645,7 @@ fn find_cycle(edges: &HashMap<usize, Vec<usize>>, n: usize) -> Option<Vec<usize>
 type TemplateLine = (String, AttributeId, HashMap<String, AttributeValueId>);
 
 /// A problem only the written rows show: (row, column, message).
-type WriteProblem = (u32, &'static str, String);
+type WriteProblem = (u32, &'static str, crate::error::Issue);
 
 /// Writes checked rows: categories, brands and attributes they name, plain products and
 /// templates, then variants, then kit lines. Answers the kits whose cost would be too
@@ -747,7 +758,7 @@ fn write_products(
         match kits::service::rolled_up_cost(db, t, ids[&key(&r.p.sku)], "components") {
             Ok(_) => {}
             Err(Error::Validation { .. }) => {
-                problems.push((r.row, "components", format!("would make the cost of the kit {} too large (at most {MAX_AMOUNT})", r.p.sku)))
+                problems.push((r.row, "components", FieldCode::KitCostTooLarge.with("kit", &r.p.sku).with("max", MAX_AMOUNT)))
             }
             Err(e) => return Err(e),
         }

@@ -91,11 +91,12 @@ pub struct CostEdge {
     pub component_cost: i64,
 }
 
-/// Every component line under `kit`, recursively.
-pub fn list_cost_edges(db: &Connection, t: &TenantCtx, kit: ProductId) -> Result<Vec<CostEdge>> {
+/// Every component line under the `kits`, recursively: one query for a whole page.
+pub fn list_cost_edges(db: &Connection, t: &TenantCtx, kits: &[ProductId]) -> Result<Vec<CostEdge>> {
+    let ids = serde_json::Value::from(kits.iter().map(|k| k.0).collect::<Vec<_>>()).to_string();
     let mut stmt = db.prepare_cached(
         "WITH RECURSIVE sub(id) AS (
-            SELECT ?2
+            SELECT value FROM json_each(?2)
             UNION SELECT k.component_id FROM product_components k JOIN sub ON k.kit_id = sub.id WHERE k.tenant_id = ?1
          )
          SELECT k.kit_id, k.component_id, k.quantity, lu.factor_e6, cu.factor_e6, p.cost
@@ -105,7 +106,7 @@ pub fn list_cost_edges(db: &Connection, t: &TenantCtx, kit: ProductId) -> Result
          JOIN units lu ON lu.id = k.unit_id
          JOIN units cu ON cu.id = p.unit_id",
     )?;
-    let rows = stmt.query_map(params![t.tenant_id(), kit], |r| {
+    let rows = stmt.query_map(params![t.tenant_id(), ids], |r| {
         Ok(CostEdge {
             kit: r.get(0)?,
             component: r.get(1)?,

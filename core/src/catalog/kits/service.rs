@@ -1,5 +1,6 @@
 //! Rules for kits: components, no cycle, and the rolled-up cost.
 
+use crate::error::FieldCode;
 use super::repo;
 use crate::catalog::checks::check_quantity;
 use crate::catalog::model::*;
@@ -17,7 +18,7 @@ pub fn set_components(ctx: &mut Ctx<'_>, a: SetComponentsArgs) -> Result<Product
     let db = ctx.db();
     let kit = products::repo::get_product(db, &t, a.product_id)?;
     if kit.is_template && !a.components.is_empty() {
-        return Err(Error::field("product_id", "a variant template cannot be a kit; make its variants kits"));
+        return Err(Error::field("product_id", FieldCode::TemplateCannotBeKit));
     }
     let mut c = Checker::new();
     let mut lines = Vec::new();
@@ -26,23 +27,23 @@ pub fn set_components(ctx: &mut Ctx<'_>, a: SetComponentsArgs) -> Result<Product
         let field = format!("components.{i}");
         let qty = check_quantity(&mut c, &format!("{field}.quantity"), line.quantity);
         if line.product_id == a.product_id {
-            c.push(&format!("{field}.product_id"), "a kit cannot contain itself");
+            c.push(&format!("{field}.product_id"), FieldCode::KitContainsItself);
             continue;
         }
         if !seen.insert(line.product_id) {
-            c.push(&format!("{field}.product_id"), "appears twice");
+            c.push(&format!("{field}.product_id"), FieldCode::Repeated);
             continue;
         }
         let comp = match products::repo::get_product(db, &t, line.product_id) {
             Ok(p) => p,
             Err(Error::NotFound { .. }) => {
-                c.push(&format!("{field}.product_id"), "no such product in this company");
+                c.push(&format!("{field}.product_id"), FieldCode::NotFound.with("entity", "product"));
                 continue;
             }
             Err(e) => return Err(e),
         };
         if comp.is_template {
-            c.push(&format!("{field}.product_id"), format!("{} is a variant template; use one of its variants", comp.sku));
+            c.push(&format!("{field}.product_id"), FieldCode::IsTemplate.with("sku", &comp.sku));
             continue;
         }
         let comp_unit = taxonomy::repo::get_unit(db, &t, comp.unit_id)?;
@@ -51,7 +52,7 @@ pub fn set_components(ctx: &mut Ctx<'_>, a: SetComponentsArgs) -> Result<Product
             Some(u) => match taxonomy::repo::get_unit(db, &t, u) {
                 Ok(u) => u,
                 Err(Error::NotFound { .. }) => {
-                    c.push(&format!("{field}.unit_id"), "no such unit in this company");
+                    c.push(&format!("{field}.unit_id"), FieldCode::NotFound.with("entity", "unit"));
                     continue;
                 }
                 Err(e) => return Err(e),
@@ -60,12 +61,12 @@ pub fn set_components(ctx: &mut Ctx<'_>, a: SetComponentsArgs) -> Result<Product
         if unit.dimension != comp_unit.dimension {
             c.push(
                 &format!("{field}.unit_id"),
-                format!("{} is measured in {} ({}); {} measures {}", comp.sku, comp_unit.code, comp_unit.dimension.as_str(), unit.code, unit.dimension.as_str()),
+                FieldCode::UnitMismatch.with("sku", &comp.sku).with("unit", &comp_unit.code).with("dimension", comp_unit.dimension.as_str()).with("other_unit", &unit.code).with("other_dimension", unit.dimension.as_str()),
             );
             continue;
         }
         if repo::reaches(db, &t, comp.id, kit.id)? {
-            c.push(&format!("{field}.product_id"), format!("{} already contains {} (at some depth): that would be a cycle", comp.sku, kit.sku));
+            c.push(&format!("{field}.product_id"), FieldCode::KitCycle.with("component", &comp.sku).with("kit", &kit.sku));
             continue;
         }
         lines.push((comp.id, qty, unit.id));
@@ -90,7 +91,16 @@ pub fn set_components(ctx: &mut Ctx<'_>, a: SetComponentsArgs) -> Result<Product
 /// cost, at any depth. Rounded to 4 decimals at the end only. Every step is checked: a
 /// cost that does not fit, or reaches [`MAX_AMOUNT`], is a validation error on `field`.
 pub fn rolled_up_cost(db: &Connection, t: &TenantCtx, kit: ProductId, field: &str) -> Result<Decimal> {
-    let edges = repo::list_cost_edges(db, t, kit)?;
+    Ok(rolled_up_costs(db, t, &[kit], field)?.get(&kit).copied().unwrap_or(Decimal::ZERO))
+}
+
+/// [`rolled_up_cost`] of several kits at once (a list page's): one query for all their
+/// component lines, and each shared sub-kit computed once.
+pub fn rolled_up_costs(db: &Connection, t: &TenantCtx, kits: &[ProductId], field: &str) -> Result<HashMap<ProductId, Decimal>> {
+    if kits.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let edges = repo::list_cost_edges(db, t, kits)?;
     let mut by_kit: HashMap<ProductId, Vec<&repo::CostEdge>> = HashMap::new();
     let mut own_cost: HashMap<ProductId, i64> = HashMap::new();
     for e in &edges {
@@ -128,11 +138,15 @@ pub fn rolled_up_cost(db: &Connection, t: &TenantCtx, kit: ProductId, field: &st
         Ok(sum)
     }
     let mut w = Walk { by_kit, own: own_cost, memo: HashMap::new(), path: Vec::new(), field };
-    let total = cost_of(&mut w, kit)?.round_dp_with_strategy(MONEY_SCALE, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize();
-    if total >= Decimal::from(MAX_AMOUNT) {
-        return Err(Error::field(field, "is too large"));
+    let mut out = HashMap::with_capacity(kits.len());
+    for &kit in kits {
+        let total = cost_of(&mut w, kit)?.round_dp_with_strategy(MONEY_SCALE, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize();
+        if total >= Decimal::from(MAX_AMOUNT) {
+            return Err(Error::field(field, FieldCode::TooLarge));
+        }
+        out.insert(kit, total);
     }
-    Ok(total)
+    Ok(out)
 }
 
 /// Refuses, as a validation error on `field`, a change to `product` (or to its variants)
@@ -140,7 +154,7 @@ pub fn rolled_up_cost(db: &Connection, t: &TenantCtx, kit: ProductId, field: &st
 pub fn check_kit_costs(db: &Connection, t: &TenantCtx, product: ProductId, field: &str) -> Result<()> {
     for (kit, sku) in repo::list_kits_above(db, t, product)? {
         rolled_up_cost(db, t, kit, field).map_err(|e| match e {
-            Error::Validation { .. } => Error::field(field, format!("would make the cost of the kit {sku} too large (at most {MAX_AMOUNT})")),
+            Error::Validation { .. } => Error::field(field, FieldCode::KitCostTooLarge.with("kit", &sku).with("max", MAX_AMOUNT)),
             other => other,
         })?;
     }

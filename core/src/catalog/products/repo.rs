@@ -58,6 +58,8 @@ fn product_row(r: &Row<'_>) -> rusqlite::Result<Product> {
         is_kit: r.get(14)?,
         sale_price: money::from_db(r.get(15)?),
         cost: money::from_db(r.get(16)?),
+        // A kit's is filled in by the service (`with_effective_costs`), a page at a time.
+        effective_cost: Some(money::from_db(r.get(16)?)),
         archived: r.get(17)?,
         created_at: r.get(18)?,
         updated_at: r.get(19)?,

@@ -1,5 +1,6 @@
 //! Rules for categories (a tree), brands, units and conversions, and attributes.
 
+use crate::error::{FieldCode, Reason};
 use super::repo;
 use crate::catalog::checks::{check_attribute_name, check_category_name, check_factor, must_exist, plan};
 use crate::catalog::model::*;
@@ -32,7 +33,7 @@ pub fn create_category(ctx: &mut Ctx<'_>, a: CreateCategoryArgs) -> Result<Categ
         must_exist(repo::get_category(ctx.db(), &t, p), "parent_id", "category")?;
     }
     if repo::category_name_taken(ctx.db(), &t, a.parent_id, &name, None)? {
-        return Err(Error::conflict("name", "a category with this name already exists here"));
+        return Err(Error::conflict("name", FieldCode::Duplicate.with("entity", "category")));
     }
     let id = repo::insert_category(ctx.db(), &t, a.parent_id, &name, ctx.now)?;
     ctx.audit("category", id, json!({"name": name, "parent_id": a.parent_id}));
@@ -46,7 +47,7 @@ pub fn rename_category(ctx: &mut Ctx<'_>, a: RenameCategoryArgs) -> Result<Categ
     let name = check_category_name(&mut c, "name", &a.name);
     c.finish()?;
     if repo::category_name_taken(ctx.db(), &t, old.parent_id, &name, Some(a.id))? {
-        return Err(Error::conflict("name", "a category with this name already exists here"));
+        return Err(Error::conflict("name", FieldCode::Duplicate.with("entity", "category")));
     }
     repo::update_category(ctx.db(), &t, a.id, old.parent_id, &name, ctx.now)?;
     ctx.audit("category", a.id, json!({"name": [old.name, name]}));
@@ -59,11 +60,11 @@ pub fn move_category(ctx: &mut Ctx<'_>, a: MoveCategoryArgs) -> Result<Category>
     if let Some(p) = a.parent_id {
         must_exist(repo::get_category(ctx.db(), &t, p), "parent_id", "category")?;
         if repo::is_self_or_descendant(ctx.db(), &t, a.id, p)? {
-            return Err(Error::field("parent_id", "a category cannot move under itself or one of its own subcategories"));
+            return Err(Error::field("parent_id", FieldCode::CategoryCycle));
         }
     }
     if repo::category_name_taken(ctx.db(), &t, a.parent_id, &old.name, Some(a.id))? {
-        return Err(Error::conflict("parent_id", "the new parent already has a category with this name"));
+        return Err(Error::conflict("parent_id", FieldCode::DuplicateInParent.with("entity", "category")));
     }
     repo::update_category(ctx.db(), &t, a.id, a.parent_id, &old.name, ctx.now)?;
     ctx.audit("category", a.id, json!({"parent_id": [old.parent_id, a.parent_id]}));
@@ -74,10 +75,9 @@ pub fn delete_category(ctx: &mut Ctx<'_>, id: CategoryId) -> Result<Done> {
     let t = ctx.tenant()?;
     let cat = repo::get_category(ctx.db(), &t, id)?;
     if cat.child_count > 0 || cat.product_count > 0 {
-        return Err(Error::conflict_msg(format!(
-            "{} still has {} subcategories and {} products; move them first",
-            cat.path, cat.child_count, cat.product_count
-        )));
+        return Err(Error::refused(
+            Reason::CategoryNotEmpty.with("category", &cat.path).with("subcategories", cat.child_count).with("products", cat.product_count),
+        ));
     }
     repo::delete_category(ctx.db(), &t, id)?;
     ctx.audit("category", id, json!({"deleted": cat.path}));
@@ -98,7 +98,7 @@ pub fn create_brand(ctx: &mut Ctx<'_>, a: CreateBrandArgs) -> Result<Brand> {
     let name = c.required("name", &a.name, 100);
     c.finish()?;
     if repo::brand_name_taken(ctx.db(), &t, &name, None)? {
-        return Err(Error::conflict("name", "a brand with this name already exists"));
+        return Err(Error::conflict("name", FieldCode::Duplicate.with("entity", "brand")));
     }
     let id = repo::insert_brand(ctx.db(), &t, &name, ctx.now)?;
     ctx.audit("brand", id, json!({"name": name}));
@@ -112,7 +112,7 @@ pub fn update_brand(ctx: &mut Ctx<'_>, a: UpdateBrandArgs) -> Result<Brand> {
     let name = a.name.as_deref().map(|n| c.required("name", n, 100)).unwrap_or_else(|| old.name.clone());
     c.finish()?;
     if repo::brand_name_taken(ctx.db(), &t, &name, Some(a.id))? {
-        return Err(Error::conflict("name", "a brand with this name already exists"));
+        return Err(Error::conflict("name", FieldCode::Duplicate.with("entity", "brand")));
     }
     let archived = a.archived.unwrap_or(old.archived);
     repo::update_brand(ctx.db(), &t, a.id, &name, archived, ctx.now)?;
@@ -136,7 +136,7 @@ pub fn create_unit(ctx: &mut Ctx<'_>, a: CreateUnitArgs) -> Result<Unit> {
     let factor = check_factor(&mut c, "factor", a.factor);
     c.finish()?;
     if repo::get_unit_by_code(ctx.db(), &t, &code).is_ok() {
-        return Err(Error::conflict("code", "a unit with this code already exists"));
+        return Err(Error::conflict("code", FieldCode::Duplicate.with("entity", "unit")));
     }
     let id = repo::insert_unit(ctx.db(), &t, &code, &name, a.dimension, factor)?;
     ctx.audit("unit", id, json!({"code": code, "dimension": a.dimension.as_str(), "factor": a.factor.to_string()}));
@@ -156,7 +156,7 @@ pub fn convert(quantity: Decimal, from: &Unit, to: &Unit) -> Result<Decimal> {
     if from.dimension != to.dimension {
         return Err(Error::field(
             "to",
-            format!("cannot convert {} ({}) to {} ({})", from.code, from.dimension.as_str(), to.code, to.dimension.as_str()),
+            FieldCode::IncompatibleUnits.with("from", &from.code).with("from_dimension", from.dimension.as_str()).with("to", &to.code).with("to_dimension", to.dimension.as_str()),
         ));
     }
     let q = arith::div("quantity", arith::mul("quantity", quantity, from.factor)?, to.factor)?;
@@ -189,7 +189,7 @@ fn check_value_names<'a>(c: &mut Checker, names: impl Iterator<Item = &'a str>) 
         let field = format!("values.{i}");
         let v = check_attribute_name(c, &field, n);
         if !v.is_empty() && !seen.insert(fold(&v)) {
-            c.push(&field, "appears twice");
+            c.push(&field, FieldCode::Repeated);
         }
         out.push(v);
     }
@@ -203,7 +203,7 @@ pub fn create_attribute(ctx: &mut Ctx<'_>, a: CreateAttributeArgs) -> Result<Att
     let values = check_value_names(&mut c, a.values.iter().map(String::as_str));
     c.finish()?;
     if repo::attribute_name_taken(ctx.db(), &t, &name, None)? {
-        return Err(Error::conflict("name", "an attribute with this name already exists"));
+        return Err(Error::conflict("name", FieldCode::Duplicate.with("entity", "attribute")));
     }
     let id = repo::insert_attribute(ctx.db(), &t, &name, ctx.now)?;
     for (i, v) in values.iter().enumerate() {
@@ -222,13 +222,13 @@ pub fn update_attribute(ctx: &mut Ctx<'_>, a: UpdateAttributeArgs) -> Result<Att
     if let Some(vs) = &a.values {
         for (i, v) in vs.iter().enumerate() {
             if v.id.is_some_and(|id| !old.values.iter().any(|o| o.id == id)) {
-                c.push(&format!("values.{i}.id"), "is not a value of this attribute");
+                c.push(&format!("values.{i}.id"), FieldCode::NotAttributeValue);
             }
         }
     }
     c.finish()?;
     if repo::attribute_name_taken(ctx.db(), &t, &name, Some(a.id))? {
-        return Err(Error::conflict("name", "an attribute with this name already exists"));
+        return Err(Error::conflict("name", FieldCode::Duplicate.with("entity", "attribute")));
     }
     repo::update_attribute_name(ctx.db(), &t, a.id, &name)?;
     if let (Some(inputs), Some(names)) = (&a.values, values) {
@@ -236,7 +236,7 @@ pub fn update_attribute(ctx: &mut Ctx<'_>, a: UpdateAttributeArgs) -> Result<Att
         for o in &old.values {
             if !kept.contains(&o.id) {
                 if repo::attribute_value_in_use(ctx.db(), &t, o.id)? {
-                    return Err(Error::conflict("values", format!("{} is used by a product; it cannot be removed", o.name)));
+                    return Err(Error::conflict("values", FieldCode::ValueInUse.with("value", &o.name)));
                 }
                 repo::delete_attribute_value(ctx.db(), &t, o.id)?;
             }

@@ -1,5 +1,6 @@
 //! Rules for variant templates and variants: attributes, SKU patterns, generation.
 
+use crate::error::FieldCode;
 use super::repo;
 use crate::catalog::checks::{check_barcode, check_money, check_price_extra, check_sku};
 use crate::catalog::{kits, products, taxonomy};
@@ -18,10 +19,10 @@ pub fn set_product_attributes(ctx: &mut Ctx<'_>, a: SetProductAttributesArgs) ->
     let db = ctx.db();
     let product = products::repo::get_product(db, &t, a.product_id)?;
     if product.parent_id.is_some() {
-        return Err(Error::field("product_id", "a variant cannot declare attributes; its template does"));
+        return Err(Error::field("product_id", FieldCode::VariantCannotDeclareAttributes));
     }
     if !a.attributes.is_empty() && (product.is_kit || kits::repo::is_component(db, &t, a.product_id)?) {
-        return Err(Error::conflict("product_id", "a kit or a kit component cannot become a variant template"));
+        return Err(Error::conflict("product_id", FieldCode::KitCannotBeTemplate));
     }
     // Check every attribute and value, and work out the wanted lines.
     let mut c = Checker::new();
@@ -31,13 +32,13 @@ pub fn set_product_attributes(ctx: &mut Ctx<'_>, a: SetProductAttributesArgs) ->
         let attr = match taxonomy::repo::get_attribute(db, &t, line.attribute_id) {
             Ok(attr) => attr,
             Err(Error::NotFound { .. }) => {
-                c.push(&format!("attributes.{i}.attribute_id"), "no such attribute in this company");
+                c.push(&format!("attributes.{i}.attribute_id"), FieldCode::NotFound.with("entity", "attribute"));
                 continue;
             }
             Err(e) => return Err(e),
         };
         if !seen_attr.insert(attr.id) {
-            c.push(&format!("attributes.{i}.attribute_id"), "appears twice");
+            c.push(&format!("attributes.{i}.attribute_id"), FieldCode::Repeated);
         }
         let mut values = Vec::new();
         match &line.values {
@@ -47,9 +48,9 @@ pub fn set_product_attributes(ctx: &mut Ctx<'_>, a: SetProductAttributesArgs) ->
                 for (j, v) in vs.iter().enumerate() {
                     let field = format!("attributes.{i}.values.{j}");
                     if !attr.values.iter().any(|av| av.id == v.value_id) {
-                        c.push(&format!("{field}.value_id"), format!("is not a value of {}", attr.name));
+                        c.push(&format!("{field}.value_id"), FieldCode::NotAttributeValue.with("attribute", &attr.name));
                     } else if !seen.insert(v.value_id) {
-                        c.push(&format!("{field}.value_id"), "appears twice");
+                        c.push(&format!("{field}.value_id"), FieldCode::Repeated);
                     }
                     let extra = check_price_extra(&mut c, &format!("{field}.price_extra"), v.price_extra.unwrap_or_default());
                     values.push((v.value_id, extra));
@@ -59,7 +60,7 @@ pub fn set_product_attributes(ctx: &mut Ctx<'_>, a: SetProductAttributesArgs) ->
             }
         }
         if values.is_empty() {
-            c.push(&format!("attributes.{i}.values"), "needs at least one value");
+            c.push(&format!("attributes.{i}.values"), FieldCode::NeedsValues);
         }
         wanted.push((attr.id, values));
     }
@@ -70,7 +71,7 @@ pub fn set_product_attributes(ctx: &mut Ctx<'_>, a: SetProductAttributesArgs) ->
         let cur: BTreeSet<AttributeId> = current.iter().map(|x| x.attribute_id).collect();
         let new: BTreeSet<AttributeId> = wanted.iter().map(|x| x.0).collect();
         if cur != new {
-            return Err(Error::conflict("attributes", format!("this template has {variants} variants: it keeps the same attributes (values may change)")));
+            return Err(Error::conflict("attributes", FieldCode::TemplateAttributesFixed.with("variants", variants)));
         }
     }
     for cur in &current {
@@ -78,7 +79,7 @@ pub fn set_product_attributes(ctx: &mut Ctx<'_>, a: SetProductAttributesArgs) ->
         for v in &cur.values {
             if keep.is_none_or(|k| !k.1.iter().any(|(id, _)| *id == v.value_id)) {
                 if repo::template_value_in_use(db, &t, a.product_id, v.value_id)? {
-                    return Err(Error::conflict("attributes", format!("variants use {} {}; it cannot be removed", cur.name, v.name)));
+                    return Err(Error::conflict("attributes", FieldCode::ValueInUse.with("attribute", &cur.name).with("value", &v.name)));
                 }
                 repo::delete_template_value(db, &t, a.product_id, cur.attribute_id, v.value_id)?;
             }
@@ -108,18 +109,18 @@ fn check_pattern(pattern: &str, attrs: &[TemplateAttribute]) -> Result<()> {
     let mut used = HashSet::new();
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else {
-            return Err(Error::field("sku_pattern", "has a '{' without its '}'"));
+            return Err(Error::field("sku_pattern", FieldCode::SkuPatternUnclosed));
         };
         let name = fold(&rest[start + 1..start + len]);
         if !known.contains(&name) {
-            return Err(Error::field("sku_pattern", format!("{{{name}}} is not {{parent}} nor an attribute of this template")));
+            return Err(Error::field("sku_pattern", FieldCode::SkuPatternUnknownPlaceholder.with("name", name)));
         }
         used.insert(name);
         rest = &rest[start + len + 1..];
     }
     for a in attrs {
         if !used.contains(&fold(&a.name)) {
-            return Err(Error::field("sku_pattern", format!("must contain {{{}}} so every variant gets its own SKU", a.name)));
+            return Err(Error::field("sku_pattern", FieldCode::SkuPatternMissingAttribute.with("attribute", &a.name)));
         }
     }
     Ok(())
@@ -192,7 +193,7 @@ fn insert_variant(
     let extra = arith::sum("price_extra", combo.iter().map(|v| v.price_extra))?;
     let price = arith::add("price_extra", parent.sale_price, extra)?;
     if price.is_sign_negative() && !price.is_zero() {
-        return Err(Error::field("price_extra", format!("the price extras make the variant {sku} cost less than nothing")));
+        return Err(Error::field("price_extra", FieldCode::NegativeVariantPrice.with("sku", sku)));
     }
     let mut c = Checker::new();
     let sale_price = check_money(&mut c, "price_extra", price);
@@ -225,7 +226,7 @@ fn insert_variant(
 fn template_of(db: &Connection, t: &TenantCtx, id: ProductId) -> Result<(Product, Vec<TemplateAttribute>)> {
     let parent = products::repo::get_product(db, t, id)?;
     if !parent.is_template {
-        return Err(Error::field("product_id", "is not a variant template: declare its attributes first"));
+        return Err(Error::field("product_id", FieldCode::NotATemplate));
     }
     let attrs = repo::get_template_attributes(db, t, id)?;
     Ok((parent, attrs))
@@ -247,7 +248,7 @@ pub fn generate_variants(ctx: &mut Ctx<'_>, a: GenerateVariantsArgs) -> Result<G
     if missing > MAX_VARIANTS_PER_CALL {
         return Err(Error::field(
             "product_id",
-            format!("would create {missing} variants; at most {MAX_VARIANTS_PER_CALL} are created per call (use fewer attribute values)"),
+            FieldCode::TooManyVariants.with("count", missing).with("max", MAX_VARIANTS_PER_CALL),
         ));
     }
     let mut created = Vec::new();
@@ -284,16 +285,16 @@ pub fn create_variant(ctx: &mut Ctx<'_>, a: CreateVariantArgs) -> Result<Product
         let chosen: Vec<&TemplateValue> = attr.values.iter().filter(|v| a.values.contains(&v.value_id)).collect();
         match chosen.as_slice() {
             [one] => combo.push(*one),
-            [] => return Err(Error::field("values", format!("needs a value of {}", attr.name))),
-            _ => return Err(Error::field("values", format!("has more than one value of {}", attr.name))),
+            [] => return Err(Error::field("values", FieldCode::MissingAttributeValue.with("attribute", &attr.name))),
+            _ => return Err(Error::field("values", FieldCode::SeveralAttributeValues.with("attribute", &attr.name))),
         }
     }
     if combo.len() != a.values.len() {
-        return Err(Error::field("values", "has values that are not among the template's"));
+        return Err(Error::field("values", FieldCode::NotTemplateValue));
     }
     let key = combination_key(combo.iter().map(|v| v.value_id));
     if repo::list_combination_keys(db, &t, parent.id)?.contains(&key) {
-        return Err(Error::conflict("values", "the template already has a variant with these values"));
+        return Err(Error::conflict("values", FieldCode::VariantExists));
     }
     let id = insert_variant(db, &t, &parent, &attrs, &combo, sku, barcode, ctx.now)?;
     let detail = products::service::product_detail(db, &t, id)?;

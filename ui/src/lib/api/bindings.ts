@@ -95,7 +95,11 @@ export type CompanyPermissions = { company: CompanyRef, permissions: Array<strin
 
 export type CompanyRef = number | string;
 
-export type CompanySummary = { id: TenantId, code: string, name: string, color: string, initials: string, base_currency: string, locale: string, archived: boolean, 
+export type CompanySummary = { id: TenantId, code: string, name: string, color: string, initials: string, base_currency: string, locale: string, 
+/**
+ * IANA time zone (`Europe/Berlin`): the UI shows the company's times in it.
+ */
+timezone: string, archived: boolean, 
 /**
  * The caller's role in it (none for a superuser who is not a member).
  */
@@ -187,7 +191,19 @@ export type Dimension = "count" | "mass" | "volume" | "length" | "time";
 
 export type Done = { ok: boolean, };
 
-export type ErrorBody = { code: ErrorCode, message: string, fields: Array<FieldError>, 
+export type ErrorBody = { code: ErrorCode, 
+/**
+ * Which refusal this is: translate this (with `params`), not `message`.
+ */
+reason: Reason, 
+/**
+ * The values the reason's message names; always present, often empty.
+ */
+params: Record<string, string>, 
+/**
+ * English, for the CLI and logs.
+ */
+message: string, fields: Array<FieldError>, 
 /**
  * Seconds until a throttled sign-in may be tried again.
  */
@@ -211,11 +227,25 @@ export type ExportFormat = "csv" | "xlsx";
 
 export type ExportPartnersArgs = { format: ExportFormat, include_archived?: boolean, };
 
+export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "no_file_open" | "cannot_write_file" | "cannot_create_folder";
+
 export type FieldError = { 
 /**
  * The field's name as in the command's args (dotted for nested fields: `address.city`).
  */
-field: string, message: string, };
+field: string, 
+/**
+ * What is wrong: translate this, not `message`.
+ */
+code: FieldCode, 
+/**
+ * The values the code's message names (`max`, `sku`, ...); always present, often empty.
+ */
+params: Record<string, string>, 
+/**
+ * English, derived from `code` and `params` (for the CLI and logs).
+ */
+message: string, };
 
 export type GenerateVariantsArgs = { product_id: ProductId, 
 /**
@@ -443,11 +473,21 @@ export type PartnerRole = "customer" | "supplier";
 
 export type PartnerRow = { id: PartnerId, code: string, name: string, email: string, phone: string, tax_id: string, is_customer: boolean, is_supplier: boolean, 
 /**
- * City and country of the default billing address (or the first address).
+ * The city name and country code of the partner's billing address: the default
+ * billing address, else the first billing address, else the first address of any
+ * kind. `city_name` is null when that address names no city.
  */
-city: string | null, country_code: string | null, currency: string, archived: boolean, };
+city_name: string | null, country_code: string | null, currency: string, archived: boolean, };
 
 export type Permission = { codename: string, module: string, description: string, };
+
+export type PreferenceKeyArgs = { 
+/**
+ * `grid.products`: 1–100 of `a-z 0-9 . _ -`.
+ */
+key: string, };
+
+export type PreferenceValue = { value: string | null, };
 
 export type Product = { id: ProductId, sku: string, barcode: string | null, name: string, description: string, category_id: CategoryId | null, category_name: string | null, brand_id: BrandId | null, brand_name: string | null, unit_id: UnitId, unit_code: string, kind: ProductKind, 
 /**
@@ -463,9 +503,15 @@ parent_id: ProductId | null,
  */
 is_kit: boolean, sale_price: string, 
 /**
- * The stored cost; for a kit see `effective_cost` in the product's details.
+ * The stored cost (a kit's own is unused: see `effective_cost`).
  */
-cost: string, archived: boolean, created_at: string, updated_at: string, };
+cost: string, 
+/**
+ * What the product costs: for a kit its components' rolled-up cost, otherwise `cost`.
+ * Null only for a kit whose cost cannot be computed (a line too large, written before
+ * the checks existed); `catalog.get_product` then names the problem.
+ */
+effective_cost: string | null, archived: boolean, created_at: string, updated_at: string, };
 
 export type ProductDetail = { product: Product, 
 /**
@@ -493,6 +539,8 @@ export type ProductId = number;
 
 export type ProductKind = "stockable" | "consumable" | "service";
 
+export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
+
 export type RenameCategoryArgs = { id: CategoryId, name: string, };
 
 export type ResetPasswordArgs = { id: UserId, new_password: string, };
@@ -517,7 +565,15 @@ row: number,
 /**
  * The column's header (empty when the problem is the whole row).
  */
-column: string, message: string, };
+column: string, 
+/**
+ * What is wrong, as for a field: translate this, not `message`.
+ */
+code: FieldCode, params: Record<string, string>, 
+/**
+ * English, derived from `code` and `params`.
+ */
+message: string, };
 
 export type SetActiveArgs = { id: UserId, active: boolean, };
 
@@ -529,9 +585,21 @@ export type SetComponentsArgs = { product_id: ProductId,
  */
 components: Array<ComponentInput>, };
 
+export type SetLanguageArgs = { 
+/**
+ * A supported UI language (`en`, `de`), or '' to follow the system.
+ */
+language: string, };
+
 export type SetPartnerArchivedArgs = { id: PartnerId, archived: boolean, };
 
 export type SetPermissionsArgs = { id: RoleId, permissions: Array<string>, };
+
+export type SetPreferenceArgs = { key: string, 
+/**
+ * JSON text, at most 16 KiB.
+ */
+value: string, };
 
 export type SetProductArchivedArgs = { id: ProductId, 
 /**
@@ -624,7 +692,11 @@ export type UpdateRoleArgs = { id: RoleId, name?: string, description?: string, 
 
 export type UpdateUserArgs = { id: UserId, email?: string, display_name?: string, is_superuser?: boolean, };
 
-export type User = { id: UserId, email: string, display_name: string, is_active: boolean, is_superuser: boolean, created_at: string, last_login_at: string | null, };
+export type User = { id: UserId, email: string, display_name: string, is_active: boolean, is_superuser: boolean, created_at: string, last_login_at: string | null, 
+/**
+ * The UI language (`en`, `de`), or '' to follow the system; see `user.set_language`.
+ */
+language: string, };
 
 export type UserId = number;
 
@@ -690,6 +762,9 @@ export interface Commands {
   "partner.set_archived": { args: SetPartnerArchivedArgs; result: Partner };
   "partner.update": { args: UpdatePartnerArgs; result: Partner };
   "permission.list": { args: NoArgs; result: Array<Permission> };
+  "preference.delete": { args: PreferenceKeyArgs; result: Done };
+  "preference.get": { args: PreferenceKeyArgs; result: PreferenceValue };
+  "preference.set": { args: SetPreferenceArgs; result: Done };
   "role.create": { args: CreateRoleArgs; result: Role };
   "role.create_global": { args: CreateRoleArgs; result: Role };
   "role.delete": { args: IdArg<RoleId>; result: Done };
@@ -708,6 +783,7 @@ export interface Commands {
   "user.list": { args: ListUsersArgs; result: Array<User> };
   "user.reset_password": { args: ResetPasswordArgs; result: Done };
   "user.set_active": { args: SetActiveArgs; result: User };
+  "user.set_language": { args: SetLanguageArgs; result: Done };
   "user.update": { args: UpdateUserArgs; result: User };
 }
 
