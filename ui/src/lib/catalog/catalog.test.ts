@@ -16,7 +16,7 @@ import { dimensionLabel } from './unit';
 const product = (o: Partial<Product> = {}): Product => ({
   id: 1, sku: 'TSHIRT', barcode: null, name: 'Classic T-Shirt', description: '', category_id: null, category_name: null, brand_id: null, brand_name: null,
   unit_id: 1, unit_code: 'unit', kind: 'stockable', is_template: false, parent_id: null, is_kit: false, sale_price: '19.90', cost: '7.25',
-  archived: false, created_at: '', updated_at: '', ...o,
+  archived: false, created_at: '', updated_at: '', effective_cost: '7.25', ...o,
 });
 const detail = (o: Partial<ProductDetail> = {}): ProductDetail => ({
   product: product(), attributes: [], variant_values: [], variant_count: 0, components: [], effective_cost: '7.25', ...o,
@@ -30,7 +30,7 @@ beforeEach(() => {
 
 describe('products list', () => {
   it('shows a kit at its effective cost, when the row carries it', () => {
-    expect(listCost(product({ is_kit: true, cost: '0' }))).toBe('0');
+    expect(listCost(product({ is_kit: true, cost: '0', effective_cost: null }))).toBe('0');
     expect(listCost({ ...product({ is_kit: true, cost: '0' }), effective_cost: '14.50' } as Product)).toBe('14.50');
   });
   it('names kinds and types in the user language', () => {

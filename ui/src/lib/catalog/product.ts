@@ -109,7 +109,8 @@ export function keepUnsaved(fresh: ProductDraft, draft: ProductDraft, keep: Draf
  * The one place to switch once `effective_cost` is in the generated `Product` binding.
  */
 export function listCost(p: Product): string {
-  return (p as Product & { effective_cost?: string }).effective_cost ?? p.cost;
+  // null: a kit whose cost cannot be computed (lines from before the checks); its own cost stands in.
+  return p.effective_cost ?? p.cost;
 }
 
 export type ProductType = 'template' | 'variant' | 'kit';

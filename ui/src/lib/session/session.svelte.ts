@@ -26,13 +26,12 @@ const DEVICE_LANGUAGE = 'cora.language';
  * carry it, the body is simply `call('user.set_language', args)`.
  */
 function setLanguageCommand(args: { language: string }): Promise<unknown> {
-  return call('user.set_language' as CommandName, args as never);
+  return call('user.set_language', args);
 }
 
-/** The user's saved language ('' = follow the system), read defensively from `Me`. */
+/** The user's saved language ('' = follow the system). */
 export function userLanguage(me: Me | null): string {
-  const l = (me?.user as { language?: string | null } | undefined)?.language;
-  return typeof l === 'string' ? l : '';
+  return me?.user.language ?? '';
 }
 
 function deviceLanguage(): string {
@@ -141,7 +140,7 @@ class Session {
       const st = await call('setup.status', {});
       this.phase = st.needs_setup ? 'setup' : 'login';
     } catch (e) {
-      this.file = { ...this.file, error: { code: 'internal', message: errorMessage(toApiError(e)), fields: [] } };
+      this.file = { ...this.file, error: { code: 'internal', reason: 'internal', params: {}, message: errorMessage(toApiError(e)), fields: [] } };
       this.phase = 'nofile';
     }
     this.updateTitle();
