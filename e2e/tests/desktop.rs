@@ -299,6 +299,29 @@ impl Ui {
             .unwrap()
     }
 
+    /// Types into a record picker and takes the option that shows `option` (Enter on the
+    /// highlighted one, moving down with the arrow keys to it): the keyboard flow.
+    async fn pick(&self, input: &str, typed: &str, option: &str) {
+        self.fill(input, typed).await;
+        self.see_any("[data-testid=picker-option], [data-testid=picker-create]", option).await;
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let active = self
+                .c
+                .execute("const i = document.activeElement; const a = i && i.getAttribute('aria-activedescendant'); const el = a && document.getElementById(a); return el ? el.textContent : null;", vec![])
+                .await
+                .unwrap();
+            if active.as_str().is_some_and(|t| t.contains(option)) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "{option:?} never became the highlighted option of {input}");
+            self.keys(&char::from(Key::Down).to_string()).await;
+            tokio::time::sleep(Duration::from_millis(80)).await;
+        }
+        self.keys(&char::from(Key::Enter).to_string()).await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+
     async fn go(&self, screen: &str) {
         self.click(&format!("[data-testid=nav-{screen}]")).await;
         self.wait(&format!("[data-testid=screen-{screen}]")).await;
@@ -397,10 +420,10 @@ async fn a_small_business_gets_going() {
 
     // A second company, then switch to it.
     ui.go("companies").await;
-    ui.click("[data-testid=new-company]").await;
+    ui.click("[data-testid=new-companies]").await;
     ui.fill("#f-name", "Beta Foods").await;
     ui.fill("#f-code", "BETA").await;
-    ui.click("[data-testid=save-company]").await;
+    ui.click("[data-testid=company-dialog-save]").await;
     ui.gone("[data-testid=company-dialog]").await;
     ui.see_any("[data-testid=grid-row]", "Beta Foods").await;
     ui.shot("05-companies").await;
@@ -420,20 +443,20 @@ async fn a_small_business_gets_going() {
 
     // A viewer: a user with the Viewer role in Acme.
     ui.go("users").await;
-    ui.click("[data-testid=new-user]").await;
+    ui.click("[data-testid=new-users]").await;
     ui.fill("#f-display_name", "Vic Viewer").await;
     ui.fill("#f-email", VIEWER_EMAIL).await;
     ui.fill("#f-password", VIEWER_PASSWORD).await;
-    ui.click("[data-testid=save-user]").await;
+    ui.click("[data-testid=user-dialog-save]").await;
     ui.gone("[data-testid=user-dialog]").await;
     ui.see_any("[data-testid=grid-row]", VIEWER_EMAIL).await;
     ui.shot("07-users").await;
     ui.go("members").await;
-    ui.click("[data-testid=add-member]").await;
+    ui.click("[data-testid=new-members]").await;
     ui.fill("#f-email", VIEWER_EMAIL).await;
     let role = ui.wait("#f-role_id").await;
     role.select_by_label("Viewer").await.unwrap();
-    ui.click("[data-testid=save-member]").await;
+    ui.click("[data-testid=member-dialog-save]").await;
     ui.gone("[data-testid=member-dialog]").await;
     ui.see_any("[data-testid=grid-row]", "Viewer").await;
     ui.shot("08-members").await;
@@ -444,20 +467,20 @@ async fn a_small_business_gets_going() {
 
     // Catalog: an attribute, a product family with generated variants, and a kit.
     ui.go("attributes").await;
-    ui.click("[data-testid=new-attribute]").await;
+    ui.click("[data-testid=new-attributes]").await;
     ui.fill("#f-name", "Size").await;
     ui.fill("[data-testid=attribute-new-value]", "S, M, L").await;
     ui.keys(&char::from(Key::Enter).to_string()).await;
-    ui.click("[data-testid=save-attribute]").await;
+    ui.click("[data-testid=attribute-dialog-save]").await;
     ui.gone("[data-testid=attribute-dialog]").await;
     ui.see_any("[data-testid=grid-row]", "S · M · L").await;
     ui.go("products").await;
-    ui.click("[data-testid=new-product]").await;
+    ui.click("[data-testid=new-products]").await;
     ui.fill("#f-name", "Classic T-Shirt").await;
     ui.fill("#f-sku", "TSHIRT").await;
     ui.fill("#f-sale_price", "19.90").await;
     ui.fill("#f-cost", "7.25").await;
-    ui.click("[data-testid=save-product]").await;
+    ui.click("[data-testid=product-dialog-save]").await;
     ui.see("[data-testid=product-dialog]", "TSHIRT").await;
     ui.click("[data-testid=tab-variants]").await;
     ui.click("[data-testid=attr-Size]").await;
@@ -468,10 +491,10 @@ async fn a_small_business_gets_going() {
     ui.shot("12-product-variants").await;
     ui.keys(&char::from(Key::Escape).to_string()).await;
     ui.gone("[data-testid=product-dialog]").await;
-    ui.click("[data-testid=new-product]").await;
+    ui.click("[data-testid=new-products]").await;
     ui.fill("#f-name", "Gift Box").await;
     ui.fill("#f-sku", "GIFT").await;
-    ui.click("[data-testid=save-product]").await;
+    ui.click("[data-testid=product-dialog-save]").await;
     ui.see("[data-testid=product-dialog]", "GIFT").await;
     ui.click("[data-testid=tab-kit]").await;
     ui.fill("[data-testid=component-search]", "TSHIRT-M").await;
@@ -499,16 +522,14 @@ async fn a_small_business_gets_going() {
     ui.shot("15-import-bad-rows").await;
     ui.click("[data-testid=import-close]").await;
     ui.gone("[data-testid=import-dialog]").await;
-    ui.click("[data-testid=new-partner]").await;
+    ui.click("[data-testid=new-customers]").await;
     ui.fill("#f-name", "Corner Shop").await;
     ui.fill("#f-email", "shop@example.com").await;
     // An address through the country → state pickers, and a contact.
     ui.click("[data-testid=tab-addresses]").await;
     ui.click("[data-testid=add-address]").await;
-    ui.wait("[data-testid=country-picker] option[value=US]").await;
-    ui.wait("[data-testid=country-picker]").await.select_by_value("US").await.unwrap();
-    ui.wait("[data-testid=state-picker] option:nth-child(3)").await;
-    ui.wait("[data-testid=state-picker]").await.select_by_label("California").await.unwrap();
+    ui.pick("[data-testid=country-picker] input", "United States", "United States").await;
+    ui.pick("[data-testid=state-picker] input", "Califor", "California").await;
     ui.fill("#f-addresses-0-line1", "12 Ocean Ave").await;
     ui.shot("17-partner-address").await;
     ui.click("[data-testid=tab-contacts]").await;
@@ -538,8 +559,8 @@ async fn a_small_business_gets_going() {
     ui.shot("20-customers-1024x700").await;
     ui.go("products").await;
     ui.see_any("[data-testid=grid-row]", "Gift Box").await;
-    ui.click("[data-testid=new-product]").await;
-    ui.wait("[data-testid=save-product]").await;
+    ui.click("[data-testid=new-products]").await;
+    ui.wait("[data-testid=product-dialog-save]").await;
     ui.shot("21-product-form-1024x700").await;
     ui.keys(&char::from(Key::Escape).to_string()).await;
     ui.gone("[data-testid=product-dialog]").await;
@@ -561,10 +582,11 @@ async fn a_small_business_gets_going() {
     ui.see("[data-testid=header-company]", "Acme Trading").await;
     assert!(ui.c.find(Locator::Css("[data-testid=nav-users]")).await.is_err(), "a viewer has no Users screen");
     ui.go("settings").await;
-    ui.wait("[data-testid=readonly-notice]").await;
-    ui.click("[data-testid=save-settings]").await;
-    ui.see_any("[data-testid=toast]", "not allowed").await;
-    ui.shot("10-viewer-refused").await;
+    // Read-only for the role: the notice, disabled fields, no Save to be refused after typing.
+    ui.wait("[data-testid=editor-readonly]").await;
+    assert!(ui.c.find(Locator::Css("[data-testid=settings-save]")).await.is_err(), "a viewer gets no Save button");
+    assert!(!ui.wait("#f-name").await.is_enabled().await.unwrap(), "a viewer's fields are read-only");
+    ui.shot("10-viewer-read-only").await;
     let me = ui.invoke("auth.me", json!({}), Value::Null).await;
     let acme = me["ok"]["companies"][0]["id"].clone();
     let refused = ui.invoke("company.update", json!({ "name": "Hijacked" }), acme).await;
@@ -598,6 +620,191 @@ async fn a_small_business_gets_going() {
     ui.shot("11-signed-out").await;
     ui.c.clone().close().await.unwrap();
     drop(driver);
+}
+
+/// The building blocks as a user meets them: a customer and a product entered with the
+/// keyboard only (pickers included, a German company typing German amounts), the
+/// unsaved-changes guard, Back to a list as it was left, axe-core on every main screen,
+/// and the second language.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built desktop app, tauri-driver and Xvfb: run scripts/e2e.sh"]
+async fn keyboard_first_editors_history_accessibility_and_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("blocks.db");
+    cora(&db, &["init", "--admin-email", ADMIN_EMAIL]);
+    cora(&db, &["call", "company.create", r#"{"code":"KAFFEE","name":"Kaffee GmbH","base_currency":"EUR","locale":"de-DE","timezone":"Europe/Berlin"}"#]);
+    let (driver, client) = start(Some(db)).await;
+    let ui = Ui { c: client, shots: screenshots_dir() };
+    ui.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    ui.see("[data-testid=header-company]", "Kaffee GmbH").await;
+    let enter = char::from(Key::Enter).to_string();
+    let tab = char::from(Key::Tab).to_string();
+    let shift_tab = format!("{}{}{}", char::from(Key::Shift), char::from(Key::Tab), char::from(Key::Shift));
+    let esc = char::from(Key::Escape).to_string();
+    let pause = || tokio::time::sleep(Duration::from_millis(300));
+
+    // A customer, keyboard only: Mod+N, the name, the Addresses tab by arrow key, an
+    // address whose country, state and (new) city come from the pickers, Mod+S.
+    ui.go("customers").await;
+    ui.c.execute("document.activeElement && document.activeElement.blur()", vec![]).await.unwrap();
+    ui.ctrl('n').await;
+    ui.wait("[data-testid=partner-dialog] #f-name").await;
+    pause().await;
+    ui.keys("Corner Shop").await;
+    ui.keys(&shift_tab).await; // the active tab
+    ui.keys(&char::from(Key::Right).to_string()).await; // Addresses
+    ui.wait("[data-testid=add-address]").await;
+    ui.keys(&tab).await; // the tab panel
+    ui.keys(&tab).await; // Add address
+    ui.keys(&enter).await;
+    ui.wait("[data-testid=country-picker] input").await;
+    pause().await;
+    ui.keys(&shift_tab).await; // postal code
+    ui.keys(&shift_tab).await; // country (state and city wait for it)
+    ui.keys("United States").await;
+    ui.see_any("[data-testid=picker-option]", "United States").await;
+    ui.keys(&enter).await;
+    pause().await;
+    ui.keys(&tab).await;
+    ui.keys("Califor").await;
+    ui.see_any("[data-testid=picker-option]", "California").await;
+    ui.keys(&enter).await;
+    pause().await;
+    ui.keys(&tab).await;
+    ui.keys("Bakersfield Nord").await;
+    ui.see_any("[data-testid=picker-create]", "Bakersfield Nord").await;
+    ui.shot("30-keyboard-city-create").await;
+    ui.keys(&enter).await; // creates the city and picks it
+    pause().await;
+    ui.ctrl('s').await;
+    ui.gone("[data-testid=partner-dialog]").await;
+    ui.see_any("[data-testid=grid-row]", "Bakersfield Nord").await;
+    ui.shot("31-customer-by-keyboard").await;
+
+    // A product, keyboard only, in a German company: "19,90" is 19.90; a category
+    // created from its picker.
+    ui.go("products").await;
+    ui.c.execute("document.activeElement && document.activeElement.blur()", vec![]).await.unwrap();
+    ui.ctrl('n').await;
+    ui.wait("[data-testid=product-dialog] #f-name").await;
+    pause().await;
+    ui.keys("Espressotasse").await;
+    ui.keys(&tab).await;
+    ui.keys("CUP-1").await;
+    ui.keys(&tab).await; // category
+    ui.keys("Geschirr").await;
+    ui.see_any("[data-testid=picker-create]", "Geschirr").await;
+    ui.keys(&tab).await; // Tab takes the highlighted choice (create) and moves on
+    pause().await;
+    ui.keys(&tab).await; // unit
+    ui.keys(&tab).await; // kind
+    ui.keys(&tab).await; // sale price
+    ui.ctrl('a').await;
+    ui.keys("19,90").await;
+    ui.keys(&tab).await; // cost
+    ui.ctrl('a').await;
+    ui.keys("7,25").await;
+    ui.ctrl('s').await;
+    ui.see("[data-testid=product-dialog]", "CUP-1").await;
+    ui.shot("32-product-by-keyboard-de").await;
+    let found = ui.invoke("catalog.list_products", json!({ "query": { "search": "CUP-1" } }), json!("KAFFEE")).await;
+    let p = &found["ok"]["items"][0];
+    let amount = |v: &Value| v.as_str().unwrap_or_default().trim_end_matches('0').trim_end_matches('.').to_string();
+    assert_eq!(amount(&p["sale_price"]), "19.9", "19,90 typed in a German company is 19.90: {found}");
+    assert_eq!(amount(&p["cost"]), "7.25", "{found}");
+    assert_eq!(p["category_name"], "Geschirr", "{found}");
+    ui.keys(&esc).await;
+    ui.gone("[data-testid=product-dialog]").await;
+
+    // Unsaved work is guarded: Esc asks; Esc on the question keeps the work; confirming discards.
+    ui.go("customers").await;
+    ui.c.execute("document.activeElement && document.activeElement.blur()", vec![]).await.unwrap();
+    ui.ctrl('n').await;
+    ui.wait("[data-testid=partner-dialog] #f-name").await;
+    pause().await;
+    ui.keys("Half-typed customer").await;
+    ui.keys(&esc).await;
+    ui.wait("[data-testid=confirm]").await;
+    ui.shot("33-unsaved-changes-guard").await;
+    ui.keys(&esc).await;
+    ui.gone("[data-testid=confirm]").await;
+    let kept = ui.wait("[data-testid=partner-dialog] #f-name").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(kept, "Half-typed customer", "Esc on the question keeps the work");
+    ui.keys(&esc).await;
+    ui.wait("[data-testid=confirm-ok]").await;
+    ui.keys(&enter).await; // the focused answer: discard
+    ui.gone("[data-testid=partner-dialog]").await;
+
+    // Back returns to the products list as it was left: its search, its rows.
+    ui.go("products").await;
+    ui.fill("[data-testid=grid-search]", "Espresso").await;
+    ui.see("[data-testid=grid-count]", "1").await;
+    ui.go("customers").await;
+    ui.c.execute("document.activeElement && document.activeElement.blur()", vec![]).await.unwrap();
+    ui.keys(&format!("{}{}{}", char::from(Key::Alt), char::from(Key::Left), char::from(Key::Alt))).await;
+    ui.wait("[data-testid=screen-products]").await;
+    let search = ui.wait("[data-testid=grid-search]").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(search, "Espresso", "the list comes back with its search");
+    ui.see_any("[data-testid=grid-row]", "Espressotasse").await;
+    ui.shot("34-back-to-the-list").await;
+
+    // axe-core on every main screen (and an open editor): no serious or critical violations.
+    let axe = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/node_modules/axe-core/axe.min.js"))
+        .expect("axe-core is installed with the UI's dev dependencies (npm ci in ui/)");
+    let mut problems = Vec::new();
+    let screens = ["home", "customers", "suppliers", "products", "categories", "brands", "attributes", "units", "members", "roles", "settings", "audit", "companies", "users"];
+    for screen in screens {
+        ui.go(screen).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("{screen}: {v}")));
+    }
+    ui.go("products").await;
+    ui.click("[data-testid=new-products]").await;
+    ui.wait("[data-testid=product-dialog-save]").await;
+    problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("product editor: {v}")));
+    ui.keys(&esc).await;
+    ui.gone("[data-testid=product-dialog]").await;
+    assert!(problems.is_empty(), "axe-core found serious violations:\n{}", problems.join("\n"));
+
+    // The second language: chosen in the user menu, kept with the user.
+    ui.click("[data-testid=user-menu]").await;
+    ui.click("[data-testid=language-de]").await;
+    ui.see("[data-testid=nav-products]", "Produkte").await;
+    ui.go("products").await;
+    ui.see("[data-testid=page-title]", "Produkte").await;
+    ui.shot("35-products-in-german").await;
+    let me = ui.invoke("auth.me", json!({}), Value::Null).await;
+    assert_eq!(me["ok"]["user"]["language"], "de", "the choice is kept with the user: {me}");
+    ui.go("customers").await;
+    ui.click("[data-testid=new-customers]").await;
+    ui.wait("[data-testid=partner-dialog]").await;
+    ui.click("[data-testid=partner-dialog-save]").await;
+    // A core field error, translated from its code.
+    ui.see("[data-testid=field-error][data-field=f-name]", "Pflichtfeld").await;
+    ui.shot("36-field-error-in-german").await;
+    ui.c.clone().close().await.unwrap();
+    drop(driver);
+}
+
+/// axe-core's serious and critical violations on the page as it is, one line each.
+async fn axe_serious(ui: &Ui, axe: &str) -> Vec<String> {
+    let loaded = ui.c.execute("return typeof window.axe !== 'undefined'", vec![]).await.unwrap();
+    if loaded != json!(true) {
+        ui.c.execute(&format!("{axe}\n;return true;"), vec![]).await.expect("load axe-core");
+    }
+    let out = ui
+        .c
+        .execute_async(
+            "const done = arguments[0];
+             axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations
+               .filter(v => v.impact === 'serious' || v.impact === 'critical')
+               .map(v => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)),
+               e => done([`axe failed: ${e}`]));",
+            vec![],
+        )
+        .await
+        .expect("run axe-core");
+    out.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
 }
 
 /// The page can only open the files the user chose (native dialog, recent list, the
