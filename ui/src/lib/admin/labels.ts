@@ -2,6 +2,7 @@
 // permission codenames ("audit.view_auditlog"), actions, built-in roles. A code without a
 // translation still reads as words ("view_auditlog" → "View audit log"), never raw.
 import { hasKey, i18n, t } from '../i18n/index.svelte';
+import { formatInstant } from '../ui/dates';
 import { parseCodename } from './matrix';
 
 /** Words run together in model names, split for the readable fallback. */
@@ -72,16 +73,20 @@ export function commandLabel(command: string): string {
 
 /**
  * An instant in a time zone (the company's, not the machine's), in the locale's medium
- * date and short time. Swap for the shared helper once it lands.
+ * date and short time (the shared `formatInstant`); an unknown zone falls back to UTC.
  */
 export function formatInstantInZone(iso: string | null | undefined, locale: string, timeZone: string | null | undefined): string {
   if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
+  const zone = timeZone && isTimeZone(timeZone) ? timeZone : 'UTC';
+  return formatInstant(iso, locale, zone);
+}
+
+function isTimeZone(z: string): boolean {
   try {
-    return new Intl.DateTimeFormat(locale, { timeZone: timeZone || 'UTC', dateStyle: 'medium', timeStyle: 'short' }).format(d);
+    new Intl.DateTimeFormat('en', { timeZone: z });
+    return true;
   } catch {
-    return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' }).format(d);
+    return false;
   }
 }
 

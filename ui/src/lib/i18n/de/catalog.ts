@@ -134,4 +134,7 @@ export const catalog: Record<keyof typeof en, string> = {
   'catalog.attribute.add': 'Hinzufügen',
   // Palette
   'catalog.search.product': 'Produkt · {sku}',
+  'catalog.bulk.archive_title': '{count, plural, one {# Produkt archivieren?} other {# Produkte archivieren?}}',
+  'catalog.bulk.archived': '{count, plural, one {# Produkt archiviert.} other {# Produkte archiviert.}}',
+  'catalog.bulk.stopped': '{count, plural, one {# Produkt archiviert, dann abgebrochen: {reason}} other {# Produkte archiviert, dann abgebrochen: {reason}}}',
 };

@@ -132,4 +132,7 @@ export const catalog = {
   'catalog.attribute.add': 'Add',
   // Palette
   'catalog.search.product': 'Product · {sku}',
+  'catalog.bulk.archive_title': '{count, plural, one {Archive # product?} other {Archive # products?}}',
+  'catalog.bulk.archived': '{count, plural, one {# product archived.} other {# products archived.}}',
+  'catalog.bulk.stopped': '{count, plural, one {# product archived, then stopped: {reason}} other {# products archived, then stopped: {reason}}}',
 };
