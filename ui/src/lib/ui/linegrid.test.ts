@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { balance, cellErrors, columnTotals, dec, insertAt, lineAmount, mul, removeAt, step, sub, sum, type LineColumn } from './linegrid';
+import { balance, cellErrors, columnTotals, dec, text, insertAt, lineAmount, mul, removeAt, step, sub, sum, type LineColumn } from './linegrid';
 
 describe('exact decimals', () => {
   it('adds without float error', () => {
@@ -8,7 +8,7 @@ describe('exact decimals', () => {
     expect(sum(['12345678901234.5678', '0.0001'], 2)).toBe('12345678901234.5679');
     expect(sum(['', null, 'x', '1'], 2)).toBe('1.00');
     expect(sum([], 2)).toBe('0.00');
-    expect(dec('-3.5').toFixed()).toBe('-3.5');
+    expect(text(dec('-3.5'))).toBe('-3.5');
   });
   it('multiplies and rounds half-up only when asked', () => {
     expect(mul('1.1', '1.1')).toBe('1.21');

@@ -1,7 +1,7 @@
 // The pure logic behind LineGrid: exact decimal sums and products (big.js, never a
 // float), column totals, the debit/credit balance, cell-to-cell navigation and the
 // mapping of backend field errors ("lines.3.quantity") to cells.
-import Big from 'big.js';
+import * as dn from 'dnum';
 import type { PickerOption, PickerSearch } from './picker';
 
 export type Line = Record<string, unknown>;
@@ -30,38 +30,69 @@ export interface LineColumn<L extends Line = Line> {
   oncreate?: (text: string) => Promise<PickerOption | null | void> | PickerOption | null | void;
 }
 
-/** A decimal string as a Big; '', null and anything unreadable count as 0. */
-export function dec(v: unknown): Big {
-  if (typeof v !== 'string' || !/^-?\d+(\.\d+)?$/.test(v.trim())) return new Big(0);
-  return new Big(v.trim());
+// Exact decimals by dnum ([bigint, decimals] pairs and plain functions). Not a class
+// library: the desktop shell freezes Object.prototype (Tauri's freezePrototype), and
+// libraries that assign toString/valueOf onto their prototypes (big.js, decimal.js)
+// then fail to load.
+export type Dec = dn.Dnum;
+const ZERO: Dec = [0n, 0];
+
+/** A decimal string as an exact decimal; '', null and anything unreadable count as 0. */
+export function dec(v: unknown): Dec {
+  if (typeof v !== 'string' || !/^-?\d+(\.\d+)?$/.test(v.trim())) return ZERO;
+  return dn.from(v.trim(), true);
 }
 
-/** Exact sum of decimal strings, with at least `scale` decimals when given. */
-export function sum(values: unknown[], scale?: number): string {
-  const s = values.reduce<Big>((acc, v) => acc.plus(dec(v)), new Big(0));
-  return scale === undefined ? s.toFixed() : s.toFixed(Math.max(scale, decimals(s)));
+/** The decimal string of `d`: all its digits, or exactly `scale` decimals (rounded half away from zero). */
+export function text(d: Dec, scale?: number): string {
+  const [value, decimals] = scale === undefined ? d : dn.setDecimals(d, scale, { rounding: 'ROUND_HALF' });
+  const neg = value < 0n;
+  const digits = (neg ? -value : value).toString().padStart(decimals + 1, '0');
+  let out = decimals ? `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}` : digits;
+  if (scale === undefined && out.includes('.')) out = out.replace(/\.?0+$/, '');
+  return neg && /[1-9]/.test(out) ? `-${out}` : out;
 }
-function decimals(b: Big): number {
-  const s = b.toFixed();
+
+/** The decimals `d` needs (trailing zeros dropped). */
+function decimals(d: Dec): number {
+  const s = text(d);
   const i = s.indexOf('.');
   return i < 0 ? 0 : s.length - i - 1;
 }
 
+/** Exact sum of decimal strings, with at least `scale` decimals when given. */
+export function sum(values: unknown[], scale?: number): string {
+  const s = values.reduce<Dec>((acc, v) => {
+    const x = dec(v);
+    return dn.add(acc, x, Math.max(acc[1], x[1]));
+  }, ZERO);
+  return scale === undefined ? text(s) : text(s, Math.max(scale, decimals(s)));
+}
+
 /** a × b exactly, or rounded half-up to `scale` decimals when given. */
 export function mul(a: unknown, b: unknown, scale?: number): string {
-  const p = dec(a).times(dec(b));
-  return scale === undefined ? p.toFixed() : p.round(scale, Big.roundHalfUp).toFixed(scale);
+  const x = dec(a);
+  const y = dec(b);
+  const p = dn.multiply(x, y, x[1] + y[1]);
+  return scale === undefined ? text(p) : text(p, scale);
 }
 
 /** a − b exactly. */
 export function sub(a: unknown, b: unknown): string {
-  return dec(a).minus(dec(b)).toFixed();
+  const x = dec(a);
+  const y = dec(b);
+  return text(dn.subtract(x, y, Math.max(x[1], y[1])));
 }
 
 /** quantity × price × (1 − discount%/100), rounded half-up to `scale` (2): a line amount. */
 export function lineAmount(quantity: unknown, price: unknown, discountPercent: unknown = '0', scale = 2): string {
-  const factor = new Big(1).minus(dec(discountPercent).div(100));
-  return dec(quantity).times(dec(price)).times(factor).round(scale, Big.roundHalfUp).toFixed(scale);
+  const q = dec(quantity);
+  const p = dec(price);
+  const d = dec(discountPercent);
+  // (100 − discount) / 100 exactly: two more decimals than the discount has.
+  const factor = dn.divide(dn.subtract([100n, 0], d, d[1]), [100n, 0], d[1] + 2);
+  const gross = dn.multiply(q, p, q[1] + p[1]);
+  return text(dn.multiply(gross, factor, gross[1] + factor[1]), scale);
 }
 
 /** Each `total` column's exact sum over the lines, keyed by column. */
@@ -83,8 +114,10 @@ export interface Balance {
 export function balance<L extends Line>(lines: L[], debitKey: string, creditKey: string, scale = 2): Balance {
   const d = sum(lines.map((l) => l[debitKey]), scale);
   const c = sum(lines.map((l) => l[creditKey]), scale);
-  const diff = new Big(d).minus(c);
-  return { debit: d, credit: c, difference: diff.toFixed(Math.max(scale, decimals(diff))), balanced: diff.eq(0) };
+  const x = dec(d);
+  const y = dec(c);
+  const diff = dn.subtract(x, y, Math.max(x[1], y[1]));
+  return { debit: d, credit: c, difference: text(diff, Math.max(scale, decimals(diff))), balanced: diff[0] === 0n };
 }
 
 export interface Pos {

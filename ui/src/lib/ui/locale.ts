@@ -10,7 +10,7 @@
 // whether text is a number at all in the locale (it returns a float, so it never
 // produces the value).
 import { NumberParser } from '@internationalized/number';
-import Big from 'big.js';
+import * as dn from 'dnum';
 
 export interface Symbols {
   /** The grouping separator as the locale writes it ("." de-DE, "\u202f" fr-FR, "," en-US). */
@@ -210,8 +210,8 @@ export function parseDecimal(text: string, locale: string, opts: ParseOptions = 
     if (/^0+$/.test(fracPart!.slice(opts.scale))) value = canonical(value.slice(0, value.length - (dec - opts.scale)).replace(/\.$/, ''));
     else return { ok: false, error: 'scale' };
   }
-  if (opts.min !== undefined && new Big(value).lt(opts.min)) return { ok: false, error: 'min' };
-  if (opts.max !== undefined && new Big(value).gt(opts.max)) return { ok: false, error: 'max' };
+  if (opts.min !== undefined && dn.lessThan(dn.from(value, true), dn.from(opts.min, true))) return { ok: false, error: 'min' };
+  if (opts.max !== undefined && dn.greaterThan(dn.from(value, true), dn.from(opts.max, true))) return { ok: false, error: 'max' };
   if (opts.pad) value = padDecimals(value, opts.pad);
   return { ok: true, value };
 }
