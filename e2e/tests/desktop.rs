@@ -303,23 +303,37 @@ impl Ui {
     /// highlighted one, moving down with the arrow keys to it): the keyboard flow.
     async fn pick(&self, input: &str, typed: &str, option: &str) {
         self.fill(input, typed).await;
+        self.highlighted(option).await;
+        self.keys(&char::from(Key::Enter).to_string()).await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+
+    /// Waits until the focused picker's search has answered, then moves down with the arrow
+    /// keys until its highlighted option shows `option`.
+    async fn highlighted(&self, option: &str) {
         self.see_any("[data-testid=picker-option], [data-testid=picker-create]", option).await;
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            let active = self
+            let state = self
                 .c
-                .execute("const i = document.activeElement; const a = i && i.getAttribute('aria-activedescendant'); const el = a && document.getElementById(a); return el ? el.textContent : null;", vec![])
+                .execute(
+                    "const i = document.activeElement; const a = i && i.getAttribute('aria-activedescendant'); const el = a && document.getElementById(a);
+                     return [i && i.getAttribute('aria-busy') === 'true', el ? el.textContent : null];",
+                    vec![],
+                )
                 .await
                 .unwrap();
-            if active.as_str().is_some_and(|t| t.contains(option)) {
-                break;
+            let busy = state[0].as_bool().unwrap_or(false);
+            let active = state[1].as_str().unwrap_or_default();
+            if !busy && active.contains(option) {
+                return;
             }
-            assert!(Instant::now() < deadline, "{option:?} never became the highlighted option of {input}");
-            self.keys(&char::from(Key::Down).to_string()).await;
-            tokio::time::sleep(Duration::from_millis(80)).await;
+            assert!(Instant::now() < deadline, "{option:?} never became the highlighted option (busy {busy}, highlighted {active:?})");
+            if !busy {
+                self.keys(&char::from(Key::Down).to_string()).await;
+            }
+            tokio::time::sleep(Duration::from_millis(120)).await;
         }
-        self.keys(&char::from(Key::Enter).to_string()).await;
-        tokio::time::sleep(Duration::from_millis(250)).await;
     }
 
     async fn go(&self, screen: &str) {
@@ -528,7 +542,7 @@ async fn a_small_business_gets_going() {
     // An address through the country → state pickers, and a contact.
     ui.click("[data-testid=tab-addresses]").await;
     ui.click("[data-testid=add-address]").await;
-    ui.pick("[data-testid=country-picker] input", "United States", "United States").await;
+    ui.pick("[data-testid=country-picker] input", "United States of America", "United States of America").await;
     ui.pick("[data-testid=state-picker] input", "Califor", "California").await;
     ui.fill("#f-addresses-0-line1", "12 Ocean Ave").await;
     ui.shot("17-partner-address").await;
@@ -651,6 +665,7 @@ async fn keyboard_first_editors_history_accessibility_and_language() {
     ui.wait("[data-testid=partner-dialog] #f-name").await;
     pause().await;
     ui.keys("Corner Shop").await;
+    ui.keys(&shift_tab).await; // the tab panel
     ui.keys(&shift_tab).await; // the active tab
     ui.keys(&char::from(Key::Right).to_string()).await; // Addresses
     ui.wait("[data-testid=add-address]").await;
@@ -661,18 +676,18 @@ async fn keyboard_first_editors_history_accessibility_and_language() {
     pause().await;
     ui.keys(&shift_tab).await; // postal code
     ui.keys(&shift_tab).await; // country (state and city wait for it)
-    ui.keys("United States").await;
-    ui.see_any("[data-testid=picker-option]", "United States").await;
+    ui.keys("United States of America").await;
+    ui.highlighted("United States of America").await;
     ui.keys(&enter).await;
     pause().await;
     ui.keys(&tab).await;
     ui.keys("Califor").await;
-    ui.see_any("[data-testid=picker-option]", "California").await;
+    ui.highlighted("California").await;
     ui.keys(&enter).await;
     pause().await;
     ui.keys(&tab).await;
     ui.keys("Bakersfield Nord").await;
-    ui.see_any("[data-testid=picker-create]", "Bakersfield Nord").await;
+    ui.highlighted("Bakersfield Nord").await;
     ui.shot("30-keyboard-city-create").await;
     ui.keys(&enter).await; // creates the city and picks it
     pause().await;
@@ -693,9 +708,10 @@ async fn keyboard_first_editors_history_accessibility_and_language() {
     ui.keys("CUP-1").await;
     ui.keys(&tab).await; // category
     ui.keys("Geschirr").await;
-    ui.see_any("[data-testid=picker-create]", "Geschirr").await;
-    ui.keys(&tab).await; // Tab takes the highlighted choice (create) and moves on
+    ui.highlighted("Geschirr").await;
+    ui.keys(&enter).await; // Enter on "Create …" creates it and picks it (Tab never creates)
     pause().await;
+    ui.keys(&tab).await; // brand
     ui.keys(&tab).await; // unit
     ui.keys(&tab).await; // kind
     ui.keys(&tab).await; // sale price
