@@ -29,7 +29,7 @@ export class EditorState<R, D> {
   private baseline = $state('');
   /** The draft differs from what was loaded or last saved. */
   dirty = $derived(snapshot(this.draft) !== this.baseline);
-  private id: number | null = null;
+  private id = $state<number | null>(null);
   private seq = 0;
 
   constructor(private opts: EditorOptions<R, D>) {
