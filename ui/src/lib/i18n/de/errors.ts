@@ -39,7 +39,7 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.entity.role': 'Rolle',
   'errors.entity.membership': 'Mitgliedschaft',
   'errors.entity.partner': 'Geschäftspartner',
-  'errors.entity.product': 'Artikel',
+  'errors.entity.product': 'Produkt',
   'errors.entity.category': 'Kategorie',
   'errors.entity.brand': 'Marke',
   'errors.entity.unit': 'Einheit',

@@ -40,7 +40,7 @@ export const session: Record<keyof typeof en, string> = {
   'session.setup.welcome': 'Willkommen bei Cora',
   'session.setup.welcome_sub': 'Eine neue Datei. Richten Sie den Administrator und Ihre erste Firma ein.',
   'session.setup.first_company': 'Ihre erste Firma anlegen',
-  'session.setup.first_company_sub': 'Jede Firma führt ihre eigenen Bücher, Kunden und Artikel.',
+  'session.setup.first_company_sub': 'Jede Firma führt ihre eigenen Bücher, Kunden und Produkte.',
   'session.setup.step.admin': 'Administrator',
   'session.setup.step.company': 'Firma',
   'session.setup.step.address': 'Adresse',
