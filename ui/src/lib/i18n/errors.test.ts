@@ -46,7 +46,7 @@ describe('errorMessage', () => {
     i18n.set('de');
     expect(errorMessage({ code: 'unauthenticated', reason: 'bad_credentials', message: 'email or password is incorrect' })).toBe('E-Mail oder Passwort ist falsch.');
     expect(errorMessage({ code: 'throttled', reason: 'throttled', message: 'x', params: { seconds: 30 } })).toBe('Zu viele Versuche. Erneut versuchen in 30 Sekunden.');
-    expect(errorMessage({ code: 'not_found', reason: 'not_found', message: 'x', params: { entity: 'product' } })).toBe('Dieser Datensatz (Artikel) existiert nicht (mehr).');
+    expect(errorMessage({ code: 'not_found', reason: 'not_found', message: 'x', params: { entity: 'product' } })).toBe('Dieser Datensatz (Produkt) existiert nicht (mehr).');
     expect(errorMessage({ code: 'conflict', reason: 'stale', message: 'x' })).toContain('Jemand anderes');
   });
   it('falls back to the English message for an unknown reason, and per code without one', () => {
