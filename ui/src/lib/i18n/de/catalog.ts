@@ -15,7 +15,7 @@ export const catalog: Record<keyof typeof en, string> = {
   'catalog.filter.all_kinds': 'Alle Arten',
   'catalog.filter.hide_variants': 'Varianten ausblenden',
   'catalog.col.name': 'Name',
-  'catalog.col.sku': 'Artikelnr.',
+  'catalog.col.sku': 'Art.-Nr.',
   'catalog.col.category': 'Kategorie',
   'catalog.col.brand': 'Marke',
   'catalog.col.type': 'Typ',
