@@ -81,4 +81,12 @@ describe('RecordEditor', () => {
     await fireEvent.keyDown(window, { key: 'Tab' });
     expect(document.activeElement).toBe(controls[0]);
   });
+
+  it('in a master–detail page (not closable) offers Cancel only when there is something to drop', async () => {
+    mount({ id: 4, load: async () => ({ id: 4, name: 'Sales' }), save: vi.fn(), closable: false, mode: 'page', onclose: () => {} });
+    await waitFor(() => expect((screen.getByLabelText('Name') as HTMLInputElement).value).toBe('Sales'));
+    expect(screen.queryByTestId('thing-close')).toBeNull();
+    await fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'Sales team' } });
+    expect(screen.getByTestId('thing-close').textContent).toBe('Cancel');
+  });
 });
