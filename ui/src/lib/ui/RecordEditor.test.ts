@@ -89,4 +89,13 @@ describe('RecordEditor', () => {
     await fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'Sales team' } });
     expect(screen.getByTestId('thing-close').textContent).toBe('Cancel');
   });
+
+  it('edits held outside the draft (text typed, not yet added) are guarded too', async () => {
+    const onclose = vi.fn();
+    mount({ id: null, load: vi.fn(), save: vi.fn(), unsaved: true, onclose });
+    expect(screen.getByTestId('editor-dirty')).toBeTruthy();
+    await esc();
+    await waitFor(() => expect(screen.getByTestId('confirm')).toBeTruthy());
+    expect(onclose).not.toHaveBeenCalled();
+  });
 });
