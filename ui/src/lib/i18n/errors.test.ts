@@ -12,7 +12,7 @@ describe('fieldMessage', () => {
     expect(fieldMessage({ field: 'name', code: 'too_long', message: 'x', params: { max: 80 } })).toBe('At most 80 characters.');
     expect(fieldMessage({ field: 'name', code: 'too_long', message: 'x', params: { max: 1 } })).toBe('At most 1 character.');
     expect(fieldMessage({ field: 'qty', code: 'out_of_range', message: 'x', params: { min: 1, max: 10000 } })).toBe('Must be between 1 and 10,000.');
-    expect(fieldMessage({ field: 'price', code: 'too_many_decimals', message: 'x', params: { max: '2' } })).toBe('At most 2 decimals.');
+    expect(fieldMessage({ field: 'price', code: 'too_many_decimals', message: 'x', params: { max: '2' } })).toBe('At most 2 decimal places.');
     i18n.set('de');
     expect(fieldMessage({ field: 'name', code: 'required', message: 'required' })).toBe('Pflichtfeld.');
     expect(fieldMessage({ field: 'qty', code: 'out_of_range', message: 'x', params: { min: 1, max: 10000 } })).toBe('Muss zwischen 1 und 10.000 liegen.');

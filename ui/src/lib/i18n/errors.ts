@@ -7,6 +7,7 @@
 // this build does not know yet (an older UI against a newer core), tidied into a
 // sentence. A core that sends no reason at all is answered per `ErrorBody.code`.
 import { hasKey, t, type MessageKey, type Values } from './index.svelte';
+import type { FieldCode, Reason } from '../api';
 
 type Params = Record<string, unknown> | null | undefined;
 
@@ -110,3 +111,9 @@ export function isBadCredentials(err: unknown): boolean {
   // for a deactivated account, whose own words then show).
   return e.code === 'unauthenticated' && !/deactivat/i.test(e.message ?? '');
 }
+
+// Every code the core can send has its message: a FieldCode or Reason added in core
+// without its `errors.field.*` / `errors.reason.*` keys (English, and so every other
+// language) fails the type check here.
+type MissingCodes = Exclude<`errors.field.${FieldCode}` | `errors.reason.${Reason}`, MessageKey>;
+export const EVERY_CORE_CODE_HAS_A_MESSAGE: [MissingCodes] extends [never] ? true : MissingCodes = true;
