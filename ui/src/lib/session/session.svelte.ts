@@ -20,15 +20,6 @@ export const IDLE_MINUTES = 15;
 /** The language picked on this device before sign-in ('' or absent: the system's). */
 const DEVICE_LANGUAGE = 'cora.language';
 
-/**
- * `user.set_language { language }` (self-service; '' follows the system). Typed here by
- * hand because the generated bindings of this build may predate the command; once they
- * carry it, the body is simply `call('user.set_language', args)`.
- */
-function setLanguageCommand(args: { language: string }): Promise<unknown> {
-  return call('user.set_language', args);
-}
-
 /** The user's saved language ('' = follow the system). */
 export function userLanguage(me: Me | null): string {
   return me?.user.language ?? '';
@@ -109,7 +100,7 @@ class Session {
     this.applyLanguage(language);
     if (this.me && this.phase === 'app') {
       try {
-        await setLanguageCommand({ language });
+        await call('user.set_language', { language });
       } catch (e) {
         toast.error(t('session.language_failed', { reason: errorMessage(e) }));
       }

@@ -58,11 +58,18 @@ export function label(shortcut: string, mac = isMac()): string {
   return [...words.filter(Boolean), key].join('+');
 }
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
-/** The elements Tab reaches inside `root`, in order. */
+/** The elements Tab reaches inside `root`, in order (not inert, hidden or in a disabled fieldset). */
 export function focusables(root: HTMLElement): HTMLElement[] {
-  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => !el.closest('[inert]') && !el.hidden);
+  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => !el.closest('[inert]') && !el.closest('[hidden]') && !el.closest('fieldset[disabled]'));
+}
+
+/** Whether `box` is the topmost open dialog (a confirmation over an editor answers first). */
+export function topmost(box: HTMLElement | undefined | null): boolean {
+  if (!box) return false;
+  const all = document.querySelectorAll('[role="dialog"], [role="alertdialog"]');
+  return all[all.length - 1] === box;
 }
 
 /**
