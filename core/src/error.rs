@@ -246,6 +246,74 @@ pub enum FieldCode {
     SeveralDefaults,
     /// A partner neither customer nor supplier.
     PartnerRoleRequired,
+    /// The company already has a chart of accounts.
+    ChartExists,
+    /// An account of this subtype has type `type`.
+    SubtypeNeedsType,
+    /// An account cannot move under itself or its own sub-accounts.
+    AccountCycle,
+    /// The parent `code` is not a group account.
+    ParentNotGroup,
+    /// The parent is of type `type`.
+    ParentTypeDiffers,
+    /// The account has postings, so this cannot change.
+    AccountHasPostings,
+    /// A group with sub-accounts stays a group.
+    GroupHasChildren,
+    /// Archiving needs a zero balance (`balance`).
+    BalanceNotZero,
+    /// The account is one of the company's default accounts.
+    AccountIsDefault,
+    /// `code` is a group account: lines post to its sub-accounts.
+    AccountIsGroup,
+    /// Needs an account of subtype `subtype`.
+    WrongSubtype,
+    /// The fiscal year `start`–`end` would overlap an existing one.
+    FiscalYearOverlap,
+    /// On or before the lock date `lock_date`.
+    BeforeLockDate,
+    /// The period `period` is closed.
+    PeriodClosed,
+    /// Not a date such as 2026-03-31.
+    InvalidDate,
+    /// The company's base currency is always enabled.
+    IsBaseCurrency,
+    /// The currency `currency` is not enabled for this company.
+    CurrencyNotEnabled,
+    /// No rate for `currency` on or before `date`.
+    NoExchangeRate,
+    /// A tax with postings keeps its rate, kind and inclusion.
+    TaxUsed,
+    /// The tax is not a `kind` tax.
+    TaxKindMismatch,
+    /// Taxes included in the price and taxes added to it on one line.
+    MixedPriceIncluded,
+    /// A journal with entries keeps its code and kind.
+    JournalUsed,
+    /// The closing journal takes only the year-end closing entry.
+    ClosingJournalReserved,
+    /// An entry needs at least `min` lines.
+    TooFewLines,
+    /// In the base currency, the amount must equal debit minus credit.
+    AmountCurrencyMismatch,
+    /// Exactly one of debit and credit.
+    OneOfDebitCredit,
+    /// The foreign amount's sign differs from the debit/credit side.
+    AmountCurrencySign,
+    /// The account `code` takes only `currency`.
+    AccountCurrency,
+    /// A line on `code` names its partner.
+    PartnerRequired,
+    /// A control account: lines come from the `module` module.
+    ControlAccount,
+    /// A manual line on a tax account names its tax.
+    TaxRequired,
+    /// Debits `debit` and credits `credit` differ by `difference`.
+    Unbalanced,
+    /// An entry of zero moves nothing.
+    ZeroEntry,
+    /// Before `number` of `date`, the last number of this series.
+    BeforeLastNumbered,
     /// No Cora file is open (the desktop shell).
     NoFileOpen,
     /// Writing the file `path` failed (`detail`).
@@ -409,6 +477,40 @@ impl FieldCode {
             InvalidUrl => "is not a web address such as https://example.com".into(),
             SeveralDefaults => format!("only one {} address can be the default", q("kind")),
             PartnerRoleRequired => "a partner must be a customer, a supplier, or both".into(),
+            ChartExists => "the company already has a chart of accounts".into(),
+            SubtypeNeedsType => format!("this subtype belongs to {} accounts", q("type")),
+            AccountCycle => "an account cannot move under itself or one of its own sub-accounts".into(),
+            ParentNotGroup => format!("{} is not a group account; only group accounts have sub-accounts", q("code")),
+            ParentTypeDiffers => format!("the parent is a {} account; a sub-account has its parent's type", q("type")),
+            AccountHasPostings => "cannot change: the account has postings".into(),
+            GroupHasChildren => "this group has sub-accounts; move them first".into(),
+            BalanceNotZero => format!("the balance is {}; only an account with a zero balance can be archived", q("balance")),
+            AccountIsDefault => "this is one of the company's default accounts; choose another default first".into(),
+            AccountIsGroup => format!("{} is a group account; post to one of its sub-accounts", q("code")),
+            WrongSubtype => format!("needs an account of subtype {}", q("subtype")),
+            FiscalYearOverlap => format!("the fiscal year {} to {} would overlap an existing year", q("start"), q("end")),
+            BeforeLockDate => format!("is on or before the lock date {}; nothing there may change", q("lock_date")),
+            PeriodClosed => format!("falls in the closed period {}", q("period")),
+            InvalidDate => "is not a date such as 2026-03-31".into(),
+            IsBaseCurrency => "is the company's base currency".into(),
+            CurrencyNotEnabled => format!("{} is not enabled for this company", q("currency")),
+            NoExchangeRate => format!("there is no {} rate on or before {}", q("currency"), q("date")),
+            TaxUsed => "this tax has postings: it keeps its rate, kind and price inclusion (create a new tax)".into(),
+            TaxKindMismatch => format!("is not a {} tax", q("kind")),
+            MixedPriceIncluded => "cannot mix taxes included in the price with taxes added to it on one line".into(),
+            JournalUsed => "this journal has entries: it keeps its code and kind".into(),
+            ClosingJournalReserved => "the closing journal takes only the year-end closing entry".into(),
+            TooFewLines => format!("an entry needs at least {} lines", q("min")),
+            AmountCurrencyMismatch => "in the base currency the amount must equal debit minus credit".into(),
+            OneOfDebitCredit => "give either a debit or a credit (exactly one of them)".into(),
+            AmountCurrencySign => "the foreign amount must be positive for a debit and negative for a credit".into(),
+            AccountCurrency => format!("{} takes lines in {} only", q("code"), q("currency")),
+            PartnerRequired => format!("a line on {} needs its customer or supplier", q("code")),
+            ControlAccount => format!("is a control account: its lines come from {}", q("module")),
+            TaxRequired => "a manual line on a tax account names its tax".into(),
+            Unbalanced => format!("debits ({}) and credits ({}) differ by {}", q("debit"), q("credit"), q("difference")),
+            ZeroEntry => "the entry's total is zero".into(),
+            BeforeLastNumbered => format!("is before {} ({}), the last numbered entry of this journal and year", q("number"), q("date")),
             NoFileOpen => "no Cora file is open".into(),
             CannotWriteFile => format!("cannot write {}: {}", q("path"), q("detail")),
             CannotCreateFolder => format!("cannot create {}: {}", q("path"), q("detail")),
@@ -541,6 +643,32 @@ pub enum Reason {
     CompanyNotEmpty,
     /// An append-only or immutable record (conflict; `detail`).
     Immutable,
+    /// The company has no chart of accounts yet (conflict).
+    NoChartOfAccounts,
+    /// The account `code` has postings; archive it instead (conflict).
+    AccountHasPostings,
+    /// The fiscal year `year` is closed (conflict).
+    YearClosed,
+    /// The fiscal year `year` is open (conflict).
+    YearOpen,
+    /// The closing period opens and closes with its year `year` (conflict).
+    ClosingPeriodFollowsYear,
+    /// The earlier year `year` is still open (conflict).
+    EarlierYearOpen,
+    /// The later year `year` is closed (conflict).
+    LaterYearClosed,
+    /// The default account `default` is not set (conflict).
+    DefaultAccountMissing,
+    /// No active journal of kind `kind` (conflict).
+    NoJournalOfKind,
+    /// Only a posted entry can be reversed (conflict).
+    EntryNotPosted,
+    /// The entry `number` is posted; reverse it instead (conflict).
+    EntryPosted,
+    /// Already reversed by `number` (conflict).
+    AlreadyReversed,
+    /// A closing entry is reversed by reopening its year (conflict).
+    ClosingEntryFollowsYear,
     /// `path` is not a Cora file (internal).
     NotACoraFile,
     /// `path` was written by a newer Cora (schema `found`; this build knows up to `known`) (internal).
@@ -615,6 +743,19 @@ impl Reason {
             CompanyArchived => "this company is archived; unarchive it to make changes".into(),
             CompanyNotEmpty => "this company already has products; run the demo on an empty company".into(),
             Immutable => q("detail"),
+            NoChartOfAccounts => "this company has no chart of accounts yet; set one up in Accounting".into(),
+            AccountHasPostings => format!("the account {} has postings; archive it instead", q("code")),
+            YearClosed => format!("the fiscal year {} is closed", q("year")),
+            YearOpen => format!("the fiscal year {} is not closed", q("year")),
+            ClosingPeriodFollowsYear => format!("the closing period opens and closes with the year {}", q("year")),
+            EarlierYearOpen => format!("close the earlier year {} first", q("year")),
+            LaterYearClosed => format!("reopen the later year {} first", q("year")),
+            DefaultAccountMissing => format!("set the default {} account in the accounting settings first", q("default").replace('_', " ")),
+            NoJournalOfKind => format!("there is no active {} journal", q("kind")),
+            EntryNotPosted => "only a posted entry can be reversed".into(),
+            EntryPosted => format!("the entry {} is posted and cannot change; reverse it instead", q("number")),
+            AlreadyReversed => format!("this entry is already reversed by {}", q("number")),
+            ClosingEntryFollowsYear => "a year-end closing entry is reversed by reopening its year".into(),
             NotACoraFile => format!("{} is not a Cora database", q("path")),
             FileTooNew => format!(
                 "{} was written by a newer Cora (schema version {}; this build knows up to {}); it was not modified",

@@ -5,6 +5,7 @@
 //! Start at [`Cora`]: open a file, sign in with `auth.login`, then [`Cora::call`] any
 //! command by name.
 
+pub mod accounting;
 pub mod arith;
 pub mod audit;
 pub mod auth;

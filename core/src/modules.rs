@@ -11,4 +11,5 @@ pub(crate) fn register(r: &mut Registry) {
     crate::locations::commands::register(r);
     crate::partners::commands::register(r);
     crate::prefs::commands::register(r);
+    crate::accounting::commands::register(r);
 }

@@ -10,6 +10,11 @@ use rusqlite::{Connection, params};
 /// The next number of `series` in this company, creating the series with `prefix` and
 /// `padding` on first use.
 pub fn next(db: &Connection, t: &TenantCtx, series: &str, prefix: &str, padding: u32) -> Result<String> {
+    Ok(next_value(db, t, series, prefix, padding)?.1)
+}
+
+/// Like [`next`], also returning the number's value in its series (1, 2, ...).
+pub fn next_value(db: &Connection, t: &TenantCtx, series: &str, prefix: &str, padding: u32) -> Result<(i64, String)> {
     db.prepare_cached(
         "INSERT INTO sequences (tenant_id, series, prefix, padding, next_value) VALUES (?1, ?2, ?3, ?4, 1)
          ON CONFLICT (tenant_id, series) DO NOTHING",
@@ -22,5 +27,5 @@ pub fn next(db: &Connection, t: &TenantCtx, series: &str, prefix: &str, padding:
         )?
         .query_row(params![t.tenant_id(), series], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let padding = usize::try_from(padding).unwrap_or(5);
-    Ok(format!("{prefix}{value:0padding$}"))
+    Ok((value, format!("{prefix}{value:0padding$}")))
 }

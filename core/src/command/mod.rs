@@ -43,3 +43,20 @@ impl Done {
 pub struct IdArg<T> {
     pub id: T,
 }
+
+/// Args that archive or restore one record.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct SetArchivedArg<T> {
+    pub id: T,
+    pub archived: bool,
+}
+
+/// Args of a short list that hides archived records unless asked.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ArchivedArg {
+    #[serde(default)]
+    #[ts(optional)]
+    pub include_archived: Option<bool>,
+}

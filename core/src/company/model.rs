@@ -83,6 +83,11 @@ pub struct CreateCompanyArgs {
     #[serde(default)]
     #[ts(optional)]
     pub color: Option<String>,
+    /// The chart of accounts to start from (`generic`, the default), or `none` to set up
+    /// the books later.
+    #[serde(default)]
+    #[ts(optional)]
+    pub chart_template: Option<String>,
 }
 
 /// Changes to the current company; absent fields stay as they are.

@@ -1,6 +1,7 @@
 //! cora-core's integration tests: one binary, one module per area (mirrors `src/`).
 //! Every test works on a real SQLite file in a temp dir through the real command layer.
 
+mod accounting;
 mod audit;
 mod auth;
 mod bad_input;

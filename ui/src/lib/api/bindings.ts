@@ -1,5 +1,31 @@
 // Generated from the Rust types by `cora gen-types`. Do not edit: CI fails when this file is stale.
 
+export type Account = { id: AccountId, code: string, name: string, type: AccountType, subtype: AccountSubtype, parent_id: AccountId | null, parent_code: string | null, is_group: boolean, currency: string | null, reconcilable: boolean, archived: boolean, 
+/**
+ * Debit minus credit over every posted line (base currency).
+ */
+balance: string, has_postings: boolean, updated_at: string, };
+
+export type AccountDefaults = { receivable: AccountId | null, payable: AccountId | null, sales: AccountId | null, purchase: AccountId | null, inventory: AccountId | null, cogs: AccountId | null, grni: AccountId | null, rounding: AccountId | null, fx_gain: AccountId | null, fx_loss: AccountId | null, retained_earnings: AccountId | null, };
+
+export type AccountId = number;
+
+export type AccountInput = { code: string, name: string, type: AccountType, subtype: AccountSubtype, parent_id?: AccountId, is_group?: boolean, currency?: string, reconcilable?: boolean, };
+
+export type AccountSubtype = "bank" | "cash" | "receivable" | "payable" | "inventory" | "current_asset" | "prepayment" | "fixed_asset" | "depreciation" | "tax_collected" | "tax_paid" | "current_liability" | "long_term_liability" | "grni" | "equity" | "retained_earnings" | "current_year_earnings" | "income" | "other_income" | "cost_of_goods_sold" | "expense" | "exchange_gain_loss" | "rounding" | "suspense";
+
+export type AccountType = "asset" | "liability" | "equity" | "income" | "expense";
+
+export type AccountingSettings = { chart_template: string, base_currency: string, 
+/**
+ * Nothing dated on or before it may be posted.
+ */
+lock_date: string | null, tax_rounding: TaxRounding, tax_rounding_mode: RoundingMode, defaults: AccountDefaults, 
+/**
+ * Currencies enabled besides the base currency.
+ */
+currencies: Array<string>, };
+
 export type AddMembershipArgs = { 
 /**
  * The email of an existing user.
@@ -9,6 +35,14 @@ email: string, role_id: RoleId, };
 export type Address = { line1: string, line2: string, postal_code: string, country_code: string, country_name: string, state_id: number | null, state_name: string | null, city_id: number | null, city_name: string | null, };
 
 export type AddressKind = "billing" | "shipping" | "other";
+
+export type ApplyChartArgs = { 
+/**
+ * `generic` (the only chart shipped); others come in by `account.import`.
+ */
+template: string, };
+
+export type ArchivedArg = { include_archived?: boolean, };
 
 export type Attribute = { id: AttributeId, name: string, 
 /**
@@ -33,6 +67,8 @@ export type AuditPage = { rows: Array<AuditRow>,
 next: AuditId | null, };
 
 export type AuditRow = { id: AuditId, at: string, user_id: UserId | null, user_email: string | null, company_id: TenantId | null, command: string, entity: string, entity_id: string | null, summary: JsonValue, };
+
+export type BalanceDrift = { what: string, account_id: AccountId, partner_id: PartnerId | null, period_id: PeriodId, maintained_debit: string, maintained_credit: string, recomputed_debit: string, recomputed_credit: string, };
 
 export type BootstrapArgs = { email: string, display_name: string, password: string, };
 
@@ -77,6 +113,8 @@ export type ChangesSinceArgs = {
  */
 after?: AuditId, };
 
+export type ChartTemplate = { key: string, name: string, accounts: number, };
+
 export type City = { id: number, state_id: number, name: string, };
 
 export type Company = { id: TenantId, code: string, name: string, legal_name: string, tax_id: string, base_currency: string, locale: string, timezone: string, fiscal_year_start_month: number, address: CompanyAddress, color: string, archived: boolean, created_at: string, updated_at: string, };
@@ -113,6 +151,8 @@ export type ComponentInput = { product_id: ProductId, quantity: string,
  */
 unit_id?: UnitId, };
 
+export type ComputeTaxesArgs = { currency: string, lines: Array<TaxLineInput>, };
+
 export type Contact = { id: ContactId, name: string, email: string, phone: string, 
 /**
  * Their role at the partner (Buyer, Accounts payable, ...).
@@ -145,7 +185,18 @@ export type CreateCategoryArgs = { name: string, parent_id?: CategoryId, };
 
 export type CreateCityArgs = { state_id: number, name: string, };
 
-export type CreateCompanyArgs = { code: string, name: string, legal_name?: string, tax_id?: string, base_currency: string, locale?: string, timezone?: string, fiscal_year_start_month?: number, address?: CompanyAddress, color?: string, };
+export type CreateCompanyArgs = { code: string, name: string, legal_name?: string, tax_id?: string, base_currency: string, locale?: string, timezone?: string, fiscal_year_start_month?: number, address?: CompanyAddress, color?: string, 
+/**
+ * The chart of accounts to start from (`generic`, the default), or `none` to set up
+ * the books later.
+ */
+chart_template?: string, };
+
+export type CreateFiscalYearArgs = { 
+/**
+ * Any date in the year to create.
+ */
+date: string, };
 
 export type CreateProductArgs = { sku: string, name: string, description?: string, 
 /**
@@ -181,15 +232,45 @@ product_id: ProductId, sku: string,
  */
 values: Array<AttributeValueId>, barcode?: string, };
 
+export type CurrencyInfo = { code: string, name: string, minor_units: number, enabled: boolean, base: boolean, 
+/**
+ * The latest rate, with its date.
+ */
+latest_rate: string | null, latest_rate_date: string | null, };
+
 export type DataChange = { 
 /**
  * None for rows that belong to no company (global roles, user accounts).
  */
 company: TenantId | null, entity: string, };
 
+export type DeleteRateArgs = { currency: string, date: string, };
+
 export type Dimension = "count" | "mass" | "volume" | "length" | "time";
 
 export type Done = { ok: boolean, };
+
+export type DuplicateArgs = { id: EntryId, date?: string, };
+
+export type Entry = { id: EntryId, journal_id: JournalId, journal_code: string, state: EntryState, number: string | null, date: string, period_id: PeriodId | null, reference: string, memo: string, source: Source, 
+/**
+ * The entry this one reverses.
+ */
+reverses_id: EntryId | null, reverses_number: string | null, 
+/**
+ * The entry that reverses this one.
+ */
+reversed_by_id: EntryId | null, reversed_by_number: string | null, total_debit: string, total_credit: string, lines: Array<EntryLine>, created_at: string, posted_at: string | null, };
+
+export type EntryDraft = { journal_id: JournalId, date: string, reference: string, memo: string, lines: Array<LineDraft>, };
+
+export type EntryId = number;
+
+export type EntryLine = { line_no: number, account_id: AccountId | null, account_code: string | null, account_name: string | null, partner_id: PartnerId | null, partner_name: string | null, description: string, debit: string, credit: string, currency: string | null, amount_currency: string | null, tax_id: TaxId | null, tax_base: string | null, };
+
+export type EntryRow = { id: EntryId, journal_code: string, state: EntryState, number: string | null, date: string, reference: string, memo: string, source_module: string, source_kind: string, total: string, reverses_id: EntryId | null, reversed: boolean, };
+
+export type EntryState = "draft" | "posted";
 
 export type ErrorBody = { code: ErrorCode, 
 /**
@@ -211,6 +292,12 @@ retry_after_secs?: number, };
 
 export type ErrorCode = "validation" | "not_found" | "forbidden" | "unauthenticated" | "conflict" | "throttled" | "internal";
 
+export type ExchangeRate = { currency: string, date: string, 
+/**
+ * Units of base currency for one unit of `currency`.
+ */
+rate: string, };
+
 export type ExportArgs = { format: ExportFormat, };
 
 export type ExportFile = { 
@@ -227,7 +314,7 @@ export type ExportFormat = "csv" | "xlsx";
 
 export type ExportPartnersArgs = { format: ExportFormat, include_archived?: boolean, };
 
-export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "no_file_open" | "cannot_write_file" | "cannot_create_folder";
+export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder";
 
 export type FieldError = { 
 /**
@@ -246,6 +333,12 @@ params: Record<string, string>,
  * English, derived from `code` and `params` (for the CLI and logs).
  */
 message: string, };
+
+export type FiscalYear = { id: FiscalYearId, name: string, start_date: string, end_date: string, closed: boolean, closing_entry_id: EntryId | null, periods: Array<Period>, };
+
+export type FiscalYearArg = { id: FiscalYearId, };
+
+export type FiscalYearId = number;
 
 export type GenerateVariantsArgs = { product_id: ProductId, 
 /**
@@ -282,6 +375,12 @@ csv: string,
  */
 dry_run: boolean, };
 
+export type ImportRatesArgs = { 
+/**
+ * CSV text with the columns currency, date (YYYY-MM-DD), rate.
+ */
+csv: string, dry_run: boolean, };
+
 export type ImportReport = { dry_run: boolean, 
 /**
  * True when the rows were written (no error and not a dry run).
@@ -304,7 +403,41 @@ unchanged: number,
  */
 errors: Array<RowError>, };
 
+export type Journal = { id: JournalId, code: string, name: string, kind: JournalKind, account_id: AccountId | null, archived: boolean, };
+
+export type JournalId = number;
+
+export type JournalInput = { code: string, name: string, kind: JournalKind, account_id?: AccountId, };
+
+export type JournalKind = "sales" | "purchase" | "bank" | "cash" | "stock" | "general" | "opening" | "closing";
+
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
+
+export type LedgerCheck = { ok: boolean, entries: number, lines: number, 
+/**
+ * Posted entries whose debits and credits differ.
+ */
+unbalanced_entries: Array<EntryId>, 
+/**
+ * Balance rows that differ from the sums of their lines.
+ */
+drift: Array<BalanceDrift>, 
+/**
+ * Series whose numbers skip or repeat a value.
+ */
+numbering_gaps: Array<string>, };
+
+export type LineDraft = { account_id: AccountId | null, partner_id?: PartnerId, description: string, debit: string, credit: string, currency?: string, amount_currency?: string, tax_id?: TaxId, tax_base?: string, };
+
+export type ListAccountsArgs = { 
+/**
+ * Code or name contains (case-insensitive).
+ */
+search?: string, include_archived?: boolean, 
+/**
+ * Only accounts lines can post to (no groups).
+ */
+postable_only?: boolean, limit?: number, };
 
 export type ListAttributesArgs = { 
 /**
@@ -356,6 +489,12 @@ export type ListCountriesArgs = {
  */
 search?: string, };
 
+export type ListEntriesArgs = { search?: string, journal_id?: JournalId, state?: EntryState, from?: string, to?: string, limit?: number, 
+/**
+ * The `next_cursor` of the previous page.
+ */
+cursor?: string, };
+
 export type ListPartnersArgs = { query?: ListQuery, 
 /**
  * Only customers, or only suppliers.
@@ -402,6 +541,8 @@ limit?: number,
  * The `next_cursor` of the previous page.
  */
 cursor?: string, include_archived?: boolean, };
+
+export type ListRatesArgs = { currency?: string, limit?: number, };
 
 export type ListStatesArgs = { country_code: string, search?: string, };
 
@@ -479,6 +620,14 @@ export type PartnerRow = { id: PartnerId, code: string, name: string, email: str
  */
 city_name: string | null, country_code: string | null, currency: string, archived: boolean, };
 
+export type Period = { id: PeriodId, fiscal_year_id: FiscalYearId, name: string, start_date: string, end_date: string, closed: boolean, 
+/**
+ * The year's closing period: it holds only the year-end closing entry.
+ */
+is_closing: boolean, };
+
+export type PeriodId = number;
+
 export type Permission = { codename: string, module: string, description: string, };
 
 export type PreferenceKeyArgs = { 
@@ -539,11 +688,19 @@ export type ProductId = number;
 
 export type ProductKind = "stockable" | "consumable" | "service";
 
-export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
+export type RateForArgs = { currency: string, date: string, };
+
+export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "no_chart_of_accounts" | "account_has_postings" | "year_closed" | "year_open" | "closing_period_follows_year" | "earlier_year_open" | "later_year_closed" | "default_account_missing" | "no_journal_of_kind" | "entry_not_posted" | "entry_posted" | "already_reversed" | "closing_entry_follows_year" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
 
 export type RenameCategoryArgs = { id: CategoryId, name: string, };
 
 export type ResetPasswordArgs = { id: UserId, new_password: string, };
+
+export type ReverseArgs = { id: EntryId, 
+/**
+ * The reversal's date (default: the entry's own date).
+ */
+date?: string, memo?: string, };
 
 export type Role = { id: RoleId, name: string, description: string, 
 /**
@@ -556,6 +713,8 @@ global: boolean,
 builtin: string | null, permissions: Array<string>, };
 
 export type RoleId = number;
+
+export type RoundingMode = "half_up" | "half_even";
 
 export type RowError = { 
 /**
@@ -577,6 +736,8 @@ message: string, };
 
 export type SetActiveArgs = { id: UserId, active: boolean, };
 
+export type SetArchivedArg<T> = { id: T, archived: boolean, };
+
 export type SetArchivedArgs = { id: TenantId, archived: boolean, };
 
 export type SetComponentsArgs = { product_id: ProductId, 
@@ -585,13 +746,23 @@ export type SetComponentsArgs = { product_id: ProductId,
  */
 components: Array<ComponentInput>, };
 
+export type SetCurrencyEnabledArgs = { currency: string, enabled: boolean, };
+
 export type SetLanguageArgs = { 
 /**
  * A supported UI language (`en`, `de`), or '' to follow the system.
  */
 language: string, };
 
+export type SetLockDateArgs = { 
+/**
+ * None clears the lock date.
+ */
+lock_date: string | null, };
+
 export type SetPartnerArchivedArgs = { id: PartnerId, archived: boolean, };
+
+export type SetPeriodClosedArgs = { id: PeriodId, closed: boolean, };
 
 export type SetPermissionsArgs = { id: RoleId, permissions: Array<string>, };
 
@@ -613,11 +784,15 @@ export type SetProductAttributesArgs = { product_id: ProductId,
  */
 attributes: Array<TemplateAttributeInput>, };
 
+export type SetRateArgs = { currency: string, date: string, rate: string, };
+
 export type SetupStatus = { 
 /**
  * True on a file with no user yet: the first-run setup is due.
  */
 needs_setup: boolean, schema_version: number, };
+
+export type Source = { module: string, kind: string, id: number | null, };
 
 export type State = { id: number, country_code: string, 
 /**
@@ -628,6 +803,38 @@ code: string, name: string,
  * State, Province, Region, ...
  */
 kind: string, };
+
+export type Tax = { id: TaxId, code: string, name: string, kind: TaxKind, 
+/**
+ * Percent (19.5 for 19.5 %).
+ */
+rate: string, price_included: boolean, collected_account_id: AccountId | null, paid_account_id: AccountId | null, archived: boolean, };
+
+export type TaxComputation = { lines: Array<TaxLineResult>, taxes: Array<TaxTotal>, net: string, tax: string, rounding: string, total: string, rule: TaxRounding, mode: RoundingMode, };
+
+export type TaxGroup = { id: TaxGroupId, code: string, name: string, kind: TaxKind, tax_ids: Array<TaxId>, archived: boolean, };
+
+export type TaxGroupId = number;
+
+export type TaxGroupInput = { code: string, name: string, kind: TaxKind, tax_ids: Array<TaxId>, };
+
+export type TaxId = number;
+
+export type TaxInput = { code: string, name: string, kind: TaxKind, rate: string, price_included?: boolean, collected_account_id?: AccountId, paid_account_id?: AccountId, };
+
+export type TaxKind = "sales" | "purchase";
+
+export type TaxLineInput = { amount: string, tax_ids: Array<TaxId>, };
+
+export type TaxLineResult = { net: string, 
+/**
+ * Tax of this line (rounded per line under the `line` rule; unrounded otherwise).
+ */
+tax: string, gross: string, };
+
+export type TaxRounding = "line" | "document";
+
+export type TaxTotal = { tax_id: TaxId, base: string, amount: string, };
 
 export type TemplateAttribute = { attribute_id: AttributeId, name: string, values: Array<TemplateValue>, };
 
@@ -661,6 +868,8 @@ export type UnitId = number;
 
 export type UnitRef = UnitId | string;
 
+export type UpdateAccountArgs = { id: AccountId, account: AccountInput, };
+
 export type UpdateAttributeArgs = { id: AttributeId, name?: string, 
 /**
  * The complete list in its new order: values left out are removed (refused while a
@@ -671,6 +880,10 @@ values?: Array<AttributeValueInput>, };
 export type UpdateBrandArgs = { id: BrandId, name?: string, archived?: boolean, };
 
 export type UpdateCompanyArgs = { code?: string, name?: string, legal_name?: string, tax_id?: string, base_currency?: string, locale?: string, timezone?: string, fiscal_year_start_month?: number, address?: CompanyAddress, color?: string, };
+
+export type UpdateDraftArgs = { id: EntryId, entry: EntryDraft, };
+
+export type UpdateJournalArgs = { id: JournalId, journal: JournalInput, };
 
 export type UpdatePartnerArgs = { id: PartnerId, changes: PartnerFields, };
 
@@ -690,6 +903,12 @@ kind?: ProductKind, sale_price?: string, cost?: string, };
 
 export type UpdateRoleArgs = { id: RoleId, name?: string, description?: string, };
 
+export type UpdateSettingsArgs = { tax_rounding?: TaxRounding, tax_rounding_mode?: RoundingMode, defaults?: AccountDefaults, };
+
+export type UpdateTaxArgs = { id: TaxId, tax: TaxInput, };
+
+export type UpdateTaxGroupArgs = { id: TaxGroupId, group: TaxGroupInput, };
+
 export type UpdateUserArgs = { id: UserId, email?: string, display_name?: string, is_superuser?: boolean, };
 
 export type User = { id: UserId, email: string, display_name: string, is_active: boolean, is_superuser: boolean, created_at: string, last_login_at: string | null, 
@@ -704,6 +923,17 @@ export type VariantValue = { attribute_id: AttributeId, attribute: string, value
 
 /** Every command: its args and result types. */
 export interface Commands {
+  "account.create": { args: AccountInput; result: Account };
+  "account.delete": { args: IdArg<AccountId>; result: Done };
+  "account.get": { args: IdArg<AccountId>; result: Account };
+  "account.list": { args: ListAccountsArgs; result: Array<Account> };
+  "account.set_archived": { args: SetArchivedArg<AccountId>; result: Account };
+  "account.update": { args: UpdateAccountArgs; result: Account };
+  "accounting.apply_chart": { args: ApplyChartArgs; result: AccountingSettings };
+  "accounting.chart_templates": { args: NoArgs; result: Array<ChartTemplate> };
+  "accounting.set_lock_date": { args: SetLockDateArgs; result: AccountingSettings };
+  "accounting.settings": { args: NoArgs; result: AccountingSettings };
+  "accounting.update_settings": { args: UpdateSettingsArgs; result: AccountingSettings };
   "audit.changes_since": { args: ChangesSinceArgs; result: ChangeFeed };
   "audit.list": { args: ListAuditArgs; result: AuditPage };
   "audit.list_all": { args: ListAuditArgs; result: AuditPage };
@@ -745,6 +975,31 @@ export interface Commands {
   "company.list": { args: ListCompaniesArgs; result: Array<CompanySummary> };
   "company.set_archived": { args: SetArchivedArgs; result: Company };
   "company.update": { args: UpdateCompanyArgs; result: Company };
+  "currency.delete_rate": { args: DeleteRateArgs; result: Done };
+  "currency.import_rates": { args: ImportRatesArgs; result: ImportReport };
+  "currency.list": { args: NoArgs; result: Array<CurrencyInfo> };
+  "currency.rate": { args: RateForArgs; result: ExchangeRate };
+  "currency.rates": { args: ListRatesArgs; result: Array<ExchangeRate> };
+  "currency.set_enabled": { args: SetCurrencyEnabledArgs; result: Done };
+  "currency.set_rate": { args: SetRateArgs; result: ExchangeRate };
+  "entry.create": { args: EntryDraft; result: Entry };
+  "entry.delete": { args: IdArg<EntryId>; result: Done };
+  "entry.duplicate": { args: DuplicateArgs; result: Entry };
+  "entry.get": { args: IdArg<EntryId>; result: Entry };
+  "entry.list": { args: ListEntriesArgs; result: Page<EntryRow> };
+  "entry.post": { args: IdArg<EntryId>; result: Entry };
+  "entry.post_new": { args: EntryDraft; result: Entry };
+  "entry.reverse": { args: ReverseArgs; result: Entry };
+  "entry.update": { args: UpdateDraftArgs; result: Entry };
+  "fiscal_year.close": { args: FiscalYearArg; result: FiscalYear };
+  "fiscal_year.create": { args: CreateFiscalYearArgs; result: FiscalYear };
+  "fiscal_year.list": { args: NoArgs; result: Array<FiscalYear> };
+  "fiscal_year.reopen": { args: FiscalYearArg; result: FiscalYear };
+  "journal.create": { args: JournalInput; result: Journal };
+  "journal.list": { args: ArchivedArg; result: Array<Journal> };
+  "journal.set_archived": { args: SetArchivedArg<JournalId>; result: Journal };
+  "journal.update": { args: UpdateJournalArgs; result: Journal };
+  "ledger.check": { args: NoArgs; result: LedgerCheck };
   "location.create_city": { args: CreateCityArgs; result: City };
   "location.list_cities": { args: ListCitiesArgs; result: Array<City> };
   "location.list_countries": { args: ListCountriesArgs; result: Array<Country> };
@@ -761,6 +1016,7 @@ export interface Commands {
   "partner.list": { args: ListPartnersArgs; result: Page<PartnerRow> };
   "partner.set_archived": { args: SetPartnerArchivedArgs; result: Partner };
   "partner.update": { args: UpdatePartnerArgs; result: Partner };
+  "period.set_closed": { args: SetPeriodClosedArgs; result: Period };
   "permission.list": { args: NoArgs; result: Array<Permission> };
   "preference.delete": { args: PreferenceKeyArgs; result: Done };
   "preference.get": { args: PreferenceKeyArgs; result: PreferenceValue };
@@ -778,6 +1034,14 @@ export interface Commands {
   "role.update_global": { args: UpdateRoleArgs; result: Role };
   "setup.bootstrap": { args: BootstrapArgs; result: LoginResult };
   "setup.status": { args: NoArgs; result: SetupStatus };
+  "tax.compute": { args: ComputeTaxesArgs; result: TaxComputation };
+  "tax.create": { args: TaxInput; result: Tax };
+  "tax.create_group": { args: TaxGroupInput; result: TaxGroup };
+  "tax.groups": { args: NoArgs; result: Array<TaxGroup> };
+  "tax.list": { args: ArchivedArg; result: Array<Tax> };
+  "tax.set_archived": { args: SetArchivedArg<TaxId>; result: Tax };
+  "tax.update": { args: UpdateTaxArgs; result: Tax };
+  "tax.update_group": { args: UpdateTaxGroupArgs; result: TaxGroup };
   "user.create": { args: CreateUserArgs; result: User };
   "user.get": { args: IdArg<UserId>; result: User };
   "user.list": { args: ListUsersArgs; result: Array<User> };
@@ -791,6 +1055,17 @@ export type CommandName = keyof Commands;
 
 /** Commands that run in a company (the call must name one). */
 export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
+  "account.create",
+  "account.delete",
+  "account.get",
+  "account.list",
+  "account.set_archived",
+  "account.update",
+  "accounting.apply_chart",
+  "accounting.chart_templates",
+  "accounting.set_lock_date",
+  "accounting.settings",
+  "accounting.update_settings",
   "audit.list",
   "catalog.convert_quantity",
   "catalog.create_attribute",
@@ -823,6 +1098,31 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "catalog.update_product",
   "company.get",
   "company.update",
+  "currency.delete_rate",
+  "currency.import_rates",
+  "currency.list",
+  "currency.rate",
+  "currency.rates",
+  "currency.set_enabled",
+  "currency.set_rate",
+  "entry.create",
+  "entry.delete",
+  "entry.duplicate",
+  "entry.get",
+  "entry.list",
+  "entry.post",
+  "entry.post_new",
+  "entry.reverse",
+  "entry.update",
+  "fiscal_year.close",
+  "fiscal_year.create",
+  "fiscal_year.list",
+  "fiscal_year.reopen",
+  "journal.create",
+  "journal.list",
+  "journal.set_archived",
+  "journal.update",
+  "ledger.check",
   "location.create_city",
   "membership.add",
   "membership.change_role",
@@ -836,16 +1136,36 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "partner.list",
   "partner.set_archived",
   "partner.update",
+  "period.set_closed",
   "role.create",
   "role.delete",
   "role.get",
   "role.list",
   "role.set_permissions",
   "role.update",
+  "tax.compute",
+  "tax.create",
+  "tax.create_group",
+  "tax.groups",
+  "tax.list",
+  "tax.set_archived",
+  "tax.update",
+  "tax.update_group",
 ]);
 
 /** The permission each company-scoped command needs. */
 export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
+  "account.create": "accounting.change_setup",
+  "account.delete": "accounting.change_setup",
+  "account.get": "accounting.view_ledger",
+  "account.list": "accounting.view_ledger",
+  "account.set_archived": "accounting.change_setup",
+  "account.update": "accounting.change_setup",
+  "accounting.apply_chart": "accounting.change_setup",
+  "accounting.chart_templates": "accounting.view_ledger",
+  "accounting.set_lock_date": "accounting.set_lock_date",
+  "accounting.settings": "accounting.view_ledger",
+  "accounting.update_settings": "accounting.change_setup",
   "audit.list": "audit.view_auditlog",
   "catalog.convert_quantity": "catalog.view_unit",
   "catalog.create_attribute": "catalog.change_attribute",
@@ -878,6 +1198,31 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "catalog.update_product": "catalog.change_product",
   "company.get": "company.view_company",
   "company.update": "company.change_company",
+  "currency.delete_rate": "accounting.change_setup",
+  "currency.import_rates": "accounting.change_setup",
+  "currency.list": "accounting.view_ledger",
+  "currency.rate": "accounting.view_ledger",
+  "currency.rates": "accounting.view_ledger",
+  "currency.set_enabled": "accounting.change_setup",
+  "currency.set_rate": "accounting.change_setup",
+  "entry.create": "accounting.add_entry",
+  "entry.delete": "accounting.add_entry",
+  "entry.duplicate": "accounting.add_entry",
+  "entry.get": "accounting.view_ledger",
+  "entry.list": "accounting.view_ledger",
+  "entry.post": "accounting.post_entry",
+  "entry.post_new": "accounting.post_entry",
+  "entry.reverse": "accounting.post_entry",
+  "entry.update": "accounting.add_entry",
+  "fiscal_year.close": "accounting.close_period",
+  "fiscal_year.create": "accounting.change_setup",
+  "fiscal_year.list": "accounting.view_ledger",
+  "fiscal_year.reopen": "accounting.close_period",
+  "journal.create": "accounting.change_setup",
+  "journal.list": "accounting.view_ledger",
+  "journal.set_archived": "accounting.change_setup",
+  "journal.update": "accounting.change_setup",
+  "ledger.check": "accounting.view_ledger",
   "location.create_city": "location.add_city",
   "membership.add": "membership.add_membership",
   "membership.change_role": "membership.change_membership",
@@ -891,10 +1236,19 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "partner.list": "partner.view_partner",
   "partner.set_archived": "partner.change_partner",
   "partner.update": "partner.change_partner",
+  "period.set_closed": "accounting.close_period",
   "role.create": "role.add_role",
   "role.delete": "role.delete_role",
   "role.get": "role.view_role",
   "role.list": "role.view_role",
   "role.set_permissions": "role.change_role",
   "role.update": "role.change_role",
+  "tax.compute": "accounting.view_ledger",
+  "tax.create": "accounting.change_setup",
+  "tax.create_group": "accounting.change_setup",
+  "tax.groups": "accounting.view_ledger",
+  "tax.list": "accounting.view_ledger",
+  "tax.set_archived": "accounting.change_setup",
+  "tax.update": "accounting.change_setup",
+  "tax.update_group": "accounting.change_setup",
 };
