@@ -212,8 +212,9 @@ pub fn close_year(ctx: &mut Ctx<'_>, a: FiscalYearArg) -> Result<FiscalYear> {
             lines.push(LineDraft {
                 account_id: Some(retained),
                 description: format!("Result of {}", y.name),
-                debit: if net < 0 { amount } else { rust_decimal::Decimal::ZERO },
-                credit: if net > 0 { amount } else { rust_decimal::Decimal::ZERO },
+                // A loss (net debit) is debited to retained earnings, a profit credited.
+                debit: if net > 0 { amount } else { rust_decimal::Decimal::ZERO },
+                credit: if net < 0 { amount } else { rust_decimal::Decimal::ZERO },
                 ..Default::default()
             });
         }

@@ -344,7 +344,22 @@ pub fn compute_with(currency: &str, lines: &[TaxLineInput], taxes: &BTreeMap<Tax
     }
     let total = arith::add("total", arith::add("total", gross_included, net_excluded)?, tax_excluded)?;
     let rounding = arith::sub("rounding", arith::sub("rounding", total, net_total)?, tax_total)?;
-    Ok(TaxComputation { lines: out_lines, taxes: totals, net: net_total, tax: tax_total, rounding, total, rule, mode })
+    for l in &mut out_lines {
+        (l.net, l.tax, l.gross) = (l.net.normalize(), l.tax.normalize(), l.gross.normalize());
+    }
+    for x in &mut totals {
+        (x.base, x.amount) = (x.base.normalize(), x.amount.normalize());
+    }
+    Ok(TaxComputation {
+        lines: out_lines,
+        taxes: totals,
+        net: net_total.normalize(),
+        tax: tax_total.normalize(),
+        rounding: rounding.normalize(),
+        total: total.normalize(),
+        rule,
+        mode,
+    })
 }
 
 pub fn compute_command(ctx: &mut Ctx<'_>, a: ComputeTaxesArgs) -> Result<TaxComputation> {
