@@ -109,8 +109,8 @@ export interface AccountDraft {
   subtype: AccountSubtype;
   parent_id: number | null;
   is_group: boolean;
-  /** '' for any currency. */
-  currency: string;
+  /** null: any currency. */
+  currency: string | null;
   reconcilable: boolean;
 }
 
@@ -118,17 +118,17 @@ export function blankAccount(parent?: Account | null): AccountDraft {
   const type = parent?.type ?? 'asset';
   return {
     code: '', name: '', type, subtype: parent ? fitSubtype(type, parent.subtype) : 'current_asset', parent_id: parent?.id ?? null,
-    is_group: false, currency: '', reconcilable: false,
+    is_group: false, currency: null, reconcilable: false,
   };
 }
 
 export function fromAccount(a: Account): AccountDraft {
-  return { code: a.code, name: a.name, type: a.type, subtype: a.subtype, parent_id: a.parent_id, is_group: a.is_group, currency: a.currency ?? '', reconcilable: a.reconcilable };
+  return { code: a.code, name: a.name, type: a.type, subtype: a.subtype, parent_id: a.parent_id, is_group: a.is_group, currency: a.currency, reconcilable: a.reconcilable };
 }
 
 export function toAccountInput(d: AccountDraft): AccountInput {
   return {
     code: d.code.trim(), name: d.name.trim(), type: d.type, subtype: d.subtype, parent_id: d.parent_id ?? undefined, is_group: d.is_group,
-    currency: d.currency.trim() || undefined, reconcilable: d.reconcilable,
+    currency: d.currency?.trim() || undefined, reconcilable: d.reconcilable,
   };
 }
