@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Account, Entry } from '../api';
+import type { Account, AccountingSettings, Company, Entry } from '../api';
 import { accountLabel, allowedParents, blankAccount, buildTree, fitSubtype, subtypeFits, subtypesFor, toAccountInput, visibleRows } from './account';
+import { moveItem } from './groups';
+import { DEFAULT_ACCOUNTS, fromSettings, toSettingsArgs } from './settings';
+import { emptyCompany, fromCompany, toCreateArgs, toUpdateArgs } from '../admin/company';
 import { blankLine, difference, fromEntry, remapLineErrors, toDraft, type EntryForm, type LineRow } from './entry';
 
 const acc = (id: number, code: string, o: Partial<Account> = {}): Account => ({
@@ -96,5 +99,33 @@ describe('journal entry editor', () => {
   it('shows the running difference exactly: 0.1 + 0.2 against 0.3 balances', () => {
     expect(difference([line({ debit: '0.1' }), line({ debit: '0.2' }), line({ credit: '0.3' })])).toMatchObject({ balanced: true, difference: '0.00' });
     expect(difference([line({ debit: '100' }), line({ credit: '99.99' })])).toMatchObject({ balanced: false, difference: '0.01', debit: '100.00', credit: '99.99' });
+  });
+});
+
+describe('setup forms', () => {
+  it('a new company starts from the generic chart unless "none" is chosen; updates never send it', () => {
+    const d = { ...emptyCompany(), code: 'AC', name: 'Acme' };
+    expect(toCreateArgs(d).chart_template).toBe('generic');
+    expect(toCreateArgs({ ...d, chart_template: 'none' }).chart_template).toBe('none');
+    const c = { id: 1, code: 'AC', name: 'Acme', legal_name: '', tax_id: '', base_currency: 'EUR', locale: 'de-DE', timezone: 'Europe/Berlin', fiscal_year_start_month: 1, address: { line1: '', line2: '', postal_code: '', city: '', region: '', country_code: 'DE' }, color: '', archived: false, created_at: '', updated_at: '' } as Company;
+    expect(fromCompany(c).chart_template).toBeUndefined();
+    expect('chart_template' in toUpdateArgs({ ...fromCompany(c), chart_template: 'generic' })).toBe(false);
+  });
+  it('settings send every default account, a cleared one as null', () => {
+    const s = { chart_template: 'generic', base_currency: 'EUR', lock_date: null, tax_rounding: 'document', tax_rounding_mode: 'half_even', currencies: [],
+      defaults: { receivable: 1, payable: 2, sales: 3, purchase: 4, inventory: null, cogs: 6, grni: 7, rounding: 8, fx_gain: 9, fx_loss: 10, retained_earnings: 11 } } as AccountingSettings;
+    const d = fromSettings(s);
+    d.defaults.sales = null;
+    const a = toSettingsArgs(d);
+    expect(a.tax_rounding).toBe('document');
+    expect(a.tax_rounding_mode).toBe('half_even');
+    expect(Object.keys(a.defaults!)).toEqual(DEFAULT_ACCOUNTS);
+    expect(a.defaults).toMatchObject({ receivable: 1, sales: null, inventory: null, retained_earnings: 11 });
+    expect(s.defaults.sales).toBe(3);
+  });
+  it('moves a tax up or down in its group, never past the ends', () => {
+    expect(moveItem([1, 2, 3], 2, -1)).toEqual([1, 3, 2]);
+    expect(moveItem([1, 2, 3], 0, -1)).toEqual([1, 2, 3]);
+    expect(moveItem([1, 2, 3], 2, 1)).toEqual([1, 2, 3]);
   });
 });
