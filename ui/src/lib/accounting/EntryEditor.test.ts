@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import type { Component } from 'svelte';
-import type { Entry } from '../api';
+import userEvent from '@testing-library/user-event';
+import type { Account, Entry } from '../api';
 
 // The backend, faked at the api module as the other screen tests do.
 const call = vi.fn();
@@ -119,5 +120,22 @@ describe('entry editor', () => {
     expect(call.mock.calls.find((c) => c[0] === 'entry.create')![1]).toMatchObject({ journal_id: 1, reference: 'R-1', lines: [] });
     expect(call.mock.calls.find((c) => c[0] === 'entry.post')![1]).toEqual({ id: 8 });
     expect(oncreated).toHaveBeenCalledWith(8);
+  });
+
+  it('picking a receivable account asks for the partner on that line before saving', async () => {
+    const receivable = { id: 20, code: '1400', name: 'Receivables', type: 'asset', subtype: 'receivable', parent_id: null, parent_code: null, is_group: false, currency: null, reconcilable: true, archived: false, balance: '0', has_postings: false, updated_at: '' } as Account;
+    backend({ 'account.list': () => [receivable] });
+    mount({ id: null });
+    await screen.findByRole('grid');
+    const u = userEvent.setup();
+    await u.click(document.querySelector<HTMLElement>('[data-row="0"][data-key="account_id"]')!);
+    await u.keyboard('1400');
+    await waitFor(() => expect(screen.getAllByRole('option').length).toBe(1));
+    await u.keyboard('{Enter}');
+    const cell = () => document.querySelector<HTMLElement>('[data-row="0"][data-key="partner_id"]')!;
+    await waitFor(() => expect(cell().getAttribute('aria-invalid')).toBe('true'));
+    expect(document.querySelector<HTMLElement>('[data-row="0"][data-key="account_id"]')!.textContent).toContain('1400 Receivables');
+    expect(document.getElementById(cell().getAttribute('aria-describedby')!)!.textContent).toContain('Choose the customer or supplier');
+    expect(call.mock.calls.find((c) => c[0] === 'account.list')![1]).toMatchObject({ search: '1400', postable_only: true });
   });
 });

@@ -125,6 +125,7 @@ export const accounting = {
   'accounting.line.credit': 'Haben',
   'accounting.line.partner': 'Partner',
   'accounting.line.tax': 'Steuer',
+  'accounting.line.partner_needed': 'Wählen Sie den Kunden oder Lieferanten: Dieses Konto führt einen Saldo je Partner.',
   'accounting.entry.keys': '{post} bucht, {save} speichert einen Entwurf, Einfg fügt eine Zeile ein.',
   'accounting.entry.save_draft': 'Entwurf speichern',
   'accounting.entry.saved_draft': 'Entwurf gespeichert.',

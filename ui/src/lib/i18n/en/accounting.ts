@@ -125,6 +125,7 @@ export const accounting = {
   'accounting.line.credit': 'Credit',
   'accounting.line.partner': 'Partner',
   'accounting.line.tax': 'Tax',
+  'accounting.line.partner_needed': 'Choose the customer or supplier: this account keeps a balance per partner.',
   'accounting.entry.keys': '{post} posts, {save} saves a draft, Insert adds a line.',
   'accounting.entry.save_draft': 'Save draft',
   'accounting.entry.saved_draft': 'Draft saved.',
