@@ -13,7 +13,12 @@ export interface CompanyDraft {
   fiscal_year_start_month: number;
   color: string;
   address: CompanyAddress;
+  /** At creation only: the chart of accounts to start from (`generic`), or `none`. */
+  chart_template?: string;
 }
+
+/** The charts a new company can start from. `accounting.chart_templates` needs a company, so creation offers these fixed ones. */
+export const CHART_CHOICES = ['generic', 'none'] as const;
 
 export const COLORS = ['#3b5bdb', '#0c8599', '#2b8a3e', '#e67700', '#c2255c', '#7048e8', '#495057', '#d9480f'];
 
@@ -23,6 +28,7 @@ export function emptyCompany(): CompanyDraft {
     code: '', name: '', legal_name: '', tax_id: '',
     base_currency: g.currency, locale: g.locale, timezone: g.timezone, fiscal_year_start_month: 1, color: '',
     address: { line1: '', line2: '', postal_code: '', city: '', region: '', country_code: g.country },
+    chart_template: 'generic',
   };
 }
 
@@ -39,6 +45,7 @@ export function toCreateArgs(d: CompanyDraft): CreateCompanyArgs {
     code: d.code.trim(), name: d.name.trim(), legal_name: d.legal_name.trim() || undefined, tax_id: d.tax_id.trim() || undefined,
     base_currency: d.base_currency, locale: d.locale.trim() || undefined, timezone: d.timezone || undefined,
     fiscal_year_start_month: d.fiscal_year_start_month, address: d.address, color: d.color || undefined,
+    chart_template: d.chart_template || undefined,
   };
 }
 
@@ -52,7 +59,8 @@ export function fromCompany(c: Company): CompanyDraft {
 
 /** What company.update takes from a draft. */
 export function toUpdateArgs(d: CompanyDraft): UpdateCompanyArgs {
-  return { ...d, code: d.code.trim(), name: d.name.trim(), fiscal_year_start_month: Number(d.fiscal_year_start_month), address: { ...d.address } };
+  const { chart_template: _chart, ...rest } = d;
+  return { ...rest, code: d.code.trim(), name: d.name.trim(), fiscal_year_start_month: Number(d.fiscal_year_start_month), address: { ...d.address } };
 }
 
 /** The company's time zone: the summary's (when the backend sends it), else `fallback`, else UTC. */
