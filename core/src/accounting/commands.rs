@@ -55,6 +55,10 @@ pub fn register(r: &mut Registry) {
 
     // Journals.
     r.add(CommandSpec::query("journal.list", v, "Journals", journals::list));
+    r.add(CommandSpec::query("journal.get", v, "One journal", |ctx, a: IdArg<JournalId>| {
+        let t = ctx.tenant()?;
+        journals::get_journal(ctx.db(), &t, a.id)
+    }));
     r.add(CommandSpec::mutation("journal.create", setup, "Create a journal", journals::create));
     r.add(CommandSpec::mutation("journal.update", setup, "Change a journal (one with entries keeps its code and kind)", journals::update));
     r.add(CommandSpec::mutation("journal.set_archived", setup, "Archive or restore a journal", journals::set_archived));
@@ -82,6 +86,10 @@ pub fn register(r: &mut Registry) {
 
     // Taxes.
     r.add(CommandSpec::query("tax.list", v, "Taxes", tax::list));
+    r.add(CommandSpec::query("tax.get", v, "One tax", |ctx, a: IdArg<TaxId>| {
+        let t = ctx.tenant()?;
+        tax::get_tax(ctx.db(), &t, a.id)
+    }));
     r.add(CommandSpec::mutation("tax.create", setup, "Create a tax", tax::create));
     r.add(CommandSpec::mutation("tax.update", setup, "Change a tax (a tax with postings keeps its rate and kind)", tax::update));
     r.add(CommandSpec::mutation("tax.set_archived", setup, "Archive or restore a tax", tax::set_archived));

@@ -39,12 +39,13 @@ export function sentence(s: string): string {
   return /[.!?…]$/.test(first) ? first : `${first}.`;
 }
 
-/** ICU arguments from the backend's params: numeric strings become numbers (for plurals). */
+/** ICU arguments from the backend's params: whole-number strings become numbers (for
+ *  plurals); decimals stay the exact strings the backend sent (amounts keep their cents). */
 function values(params: Params, extra: Values = {}): Values {
   const out: Values = {};
   for (const [k, v] of Object.entries(params ?? {})) {
     if (typeof v === 'number' || typeof v === 'boolean' || v == null) out[k] = v;
-    else if (typeof v === 'string') out[k] = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+    else if (typeof v === 'string') out[k] = /^-?\d{1,15}$/.test(v) ? Number(v) : v;
     else out[k] = JSON.stringify(v);
   }
   for (const [k, v] of Object.entries(extra)) if (out[k] == null) out[k] = v;
