@@ -11,16 +11,13 @@ use typst_as_lib::TypstEngine;
 
 static REPORT: &str = include_str!("../templates/report.typ");
 
-/// One column: its header and whether its figures align right (the default) or left.
+/// One column: its header, and whether it holds figures (right-aligned) or text.
+/// The same shape as `cora_core::accounting::reports::model::ReportTableColumn`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Column {
     pub label: String,
-    #[serde(default = "right")]
-    pub align: String,
-}
-
-fn right() -> String {
-    "right".into()
+    #[serde(default)]
+    pub numeric: bool,
 }
 
 /// One row: its cells as already formatted text, its indentation level, bold for totals.
@@ -118,7 +115,7 @@ mod tests {
             company: "ACME Ltd".into(),
             printed: "2026-12-02".into(),
             lang: "en".into(),
-            columns: ["Account", "Opening", "Debit", "Credit", "Closing"].iter().map(|l| Column { label: l.to_string(), align: "right".into() }).collect(),
+            columns: ["Account", "Opening", "Debit", "Credit", "Closing"].iter().enumerate().map(|(i, l)| Column { label: l.to_string(), numeric: i > 0 }).collect(),
             rows: (0..rows)
                 .map(|i| Row { cells: vec![format!("{:04} Account {i}", 1000 + i), "1,000.00".into(), "250.50".into(), "0.00".into(), "1,250.50".into()], level: (i % 3) as u32, bold: i % 10 == 0 })
                 .collect(),
