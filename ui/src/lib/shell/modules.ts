@@ -3,6 +3,7 @@
 import type { ScreenDef } from './screens';
 import { partnerScreens, searchPartners } from '../partners';
 import { catalogScreens, searchProducts } from '../catalog';
+import { reportScreens } from '../reports';
 
 export interface RecordHit {
   label: string;
@@ -12,5 +13,5 @@ export interface RecordHit {
 }
 export type RecordSearch = (q: string) => Promise<RecordHit[]>;
 
-export const extraScreens: ScreenDef[] = [...partnerScreens, ...catalogScreens];
+export const extraScreens: ScreenDef[] = [...partnerScreens, ...catalogScreens, ...reportScreens];
 export const recordSearches: RecordSearch[] = [searchPartners, searchProducts];

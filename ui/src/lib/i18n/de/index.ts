@@ -9,6 +9,7 @@ import { errors } from './errors';
 import { catalog } from './catalog';
 import { admin } from './admin';
 import { fields } from './fields';
+import { reports } from './reports';
 
 export const de: Catalog = {
   ...common,
@@ -20,4 +21,5 @@ export const de: Catalog = {
   ...catalog,
   ...admin,
   ...fields,
+  ...reports,
 };

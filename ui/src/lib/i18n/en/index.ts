@@ -8,6 +8,7 @@ import { errors } from './errors';
 import { catalog } from './catalog';
 import { admin } from './admin';
 import { fields } from './fields';
+import { reports } from './reports';
 
 export const en = {
   ...common,
@@ -19,4 +20,5 @@ export const en = {
   ...catalog,
   ...admin,
   ...fields,
+  ...reports,
 };
