@@ -11,6 +11,9 @@ use rust_decimal::Decimal;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeMap;
 
+/// The shown figure of each postable account, per column.
+pub type Figures = BTreeMap<AccountId, Vec<i64>>;
+
 const DEFAULT_LIMIT: u32 = 100;
 const MAX_LIMIT: u32 = 1000;
 
@@ -356,7 +359,7 @@ fn shown(account_type: AccountType, balance: i64) -> Result<i64> {
 /// Lines of one section grouped by the account tree: each group account heads its
 /// sub-accounts with their subtotal; accounts with no figure in any column are left out.
 /// `figures` holds the shown figure of each postable account per column.
-pub fn section_lines(accounts: &[AccountNode], types: &[AccountType], figures: &BTreeMap<AccountId, Vec<i64>>, columns: usize) -> Result<(Vec<StatementLine>, Vec<i64>)> {
+pub fn section_lines(accounts: &[AccountNode], types: &[AccountType], figures: &Figures, columns: usize) -> Result<(Vec<StatementLine>, Vec<i64>)> {
     let mut children: BTreeMap<Option<AccountId>, Vec<&AccountNode>> = BTreeMap::new();
     let ids: std::collections::BTreeSet<AccountId> = accounts.iter().filter(|a| types.contains(&a.account_type)).map(|a| a.id).collect();
     for a in accounts.iter().filter(|a| types.contains(&a.account_type)) {
@@ -368,7 +371,7 @@ pub fn section_lines(accounts: &[AccountNode], types: &[AccountType], figures: &
         a: &AccountNode,
         level: u32,
         children: &BTreeMap<Option<AccountId>, Vec<&AccountNode>>,
-        figures: &BTreeMap<AccountId, Vec<i64>>,
+        figures: &Figures,
         columns: usize,
         depth: u32,
     ) -> Result<Option<(Vec<StatementLine>, Vec<i64>)>> {
@@ -419,8 +422,8 @@ fn section(key: &str, lines: Vec<StatementLine>, totals: &[i64]) -> StatementSec
 
 /// The shown figure of every income/expense account over each range, closing periods left
 /// out (they hold only the closing entry, which would zero the year).
-fn pl_figures(db: &Connection, t: &TenantCtx, accounts: &[AccountNode], ranges: &[(NaiveDate, NaiveDate)]) -> Result<BTreeMap<AccountId, Vec<i64>>> {
-    let mut figures: BTreeMap<AccountId, Vec<i64>> = BTreeMap::new();
+fn pl_figures(db: &Connection, t: &TenantCtx, accounts: &[AccountNode], ranges: &[(NaiveDate, NaiveDate)]) -> Result<Figures> {
+    let mut figures = Figures::new();
     for (i, (from, to)) in ranges.iter().enumerate() {
         let s = repo::sums(db, t, Some(*from), *to, false, Target::Accounts(None))?;
         for a in accounts.iter().filter(|a| a.account_type.is_profit_and_loss() && !a.is_group) {
@@ -457,8 +460,8 @@ pub fn profit_and_loss(ctx: &mut Ctx<'_>, a: ProfitAndLossArgs) -> Result<Profit
 /// The balance-sheet figures at each date: balances since the beginning, closing periods
 /// included; plus the unclosed result (all income and expense up to the date: closing
 /// entries have zeroed the closed years).
-fn bs_figures(db: &Connection, t: &TenantCtx, accounts: &[AccountNode], dates: &[NaiveDate]) -> Result<(BTreeMap<AccountId, Vec<i64>>, Vec<i64>)> {
-    let mut figures: BTreeMap<AccountId, Vec<i64>> = BTreeMap::new();
+fn bs_figures(db: &Connection, t: &TenantCtx, accounts: &[AccountNode], dates: &[NaiveDate]) -> Result<(Figures, Vec<i64>)> {
+    let mut figures = Figures::new();
     let mut earnings = vec![0_i64; dates.len()];
     for (i, date) in dates.iter().enumerate() {
         let s = repo::sums(db, t, None, *date, true, Target::Accounts(None))?;
