@@ -320,6 +320,8 @@ pub enum FieldCode {
     CannotWriteFile,
     /// Creating the folder `path` failed (`detail`).
     CannotCreateFolder,
+    /// A consolidation needs a rate for the company `company`, whose base currency `currency` is not the target's.
+    ConsolidationRateMissing,
 }
 }
 
@@ -514,6 +516,7 @@ impl FieldCode {
             NoFileOpen => "no Cora file is open".into(),
             CannotWriteFile => format!("cannot write {}: {}", q("path"), q("detail")),
             CannotCreateFolder => format!("cannot create {}: {}", q("path"), q("detail")),
+            ConsolidationRateMissing => format!("needs a rate for {} (base currency {})", q("company"), q("currency")),
         }
     }
 

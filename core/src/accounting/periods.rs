@@ -212,7 +212,8 @@ pub fn close_year(ctx: &mut Ctx<'_>, a: FiscalYearArg) -> Result<FiscalYear> {
             lines.push(LineDraft {
                 account_id: Some(retained),
                 description: format!("Result of {}", y.name),
-                // A loss (net debit) is debited to retained earnings, a profit credited.
+                // `net` is the closed accounts' debit balance: a loss (net > 0) debits
+                // retained earnings, a profit credits it.
                 debit: if net > 0 { amount } else { rust_decimal::Decimal::ZERO },
                 credit: if net < 0 { amount } else { rust_decimal::Decimal::ZERO },
                 ..Default::default()

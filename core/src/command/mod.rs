@@ -19,6 +19,8 @@ mod registry;
 pub use ctx::{AuditEntry, Ctx, Principal, TenantCtx};
 pub use dispatch::{BatchItem, CompanyRef};
 pub use registry::{Access, CommandInfo, CommandSpec, PermissionSpec, Registry};
+/// Commands that take another command's args as JSON (`report.export`) parse them alike.
+pub(crate) use registry::parse_args;
 
 use serde::{Deserialize, Serialize};
 

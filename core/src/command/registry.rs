@@ -122,7 +122,7 @@ impl CommandSpec {
 }
 
 /// Turns JSON args into the typed args, reporting serde's complaint as a validation error.
-fn parse_args<A: DeserializeOwned>(args: Value) -> Result<A> {
+pub(crate) fn parse_args<A: DeserializeOwned>(args: Value) -> Result<A> {
     // `null` or a missing body means "no args" for commands that take none. Anything else
     // must be an object: serde would otherwise read an array as positional fields.
     let args = match args {

@@ -2,6 +2,7 @@
 //! Every test works on a real SQLite file in a temp dir through the real command layer.
 
 mod accounting;
+mod accounting_reports;
 mod audit;
 mod auth;
 mod bad_input;

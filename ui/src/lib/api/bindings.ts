@@ -70,6 +70,20 @@ export type AuditRow = { id: AuditId, at: string, user_id: UserId | null, user_e
 
 export type BalanceDrift = { what: string, account_id: AccountId, partner_id: PartnerId | null, period_id: PeriodId, maintained_debit: string, maintained_credit: string, recomputed_debit: string, recomputed_credit: string, };
 
+export type BalanceSheet = { currency: string, columns: Array<StatementColumn>, 
+/**
+ * Assets, liabilities, equity (with the current year's earnings).
+ */
+sections: Array<StatementSection>, total_assets: string[], 
+/**
+ * Equals `total_assets`, column by column.
+ */
+total_liabilities_and_equity: string[], };
+
+export type BalanceSheetArgs = { date: string, compare?: Compare, };
+
+export type BalanceTotals = { opening: string, debit: string, credit: string, closing: string, };
+
 export type BootstrapArgs = { email: string, display_name: string, password: string, };
 
 export type Brand = { id: BrandId, name: string, archived: boolean, product_count: number, };
@@ -131,6 +145,12 @@ country_code: string, };
 
 export type CompanyPermissions = { company: CompanyRef, permissions: Array<string>, };
 
+export type CompanyRate = { company_id: TenantId, 
+/**
+ * Units of the target currency for one unit of the company's base currency.
+ */
+rate: string, };
+
 export type CompanyRef = number | string;
 
 export type CompanySummary = { id: TenantId, code: string, name: string, color: string, initials: string, base_currency: string, locale: string, 
@@ -143,6 +163,8 @@ timezone: string, archived: boolean,
  */
 role: string | null, };
 
+export type Compare = "none" | "previous_period" | "previous_year";
+
 export type Component = { product_id: ProductId, sku: string, name: string, quantity: string, unit_id: UnitId, unit_code: string, };
 
 export type ComponentInput = { product_id: ProductId, quantity: string, 
@@ -152,6 +174,48 @@ export type ComponentInput = { product_id: ProductId, quantity: string,
 unit_id?: UnitId, };
 
 export type ComputeTaxesArgs = { currency: string, lines: Array<TaxLineInput>, };
+
+export type Consolidated = { report: ConsolidatedKind, currency: string, from: string, to: string, columns: Array<ConsolidatedColumn>, rows: Array<ConsolidatedRow>, totals: Array<ConsolidatedTotal>, };
+
+export type ConsolidatedArgs = { companies: Array<TenantId>, report: ConsolidatedKind, 
+/**
+ * Ignored by the balance sheet, which is at `to`.
+ */
+from: string, to: string, 
+/**
+ * The target currency.
+ */
+currency: string, 
+/**
+ * One rate per company whose base currency is not `currency`.
+ */
+rates: Array<CompanyRate>, };
+
+export type ConsolidatedColumn = { company_id: TenantId, code: string, name: string, base_currency: string, rate: string, };
+
+export type ConsolidatedKind = "trial_balance" | "profit_and_loss" | "balance_sheet";
+
+export type ConsolidatedRow = { 
+/**
+ * The account type (trial balance) or the statement section (`income`, `expenses`,
+ * `assets`, `liabilities`, `equity`).
+ */
+section: string, 
+/**
+ * Accounts are matched across companies by code; empty for a computed line.
+ */
+code: string, name: string, 
+/**
+ * One figure per company column, translated and rounded to the target currency.
+ */
+amounts: string[], total: string, };
+
+export type ConsolidatedTotal = { 
+/**
+ * `total` (trial balance), `income`, `expenses`, `net_profit`, `assets`,
+ * `liabilities`, `equity`, `liabilities_and_equity`.
+ */
+key: string, amounts: string[], total: string, };
 
 export type Contact = { id: ContactId, name: string, email: string, phone: string, 
 /**
@@ -314,7 +378,9 @@ export type ExportFormat = "csv" | "xlsx";
 
 export type ExportPartnersArgs = { format: ExportFormat, include_archived?: boolean, };
 
-export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder";
+export type ExportReportArgs = { report: ReportKind, args: Record<string, unknown>, format: ExportFormat, };
+
+export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing";
 
 export type FieldError = { 
 /**
@@ -339,6 +405,31 @@ export type FiscalYear = { id: FiscalYearId, name: string, start_date: string, e
 export type FiscalYearArg = { id: FiscalYearId, };
 
 export type FiscalYearId = number;
+
+export type GeneralLedger = { account_id: AccountId, code: string, name: string, type: AccountType, from: string, to: string, currency: string, 
+/**
+ * Debit minus credit before `from`.
+ */
+opening: string, 
+/**
+ * Debits and credits of the whole range (every page).
+ */
+debit: string, credit: string, closing: string, 
+/**
+ * Lines in the range, in (date, line) order: this page.
+ */
+lines: Array<LedgerLine>, line_count: number, next_cursor: string | null, };
+
+export type GeneralLedgerArgs = { account_id: AccountId, from: string, to: string, 
+/**
+ * Only lines whose description, entry number, reference or partner contains this;
+ * each keeps the account's true running balance.
+ */
+search?: string, limit?: number, 
+/**
+ * The `next_cursor` of the previous page.
+ */
+cursor?: string, };
 
 export type GenerateVariantsArgs = { product_id: ProductId, 
 /**
@@ -411,6 +502,22 @@ export type JournalInput = { code: string, name: string, kind: JournalKind, acco
 
 export type JournalKind = "sales" | "purchase" | "bank" | "cash" | "stock" | "general" | "opening" | "closing";
 
+export type JournalReport = { from: string, to: string, currency: string, 
+/**
+ * Posted entries in the range, in (date, id) order: this page.
+ */
+entries: Array<JournalReportEntry>, 
+/**
+ * Entries and the sum of their debits over the whole range.
+ */
+count: number, total: string, next_cursor: string | null, };
+
+export type JournalReportArgs = { from: string, to: string, journal_id?: JournalId, limit?: number, cursor?: string, };
+
+export type JournalReportEntry = { id: EntryId, number: string, date: string, journal_code: string, reference: string, memo: string, source: Source, total: string, lines: Array<JournalReportLine>, };
+
+export type JournalReportLine = { line_no: number, account_id: AccountId, account_code: string, account_name: string, partner_name: string | null, description: string, debit: string, credit: string, };
+
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
 export type LedgerCheck = { ok: boolean, entries: number, lines: number, 
@@ -427,7 +534,23 @@ drift: Array<BalanceDrift>,
  */
 numbering_gaps: Array<string>, };
 
+export type LedgerLine = { line_id: number, date: string, entry_id: EntryId, entry_number: string, journal_code: string, account_id: AccountId, account_code: string, 
+/**
+ * The line's description, else the entry's memo, else its reference.
+ */
+description: string, partner_id: PartnerId | null, partner_name: string | null, debit: string, credit: string, 
+/**
+ * Running balance (debit minus credit) after this line.
+ */
+balance: string, 
+/**
+ * The document the entry comes from, so the UI can open it.
+ */
+source: Source, };
+
 export type LineDraft = { account_id: AccountId | null, partner_id?: PartnerId, description: string, debit: string, credit: string, currency?: string, amount_currency?: string, tax_id?: TaxId, tax_base?: string, };
+
+export type LineKind = "group" | "account" | "computed";
 
 export type ListAccountsArgs = { 
 /**
@@ -610,6 +733,26 @@ export type PartnerFields = { code?: string, name?: string, legal_name?: string,
 
 export type PartnerId = number;
 
+export type PartnerKind = "receivable" | "payable";
+
+export type PartnerLedger = { kind: PartnerKind, from: string, to: string, currency: string, rows: Array<PartnerLedgerRow>, totals: BalanceTotals, 
+/**
+ * With `partner_id`: that partner's lines in the range, with the running balance.
+ */
+lines: Array<LedgerLine>, };
+
+export type PartnerLedgerArgs = { kind: PartnerKind, from: string, to: string, 
+/**
+ * One partner: its lines too.
+ */
+partner_id?: PartnerId, };
+
+export type PartnerLedgerRow = { partner_id: PartnerId, partner_code: string, partner_name: string, 
+/**
+ * Debit minus credit before `from`.
+ */
+opening: string, debit: string, credit: string, closing: string, };
+
 export type PartnerRole = "customer" | "supplier";
 
 export type PartnerRow = { id: PartnerId, code: string, name: string, email: string, phone: string, tax_id: string, is_customer: boolean, is_supplier: boolean, 
@@ -688,11 +831,53 @@ export type ProductId = number;
 
 export type ProductKind = "stockable" | "consumable" | "service";
 
+export type ProfitAndLoss = { currency: string, columns: Array<StatementColumn>, 
+/**
+ * Income, then expenses.
+ */
+sections: Array<StatementSection>, 
+/**
+ * Income minus expenses, per column.
+ */
+net_profit: string[], };
+
+export type ProfitAndLossArgs = { from: string, to: string, compare?: Compare, };
+
 export type RateForArgs = { currency: string, date: string, };
 
 export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "no_chart_of_accounts" | "account_has_postings" | "year_closed" | "year_open" | "closing_period_follows_year" | "earlier_year_open" | "later_year_closed" | "default_account_missing" | "no_journal_of_kind" | "entry_not_posted" | "entry_posted" | "already_reversed" | "closing_entry_follows_year" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
 
 export type RenameCategoryArgs = { id: CategoryId, name: string, };
+
+export type ReportKind = "trial_balance" | "general_ledger" | "journal" | "profit_and_loss" | "balance_sheet" | "partner_ledger";
+
+export type ReportTable = { title: string, subtitle: string, columns: Array<ReportTableColumn>, rows: Array<ReportTableRow>, };
+
+export type ReportTableArgs = { report: ReportKind, 
+/**
+ * That report's own args.
+ */
+args: Record<string, unknown>, };
+
+export type ReportTableColumn = { label: string, 
+/**
+ * Figures: right-aligned; exported as numbers.
+ */
+numeric: boolean, };
+
+export type ReportTableRow = { 
+/**
+ * One text per column; figures as plain decimals (`-1234.50`), empty for none.
+ */
+cells: Array<string>, 
+/**
+ * Indentation of the first text column.
+ */
+level: number, 
+/**
+ * Headers, subtotals and totals.
+ */
+bold: boolean, };
 
 export type ResetPasswordArgs = { id: UserId, new_password: string, };
 
@@ -804,6 +989,36 @@ code: string, name: string,
  */
 kind: string, };
 
+export type StatementColumn = { 
+/**
+ * `current` or `comparison`.
+ */
+key: string, 
+/**
+ * None for a balance sheet (balances since the beginning).
+ */
+from: string | null, to: string, };
+
+export type StatementLine = { kind: LineKind, 
+/**
+ * The account to drill into (none for a computed line).
+ */
+account_id: AccountId | null, code: string, name: string, 
+/**
+ * Depth in the account tree, for indentation (0 = top).
+ */
+level: number, 
+/**
+ * One figure per column, shown positive when the line adds to its section.
+ */
+amounts: string[], };
+
+export type StatementSection = { 
+/**
+ * `income`, `expenses`, `assets`, `liabilities` or `equity`.
+ */
+key: string, lines: Array<StatementLine>, totals: string[], };
+
 export type Tax = { id: TaxId, code: string, name: string, kind: TaxKind, 
 /**
  * Percent (19.5 for 19.5 %).
@@ -853,6 +1068,24 @@ price_extra: string, };
 export type TemplateValueInput = { value_id: AttributeValueId, price_extra?: string, };
 
 export type TenantId = number;
+
+export type TrialBalance = { from: string, to: string, currency: string, rows: Array<TrialBalanceRow>, 
+/**
+ * Opening and closing totals are zero: every entry balances.
+ */
+totals: BalanceTotals, };
+
+export type TrialBalanceArgs = { from: string, to: string, };
+
+export type TrialBalanceRow = { account_id: AccountId, code: string, name: string, type: AccountType, 
+/**
+ * Debit minus credit before `from`.
+ */
+opening: string, debit: string, credit: string, 
+/**
+ * Debit minus credit up to and including `to`.
+ */
+closing: string, };
 
 export type Unit = { id: UnitId, code: string, name: string, dimension: Dimension, 
 /**
@@ -1021,6 +1254,15 @@ export interface Commands {
   "preference.delete": { args: PreferenceKeyArgs; result: Done };
   "preference.get": { args: PreferenceKeyArgs; result: PreferenceValue };
   "preference.set": { args: SetPreferenceArgs; result: Done };
+  "report.balance_sheet": { args: BalanceSheetArgs; result: BalanceSheet };
+  "report.consolidated": { args: ConsolidatedArgs; result: Consolidated };
+  "report.export": { args: ExportReportArgs; result: ExportFile };
+  "report.general_ledger": { args: GeneralLedgerArgs; result: GeneralLedger };
+  "report.journal": { args: JournalReportArgs; result: JournalReport };
+  "report.partner_ledger": { args: PartnerLedgerArgs; result: PartnerLedger };
+  "report.profit_and_loss": { args: ProfitAndLossArgs; result: ProfitAndLoss };
+  "report.table": { args: ReportTableArgs; result: ReportTable };
+  "report.trial_balance": { args: TrialBalanceArgs; result: TrialBalance };
   "role.create": { args: CreateRoleArgs; result: Role };
   "role.create_global": { args: CreateRoleArgs; result: Role };
   "role.delete": { args: IdArg<RoleId>; result: Done };
@@ -1137,6 +1379,14 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "partner.set_archived",
   "partner.update",
   "period.set_closed",
+  "report.balance_sheet",
+  "report.export",
+  "report.general_ledger",
+  "report.journal",
+  "report.partner_ledger",
+  "report.profit_and_loss",
+  "report.table",
+  "report.trial_balance",
   "role.create",
   "role.delete",
   "role.get",
@@ -1237,6 +1487,14 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "partner.set_archived": "partner.change_partner",
   "partner.update": "partner.change_partner",
   "period.set_closed": "accounting.close_period",
+  "report.balance_sheet": "accounting.view_ledger",
+  "report.export": "accounting.view_ledger",
+  "report.general_ledger": "accounting.view_ledger",
+  "report.journal": "accounting.view_ledger",
+  "report.partner_ledger": "accounting.view_ledger",
+  "report.profit_and_loss": "accounting.view_ledger",
+  "report.table": "accounting.view_ledger",
+  "report.trial_balance": "accounting.view_ledger",
   "role.create": "role.add_role",
   "role.delete": "role.delete_role",
   "role.get": "role.view_role",

@@ -4,6 +4,7 @@ import type { ScreenDef } from './screens';
 import { partnerScreens, searchPartners } from '../partners';
 import { catalogScreens, searchProducts } from '../catalog';
 import { accountingScreens } from '../accounting';
+import { reportScreens } from '../reports';
 
 export interface RecordHit {
   label: string;
@@ -13,5 +14,5 @@ export interface RecordHit {
 }
 export type RecordSearch = (q: string) => Promise<RecordHit[]>;
 
-export const extraScreens: ScreenDef[] = [...partnerScreens, ...catalogScreens, ...accountingScreens];
+export const extraScreens: ScreenDef[] = [...partnerScreens, ...catalogScreens, ...accountingScreens, ...reportScreens];
 export const recordSearches: RecordSearch[] = [searchPartners, searchProducts];

@@ -130,6 +130,7 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.field.unbalanced': 'Soll ({debit}) und Haben ({credit}) unterscheiden sich um {difference}.',
   'errors.field.zero_entry': 'Die Summe der Buchung ist null.',
   'errors.field.before_last_numbered': 'Liegt vor {number} ({date}), der letzten nummerierten Buchung dieses Journals und Jahres.',
+  'errors.field.consolidation_rate_missing': 'Für {company} (Basiswährung {currency}) fehlt ein Kurs.',
   'errors.reason.account_deactivated': 'Dieses Konto ist deaktiviert; wenden Sie sich an einen Administrator.',
   'errors.reason.admin_only': 'Nur Administratoren dürfen das.',
   'errors.reason.already_exists': 'Ein Datensatz mit diesem Wert existiert bereits.',

@@ -10,6 +10,7 @@ import { catalog } from './catalog';
 import { admin } from './admin';
 import { fields } from './fields';
 import { accounting } from './accounting';
+import { reports } from './reports';
 
 export const de: Catalog = {
   ...common,
@@ -22,4 +23,5 @@ export const de: Catalog = {
   ...admin,
   ...fields,
   ...accounting,
+  ...reports,
 };

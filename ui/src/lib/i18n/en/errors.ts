@@ -131,6 +131,7 @@ export const errors = {
   'errors.field.unbalanced': 'Debits ({debit}) and credits ({credit}) differ by {difference}.',
   'errors.field.zero_entry': 'The entry\'s total is zero.',
   'errors.field.before_last_numbered': 'Before {number} ({date}), the last numbered entry of this journal and year.',
+  'errors.field.consolidation_rate_missing': 'Needs a rate for {company} (base currency {currency}).',
   'errors.reason.account_deactivated': 'This account is deactivated; ask an administrator.',
   'errors.reason.admin_only': 'Only administrators may do this.',
   'errors.reason.already_exists': 'A record with this value already exists.',

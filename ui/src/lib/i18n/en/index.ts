@@ -9,6 +9,7 @@ import { catalog } from './catalog';
 import { admin } from './admin';
 import { fields } from './fields';
 import { accounting } from './accounting';
+import { reports } from './reports';
 
 export const en = {
   ...common,
@@ -21,4 +22,5 @@ export const en = {
   ...admin,
   ...fields,
   ...accounting,
+  ...reports,
 };
