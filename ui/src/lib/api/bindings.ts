@@ -1229,6 +1229,7 @@ export interface Commands {
   "fiscal_year.list": { args: NoArgs; result: Array<FiscalYear> };
   "fiscal_year.reopen": { args: FiscalYearArg; result: FiscalYear };
   "journal.create": { args: JournalInput; result: Journal };
+  "journal.get": { args: IdArg<JournalId>; result: Journal };
   "journal.list": { args: ArchivedArg; result: Array<Journal> };
   "journal.set_archived": { args: SetArchivedArg<JournalId>; result: Journal };
   "journal.update": { args: UpdateJournalArgs; result: Journal };
@@ -1279,6 +1280,7 @@ export interface Commands {
   "tax.compute": { args: ComputeTaxesArgs; result: TaxComputation };
   "tax.create": { args: TaxInput; result: Tax };
   "tax.create_group": { args: TaxGroupInput; result: TaxGroup };
+  "tax.get": { args: IdArg<TaxId>; result: Tax };
   "tax.groups": { args: NoArgs; result: Array<TaxGroup> };
   "tax.list": { args: ArchivedArg; result: Array<Tax> };
   "tax.set_archived": { args: SetArchivedArg<TaxId>; result: Tax };
@@ -1361,6 +1363,7 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "fiscal_year.list",
   "fiscal_year.reopen",
   "journal.create",
+  "journal.get",
   "journal.list",
   "journal.set_archived",
   "journal.update",
@@ -1396,6 +1399,7 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "tax.compute",
   "tax.create",
   "tax.create_group",
+  "tax.get",
   "tax.groups",
   "tax.list",
   "tax.set_archived",
@@ -1469,6 +1473,7 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "fiscal_year.list": "accounting.view_ledger",
   "fiscal_year.reopen": "accounting.close_period",
   "journal.create": "accounting.change_setup",
+  "journal.get": "accounting.view_ledger",
   "journal.list": "accounting.view_ledger",
   "journal.set_archived": "accounting.change_setup",
   "journal.update": "accounting.change_setup",
@@ -1504,6 +1509,7 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "tax.compute": "accounting.view_ledger",
   "tax.create": "accounting.change_setup",
   "tax.create_group": "accounting.change_setup",
+  "tax.get": "accounting.view_ledger",
   "tax.groups": "accounting.view_ledger",
   "tax.list": "accounting.view_ledger",
   "tax.set_archived": "accounting.change_setup",
