@@ -44,6 +44,12 @@ pub fn register(r: &mut Registry) {
         "Post opening balances from a trial balance CSV (account,debit,credit[,partner][,description]) as one entry in the opening journal",
         import_opening,
     ));
+    r.add(CommandSpec::mutation(
+        "entry.post_batch",
+        Access::Permission(POST_ENTRY),
+        "Post many manual entries in one transaction through one posting engine: all or nothing; an error names the entry (entries.N....)",
+        post_batch,
+    ));
 }
 
 const CHART_COLUMNS: &[&str] = &["code", "name", "type", "subtype", "parent", "group", "reconcilable", "currency", "default"];
@@ -87,6 +93,64 @@ pub struct ImportOpeningArgs {
 pub struct ImportOpeningResult {
     pub report: ImportReport,
     pub entry: Option<PostedEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct PostBatchArgs {
+    /// At most 50,000 entries.
+    pub entries: Vec<EntryDraft>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct PostBatchResult {
+    pub posted: u32,
+    #[ts(type = "number")]
+    pub lines: u64,
+    pub first_id: Option<EntryId>,
+    pub last_id: Option<EntryId>,
+}
+
+/// The most entries one `entry.post_batch` takes.
+pub const MAX_BATCH: usize = 50_000;
+
+// ---------------------------------------------------------------- batch posting
+
+/// Posts every entry through one [`super::ledger::Poster`] (so account facts are looked
+/// up once per batch), in the call's transaction: the first refused entry refuses the
+/// batch, its fields prefixed with `entries.N.`. One audit row for the batch.
+pub fn post_batch(ctx: &mut Ctx<'_>, a: PostBatchArgs) -> Result<PostBatchResult> {
+    let t = ctx.tenant()?;
+    if a.entries.len() > MAX_BATCH {
+        return Err(Error::field("entries", FieldCode::TooLong.with("max", MAX_BATCH)));
+    }
+    for (i, d) in a.entries.iter().enumerate() {
+        if let Ok(j) = super::journals::get_journal(ctx.db(), &t, d.journal_id)
+            && j.kind == JournalKind::Closing
+        {
+            return Err(Error::field(&format!("entries.{i}.journal_id"), FieldCode::ClosingJournalReserved));
+        }
+    }
+    let user = ctx.principal()?.user_id;
+    let now = ctx.now;
+    let source = Source::manual();
+    let mut poster = super::ledger::Poster::new(ctx.db(), t)?;
+    let mut out = PostBatchResult { posted: 0, lines: 0, first_id: None, last_id: None };
+    for (i, d) in a.entries.iter().enumerate() {
+        let posted = poster.post(d, &source, None, false, None, user, now).map_err(|e| match e {
+            Error::Validation { reason, fields } => Error::Validation {
+                reason,
+                fields: fields.into_iter().map(|f| crate::FieldError::new(format!("entries.{i}.{}", f.field), f.issue())).collect(),
+            },
+            other => other,
+        })?;
+        out.posted += 1;
+        out.lines += d.lines.len() as u64;
+        out.first_id.get_or_insert(posted.id);
+        out.last_id = Some(posted.id);
+    }
+    ctx.audit("journal_entry", "batch", json!({"posted": out.posted, "first_id": out.first_id, "last_id": out.last_id}));
+    Ok(out)
 }
 
 // ---------------------------------------------------------------- export

@@ -184,3 +184,27 @@ fn bad_opening_rows_are_reported_by_row_and_column_and_nothing_is_written() {
     assert_eq!(errors(&r["report"]), vec![(3, "account".to_string(), "account_is_group".to_string())], "{r}");
     assert_eq!(dump(app.cora.store().conn(), crate::SIGN_IN_TABLES), before);
 }
+
+#[test]
+fn a_batch_posts_every_entry_numbered_in_order_or_none_naming_the_bad_entry() {
+    let mut app = books("ACME");
+    let general = journal(&mut app, "ACME", "GEN");
+    let (cash, capital, rent) = (account(&mut app, "ACME", "1000"), account(&mut app, "ACME", "3000"), account(&mut app, "ACME", "6100"));
+    let entry = |date: &str, amount: &str| json!({"journal_id": general, "date": date, "lines": [
+        {"account_id": rent, "debit": amount}, {"account_id": cash, "credit": amount}]});
+    let opening = json!({"journal_id": general, "date": "2026-01-01", "lines": [{"account_id": cash, "debit": "500"}, {"account_id": capital, "credit": "500"}]});
+    let r = app.admin_in("ACME", "entry.post_batch", json!({"entries": [opening, entry("2026-01-02", "10"), entry("2026-02-01", "20.5")]})).unwrap();
+    assert_eq!((r["posted"].as_u64(), r["lines"].as_u64()), (Some(3), Some(6)), "{r}");
+    let last = app.admin_in("ACME", "entry.get", json!({"id": r["last_id"]})).unwrap();
+    assert_eq!(last["number"], "GEN/2026/00003");
+    let before = dump(app.cora.store().conn(), crate::SIGN_IN_TABLES);
+    let e = app
+        .admin_in("ACME", "entry.post_batch", json!({"entries": [entry("2026-03-01", "1"), entry("2026-03-02", "-1"), entry("2026-01-15", "1")]}))
+        .unwrap_err();
+    assert_eq!(e.fields()[0].field, "entries.1.lines.0.debit", "{e}");
+    assert_eq!(dump(app.cora.store().conn(), crate::SIGN_IN_TABLES), before, "a refused batch wrote");
+    // Within a batch the series stays chronological: a date before the last number is refused.
+    let e = app.admin_in("ACME", "entry.post_batch", json!({"entries": [entry("2026-03-01", "1"), entry("2026-02-15", "1")]})).unwrap_err();
+    assert_eq!((e.fields()[0].field.as_str(), e.fields()[0].code), ("entries.1.date", cora_core::FieldCode::BeforeLastNumbered), "{e}");
+    assert_eq!(app.admin_in("ACME", "ledger.check", json!({})).unwrap()["ok"], true);
+}

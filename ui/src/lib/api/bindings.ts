@@ -657,6 +657,14 @@ export type PeriodId = number;
 
 export type Permission = { codename: string, module: string, description: string, };
 
+export type PostBatchArgs = { 
+/**
+ * At most 50,000 entries.
+ */
+entries: Array<EntryDraft>, };
+
+export type PostBatchResult = { posted: number, lines: number, first_id: EntryId | null, last_id: EntryId | null, };
+
 export type PostedEntry = { id: EntryId, number: string, date: string, period_id: PeriodId, total: string, };
 
 export type PreferenceKeyArgs = { 
@@ -1020,6 +1028,7 @@ export interface Commands {
   "entry.import_opening": { args: ImportOpeningArgs; result: ImportOpeningResult };
   "entry.list": { args: ListEntriesArgs; result: Page<EntryRow> };
   "entry.post": { args: IdArg<EntryId>; result: Entry };
+  "entry.post_batch": { args: PostBatchArgs; result: PostBatchResult };
   "entry.post_new": { args: EntryDraft; result: Entry };
   "entry.reverse": { args: ReverseArgs; result: Entry };
   "entry.update": { args: UpdateDraftArgs; result: Entry };
@@ -1146,6 +1155,7 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "entry.import_opening",
   "entry.list",
   "entry.post",
+  "entry.post_batch",
   "entry.post_new",
   "entry.reverse",
   "entry.update",
@@ -1249,6 +1259,7 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "entry.import_opening": "accounting.post_entry",
   "entry.list": "accounting.view_ledger",
   "entry.post": "accounting.post_entry",
+  "entry.post_batch": "accounting.post_entry",
   "entry.post_new": "accounting.post_entry",
   "entry.reverse": "accounting.post_entry",
   "entry.update": "accounting.add_entry",
