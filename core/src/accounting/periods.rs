@@ -212,8 +212,11 @@ pub fn close_year(ctx: &mut Ctx<'_>, a: FiscalYearArg) -> Result<FiscalYear> {
             lines.push(LineDraft {
                 account_id: Some(retained),
                 description: format!("Result of {}", y.name),
-                debit: if net < 0 { amount } else { rust_decimal::Decimal::ZERO },
-                credit: if net > 0 { amount } else { rust_decimal::Decimal::ZERO },
+                // `net` is the year's debit balance of income and expense: a loss (net > 0)
+                // is debited to retained earnings, a profit credited, which balances the
+                // lines above that bring each account to zero.
+                debit: if net > 0 { amount } else { rust_decimal::Decimal::ZERO },
+                credit: if net < 0 { amount } else { rust_decimal::Decimal::ZERO },
                 ..Default::default()
             });
         }
