@@ -32,6 +32,7 @@ pub const STEPS: &[Step] = &[
     Step { name: "attributes", run: attributes },
     Step { name: "products", run: products },
     Step { name: "partners", run: partners },
+    Step { name: "ledger", run: ledger },
 ];
 
 /// What a step works with: the open file, the caller's session, the company, the scale
@@ -484,4 +485,236 @@ fn partners(d: &mut Demo<'_>) -> Result<u64> {
         created += report["created"].as_u64().unwrap_or(0);
     }
     Ok(created)
+}
+
+// --- ledger ------------------------------------------------------------------------------------
+
+/// An amount in cents as the wire wants it.
+fn amt(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", cents.unsigned_abs() / 100, cents.unsigned_abs() % 100)
+}
+
+/// One entry to post: date, journal code, lines (and whether to reverse it right away).
+struct Planned {
+    date: chrono::NaiveDate,
+    journal: &'static str,
+    reference: String,
+    lines: Vec<Value>,
+    reverse: bool,
+}
+
+/// Two fiscal years of books (last year, and this year up to today): opening balances,
+/// monthly sales on account with 20% tax and their receipts, purchases with 20% input tax
+/// and their payments, rent, salaries, utilities, a few reversed mistakes, sales in USD
+/// at monthly rates settled with exchange differences; last year is then closed. All
+/// through the real commands (`entry.import_opening`, `entry.post_new`, `entry.reverse`,
+/// `fiscal_year.close`). About `scale / 125` sales a month (at least 2). A company
+/// without a chart gets no ledger.
+fn ledger(d: &mut Demo<'_>) -> Result<u64> {
+    use chrono::Datelike;
+    if d.call("accounting.settings", json!({})).is_err() {
+        return Ok(0);
+    }
+    let today = (d.cora.clock)().date_naive();
+    let year0 = today.year() - 1;
+    let first = chrono::NaiveDate::from_ymd_opt(year0, 1, 1).ok_or_else(|| Error::Internal("date".into()))?;
+    let mut made = 0u64;
+
+    let list = d.call("account.list", json!({"include_archived": true}))?;
+    let acc = |code: &str| -> Result<i64> {
+        list.as_array().into_iter().flatten().find(|a| a["code"] == code).and_then(|a| a["id"].as_i64()).ok_or_else(|| Error::Internal(format!("demo ledger: account {code}")))
+    };
+    let jl = d.call("journal.list", json!({}))?;
+    let journal = |code: &str| -> Result<i64> {
+        jl.as_array().into_iter().flatten().find(|j| j["code"] == code).and_then(|j| j["id"].as_i64()).ok_or_else(|| Error::Internal(format!("demo ledger: journal {code}")))
+    };
+    let tl = d.call("tax.list", json!({}))?;
+    let tax = |code: &str| -> Result<i64> {
+        tl.as_array().into_iter().flatten().find(|t| t["code"] == code).and_then(|t| t["id"].as_i64()).ok_or_else(|| Error::Internal(format!("demo ledger: tax {code}")))
+    };
+    let (bank, receivable, payable, sales, vat_out, vat_in, purchases) = (acc("1100")?, acc("1200")?, acc("2000")?, acc("4000")?, acc("2100")?, acc("1450")?, acc("5010")?);
+    let (rent, salaries, utilities, fx_gain, fx_loss, services) = (acc("6100")?, acc("6000")?, acc("6110")?, acc("4400")?, acc("7100")?, acc("4010")?);
+    let (s20, p20) = (tax("S20")?, tax("P20")?);
+
+    let partners_of = |d: &mut Demo<'_>, role: &str| -> Result<Vec<i64>> {
+        let page = d.call("partner.list", json!({"role": role, "query": {"limit": 30, "sort": "code"}}))?;
+        let mut ids: Vec<i64> = page["items"].as_array().into_iter().flatten().filter_map(|p| p["id"].as_i64()).collect();
+        if ids.is_empty() {
+            let p = d.call("partner.create", json!({"name": format!("Demo {role}"), "is_customer": role == "customer", "is_supplier": role == "supplier"}))?;
+            ids.push(p["id"].as_i64().unwrap_or_default());
+        }
+        Ok(ids)
+    };
+    let customers = partners_of(d, "customer")?;
+    let suppliers = partners_of(d, "supplier")?;
+
+    d.call("fiscal_year.create", json!({"date": first}))?;
+    // Opening balances on the first day of last year.
+    let opening = "account,debit,credit,description\r\n1100,48000.00,,Bank\r\n1000,1500.00,,Cash\r\n1510,32000.00,,Machinery\r\n1540,6500.00,,Computers\r\n\
+                   3000,,50000.00,Share capital\r\n2300,,25000.00,Bank loan\r\n3200,,13000.00,Retained earnings\r\n";
+    let r = d.call("entry.import_opening", json!({"csv": opening, "date": first, "dry_run": false}))?;
+    check_import(&r["report"])?;
+    made += 1;
+
+    // USD: enabled, a rate on the first of every month (base per USD, around 0.92).
+    d.call("currency.set_enabled", json!({"currency": "USD", "enabled": true}))?;
+    let mut rates: Vec<(chrono::NaiveDate, i64)> = Vec::new();
+    let mut month = first;
+    while month <= today {
+        let rate = 9_000 + d.rng.random_range(0..500_i64); // ten-thousandths
+        d.call("currency.set_rate", json!({"currency": "USD", "date": month, "rate": format!("0.{rate:04}")}))?;
+        rates.push((month, rate));
+        month = month.checked_add_months(chrono::Months::new(1)).ok_or_else(|| Error::Internal("date".into()))?;
+    }
+    let rate_on = |date: chrono::NaiveDate| rates.iter().rev().find(|(m, _)| *m <= date).map(|r| r.1).unwrap_or(9_200);
+
+    let sales_per_month = (d.scale / 125).clamp(2, 400);
+    let mut plan: Vec<Planned> = Vec::new();
+    let mut n = 0u32;
+    for (month_start, _) in rates.clone() {
+        let days_in = month_start.checked_add_months(chrono::Months::new(1)).and_then(|m| m.pred_opt()).map(|e| e.day()).unwrap_or(28);
+        let day = |d: &mut Demo<'_>| month_start + chrono::Days::new(u64::from(d.rng.random_range(0..days_in)));
+        for _ in 0..sales_per_month {
+            n += 1;
+            let date = day(d);
+            let customer = customers[d.rng.random_range(0..customers.len())];
+            let net = d.rng.random_range(150..6_000_i64) * 100 + d.rng.random_range(0..100_i64);
+            let vat = (net * 20 + 50) / 100;
+            let income = if d.rng.random_bool(0.7) { sales } else { services };
+            plan.push(Planned {
+                date,
+                journal: "SAL",
+                reference: format!("INV-{n:05}"),
+                lines: vec![
+                    json!({"account_id": receivable, "partner_id": customer, "debit": amt(net + vat), "description": format!("Invoice INV-{n:05}")}),
+                    json!({"account_id": income, "credit": amt(net)}),
+                    json!({"account_id": vat_out, "credit": amt(vat), "tax_id": s20, "tax_base": amt(net)}),
+                ],
+                reverse: false,
+            });
+            if d.rng.random_bool(0.85) {
+                let paid = date + chrono::Days::new(d.rng.random_range(7..45));
+                plan.push(Planned {
+                    date: paid,
+                    journal: "BNK",
+                    reference: format!("Receipt INV-{n:05}"),
+                    lines: vec![
+                        json!({"account_id": bank, "debit": amt(net + vat)}),
+                        json!({"account_id": receivable, "partner_id": customer, "credit": amt(net + vat)}),
+                    ],
+                    reverse: false,
+                });
+            }
+        }
+        for _ in 0..sales_per_month.div_ceil(2) {
+            n += 1;
+            let date = day(d);
+            let supplier = suppliers[d.rng.random_range(0..suppliers.len())];
+            let net = d.rng.random_range(100..4_000_i64) * 100;
+            let vat = (net * 20 + 50) / 100;
+            plan.push(Planned {
+                date,
+                journal: "PUR",
+                reference: format!("BILL-{n:05}"),
+                lines: vec![
+                    json!({"account_id": purchases, "debit": amt(net)}),
+                    json!({"account_id": vat_in, "debit": amt(vat), "tax_id": p20, "tax_base": amt(net)}),
+                    json!({"account_id": payable, "partner_id": supplier, "credit": amt(net + vat), "description": format!("Bill BILL-{n:05}")}),
+                ],
+                reverse: false,
+            });
+            let paid = date + chrono::Days::new(d.rng.random_range(10..40));
+            plan.push(Planned {
+                date: paid,
+                journal: "BNK",
+                reference: format!("Payment BILL-{n:05}"),
+                lines: vec![
+                    json!({"account_id": payable, "partner_id": supplier, "debit": amt(net + vat)}),
+                    json!({"account_id": bank, "credit": amt(net + vat)}),
+                ],
+                reverse: false,
+            });
+        }
+        let fixed = |account: i64, cents: i64, what: &str, date: chrono::NaiveDate, reverse: bool| Planned {
+            date,
+            journal: "BNK",
+            reference: format!("{what} {}", month_start.format("%Y-%m")),
+            lines: vec![json!({"account_id": account, "debit": amt(cents), "description": what}), json!({"account_id": bank, "credit": amt(cents)})],
+            reverse,
+        };
+        plan.push(fixed(rent, 250_000, "Rent", month_start, false));
+        let last_day = month_start + chrono::Days::new(u64::from(days_in - 1));
+        plan.push(fixed(salaries, 1_150_000 + d.rng.random_range(0..60_000_i64), "Salaries", last_day, false));
+        let util_day = month_start + chrono::Days::new(14.min(u64::from(days_in - 1)));
+        let util = d.rng.random_range(18_000..42_000_i64);
+        plan.push(fixed(utilities, util, "Utilities", util_day, false));
+        if month_start.month() % 4 == 0 {
+            // A mistake: the utilities bill booked twice, reversed the same day.
+            plan.push(fixed(utilities, util, "Utilities (booked twice)", util_day, true));
+        }
+        if month_start.month() % 3 == 0 {
+            // An export sale in USD, no tax, settled a few weeks later at that day's rate.
+            n += 1;
+            let date = day(d);
+            let customer = customers[d.rng.random_range(0..customers.len())];
+            let usd = d.rng.random_range(1_000..9_000_i64) * 100;
+            let base = (usd * rate_on(date) + 5_000) / 10_000;
+            plan.push(Planned {
+                date,
+                journal: "SAL",
+                reference: format!("INV-{n:05}"),
+                lines: vec![
+                    json!({"account_id": receivable, "partner_id": customer, "currency": "USD", "amount_currency": amt(usd), "debit": amt(base), "description": "Export sale (USD)"}),
+                    json!({"account_id": sales, "credit": amt(base)}),
+                ],
+                reverse: false,
+            });
+            let paid = date + chrono::Days::new(d.rng.random_range(20..40));
+            let received = (usd * rate_on(paid) + 5_000) / 10_000;
+            let mut lines = vec![
+                json!({"account_id": bank, "debit": amt(received)}),
+                json!({"account_id": receivable, "partner_id": customer, "currency": "USD", "amount_currency": amt(-usd), "credit": amt(base)}),
+            ];
+            if received > base {
+                lines.push(json!({"account_id": fx_gain, "credit": amt(received - base), "description": "Exchange gain"}));
+            } else if received < base {
+                lines.push(json!({"account_id": fx_loss, "debit": amt(base - received), "description": "Exchange loss"}));
+            }
+            plan.push(Planned { date: paid, journal: "BNK", reference: format!("Receipt INV-{n:05}"), lines, reverse: false });
+        }
+    }
+    // Post in date order, so every journal's series is chronological; nothing after today.
+    plan.retain(|p| p.date <= today && p.date >= first);
+    plan.sort_by_key(|p| p.date);
+    let mut closed = false;
+    for p in plan {
+        if !closed && p.date.year() > year0 {
+            close_year(d, year0)?;
+            closed = true;
+        }
+        let e = d.call("entry.post_new", json!({"journal_id": journal(p.journal)?, "date": p.date, "reference": p.reference, "lines": p.lines}))?;
+        made += 1;
+        if p.reverse {
+            d.call("entry.reverse", json!({"id": e["id"], "memo": "Booked twice"}))?;
+            made += 1;
+        }
+    }
+    if !closed {
+        close_year(d, year0)?;
+    }
+    Ok(made)
+}
+
+fn close_year(d: &mut Demo<'_>, year: i32) -> Result<()> {
+    let years = d.call("fiscal_year.list", json!({}))?;
+    let id = years
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|y| y["start_date"].as_str().is_some_and(|s| s.starts_with(&year.to_string())))
+        .map(|y| y["id"].clone())
+        .ok_or_else(|| Error::Internal(format!("demo ledger: fiscal year {year}")))?;
+    d.call("fiscal_year.close", json!({"id": id}))?;
+    Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod batch;
 mod call;
+mod check;
 mod concurrency;
 mod exchange;
 mod files;

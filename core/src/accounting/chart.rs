@@ -57,8 +57,7 @@ pub fn apply_template(db: &Connection, t: &TenantCtx, key: &str, today: chrono::
         return Err(Error::conflict("template", FieldCode::ChartExists));
     }
     let rows = template_rows(key)?;
-    db.prepare_cached("INSERT INTO accounting_settings (tenant_id, chart_template, updated_at) VALUES (?1, ?2, ?3)")?
-        .execute(params![t.tenant_id(), key, now])?;
+    insert_settings(db, t, key, now)?;
     let mut defaults: Vec<(String, AccountId)> = Vec::new();
     for row in &rows {
         let parent = if row.parent.trim().is_empty() { None } else { Some(get_id_by_code(db, t, &row.parent)?.ok_or_else(|| Error::Internal(format!("template parent {}", row.parent)))?) };
@@ -78,13 +77,38 @@ pub fn apply_template(db: &Connection, t: &TenantCtx, key: &str, today: chrono::
         }
     }
     for (key, id) in defaults {
-        let col = default_column(&key).ok_or_else(|| Error::Internal(format!("template default {key}")))?;
-        db.execute(&format!("UPDATE accounting_settings SET {col} = ?2 WHERE tenant_id = ?1"), params![t.tenant_id(), id])?;
+        set_default(db, t, &key, id)?;
     }
+    finish_setup(db, t, today, now)
+}
+
+/// The first step of setting up a company's books (a template or an imported chart): its
+/// settings row. `chart` names where the chart came from.
+pub(crate) fn insert_settings(db: &Connection, t: &TenantCtx, chart: &str, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    db.prepare_cached("INSERT INTO accounting_settings (tenant_id, chart_template, updated_at) VALUES (?1, ?2, ?3)")?
+        .execute(params![t.tenant_id(), chart, now])?;
+    Ok(())
+}
+
+/// Points the default `key` (`receivable`, `sales`, ...; see [`default_keys`]) at `id`.
+pub(crate) fn set_default(db: &Connection, t: &TenantCtx, key: &str, id: AccountId) -> Result<()> {
+    let col = default_column(key).ok_or_else(|| Error::Internal(format!("default {key}")))?;
+    db.execute(&format!("UPDATE accounting_settings SET {col} = ?2 WHERE tenant_id = ?1"), params![t.tenant_id(), id])?;
+    Ok(())
+}
+
+/// The last step of setting up books once the accounts exist: the journals, the example
+/// taxes (those whose accounts the chart has) and the current fiscal year.
+pub(crate) fn finish_setup(db: &Connection, t: &TenantCtx, today: chrono::NaiveDate, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
     super::journals::seed(db, t, now)?;
     super::tax::seed(db, t, now)?;
     super::periods::ensure_year(db, t, today)?;
     Ok(())
+}
+
+/// The keys of the `default` column of a chart file.
+pub fn default_keys() -> impl Iterator<Item = &'static str> {
+    DEFAULT_COLUMNS.iter().map(|(k, _)| *k)
 }
 
 const DEFAULT_COLUMNS: &[(&str, &str)] = &[
@@ -203,7 +227,7 @@ pub fn list_accounts(db: &Connection, t: &TenantCtx, a: &ListAccountsArgs) -> Re
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn check_account(db: &Connection, t: &TenantCtx, a: &AccountInput, id: Option<AccountId>) -> Result<AccountInput> {
+pub(crate) fn check_account(db: &Connection, t: &TenantCtx, a: &AccountInput, id: Option<AccountId>) -> Result<AccountInput> {
     let mut c = Checker::new();
     let code = c.code("code", &a.code, 20);
     let name = c.required("name", &a.name, 200);

@@ -29,7 +29,7 @@ use crate::{Error, FieldCode, Reason, Result, arith, money};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Posts `draft` from `source` (the module, document kind and id it comes from).
 pub fn post(ctx: &mut Ctx<'_>, draft: EntryDraft, source: Source) -> Result<PostedEntry> {
@@ -56,12 +56,25 @@ struct AccountFacts {
 
 /// The posting engine for one company within one transaction. Batch callers (imports,
 /// the benchmark, later modules posting many documents) keep one and post many drafts.
+///
+/// It remembers what it looked up (accounts, journals, the periods of dates, the last
+/// number of each series, partners and taxes that exist) for its own life: that is one
+/// transaction in which nothing but this Poster changes the setup. A caller that rolls
+/// back part of its transaction makes a new Poster.
 pub struct Poster<'a> {
     db: &'a Connection,
     t: TenantCtx,
     base: String,
     base_units: u32,
     accounts: BTreeMap<AccountId, AccountFacts>,
+    journals: HashMap<JournalId, Option<(String, JournalKind, bool)>>,
+    /// The open period of a (date, closing) already posted to or checked.
+    periods: HashMap<(NaiveDate, bool), (FiscalYearId, PeriodId)>,
+    year_starts: HashMap<FiscalYearId, NaiveDate>,
+    /// The date and number of the last posted entry of each (journal, year) series.
+    last_numbered: HashMap<(JournalId, FiscalYearId), Option<(NaiveDate, String)>>,
+    partners: HashSet<crate::partners::model::PartnerId>,
+    taxes: HashSet<TaxId>,
 }
 
 impl<'a> Poster<'a> {
@@ -69,7 +82,91 @@ impl<'a> Poster<'a> {
         super::chart::require_chart(db, &t)?;
         let base = super::chart::base_currency(db, &t)?;
         let base_units = money::minor_units("currency", &base)?;
-        Ok(Poster { db, t, base, base_units, accounts: BTreeMap::new() })
+        Ok(Poster {
+            db,
+            t,
+            base,
+            base_units,
+            accounts: BTreeMap::new(),
+            journals: HashMap::new(),
+            periods: HashMap::new(),
+            year_starts: HashMap::new(),
+            last_numbered: HashMap::new(),
+            partners: HashSet::new(),
+            taxes: HashSet::new(),
+        })
+    }
+
+    fn journal(&mut self, id: JournalId) -> Result<Option<(String, JournalKind, bool)>> {
+        if let Some(j) = self.journals.get(&id) {
+            return Ok(j.clone());
+        }
+        let j: Option<(String, JournalKind, bool)> = self
+            .db
+            .prepare_cached("SELECT code, kind, archived FROM journals WHERE tenant_id = ?1 AND id = ?2")?
+            .query_row(params![self.t.tenant_id(), id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        self.journals.insert(id, j.clone());
+        Ok(j)
+    }
+
+    /// The open period for `date` ([`super::periods::period_for_posting`]); a date found
+    /// open stays open for this Poster's transaction.
+    fn period(&mut self, date: NaiveDate, closing: bool) -> Result<(FiscalYearId, PeriodId)> {
+        if let Some(p) = self.periods.get(&(date, closing)) {
+            return Ok(*p);
+        }
+        let p = super::periods::period_for_posting(self.db, &self.t, date, closing)?;
+        self.periods.insert((date, closing), p);
+        Ok(p)
+    }
+
+    fn partner_exists(&mut self, id: crate::partners::model::PartnerId) -> Result<bool> {
+        if self.partners.contains(&id) {
+            return Ok(true);
+        }
+        let found = self.db.prepare_cached("SELECT 1 FROM partners WHERE tenant_id = ?1 AND id = ?2")?.exists(params![self.t.tenant_id(), id])?;
+        if found {
+            self.partners.insert(id);
+        }
+        Ok(found)
+    }
+
+    fn tax_exists(&mut self, id: TaxId) -> Result<bool> {
+        if self.taxes.contains(&id) {
+            return Ok(true);
+        }
+        let found = self.db.prepare_cached("SELECT 1 FROM taxes WHERE tenant_id = ?1 AND id = ?2")?.exists(params![self.t.tenant_id(), id])?;
+        if found {
+            self.taxes.insert(id);
+        }
+        Ok(found)
+    }
+
+    fn last_numbered(&mut self, journal: JournalId, year: FiscalYearId) -> Result<Option<(NaiveDate, String)>> {
+        if let Some(l) = self.last_numbered.get(&(journal, year)) {
+            return Ok(l.clone());
+        }
+        let last: Option<(NaiveDate, String)> = self
+            .db
+            .prepare_cached(
+                "SELECT date, number FROM journal_entries WHERE tenant_id = ?1 AND journal_id = ?2 AND fiscal_year_id = ?3 AND state = 'posted'
+                 ORDER BY seq DESC LIMIT 1",
+            )?
+            .query_row(params![self.t.tenant_id(), journal, year], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        self.last_numbered.insert((journal, year), last.clone());
+        Ok(last)
+    }
+
+    fn year_start(&mut self, year: FiscalYearId) -> Result<NaiveDate> {
+        if let Some(d) = self.year_starts.get(&year) {
+            return Ok(*d);
+        }
+        let d: NaiveDate =
+            self.db.prepare_cached("SELECT start_date FROM fiscal_years WHERE tenant_id = ?1 AND id = ?2")?.query_row(params![self.t.tenant_id(), year], |r| r.get(0))?;
+        self.year_starts.insert(year, d);
+        Ok(d)
     }
 
     fn account(&mut self, id: AccountId) -> Result<Option<AccountFacts>> {
@@ -109,10 +206,7 @@ impl<'a> Poster<'a> {
         }
 
         // The journal.
-        let journal: Option<(String, JournalKind, bool)> = db
-            .prepare_cached("SELECT code, kind, archived FROM journals WHERE tenant_id = ?1 AND id = ?2")?
-            .query_row(params![t.tenant_id(), d.journal_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
+        let journal = self.journal(d.journal_id)?;
         let (journal_code, journal_kind) = match journal {
             None => {
                 push(&mut errors, "journal_id", FieldCode::NotFound.with("entity", "journal"));
@@ -278,12 +372,12 @@ impl<'a> Poster<'a> {
                 errors.push(crate::FieldError::new(f("tax_id"), FieldCode::TaxRequired));
             }
             if let Some(p) = l.partner_id
-                && !db.prepare_cached("SELECT 1 FROM partners WHERE tenant_id = ?1 AND id = ?2")?.exists(params![t.tenant_id(), p])?
+                && !self.partner_exists(p)?
             {
                 errors.push(crate::FieldError::new(f("partner_id"), FieldCode::NotFound.with("entity", "partner")));
             }
             if let Some(tx) = l.tax_id
-                && !db.prepare_cached("SELECT 1 FROM taxes WHERE tenant_id = ?1 AND id = ?2")?.exists(params![t.tenant_id(), tx])?
+                && !self.tax_exists(tx)?
             {
                 errors.push(crate::FieldError::new(f("tax_id"), FieldCode::NotFound.with("entity", "tax")));
             }
@@ -349,18 +443,12 @@ impl<'a> Poster<'a> {
         }
         // The date: open period, after the lock date, not before the series' last number.
         let mut when = None;
-        match super::periods::period_for_posting(db, &t, d.date, closing) {
+        match self.period(d.date, closing) {
             Ok(p) => when = Some(p),
             Err(e) => errors.extend(e.fields().iter().cloned()),
         }
         if let Some((year, _)) = when {
-            let last: Option<(NaiveDate, String)> = db
-                .prepare_cached(
-                    "SELECT date, number FROM journal_entries WHERE tenant_id = ?1 AND journal_id = ?2 AND fiscal_year_id = ?3 AND state = 'posted'
-                     ORDER BY seq DESC LIMIT 1",
-                )?
-                .query_row(params![t.tenant_id(), d.journal_id, year], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
+            let last = self.last_numbered(d.journal_id, year)?;
             if let Some((last_date, number)) = last
                 && last_date > d.date
             {
@@ -373,7 +461,7 @@ impl<'a> Poster<'a> {
         let (year, period) = when.ok_or_else(|| Error::Internal("period".into()))?;
 
         // The number, from the journal's series for this fiscal year.
-        let year_start: NaiveDate = db.prepare_cached("SELECT start_date FROM fiscal_years WHERE tenant_id = ?1 AND id = ?2")?.query_row(params![t.tenant_id(), year], |r| r.get(0))?;
+        let year_start = self.year_start(year)?;
         let series = format!("journal:{}:{}", d.journal_id, year);
         let prefix = format!("{journal_code}/{}/", chrono::Datelike::year(&year_start));
         let (seq, number) = crate::sequence::next_value(db, &t, &series, &prefix, 5)?;
@@ -471,6 +559,7 @@ impl<'a> Poster<'a> {
         for ((account, partner), (dr, cr)) in by_partner {
             up.execute(params![t.tenant_id(), account, partner, period, dr, cr])?;
         }
+        self.last_numbered.insert((d.journal_id, year), Some((d.date, number.clone())));
         Ok(PostedEntry { id, number, date: d.date, period_id: period, total: money::from_db(total_debit) })
     }
 }

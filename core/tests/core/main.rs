@@ -2,6 +2,8 @@
 //! Every test works on a real SQLite file in a temp dir through the real command layer.
 
 mod accounting;
+mod accounting_io;
+mod accounting_props;
 mod accounting_reports;
 mod audit;
 mod auth;

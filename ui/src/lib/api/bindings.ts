@@ -364,6 +364,8 @@ rate: string, };
 
 export type ExportArgs = { format: ExportFormat, };
 
+export type ExportChartArgs = { format: ExportFormat, };
+
 export type ExportFile = { 
 /**
  * A suggested file name, e.g. `products.csv`.
@@ -455,6 +457,31 @@ csv: string,
  * Only check: report what is wrong and what would be created; write nothing.
  */
 dry_run: boolean, };
+
+export type ImportChartArgs = { 
+/**
+ * CSV with the columns code, name, type, subtype and optionally parent, group,
+ * reconcilable, currency, default.
+ */
+csv: string, dry_run: boolean, };
+
+export type ImportOpeningArgs = { 
+/**
+ * CSV with the columns account (code), debit, credit and optionally partner (code),
+ * description.
+ */
+csv: string, 
+/**
+ * The opening entry's date.
+ */
+date: string, dry_run: boolean, 
+/**
+ * The account that takes the difference when debits and credits differ (e.g. 3900
+ * Opening balance equity); without it an unbalanced file is refused.
+ */
+balance_account_code?: string, };
+
+export type ImportOpeningResult = { report: ImportReport, entry: PostedEntry | null, };
 
 export type ImportPartnersArgs = { 
 /**
@@ -772,6 +799,16 @@ is_closing: boolean, };
 export type PeriodId = number;
 
 export type Permission = { codename: string, module: string, description: string, };
+
+export type PostBatchArgs = { 
+/**
+ * At most 50,000 entries.
+ */
+entries: Array<EntryDraft>, };
+
+export type PostBatchResult = { posted: number, lines: number, first_id: EntryId | null, last_id: EntryId | null, };
+
+export type PostedEntry = { id: EntryId, number: string, date: string, period_id: PeriodId, total: string, };
 
 export type PreferenceKeyArgs = { 
 /**
@@ -1158,7 +1195,9 @@ export type VariantValue = { attribute_id: AttributeId, attribute: string, value
 export interface Commands {
   "account.create": { args: AccountInput; result: Account };
   "account.delete": { args: IdArg<AccountId>; result: Done };
+  "account.export": { args: ExportChartArgs; result: ExportFile };
   "account.get": { args: IdArg<AccountId>; result: Account };
+  "account.import": { args: ImportChartArgs; result: ImportReport };
   "account.list": { args: ListAccountsArgs; result: Array<Account> };
   "account.set_archived": { args: SetArchivedArg<AccountId>; result: Account };
   "account.update": { args: UpdateAccountArgs; result: Account };
@@ -1219,8 +1258,10 @@ export interface Commands {
   "entry.delete": { args: IdArg<EntryId>; result: Done };
   "entry.duplicate": { args: DuplicateArgs; result: Entry };
   "entry.get": { args: IdArg<EntryId>; result: Entry };
+  "entry.import_opening": { args: ImportOpeningArgs; result: ImportOpeningResult };
   "entry.list": { args: ListEntriesArgs; result: Page<EntryRow> };
   "entry.post": { args: IdArg<EntryId>; result: Entry };
+  "entry.post_batch": { args: PostBatchArgs; result: PostBatchResult };
   "entry.post_new": { args: EntryDraft; result: Entry };
   "entry.reverse": { args: ReverseArgs; result: Entry };
   "entry.update": { args: UpdateDraftArgs; result: Entry };
@@ -1301,7 +1342,9 @@ export type CommandName = keyof Commands;
 export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "account.create",
   "account.delete",
+  "account.export",
   "account.get",
+  "account.import",
   "account.list",
   "account.set_archived",
   "account.update",
@@ -1353,8 +1396,10 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "entry.delete",
   "entry.duplicate",
   "entry.get",
+  "entry.import_opening",
   "entry.list",
   "entry.post",
+  "entry.post_batch",
   "entry.post_new",
   "entry.reverse",
   "entry.update",
@@ -1411,7 +1456,9 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
 export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "account.create": "accounting.change_setup",
   "account.delete": "accounting.change_setup",
+  "account.export": "accounting.view_ledger",
   "account.get": "accounting.view_ledger",
+  "account.import": "accounting.change_setup",
   "account.list": "accounting.view_ledger",
   "account.set_archived": "accounting.change_setup",
   "account.update": "accounting.change_setup",
@@ -1463,8 +1510,10 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "entry.delete": "accounting.add_entry",
   "entry.duplicate": "accounting.add_entry",
   "entry.get": "accounting.view_ledger",
+  "entry.import_opening": "accounting.post_entry",
   "entry.list": "accounting.view_ledger",
   "entry.post": "accounting.post_entry",
+  "entry.post_batch": "accounting.post_entry",
   "entry.post_new": "accounting.post_entry",
   "entry.reverse": "accounting.post_entry",
   "entry.update": "accounting.add_entry",
