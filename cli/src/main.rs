@@ -14,6 +14,7 @@ mod bench_catalog;
 mod bench_ledger;
 mod check;
 mod files;
+mod report;
 
 /// Exit codes: distinct for usage, sign-in/permission, bad input, and internal errors.
 const EXIT_USAGE: u8 = 2;
@@ -114,6 +115,25 @@ enum Cmd {
         /// Only check the file and report what is wrong; write nothing.
         #[arg(long)]
         dry_run: bool,
+        #[arg(long, env = "CORA_USER")]
+        user: String,
+    },
+    /// Write a financial report (trial_balance, general_ledger, journal, profit_and_loss,
+    /// balance_sheet, partner_ledger) to CSV, XLSX or PDF.
+    Report {
+        /// The report's name, e.g. trial_balance.
+        name: String,
+        /// The report's args as JSON, e.g. '{"from":"2026-01-01","to":"2026-12-31"}'.
+        #[arg(long, default_value = "{}")]
+        args: String,
+        /// The file to write (never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: report::ReportFormat,
+        /// The company's code.
+        #[arg(long)]
+        company: String,
         #[arg(long, env = "CORA_USER")]
         user: String,
     },
@@ -393,6 +413,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
         Cmd::Check { company, user } => check::run(&cli.db, &user, &company),
         Cmd::BenchLedger { lines, batch, runs, keep, cache_mib } => bench_ledger::run(lines, batch, runs, keep, cache_mib),
         Cmd::Import { kind, file, company, dry_run, user } => files::import(&cli.db, &user, &company, kind, &file, dry_run),
+        Cmd::Report { name, args, out, format, company, user } => report::run(&cli.db, &user, &company, &name, &args, format, &out),
         Cmd::Export { kind, out, format, company, user } => files::export(&cli.db, &user, &company, kind, format, &out),
     }
 }

@@ -1064,3 +1064,118 @@ async fn bench_launch_and_products_memory() {
     ui.c.clone().close().await.unwrap();
     drop(driver);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built desktop app, tauri-driver and Xvfb: run scripts/e2e.sh"]
+async fn an_entry_posted_in_the_ui_moves_the_trial_balance_and_a_closed_period_refuses_beside_the_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("books.db");
+    cora(&db, &["init", "--admin-email", ADMIN_EMAIL]);
+    cora(&db, &["call", "company.create", r#"{"code":"BOOKS","name":"Books Ltd","base_currency":"EUR","locale":"en-IE","timezone":"UTC"}"#]);
+    let (driver, client) = start(Some(db)).await;
+    let ui = Ui { c: client, shots: screenshots_dir() };
+    ui.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    ui.see("[data-testid=header-company]", "Books Ltd").await;
+    let enter = char::from(Key::Enter).to_string();
+    let tab = char::from(Key::Tab).to_string();
+    let pause = || tokio::time::sleep(Duration::from_millis(300));
+
+    // The chart the company started from, as a tree with balances.
+    ui.go("accounts").await;
+    ui.see_any("[data-testid=screen-accounts]", "Cash on hand").await;
+    ui.shot("40-chart-of-accounts").await;
+
+    // This month's trial balance starts empty.
+    ui.go("report-trial-balance").await;
+    pause().await;
+    let before = ui.text("[data-testid=screen-report-trial-balance]").await;
+    assert!(!before.contains("Cash on hand"), "no movement yet: {before}");
+
+    // A journal entry, keyboard first: account by code, debit, the next line's account and
+    // credit, then Ctrl+Enter saves and posts it.
+    ui.go("entries").await;
+    ui.c.execute("document.activeElement && document.activeElement.blur()", vec![]).await.unwrap();
+    ui.ctrl('n').await;
+    ui.wait("[data-testid=entry-editor]").await;
+    pause().await;
+    let cell = |row: u32, col: u32| format!("[data-testid=entry-lines] td[data-row=\"{row}\"][data-col=\"{col}\"]");
+    ui.click(&cell(0, 0)).await;
+    ui.keys("1000").await;
+    ui.highlighted("Cash on hand").await;
+    ui.keys(&enter).await;
+    pause().await;
+    ui.click(&cell(0, 2)).await;
+    ui.keys("1250.50").await;
+    ui.keys(&tab).await;
+    pause().await;
+    ui.click(&cell(1, 0)).await;
+    ui.keys("3000").await;
+    ui.highlighted("Share capital").await;
+    ui.keys(&enter).await;
+    pause().await;
+    ui.click(&cell(1, 3)).await;
+    ui.keys("1250.50").await;
+    ui.keys(&tab).await;
+    pause().await;
+    ui.shot("41-entry-before-posting").await;
+    ui.ctrl(char::from(Key::Enter)).await;
+    ui.see("[data-testid=entry-editor]", "GEN/2026/00001").await;
+    ui.shot("42-entry-posted").await;
+
+    // The trial balance shows it, and its figure drills into the general ledger.
+    ui.go("report-trial-balance").await;
+    ui.see_any("[data-testid=screen-report-trial-balance]", "Cash on hand").await;
+    let after = ui.text("[data-testid=screen-report-trial-balance]").await;
+    assert!(after.contains("1,250.50"), "the posted amount: {after}");
+    ui.shot("43-trial-balance").await;
+    ui.click("[data-testid=screen-report-trial-balance] [data-testid=drill]").await;
+    ui.wait("[data-testid=screen-report-general-ledger]").await;
+    ui.see_any("[data-testid=screen-report-general-ledger]", "GEN/2026/00001").await;
+    ui.shot("44-general-ledger").await;
+    ui.go("report-profit-and-loss").await;
+    pause().await;
+    ui.shot("45-profit-and-loss").await;
+    ui.go("report-balance-sheet").await;
+    ui.see_any("[data-testid=screen-report-balance-sheet]", "Share capital").await;
+    ui.shot("46-balance-sheet").await;
+
+    // Close this month's period; a new entry dated in it is refused beside its date.
+    let years = ui.invoke("fiscal_year.list", json!({}), json!("BOOKS")).await["ok"].clone();
+    let today = ui.c.execute("return new Date().toISOString().slice(0, 7)", vec![]).await.unwrap();
+    let month = years.as_array().unwrap().iter().flat_map(|y| y["periods"].as_array().unwrap().clone()).find(|p| p["name"] == today).unwrap();
+    ui.invoke("period.set_closed", json!({"id": month["id"], "closed": true}), json!("BOOKS")).await;
+    ui.go("periods").await;
+    pause().await;
+    ui.shot("47-periods").await;
+    ui.go("entries").await;
+    ui.c.execute("document.activeElement && document.activeElement.blur()", vec![]).await.unwrap();
+    ui.ctrl('n').await;
+    ui.wait("[data-testid=entry-editor]").await;
+    pause().await;
+    ui.click(&cell(0, 0)).await;
+    ui.keys("1000").await;
+    ui.highlighted("Cash on hand").await;
+    ui.keys(&enter).await;
+    pause().await;
+    ui.click(&cell(0, 2)).await;
+    ui.keys("10").await;
+    ui.keys(&tab).await;
+    ui.click(&cell(1, 0)).await;
+    ui.keys("3000").await;
+    ui.highlighted("Share capital").await;
+    ui.keys(&enter).await;
+    pause().await;
+    ui.click(&cell(1, 3)).await;
+    ui.keys("10").await;
+    ui.keys(&tab).await;
+    pause().await;
+    ui.click("[data-testid=entry-post]").await;
+    ui.see("[data-testid=field-error][data-field=f-date]", "closed period").await;
+    ui.shot("48-closed-period-refused").await;
+    for screen in ["journals", "currencies", "taxes", "accounting-settings"] {
+        ui.go(screen).await;
+        pause().await;
+        ui.shot(&format!("49-{screen}")).await;
+    }
+    drop(driver);
+}

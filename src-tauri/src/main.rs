@@ -185,6 +185,29 @@ async fn save_export(app: AppHandle, file: cora_core::exchange::ExportFile) -> R
     Ok(Some(path))
 }
 
+/// Prints a report to PDF where the user chooses: core gives the report's table (the same
+/// one CSV and XLSX exports carry), `cora-render` typesets it. `printed` is the footer line
+/// the page composes in the user's language. Returns the path, or None when cancelled.
+#[tauri::command]
+async fn print_report(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    report: String,
+    args: Value,
+    company: Option<CompanyRef>,
+    printed: String,
+    lang: String,
+) -> Result<Option<PathBuf>, ErrorBody> {
+    let table = shell.call("report.table", json!({"report": report, "args": args}), company.as_ref())?;
+    let company_name = shell.call("company.get", json!({}), company.as_ref())?["name"].as_str().unwrap_or_default().to_string();
+    let mut print: cora_render::PrintTable = serde_json::from_value(table).map_err(|e| Error::Internal(e.to_string()).to_body())?;
+    (print.company, print.printed, print.lang) = (company_name, printed, lang);
+    let pdf = cora_render::report_pdf(&print).map_err(|e| Error::Internal(e.to_string()).to_body())?;
+    let Some(path) = files::pick_save(&app, &format!("{report}.pdf")) else { return Ok(None) };
+    std::fs::write(&path, pdf).map_err(|e| Error::field("file", cora_core::FieldCode::CannotWriteFile.with("path", path.display()).with("detail", e)).to_body())?;
+    Ok(Some(path))
+}
+
 /// Every second, asks core (as the signed-in user) what was written since the last look
 /// and tells the page which of their companies and entities changed. Nobody signed in:
 /// nothing is asked and nothing is told. A panic costs one tick, not the watcher.
@@ -252,7 +275,7 @@ fn main() {
             watch(handle);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![call, file_state, file_open, file_dialog, save_export])
+        .invoke_handler(tauri::generate_handler![call, file_state, file_open, file_dialog, save_export, print_report])
         .run(tauri::generate_context!())
         .expect("error while running the Cora desktop app");
 }

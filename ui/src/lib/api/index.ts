@@ -105,6 +105,15 @@ export async function saveExport(file: ExportFile): Promise<string | null> {
   }
 }
 
+/** Prints a report (`report.table`) to PDF through the native Save dialog; null when cancelled. */
+export async function printReport(report: string, args: Record<string, unknown>, printed: string, lang: string): Promise<string | null> {
+  try {
+    return (await transport('print_report', { report, args, company: currentCompany, printed, lang })) as string | null;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
 /** What the shell's watcher reports: `audit.changes_since` as the signed-in user sees it. */
 export type Change = DataChange;
 

@@ -10,7 +10,7 @@ import PartnerLedger from './PartnerLedger.svelte';
 import Consolidation from './Consolidation.svelte';
 import { GL_SCREEN } from './drill.svelte';
 
-const group = 'Accounting';
+const group = 'accounting.group';
 
 export const reportScreens: ScreenDef[] = [
   { id: 'report-trial-balance', label: 'reports.screen.trial_balance', group, icon: 'list', component: TrialBalance, needs: 'report.trial_balance', keywords: 'trial balance accounts report' },

@@ -1,6 +1,5 @@
 // Die Finanzberichte (ui/src/lib/reports/).
 export const reports = {
-  'shell.group.accounting': 'Buchhaltung',
   'reports.screen.trial_balance': 'Summen- und Saldenliste',
   'reports.screen.general_ledger': 'Kontoblatt',
   'reports.screen.profit_and_loss': 'Gewinn- und Verlustrechnung',
@@ -84,4 +83,5 @@ export const reports = {
   'reports.rate_hint': 'Einheiten {to} für ein {from}.',
   'reports.balance_check': 'Aktiva sind gleich Verbindlichkeiten plus Eigenkapital.',
   'reports.balance_off': 'Aktiva und Verbindlichkeiten plus Eigenkapital weichen ab: prüfen Sie das Hauptbuch.',
+  'reports.printed': 'Gedruckt am {when} von {user}',
 };

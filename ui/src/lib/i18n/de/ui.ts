@@ -51,4 +51,6 @@ export const ui = {
   'ui.export.done': '{count, plural, one {# Zeile} other {# Zeilen}} nach {path} exportiert.',
   'ui.export.csv': 'CSV (.csv)',
   'ui.export.xlsx': 'Excel (.xlsx)',
+  'ui.export.pdf': 'PDF (.pdf)',
+  'ui.export.printed': 'Gespeichert unter {path}.',
 };

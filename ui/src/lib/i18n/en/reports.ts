@@ -1,7 +1,6 @@
 // The financial reports (ui/src/lib/reports/).
 export const reports = {
   // The screens' group; the accounting screens may declare it too (same text).
-  'shell.group.accounting': 'Accounting',
   'reports.screen.trial_balance': 'Trial balance',
   'reports.screen.general_ledger': 'General ledger',
   'reports.screen.profit_and_loss': 'Profit and loss',
@@ -85,4 +84,5 @@ export const reports = {
   'reports.rate_hint': 'Units of {to} for one {from}.',
   'reports.balance_check': 'Assets equal liabilities and equity.',
   'reports.balance_off': 'Assets and liabilities plus equity differ: run the ledger check.',
+  'reports.printed': 'Printed {when} by {user}',
 };

@@ -52,4 +52,6 @@ export const ui = {
   'ui.export.done': '{count, plural, one {Exported # row} other {Exported # rows}} to {path}.',
   'ui.export.csv': 'CSV (.csv)',
   'ui.export.xlsx': 'Excel (.xlsx)',
+  'ui.export.pdf': 'PDF (.pdf)',
+  'ui.export.printed': 'Saved {path}.',
 };
