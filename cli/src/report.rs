@@ -40,7 +40,7 @@ pub(crate) fn run(db: &Option<PathBuf>, user: &str, company: &str, name: &str, a
                 let file = cora.call(Some(&token), Some(&co), "report.export", json!({"report": name, "args": args, "format": format}))?;
                 let file: cora_core::exchange::ExportFile =
                     serde_json::from_value(file).map_err(|e| Fail::Cora(cora_core::Error::Internal(format!("unexpected export: {e}"))))?;
-                Ok((file.bytes()?, u64::from(file.rows)))
+                Ok((file.bytes()?, u64::try_from(file.rows).unwrap_or(0)))
             }
         }
     })();
