@@ -159,6 +159,15 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // power cut (NORMAL in WAL mode may lose the last commits; docs/benchmarks/durability.md).
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Statement journals (the undo of one statement inside a longer transaction: every
+    // insert with triggers or constraints that may abort) and temporary b-trees in memory
+    // rather than in temporary files: posting an entry wrote ~15 pages per entry into a
+    // temporary file through pwrite (docs/benchmarks/ledger.md).
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // A 64 MiB page cache (SQLite's default is 2 MiB): a batch's index pages stay in
+    // memory instead of spilling to the WAL mid-transaction; reports read hot pages. It
+    // grows only as pages are used.
+    conn.pragma_update(None, "cache_size", -65_536)?;
     conn.set_prepared_statement_cache_capacity(256);
     Ok(())
 }

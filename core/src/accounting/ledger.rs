@@ -75,6 +75,8 @@ pub struct Poster<'a> {
     last_numbered: HashMap<(JournalId, FiscalYearId), Option<(NaiveDate, String)>>,
     partners: HashSet<crate::partners::model::PartnerId>,
     taxes: HashSet<TaxId>,
+    /// The sequence series name and number prefix of each (journal, year).
+    series: HashMap<(JournalId, FiscalYearId), (String, String)>,
 }
 
 impl<'a> Poster<'a> {
@@ -94,6 +96,7 @@ impl<'a> Poster<'a> {
             last_numbered: HashMap::new(),
             partners: HashSet::new(),
             taxes: HashSet::new(),
+            series: HashMap::new(),
         })
     }
 
@@ -395,7 +398,7 @@ impl<'a> Poster<'a> {
                 continue;
             }
             let Some((account, _)) = acc else { continue };
-            let (db_debit, db_credit) = match (money::to_db(&f("debit"), debit), money::to_db(&f("credit"), credit)) {
+            let (db_debit, db_credit) = match (to_db_as(debit, || f("debit")), to_db_as(credit, || f("credit"))) {
                 (Ok(a), Ok(b)) => (a, b),
                 (a, b) => {
                     for e in [a.err(), b.err()].into_iter().flatten() {
@@ -462,9 +465,11 @@ impl<'a> Poster<'a> {
 
         // The number, from the journal's series for this fiscal year.
         let year_start = self.year_start(year)?;
-        let series = format!("journal:{}:{}", d.journal_id, year);
-        let prefix = format!("{journal_code}/{}/", chrono::Datelike::year(&year_start));
-        let (seq, number) = crate::sequence::next_value(db, &t, &series, &prefix, 5)?;
+        let (series, prefix) = self
+            .series
+            .entry((d.journal_id, year))
+            .or_insert_with(|| (format!("journal:{}:{}", d.journal_id, year), format!("{journal_code}/{}/", chrono::Datelike::year(&year_start))));
+        let (seq, number) = crate::sequence::next_value(db, &t, series, prefix, 5)?;
 
         // The entry.
         let reference = d.reference.trim();
@@ -508,60 +513,137 @@ impl<'a> Poster<'a> {
             }
         };
 
-        // The lines and the maintained balances.
-        let mut ins = db.prepare_cached(
-            "INSERT INTO journal_lines (tenant_id, entry_id, line_no, journal_id, period_id, date, account_id, partner_id, description, debit, credit,
-                currency, amount_currency, tax_id, tax_base)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        )?;
+        // The lines and the maintained balances: a few rows per statement (each statement
+        // has its own setup and statement journal), chunks of at most ROWS_PER_INSERT.
         let mut by_account: BTreeMap<AccountId, (i64, i64)> = BTreeMap::new();
         let mut by_partner: BTreeMap<(AccountId, crate::partners::model::PartnerId), (i64, i64)> = BTreeMap::new();
-        for (n, l) in resolved.iter().enumerate() {
-            ins.execute(params![
-                t.tenant_id(),
-                id,
-                n as i64 + 1,
-                d.journal_id,
-                period,
-                d.date,
-                l.account,
-                l.partner,
-                l.description,
-                l.debit,
-                l.credit,
-                l.currency,
-                l.amount_currency,
-                l.tax,
-                l.tax_base
-            ])?;
+        let mut line_no = 0_i64;
+        for chunk in resolved.chunks(ROWS_PER_INSERT) {
+            let mut ins = db.prepare_cached(&lines_insert_sql(chunk.len()))?;
+            ins.raw_bind_parameter(1, t.tenant_id())?;
+            ins.raw_bind_parameter(2, id)?;
+            ins.raw_bind_parameter(3, d.journal_id)?;
+            ins.raw_bind_parameter(4, period)?;
+            ins.raw_bind_parameter(5, d.date)?;
+            let mut k = 6;
+            for l in chunk {
+                line_no += 1;
+                ins.raw_bind_parameter(k, line_no)?;
+                ins.raw_bind_parameter(k + 1, l.account)?;
+                ins.raw_bind_parameter(k + 2, l.partner)?;
+                ins.raw_bind_parameter(k + 3, l.description.as_str())?;
+                ins.raw_bind_parameter(k + 4, l.debit)?;
+                ins.raw_bind_parameter(k + 5, l.credit)?;
+                ins.raw_bind_parameter(k + 6, l.currency.as_str())?;
+                ins.raw_bind_parameter(k + 7, l.amount_currency)?;
+                ins.raw_bind_parameter(k + 8, l.tax)?;
+                ins.raw_bind_parameter(k + 9, l.tax_base)?;
+                k += LINE_PARAMS;
+            }
+            ins.raw_execute()?;
+        }
+        for l in &resolved {
+            // Each side is a sum of amounts whose total was computed with checked
+            // arithmetic above, so these cannot overflow; checked anyway.
             let e = by_account.entry(l.account).or_default();
-            e.0 += l.debit;
-            e.1 += l.credit;
+            e.0 = e.0.checked_add(l.debit).ok_or_else(|| Error::field("lines", FieldCode::TooLarge))?;
+            e.1 = e.1.checked_add(l.credit).ok_or_else(|| Error::field("lines", FieldCode::TooLarge))?;
             if l.needs_partner
                 && let Some(p) = l.partner
             {
                 let e = by_partner.entry((l.account, p)).or_default();
-                e.0 += l.debit;
-                e.1 += l.credit;
+                e.0 = e.0.checked_add(l.debit).ok_or_else(|| Error::field("lines", FieldCode::TooLarge))?;
+                e.1 = e.1.checked_add(l.credit).ok_or_else(|| Error::field("lines", FieldCode::TooLarge))?;
             }
         }
-        let mut up = db.prepare_cached(
-            "INSERT INTO account_balances (tenant_id, account_id, period_id, debit, credit) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (tenant_id, account_id, period_id) DO UPDATE SET debit = debit + excluded.debit, credit = credit + excluded.credit",
-        )?;
-        for (account, (dr, cr)) in by_account {
-            up.execute(params![t.tenant_id(), account, period, dr, cr])?;
+        let by_account: Vec<_> = by_account.into_iter().collect();
+        for chunk in by_account.chunks(ROWS_PER_INSERT) {
+            let mut up = db.prepare_cached(&account_balances_sql(chunk.len()))?;
+            up.raw_bind_parameter(1, t.tenant_id())?;
+            up.raw_bind_parameter(2, period)?;
+            let mut k = 3;
+            for (account, (dr, cr)) in chunk {
+                up.raw_bind_parameter(k, account)?;
+                up.raw_bind_parameter(k + 1, dr)?;
+                up.raw_bind_parameter(k + 2, cr)?;
+                k += 3;
+            }
+            up.raw_execute()?;
         }
-        let mut up = db.prepare_cached(
-            "INSERT INTO partner_balances (tenant_id, account_id, partner_id, period_id, debit, credit) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (tenant_id, account_id, partner_id, period_id) DO UPDATE SET debit = debit + excluded.debit, credit = credit + excluded.credit",
-        )?;
-        for ((account, partner), (dr, cr)) in by_partner {
-            up.execute(params![t.tenant_id(), account, partner, period, dr, cr])?;
+        let by_partner: Vec<_> = by_partner.into_iter().collect();
+        for chunk in by_partner.chunks(ROWS_PER_INSERT) {
+            let mut up = db.prepare_cached(&partner_balances_sql(chunk.len()))?;
+            up.raw_bind_parameter(1, t.tenant_id())?;
+            up.raw_bind_parameter(2, period)?;
+            let mut k = 3;
+            for ((account, partner), (dr, cr)) in chunk {
+                up.raw_bind_parameter(k, account)?;
+                up.raw_bind_parameter(k + 1, partner)?;
+                up.raw_bind_parameter(k + 2, dr)?;
+                up.raw_bind_parameter(k + 3, cr)?;
+                k += 4;
+            }
+            up.raw_execute()?;
         }
         self.last_numbered.insert((d.journal_id, year), Some((d.date, number.clone())));
         Ok(PostedEntry { id, number, date: d.date, period_id: period, total: money::from_db(total_debit) })
     }
+}
+
+/// [`money::to_db`] with the field's name built only when the amount is refused (the
+/// happy path of a batch formats no names).
+fn to_db_as(v: Decimal, field: impl Fn() -> String) -> Result<i64> {
+    money::to_db("", v).map_err(|e| match e {
+        Error::Validation { reason, fields } => {
+            Error::Validation { reason, fields: fields.into_iter().map(|x| crate::FieldError::new(field(), x.issue())).collect() }
+        }
+        other => other,
+    })
+}
+
+/// Rows per multi-row insert of lines or balances: an entry of n lines takes ceil(n / 8)
+/// statements; the SQL texts for 1..=8 rows are each prepared once (and cached).
+const ROWS_PER_INSERT: usize = 8;
+/// Per-line parameters of [`lines_insert_sql`], after the five shared ones.
+const LINE_PARAMS: usize = 10;
+
+/// `INSERT INTO journal_lines` of `n` rows: ?1 tenant, ?2 entry, ?3 journal, ?4 period,
+/// ?5 date shared; then [`LINE_PARAMS`] per line. The id is never named: SQLite assigns a
+/// new rowid.
+fn lines_insert_sql(n: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO journal_lines (tenant_id, entry_id, journal_id, period_id, date, line_no, account_id, partner_id, description, debit, credit,
+            currency, amount_currency, tax_id, tax_base) VALUES ",
+    );
+    for i in 0..n {
+        let k = 6 + i * LINE_PARAMS;
+        let p: Vec<String> = (k..k + LINE_PARAMS).map(|j| format!("?{j}")).collect();
+        sql.push_str(if i == 0 { "" } else { ", " });
+        sql.push_str(&format!("(?1, ?2, ?3, ?4, ?5, {})", p.join(", ")));
+    }
+    sql
+}
+
+/// The upsert of `n` account balances of one period: ?1 tenant, ?2 period, then account,
+/// debit, credit per row.
+fn account_balances_sql(n: usize) -> String {
+    let rows: Vec<String> = (0..n).map(|i| format!("(?1, ?{}, ?2, ?{}, ?{})", 3 + 3 * i, 4 + 3 * i, 5 + 3 * i)).collect();
+    format!(
+        "INSERT INTO account_balances (tenant_id, account_id, period_id, debit, credit) VALUES {}
+         ON CONFLICT (tenant_id, account_id, period_id) DO UPDATE SET debit = debit + excluded.debit, credit = credit + excluded.credit",
+        rows.join(", ")
+    )
+}
+
+/// The upsert of `n` partner balances of one period: ?1 tenant, ?2 period, then account,
+/// partner, debit, credit per row.
+fn partner_balances_sql(n: usize) -> String {
+    let rows: Vec<String> = (0..n).map(|i| format!("(?1, ?{}, ?{}, ?2, ?{}, ?{})", 3 + 4 * i, 4 + 4 * i, 5 + 4 * i, 6 + 4 * i)).collect();
+    format!(
+        "INSERT INTO partner_balances (tenant_id, account_id, partner_id, period_id, debit, credit) VALUES {}
+         ON CONFLICT (tenant_id, account_id, partner_id, period_id) DO UPDATE SET debit = debit + excluded.debit, credit = credit + excluded.credit",
+        rows.join(", ")
+    )
 }
 
 /// The draft that reverses posted entry `id`: the same lines with debit and credit

@@ -62,6 +62,21 @@ pub fn sums(db: &Connection, t: &TenantCtx, from: Option<NaiveDate>, to: NaiveDa
         return Ok(out);
     }
     let (whole_sql, lines_sql, f1, f2): (&str, &str, Option<String>, Option<i64>) = match target {
+        // One account: the account named in the WHERE without `?6 IS NULL OR`, so the
+        // lines of a cut period are read through the (tenant, account, date) index alone
+        // instead of every account's lines of that period.
+        Target::Accounts(Some(account)) => (
+            "SELECT b.account_id, sum(b.debit), sum(b.credit) FROM periods p
+             JOIN account_balances b ON b.tenant_id = p.tenant_id AND b.period_id = p.id
+             WHERE p.tenant_id = ?1 AND p.start_date >= ?2 AND p.end_date <= ?3 AND (?4 OR NOT p.is_closing)
+               AND ?5 IS NULL AND b.account_id = ?6
+             GROUP BY b.account_id",
+            "SELECT l.account_id, sum(l.debit), sum(l.credit) FROM journal_lines l
+             WHERE l.tenant_id = ?1 AND l.account_id = ?6 AND l.date >= ?2 AND l.date <= ?3 AND l.period_id = ?4 AND ?5 IS NULL
+             GROUP BY l.account_id",
+            None,
+            Some(account.0),
+        ),
         Target::Accounts(account) => (
             "SELECT b.account_id, sum(b.debit), sum(b.credit) FROM periods p
              JOIN account_balances b ON b.tenant_id = p.tenant_id AND b.period_id = p.id
