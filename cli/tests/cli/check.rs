@@ -6,15 +6,7 @@ use crate::Env;
 #[test]
 fn check_passes_on_sound_books_and_fails_naming_a_drifted_account() {
     let env = Env::new();
-    let accounts = env.call(&["account.list", r#"{"search":"1100"}"#, "--company", "ACME"]).ok().json();
-    let bank = accounts.as_array().unwrap().iter().find(|a| a["code"] == "1100").unwrap()["id"].as_i64().unwrap();
-    let capital = env.call(&["account.list", r#"{"search":"3000"}"#, "--company", "ACME"]).ok().json()[0]["id"].as_i64().unwrap();
-    let journals = env.call(&["journal.list", "{}", "--company", "ACME"]).ok().json();
-    let general = journals.as_array().unwrap().iter().find(|j| j["code"] == "GEN").unwrap()["id"].as_i64().unwrap();
-    let entry = format!(
-        r#"{{"journal_id":{general},"date":"2026-02-01","lines":[{{"account_id":{bank},"debit":"250.00"}},{{"account_id":{capital},"credit":"250.00"}}]}}"#
-    );
-    env.call(&["entry.post_new", &entry, "--company", "ACME"]).ok();
+    let bank = crate::post_bank_capital(&env, "250.00");
 
     let out = env.run(&["check", "--company", "ACME", "--user", crate::ADMIN], None);
     out.ok();

@@ -132,3 +132,18 @@ pub fn run(cmd: &mut Command, stdin: Option<&str>) -> Out {
         stderr: String::from_utf8(o.stderr).unwrap(),
     }
 }
+
+/// Posts one entry in ACME's general journal: `amount` debited to the bank account 1100
+/// and credited to share capital 3000, dated 2026-02-01. Returns the bank account's id.
+pub fn post_bank_capital(env: &Env, amount: &str) -> i64 {
+    let accounts = env.call(&["account.list", r#"{"search":"1100"}"#, "--company", "ACME"]).ok().json();
+    let bank = accounts.as_array().unwrap().iter().find(|a| a["code"] == "1100").unwrap()["id"].as_i64().unwrap();
+    let capital = env.call(&["account.list", r#"{"search":"3000"}"#, "--company", "ACME"]).ok().json()[0]["id"].as_i64().unwrap();
+    let journals = env.call(&["journal.list", "{}", "--company", "ACME"]).ok().json();
+    let general = journals.as_array().unwrap().iter().find(|j| j["code"] == "GEN").unwrap()["id"].as_i64().unwrap();
+    let entry = format!(
+        r#"{{"journal_id":{general},"date":"2026-02-01","lines":[{{"account_id":{bank},"debit":"{amount}"}},{{"account_id":{capital},"credit":"{amount}"}}]}}"#
+    );
+    env.call(&["entry.post_new", &entry, "--company", "ACME"]).ok();
+    bank
+}

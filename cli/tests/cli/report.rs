@@ -5,15 +5,7 @@ use crate::Env;
 #[test]
 fn a_trial_balance_prints_to_csv_and_pdf() {
     let env = Env::new();
-    let accounts = env.call(&["account.list", r#"{"search":"1100"}"#, "--company", "ACME"]).ok().json();
-    let bank = accounts.as_array().unwrap().iter().find(|a| a["code"] == "1100").unwrap()["id"].as_i64().unwrap();
-    let capital = env.call(&["account.list", r#"{"search":"3000"}"#, "--company", "ACME"]).ok().json()[0]["id"].as_i64().unwrap();
-    let journals = env.call(&["journal.list", "{}", "--company", "ACME"]).ok().json();
-    let general = journals.as_array().unwrap().iter().find(|j| j["code"] == "GEN").unwrap()["id"].as_i64().unwrap();
-    let entry = format!(
-        r#"{{"journal_id":{general},"date":"2026-02-01","lines":[{{"account_id":{bank},"debit":"1234.56"}},{{"account_id":{capital},"credit":"1234.56"}}]}}"#
-    );
-    env.call(&["entry.post_new", &entry, "--company", "ACME"]).ok();
+    crate::post_bank_capital(&env, "1234.56");
     let args = r#"{"from":"2026-01-01","to":"2026-12-31"}"#;
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("tb.csv");

@@ -68,8 +68,8 @@ pub fn get_entry(db: &Connection, t: &TenantCtx, id: EntryId) -> Result<Entry> {
         })
     })?;
     e.lines = lines.collect::<rusqlite::Result<_>>()?;
-    e.total_debit = e.lines.iter().map(|l| l.debit).sum();
-    e.total_credit = e.lines.iter().map(|l| l.credit).sum();
+    e.total_debit = crate::arith::sum("total_debit", e.lines.iter().map(|l| l.debit))?;
+    e.total_credit = crate::arith::sum("total_credit", e.lines.iter().map(|l| l.credit))?;
     Ok(e)
 }
 
