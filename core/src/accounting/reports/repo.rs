@@ -124,6 +124,34 @@ pub fn sums(db: &Connection, t: &TenantCtx, from: Option<NaiveDate>, to: NaiveDa
     Ok(out)
 }
 
+/// Per account, what was posted before `from` and from `from` to `to`, both included
+/// (closing periods too: the trial balance's opening and movements), read from the
+/// maintained balances in one pass when no period is cut by either range; `None` when
+/// one is (the caller then asks [`sums`] for each range).
+pub fn sums_before_and_within(db: &Connection, t: &TenantCtx, from: NaiveDate, to: NaiveDate) -> Result<Option<(Sums, Sums)>> {
+    let Some(before) = from.pred_opt() else { return Ok(None) };
+    if to < from || !partial_periods(db, t, beginning(), before, true)?.is_empty() || !partial_periods(db, t, from, to, true)?.is_empty() {
+        return Ok(None);
+    }
+    // The periods up to `to`, each in one of the two ranges (none is cut, so a period
+    // starting before `from` ends before it).
+    let mut st = db.prepare_cached("SELECT id, start_date >= ?2 FROM periods WHERE tenant_id = ?1 AND end_date <= ?3")?;
+    let within: std::collections::HashMap<i64, bool> =
+        st.query_map(params![t.tenant_id(), from, to], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let (mut opening, mut moves) = (Sums::new(), Sums::new());
+    let mut st = db.prepare_cached("SELECT account_id, period_id, debit, credit FROM account_balances WHERE tenant_id = ?1")?;
+    let mut rows = st.query([t.tenant_id()])?;
+    while let Some(r) = rows.next()? {
+        let (account, period, d, c): (i64, i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        match within.get(&period) {
+            Some(true) => merge(&mut moves, account, d, c)?,
+            Some(false) => merge(&mut opening, account, d, c)?,
+            None => {}
+        }
+    }
+    Ok(Some((opening, moves)))
+}
+
 /// Debit minus credit of one key in `sums` (zero when absent).
 pub fn balance(sums: &Sums, key: i64) -> Result<i64> {
     sums.get(&key).map(|(d, c)| sub(*d, *c)).unwrap_or(Ok(0))

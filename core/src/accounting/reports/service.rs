@@ -90,11 +90,16 @@ fn base(db: &Connection, t: &TenantCtx) -> Result<String> {
 pub fn trial_balance_in(db: &Connection, t: &TenantCtx, a: &TrialBalanceArgs) -> Result<TrialBalance> {
     check_range(a.from, a.to)?;
     let currency = base(db, t)?;
-    let opening = match day_before(a.from) {
-        Some(d) => repo::sums(db, t, None, d, true, Target::Accounts(None))?,
-        None => Sums::new(),
+    let (opening, moves) = match repo::sums_before_and_within(db, t, a.from, a.to)? {
+        Some(both) => both,
+        None => {
+            let opening = match day_before(a.from) {
+                Some(d) => repo::sums(db, t, None, d, true, Target::Accounts(None))?,
+                None => Sums::new(),
+            };
+            (opening, repo::sums(db, t, Some(a.from), a.to, true, Target::Accounts(None))?)
+        }
     };
-    let moves = repo::sums(db, t, Some(a.from), a.to, true, Target::Accounts(None))?;
     let (mut to, mut td, mut tc, mut tcl) = (0_i64, 0_i64, 0_i64, 0_i64);
     let mut rows = Vec::new();
     for acc in repo::accounts(db, t)?.into_iter().filter(|a| !a.is_group) {
