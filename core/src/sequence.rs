@@ -38,8 +38,42 @@ fn take(db: &Connection, t: &TenantCtx, series: &str) -> Result<Option<(i64, Str
         )?
         .query_row(params![t.tenant_id(), series], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    Ok(row.map(|(prefix, padding, value)| {
-        let padding = usize::try_from(padding).unwrap_or(5);
-        (value, format!("{prefix}{value:0padding$}"))
-    }))
+    Ok(row.map(|(prefix, padding, value)| (value, format(&prefix, padding, value))))
+}
+
+/// A number as the series writes it: the prefix and the value padded with zeros.
+pub fn format(prefix: &str, padding: i64, value: i64) -> String {
+    let padding = usize::try_from(padding).unwrap_or(5);
+    format!("{prefix}{value:0padding$}")
+}
+
+/// A series' state for a caller that hands out many numbers in one transaction (batch
+/// posting): it reads the state once with [`peek`], numbers in memory, and writes the
+/// next value back with [`set_next`] in the same transaction, so the series stays gapless.
+#[derive(Debug, Clone)]
+pub struct SeriesState {
+    pub prefix: String,
+    pub padding: i64,
+    pub next_value: i64,
+}
+
+/// The series' state, or a new series' (`prefix`, `padding`, next value 1) when it does
+/// not exist yet; nothing is written.
+pub fn peek(db: &Connection, t: &TenantCtx, series: &str, prefix: &str, padding: u32) -> Result<SeriesState> {
+    let row: Option<SeriesState> = db
+        .prepare_cached("SELECT prefix, padding, next_value FROM sequences WHERE tenant_id = ?1 AND series = ?2")?
+        .query_row(params![t.tenant_id(), series], |r| Ok(SeriesState { prefix: r.get(0)?, padding: r.get(1)?, next_value: r.get(2)? }))
+        .optional()?;
+    Ok(row.unwrap_or(SeriesState { prefix: prefix.to_string(), padding: i64::from(padding), next_value: 1 }))
+}
+
+/// Records that the series' numbers below `s.next_value` are taken (creating the series
+/// when [`peek`] found none).
+pub fn set_next(db: &Connection, t: &TenantCtx, series: &str, s: &SeriesState) -> Result<()> {
+    db.prepare_cached(
+        "INSERT INTO sequences (tenant_id, series, prefix, padding, next_value) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (tenant_id, series) DO UPDATE SET next_value = excluded.next_value",
+    )?
+    .execute(params![t.tenant_id(), series, s.prefix, s.padding, s.next_value])?;
+    Ok(())
 }

@@ -159,6 +159,9 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // power cut (NORMAL in WAL mode may lose the last commits; docs/benchmarks/durability.md).
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // A REPLACE deletes through the DELETE triggers, so append-only tables (ledger lines,
+    // posted entries) refuse `INSERT OR REPLACE` on any of their unique keys (V8).
+    conn.pragma_update(None, "recursive_triggers", "ON")?;
     // Statement journals (the undo of one statement inside a longer transaction: every
     // insert with triggers or constraints that may abort) and temporary b-trees in memory
     // rather than in temporary files: posting an entry wrote ~15 pages per entry into a

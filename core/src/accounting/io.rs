@@ -135,20 +135,19 @@ pub fn post_batch(ctx: &mut Ctx<'_>, a: PostBatchArgs) -> Result<PostBatchResult
     let now = ctx.now;
     let source = Source::manual();
     let mut poster = super::ledger::Poster::new(ctx.db(), t)?;
-    let mut out = PostBatchResult { posted: 0, lines: 0, first_id: None, last_id: None };
-    for (i, d) in a.entries.iter().enumerate() {
-        let posted = poster.post(d, &source, None, false, None, user, now).map_err(|e| match e {
-            Error::Validation { reason, fields } => Error::Validation {
-                reason,
-                fields: fields.into_iter().map(|f| crate::FieldError::new(format!("entries.{i}.{}", f.field), f.issue())).collect(),
-            },
-            other => other,
-        })?;
-        out.posted += 1;
-        out.lines += d.lines.len() as u64;
-        out.first_id.get_or_insert(posted.id);
-        out.last_id = Some(posted.id);
-    }
+    let posted = poster.post_many(&a.entries, &source, user, now).map_err(|(i, e)| match e {
+        Error::Validation { reason, fields } => Error::Validation {
+            reason,
+            fields: fields.into_iter().map(|f| crate::FieldError::new(format!("entries.{i}.{}", f.field), f.issue())).collect(),
+        },
+        other => other,
+    })?;
+    let out = PostBatchResult {
+        posted: u32::try_from(posted.len()).unwrap_or(u32::MAX),
+        lines: a.entries.iter().map(|d| d.lines.len() as u64).sum(),
+        first_id: posted.first().map(|p| p.id),
+        last_id: posted.last().map(|p| p.id),
+    };
     ctx.audit("journal_entry", "batch", json!({"posted": out.posted, "first_id": out.first_id, "last_id": out.last_id}));
     Ok(out)
 }

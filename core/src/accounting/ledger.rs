@@ -21,6 +21,16 @@
 //! period; per account, partner and period for receivable/payable) together. A failure
 //! anywhere leaves nothing: the dispatcher rolls the whole transaction back, the series'
 //! increment included, so no number is lost.
+//!
+//! Batch callers keep one [`Poster`] and either post drafts one by one or hand it many
+//! new entries at once ([`Poster::post_many`]): each is checked exactly as alone and in
+//! order (so each sees the numbers and dates before it), then all are written together,
+//! with the balances' increments summed over the batch and each series written once.
+//!
+//! The schema backs the engine up: posted entries and lines refuse UPDATE and DELETE
+//! (triggers; and, as every connection sets `recursive_triggers`, `INSERT OR REPLACE`),
+//! and a line's composite foreign key (tenant, entry, journal, period, date) names a
+//! posted entry with the line's own journal, period and date (V8).
 
 use super::model::*;
 use crate::command::{Ctx, TenantCtx};
@@ -201,6 +211,149 @@ impl<'a> Poster<'a> {
         user: UserId,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<PostedEntry> {
+        let p = self.prepare(d, source, closing)?;
+        let db = self.db;
+        let t = self.t;
+        let (year, period) = (p.year, p.period);
+
+        // The number, from the journal's series for this fiscal year.
+        let (series, prefix) = self.series_of(d.journal_id, year, &p.journal_code)?;
+        let (seq, number) = crate::sequence::next_value(db, &t, &series, &prefix, 5)?;
+
+        // The entry.
+        let reference = d.reference.trim();
+        let memo = d.memo.trim();
+        let total_debit = p.total_debit;
+        let id = match draft_id {
+            Some(id) => {
+                db.prepare_cached(
+                    "UPDATE journal_entries SET state = 'posted', number = ?3, seq = ?4, fiscal_year_id = ?5, period_id = ?6, date = ?7, reference = ?8,
+                            memo = ?9, total = ?10, journal_id = ?11, updated_at = ?12, posted_by = ?13, posted_at = ?12
+                     WHERE tenant_id = ?1 AND id = ?2 AND state = 'draft'",
+                )?
+                .execute(params![t.tenant_id(), id, number, seq, year, period, d.date, reference, memo, total_debit, d.journal_id, now, user])?;
+                db.prepare_cached("DELETE FROM journal_draft_lines WHERE tenant_id = ?1 AND entry_id = ?2")?.execute(params![t.tenant_id(), id])?;
+                id
+            }
+            None => {
+                db.prepare_cached(
+                    "INSERT INTO journal_entries (tenant_id, journal_id, state, number, seq, fiscal_year_id, period_id, date, reference, memo,
+                        source_module, source_kind, source_id, reverses_id, total, created_by, created_at, updated_at, posted_by, posted_at)
+                     VALUES (?1, ?2, 'posted', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?15, ?16)",
+                )?
+                .execute(params![
+                    t.tenant_id(),
+                    d.journal_id,
+                    number,
+                    seq,
+                    year,
+                    period,
+                    d.date,
+                    reference,
+                    memo,
+                    source.module,
+                    source.kind,
+                    source.id,
+                    reverses,
+                    total_debit,
+                    user,
+                    now
+                ])?;
+                EntryId(db.last_insert_rowid())
+            }
+        };
+
+        // The lines and the maintained balances.
+        let mut lines = LineWriter::new(db, t);
+        let mut balances = Balances::default();
+        for (k, l) in p.resolved.iter().enumerate() {
+            lines.push(id, d.journal_id, period, d.date, k as i64 + 1, l)?;
+            balances.add(period, l)?;
+        }
+        lines.flush()?;
+        balances.write(db, &t)?;
+        self.last_numbered.insert((d.journal_id, year), Some((d.date, number.clone())));
+        Ok(PostedEntry { id, number, date: d.date, period_id: period, total: money::from_db(total_debit) })
+    }
+
+    /// The sequence series name and number prefix of a journal's fiscal year.
+    fn series_of(&mut self, journal: JournalId, year: FiscalYearId, journal_code: &str) -> Result<(String, String)> {
+        if let Some(s) = self.series.get(&(journal, year)) {
+            return Ok(s.clone());
+        }
+        let year_start = self.year_start(year)?;
+        let s = (format!("journal:{journal}:{year}"), format!("{journal_code}/{}/", chrono::Datelike::year(&year_start)));
+        self.series.insert((journal, year), s.clone());
+        Ok(s)
+    }
+
+    /// Posts many new entries from `source` as one batch, in the caller's transaction:
+    /// every entry is checked exactly as [`Poster::post`] checks it (in order, so each
+    /// sees the ones before it: the series' date order, the numbers), then all are
+    /// written with a few multi-row statements: the entries, their lines, and the
+    /// maintained balances summed over the batch; each series' next value is written
+    /// once. A refused entry refuses the batch: the error comes with its index.
+    pub fn post_many(
+        &mut self,
+        drafts: &[EntryDraft],
+        source: &Source,
+        user: UserId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> std::result::Result<Vec<PostedEntry>, (usize, Error)> {
+        let db = self.db;
+        let t = self.t;
+        let at = |i: usize| move |e: Error| (i, e);
+        // Check every entry and number it in memory.
+        let mut series: HashMap<(JournalId, FiscalYearId), (String, crate::sequence::SeriesState)> = HashMap::new();
+        let mut checked = Vec::with_capacity(drafts.len());
+        for (i, d) in drafts.iter().enumerate() {
+            let p = self.prepare(d, source, false).map_err(at(i))?;
+            let key = (d.journal_id, p.year);
+            if !series.contains_key(&key) {
+                let (name, prefix) = self.series_of(d.journal_id, p.year, &p.journal_code).map_err(at(i))?;
+                let state = crate::sequence::peek(db, &t, &name, &prefix, 5).map_err(at(i))?;
+                series.insert(key, (name, state));
+            }
+            let (_, state) = series.get_mut(&key).ok_or_else(|| (i, Error::Internal("series".into())))?;
+            let seq = state.next_value;
+            state.next_value = seq.checked_add(1).ok_or_else(|| (i, Error::Internal("series overflow".into())))?;
+            let number = crate::sequence::format(&state.prefix, state.padding, seq);
+            self.last_numbered.insert(key, Some((d.date, number.clone())));
+            checked.push((p, seq, number));
+        }
+        let w = |e: Error| (drafts.len().saturating_sub(1), e);
+        for (name, state) in series.values() {
+            crate::sequence::set_next(db, &t, name, state).map_err(w)?;
+        }
+        // Ids follow the table's largest: the batch runs in one write transaction, in
+        // which nothing else inserts entries (the no-replace trigger would refuse a clash).
+        let max_id: i64 = db
+            .prepare_cached("SELECT coalesce(max(id), 0) FROM journal_entries")
+            .and_then(|mut st| st.query_row([], |r| r.get(0)))
+            .map_err(|e| w(e.into()))?;
+        let mut out = Vec::with_capacity(drafts.len());
+        let mut entries = EntryWriter::new(db, t, source, user, now);
+        for (k, (d, (p, seq, number))) in drafts.iter().zip(checked.iter()).enumerate() {
+            let id = EntryId(max_id.checked_add(k as i64 + 1).ok_or_else(|| w(Error::Internal("entry id".into())))?);
+            entries.push(id, d, p, *seq, number).map_err(w)?;
+            out.push(PostedEntry { id, number: number.clone(), date: d.date, period_id: p.period, total: money::from_db(p.total_debit) });
+        }
+        entries.flush().map_err(w)?;
+        let mut lines = LineWriter::new(db, t);
+        let mut balances = Balances::default();
+        for (d, ((p, _, _), posted)) in drafts.iter().zip(checked.iter().zip(out.iter())) {
+            for (k, l) in p.resolved.iter().enumerate() {
+                lines.push(posted.id, d.journal_id, p.period, d.date, k as i64 + 1, l).map_err(w)?;
+                balances.add(p.period, l).map_err(w)?;
+            }
+        }
+        lines.flush().map_err(w)?;
+        balances.write(db, &t).map_err(w)?;
+        Ok(out)
+    }
+
+    /// Checks one entry and resolves its lines to base amounts; writes nothing.
+    fn prepare(&mut self, d: &EntryDraft, source: &Source, closing: bool) -> Result<Prepared> {
         let db = self.db;
         let t = self.t;
         let mut errors: Vec<crate::FieldError> = Vec::new();
@@ -239,18 +392,6 @@ impl<'a> Poster<'a> {
         }
 
         // The lines, checked and resolved to base amounts (scaled integers).
-        struct Resolved {
-            account: AccountId,
-            partner: Option<crate::partners::model::PartnerId>,
-            description: String,
-            debit: i64,
-            credit: i64,
-            currency: String,
-            amount_currency: i64,
-            tax: Option<TaxId>,
-            tax_base: Option<i64>,
-            needs_partner: bool,
-        }
         let mut resolved: Vec<Resolved> = Vec::with_capacity(d.lines.len());
         let (mut total_debit, mut total_credit) = (0_i64, 0_i64);
         for (i, l) in d.lines.iter().enumerate() {
@@ -462,131 +603,263 @@ impl<'a> Poster<'a> {
             return Err(Error::Validation { reason: Reason::InvalidInput.into(), fields: errors });
         }
         let (year, period) = when.ok_or_else(|| Error::Internal("period".into()))?;
+        Ok(Prepared { journal_code, year, period, resolved, total_debit })
+    }
+}
 
-        // The number, from the journal's series for this fiscal year.
-        let year_start = self.year_start(year)?;
-        let (series, prefix) = self
-            .series
-            .entry((d.journal_id, year))
-            .or_insert_with(|| (format!("journal:{}:{}", d.journal_id, year), format!("{journal_code}/{}/", chrono::Datelike::year(&year_start))));
-        let (seq, number) = crate::sequence::next_value(db, &t, series, prefix, 5)?;
+/// One entry checked by [`Poster::prepare`], ready to number and write.
+struct Prepared {
+    journal_code: String,
+    year: FiscalYearId,
+    period: PeriodId,
+    resolved: Vec<Resolved>,
+    total_debit: i64,
+}
 
-        // The entry.
-        let reference = d.reference.trim();
-        let memo = d.memo.trim();
-        let id = match draft_id {
-            Some(id) => {
-                db.prepare_cached(
-                    "UPDATE journal_entries SET state = 'posted', number = ?3, seq = ?4, fiscal_year_id = ?5, period_id = ?6, date = ?7, reference = ?8,
-                            memo = ?9, total = ?10, journal_id = ?11, updated_at = ?12, posted_by = ?13, posted_at = ?12
-                     WHERE tenant_id = ?1 AND id = ?2 AND state = 'draft'",
-                )?
-                .execute(params![t.tenant_id(), id, number, seq, year, period, d.date, reference, memo, total_debit, d.journal_id, now, user])?;
-                db.prepare_cached("DELETE FROM journal_draft_lines WHERE tenant_id = ?1 AND entry_id = ?2")?.execute(params![t.tenant_id(), id])?;
-                id
-            }
-            None => {
-                db.prepare_cached(
-                    "INSERT INTO journal_entries (tenant_id, journal_id, state, number, seq, fiscal_year_id, period_id, date, reference, memo,
-                        source_module, source_kind, source_id, reverses_id, total, created_by, created_at, updated_at, posted_by, posted_at)
-                     VALUES (?1, ?2, 'posted', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?15, ?16)",
-                )?
-                .execute(params![
-                    t.tenant_id(),
-                    d.journal_id,
-                    number,
-                    seq,
-                    year,
-                    period,
-                    d.date,
-                    reference,
-                    memo,
-                    source.module,
-                    source.kind,
-                    source.id,
-                    reverses,
-                    total_debit,
-                    user,
-                    now
-                ])?;
-                EntryId(db.last_insert_rowid())
-            }
-        };
+/// One line checked and resolved to base amounts (scaled integers).
+struct Resolved {
+    account: AccountId,
+    partner: Option<crate::partners::model::PartnerId>,
+    description: String,
+    debit: i64,
+    credit: i64,
+    currency: String,
+    amount_currency: i64,
+    tax: Option<TaxId>,
+    tax_base: Option<i64>,
+    needs_partner: bool,
+}
 
-        // The lines and the maintained balances: a few rows per statement (each statement
-        // has its own setup and statement journal), chunks of at most ROWS_PER_INSERT.
-        let mut by_account: BTreeMap<AccountId, (i64, i64)> = BTreeMap::new();
-        let mut by_partner: BTreeMap<(AccountId, crate::partners::model::PartnerId), (i64, i64)> = BTreeMap::new();
-        let mut line_no = 0_i64;
-        for chunk in resolved.chunks(ROWS_PER_INSERT) {
-            let mut ins = db.prepare_cached(&lines_insert_sql(chunk.len()))?;
-            ins.raw_bind_parameter(1, t.tenant_id())?;
-            ins.raw_bind_parameter(2, id)?;
-            ins.raw_bind_parameter(3, d.journal_id)?;
-            ins.raw_bind_parameter(4, period)?;
-            ins.raw_bind_parameter(5, d.date)?;
-            let mut k = 6;
-            for l in chunk {
-                line_no += 1;
-                ins.raw_bind_parameter(k, line_no)?;
-                ins.raw_bind_parameter(k + 1, l.account)?;
-                ins.raw_bind_parameter(k + 2, l.partner)?;
-                ins.raw_bind_parameter(k + 3, l.description.as_str())?;
-                ins.raw_bind_parameter(k + 4, l.debit)?;
-                ins.raw_bind_parameter(k + 5, l.credit)?;
-                ins.raw_bind_parameter(k + 6, l.currency.as_str())?;
-                ins.raw_bind_parameter(k + 7, l.amount_currency)?;
-                ins.raw_bind_parameter(k + 8, l.tax)?;
-                ins.raw_bind_parameter(k + 9, l.tax_base)?;
-                k += LINE_PARAMS;
-            }
-            ins.raw_execute()?;
+/// Rows per upsert of maintained balances: a batch's increments are summed first, so
+/// these are few; several rows per statement save statement setups.
+const ROWS_PER_UPSERT: usize = 32;
+
+/// Buffers the rows of a statement and runs it when `rows` are buffered: `sql(n)` is the
+/// text for n rows, `width` the parameters per row. Entries and lines go one row per
+/// statement: a single-row INSERT into a table without triggers needs no statement
+/// journal (its constraints are checked before it writes), while a multi-row one keeps
+/// an undo copy of every page it touches. The SQL text of each size is prepared once
+/// and cached (well within the connection's 256-statement cache).
+struct RowBuffer<'a> {
+    db: &'a Connection,
+    sql: fn(usize) -> String,
+    width: usize,
+    rows: usize,
+    values: Vec<rusqlite::types::Value>,
+    texts: HashMap<usize, String>,
+}
+
+impl<'a> RowBuffer<'a> {
+    fn new(db: &'a Connection, sql: fn(usize) -> String, width: usize, rows: usize) -> RowBuffer<'a> {
+        RowBuffer { db, sql, width, rows, values: Vec::with_capacity(width * rows), texts: HashMap::new() }
+    }
+
+    fn push(&mut self, row: impl IntoIterator<Item = rusqlite::types::Value>) -> Result<()> {
+        self.values.extend(row);
+        if self.values.len() >= self.width * self.rows {
+            self.flush()?;
         }
-        for l in &resolved {
-            // Each side is a sum of amounts whose total was computed with checked
-            // arithmetic above, so these cannot overflow; checked anyway.
-            let e = by_account.entry(l.account).or_default();
-            e.0 = e.0.checked_add(l.debit).ok_or_else(|| Error::field("lines", FieldCode::TooLarge))?;
-            e.1 = e.1.checked_add(l.credit).ok_or_else(|| Error::field("lines", FieldCode::TooLarge))?;
-            if l.needs_partner
-                && let Some(p) = l.partner
-            {
-                let e = by_partner.entry((l.account, p)).or_default();
-                e.0 = e.0.checked_add(l.debit).ok_or_else(|| Error::field("lines", FieldCode::TooLarge))?;
-                e.1 = e.1.checked_add(l.credit).ok_or_else(|| Error::field("lines", FieldCode::TooLarge))?;
-            }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        let n = self.values.len() / self.width;
+        if n == 0 {
+            return Ok(());
         }
-        let by_account: Vec<_> = by_account.into_iter().collect();
-        for chunk in by_account.chunks(ROWS_PER_INSERT) {
-            let mut up = db.prepare_cached(&account_balances_sql(chunk.len()))?;
-            up.raw_bind_parameter(1, t.tenant_id())?;
-            up.raw_bind_parameter(2, period)?;
-            let mut k = 3;
-            for (account, (dr, cr)) in chunk {
-                up.raw_bind_parameter(k, account)?;
-                up.raw_bind_parameter(k + 1, dr)?;
-                up.raw_bind_parameter(k + 2, cr)?;
-                k += 3;
-            }
-            up.raw_execute()?;
+        let sql = self.sql;
+        let text = self.texts.entry(n).or_insert_with(|| sql(n));
+        let mut st = self.db.prepare_cached(text)?;
+        for (k, v) in self.values.drain(..).enumerate() {
+            st.raw_bind_parameter(k + 1, v)?;
         }
-        let by_partner: Vec<_> = by_partner.into_iter().collect();
-        for chunk in by_partner.chunks(ROWS_PER_INSERT) {
-            let mut up = db.prepare_cached(&partner_balances_sql(chunk.len()))?;
-            up.raw_bind_parameter(1, t.tenant_id())?;
-            up.raw_bind_parameter(2, period)?;
-            let mut k = 3;
-            for ((account, partner), (dr, cr)) in chunk {
-                up.raw_bind_parameter(k, account)?;
-                up.raw_bind_parameter(k + 1, partner)?;
-                up.raw_bind_parameter(k + 2, dr)?;
-                up.raw_bind_parameter(k + 3, cr)?;
-                k += 4;
+        st.raw_execute()?;
+        Ok(())
+    }
+}
+
+/// `n` rows of `width` parameters: `(?1, ?2, …), (…)`.
+fn rows_sql(n: usize, width: usize) -> String {
+    let mut sql = String::with_capacity(n * width * 5);
+    for i in 0..n {
+        sql.push_str(if i == 0 { "(" } else { ", (" });
+        for j in 0..width {
+            if j > 0 {
+                sql.push_str(", ");
             }
-            up.raw_execute()?;
+            sql.push_str(&format!("?{}", i * width + j + 1));
         }
-        self.last_numbered.insert((d.journal_id, year), Some((d.date, number.clone())));
-        Ok(PostedEntry { id, number, date: d.date, period_id: period, total: money::from_db(total_debit) })
+        sql.push(')');
+    }
+    sql
+}
+
+use rusqlite::types::Value as V;
+
+fn opt<T: Into<i64>>(v: Option<T>) -> V {
+    v.map_or(V::Null, |x| V::Integer(x.into()))
+}
+
+/// Writes new posted entries (batch posting), with their ids.
+struct EntryWriter<'a> {
+    rows: RowBuffer<'a>,
+    t: TenantCtx,
+    source: &'a Source,
+    user: UserId,
+    now: String,
+}
+
+const ENTRY_WIDTH: usize = 17;
+
+fn entries_insert_sql(n: usize) -> String {
+    let rows: Vec<String> = (0..n)
+        .map(|i| {
+            let p: Vec<String> = (1..=ENTRY_WIDTH).chain([17, 16, 17]).map(|j| format!("?{}", i * ENTRY_WIDTH + j)).collect();
+            format!("({})", p.join(", "))
+        })
+        .collect();
+    format!(
+        "INSERT INTO journal_entries (id, tenant_id, journal_id, state, number, seq, fiscal_year_id, period_id, date, reference, memo,
+            source_module, source_kind, source_id, total, created_by, created_at, updated_at, posted_by, posted_at) VALUES {}",
+        rows.join(", ")
+    )
+}
+
+impl<'a> EntryWriter<'a> {
+    fn new(db: &'a Connection, t: TenantCtx, source: &'a Source, user: UserId, now: chrono::DateTime<chrono::Utc>) -> EntryWriter<'a> {
+        let now = rusqlite::types::ToSql::to_sql(&now).ok().and_then(|v| match v {
+            rusqlite::types::ToSqlOutput::Owned(V::Text(s)) => Some(s),
+            rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(s)) => Some(String::from_utf8_lossy(s).into_owned()),
+            _ => None,
+        });
+        EntryWriter { rows: RowBuffer::new(db, entries_insert_sql, ENTRY_WIDTH, 1), t, source, user, now: now.unwrap_or_default() }
+    }
+
+    fn push(&mut self, id: EntryId, d: &EntryDraft, p: &Prepared, seq: i64, number: &str) -> Result<()> {
+        self.rows.push([
+            V::Integer(id.0),
+            V::Integer(self.t.tenant_id().0),
+            V::Integer(d.journal_id.0),
+            V::Text("posted".into()),
+            V::Text(number.to_string()),
+            V::Integer(seq),
+            V::Integer(p.year.0),
+            V::Integer(p.period.0),
+            V::Text(d.date.to_string()),
+            V::Text(d.reference.trim().to_string()),
+            V::Text(d.memo.trim().to_string()),
+            V::Text(self.source.module.clone()),
+            V::Text(self.source.kind.clone()),
+            opt(self.source.id),
+            V::Integer(p.total_debit),
+            V::Integer(self.user.0),
+            V::Text(self.now.clone()),
+        ])
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        self.rows.flush()
+    }
+}
+
+/// Writes ledger lines.
+struct LineWriter<'a> {
+    rows: RowBuffer<'a>,
+    t: TenantCtx,
+}
+
+const LINE_WIDTH: usize = 15;
+
+/// The id is never named: SQLite assigns a new rowid.
+fn lines_insert_sql(n: usize) -> String {
+    format!(
+        "INSERT INTO journal_lines (tenant_id, entry_id, journal_id, period_id, date, line_no, account_id, partner_id, description, debit, credit,
+            currency, amount_currency, tax_id, tax_base) VALUES {}",
+        rows_sql(n, LINE_WIDTH)
+    )
+}
+
+impl<'a> LineWriter<'a> {
+    fn new(db: &'a Connection, t: TenantCtx) -> LineWriter<'a> {
+        LineWriter { rows: RowBuffer::new(db, lines_insert_sql, LINE_WIDTH, 1), t }
+    }
+
+    fn push(&mut self, entry: EntryId, journal: JournalId, period: PeriodId, date: NaiveDate, line_no: i64, l: &Resolved) -> Result<()> {
+        self.rows.push([
+            V::Integer(self.t.tenant_id().0),
+            V::Integer(entry.0),
+            V::Integer(journal.0),
+            V::Integer(period.0),
+            V::Text(date.to_string()),
+            V::Integer(line_no),
+            V::Integer(l.account.0),
+            opt(l.partner.map(|p| p.0)),
+            V::Text(l.description.clone()),
+            V::Integer(l.debit),
+            V::Integer(l.credit),
+            V::Text(l.currency.clone()),
+            V::Integer(l.amount_currency),
+            opt(l.tax.map(|x| x.0)),
+            opt(l.tax_base),
+        ])
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        self.rows.flush()
+    }
+}
+
+/// The maintained balances' increments, summed (checked) before they are written.
+#[derive(Default)]
+struct Balances {
+    accounts: BTreeMap<(AccountId, PeriodId), (i64, i64)>,
+    partners: BTreeMap<(AccountId, crate::partners::model::PartnerId, PeriodId), (i64, i64)>,
+}
+
+fn add_to(e: &mut (i64, i64), debit: i64, credit: i64) -> Result<()> {
+    e.0 = e.0.checked_add(debit).ok_or_else(|| Error::field("lines", FieldCode::TooLarge))?;
+    e.1 = e.1.checked_add(credit).ok_or_else(|| Error::field("lines", FieldCode::TooLarge))?;
+    Ok(())
+}
+
+fn account_balances_sql(n: usize) -> String {
+    format!(
+        "INSERT INTO account_balances (tenant_id, account_id, period_id, debit, credit) VALUES {}
+         ON CONFLICT (tenant_id, account_id, period_id) DO UPDATE SET debit = debit + excluded.debit, credit = credit + excluded.credit",
+        rows_sql(n, 5)
+    )
+}
+
+fn partner_balances_sql(n: usize) -> String {
+    format!(
+        "INSERT INTO partner_balances (tenant_id, account_id, partner_id, period_id, debit, credit) VALUES {}
+         ON CONFLICT (tenant_id, account_id, partner_id, period_id) DO UPDATE SET debit = debit + excluded.debit, credit = credit + excluded.credit",
+        rows_sql(n, 6)
+    )
+}
+
+impl Balances {
+    fn add(&mut self, period: PeriodId, l: &Resolved) -> Result<()> {
+        add_to(self.accounts.entry((l.account, period)).or_default(), l.debit, l.credit)?;
+        if l.needs_partner
+            && let Some(p) = l.partner
+        {
+            add_to(self.partners.entry((l.account, p, period)).or_default(), l.debit, l.credit)?;
+        }
+        Ok(())
+    }
+
+    fn write(self, db: &Connection, t: &TenantCtx) -> Result<()> {
+        let mut rows = RowBuffer::new(db, account_balances_sql, 5, ROWS_PER_UPSERT);
+        for ((account, period), (dr, cr)) in self.accounts {
+            rows.push([V::Integer(t.tenant_id().0), V::Integer(account.0), V::Integer(period.0), V::Integer(dr), V::Integer(cr)])?;
+        }
+        rows.flush()?;
+        let mut rows = RowBuffer::new(db, partner_balances_sql, 6, ROWS_PER_UPSERT);
+        for ((account, partner, period), (dr, cr)) in self.partners {
+            rows.push([V::Integer(t.tenant_id().0), V::Integer(account.0), V::Integer(partner.0), V::Integer(period.0), V::Integer(dr), V::Integer(cr)])?;
+        }
+        rows.flush()
     }
 }
 
@@ -599,51 +872,6 @@ fn to_db_as(v: Decimal, field: impl Fn() -> String) -> Result<i64> {
         }
         other => other,
     })
-}
-
-/// Rows per multi-row insert of lines or balances: an entry of n lines takes ceil(n / 8)
-/// statements; the SQL texts for 1..=8 rows are each prepared once (and cached).
-const ROWS_PER_INSERT: usize = 8;
-/// Per-line parameters of [`lines_insert_sql`], after the five shared ones.
-const LINE_PARAMS: usize = 10;
-
-/// `INSERT INTO journal_lines` of `n` rows: ?1 tenant, ?2 entry, ?3 journal, ?4 period,
-/// ?5 date shared; then [`LINE_PARAMS`] per line. The id is never named: SQLite assigns a
-/// new rowid.
-fn lines_insert_sql(n: usize) -> String {
-    let mut sql = String::from(
-        "INSERT INTO journal_lines (tenant_id, entry_id, journal_id, period_id, date, line_no, account_id, partner_id, description, debit, credit,
-            currency, amount_currency, tax_id, tax_base) VALUES ",
-    );
-    for i in 0..n {
-        let k = 6 + i * LINE_PARAMS;
-        let p: Vec<String> = (k..k + LINE_PARAMS).map(|j| format!("?{j}")).collect();
-        sql.push_str(if i == 0 { "" } else { ", " });
-        sql.push_str(&format!("(?1, ?2, ?3, ?4, ?5, {})", p.join(", ")));
-    }
-    sql
-}
-
-/// The upsert of `n` account balances of one period: ?1 tenant, ?2 period, then account,
-/// debit, credit per row.
-fn account_balances_sql(n: usize) -> String {
-    let rows: Vec<String> = (0..n).map(|i| format!("(?1, ?{}, ?2, ?{}, ?{})", 3 + 3 * i, 4 + 3 * i, 5 + 3 * i)).collect();
-    format!(
-        "INSERT INTO account_balances (tenant_id, account_id, period_id, debit, credit) VALUES {}
-         ON CONFLICT (tenant_id, account_id, period_id) DO UPDATE SET debit = debit + excluded.debit, credit = credit + excluded.credit",
-        rows.join(", ")
-    )
-}
-
-/// The upsert of `n` partner balances of one period: ?1 tenant, ?2 period, then account,
-/// partner, debit, credit per row.
-fn partner_balances_sql(n: usize) -> String {
-    let rows: Vec<String> = (0..n).map(|i| format!("(?1, ?{}, ?{}, ?2, ?{}, ?{})", 3 + 4 * i, 4 + 4 * i, 5 + 4 * i, 6 + 4 * i)).collect();
-    format!(
-        "INSERT INTO partner_balances (tenant_id, account_id, partner_id, period_id, debit, credit) VALUES {}
-         ON CONFLICT (tenant_id, account_id, partner_id, period_id) DO UPDATE SET debit = debit + excluded.debit, credit = credit + excluded.credit",
-        rows.join(", ")
-    )
 }
 
 /// The draft that reverses posted entry `id`: the same lines with debit and credit

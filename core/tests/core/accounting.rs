@@ -104,6 +104,33 @@ fn drafts_have_no_number_post_in_place_and_posted_entries_cannot_change() {
         let err = conn.execute(sql, []).unwrap_err().to_string();
         assert!(err.contains("immutable") || err.contains("append-only"), "{sql}: {err}");
     }
+    // Nor replace them, through the id or through another unique key.
+    let line_cols = "tenant_id, entry_id, line_no, journal_id, period_id, date, account_id, debit, credit, currency, amount_currency";
+    for sql in [
+        format!("INSERT OR REPLACE INTO journal_lines (id, {line_cols}) SELECT id, {line_cols} FROM journal_lines LIMIT 1"),
+        format!("REPLACE INTO journal_lines ({line_cols}) SELECT {line_cols} FROM journal_lines LIMIT 1"),
+        "INSERT OR REPLACE INTO journal_entries (id, tenant_id, journal_id, state, date, created_at, updated_at)
+         SELECT id, tenant_id, journal_id, 'draft', date, created_at, updated_at FROM journal_entries WHERE state = 'posted' LIMIT 1"
+            .to_string(),
+    ] {
+        let err = conn.execute(&sql, []).unwrap_err().to_string();
+        assert!(err.contains("immutable") || err.contains("append-only"), "{sql}: {err}");
+    }
+    // A ledger line joins only a posted entry, with the entry's own journal, period and date.
+    let draft = app
+        .admin_in("ACME", "entry.create", json!({"journal_id": general, "date": "2026-04-02", "lines": [
+            {"account_id": cash, "debit": "1"}, {"account_id": capital, "credit": "1"}]}))
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let conn = app.cora.store().conn();
+    let (period, date): (i64, String) = conn.query_row("SELECT period_id, date FROM journal_entries WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let insert = "INSERT INTO journal_lines (tenant_id, entry_id, line_no, journal_id, period_id, date, account_id, debit, credit, currency, amount_currency)
+                  SELECT tenant_id, ?1, 9, journal_id, ?2, ?3, ?4, 1, 0, 'EUR', 1 FROM journal_entries WHERE id = ?5";
+    for (entry, date) in [(draft, date.clone()), (id, "2026-04-02".to_string())] {
+        let err = conn.execute(insert, rusqlite::params![entry, period, date, cash, id]).unwrap_err().to_string();
+        assert!(err.contains("FOREIGN KEY"), "{entry} {date}: {err}");
+    }
     assert_eq!(balance(&mut app, "ACME", "1000"), "50");
 }
 
