@@ -143,6 +143,18 @@ describe('LineGrid', () => {
     expect(focused()).toMatchObject({ row: '0', key: 'quantity' });
   });
 
+  it('a form that gives Mod+Enter another meaning inserts with Insert alone, and says so', async () => {
+    const { p, cell, u } = setup([line({ quantity: '1' })], { insertKey: 'Insert' });
+    await u.click(cell(0, 'quantity'));
+    await u.keyboard('{Control>}{Enter}{/Control}');
+    expect((p.lines as OrderLine[]).length).toBe(1);
+    await u.keyboard('{Insert}');
+    expect((p.lines as OrderLine[]).length).toBe(2);
+    const help = document.querySelector('.help')!.textContent!;
+    expect(help).toContain('Insert inserts a line');
+    expect(help).not.toContain('Enter inserts');
+  });
+
   it('totals decimals exactly: 0.1 + 0.2 = 0.30', () => {
     const { p } = setup([line({ quantity: '0.1', price: '1' }), line({ quantity: '0.2', price: '1' })]);
     const totals = screen.getByTestId('totals');
