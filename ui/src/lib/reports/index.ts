@@ -8,6 +8,7 @@ import ProfitAndLoss from './ProfitAndLoss.svelte';
 import BalanceSheet from './BalanceSheet.svelte';
 import PartnerLedger from './PartnerLedger.svelte';
 import Consolidation from './Consolidation.svelte';
+import JournalReport from './JournalReport.svelte';
 import { GL_SCREEN } from './drill.svelte';
 
 const group = 'accounting.group';
@@ -15,6 +16,7 @@ const group = 'accounting.group';
 export const reportScreens: ScreenDef[] = [
   { id: 'report-trial-balance', label: 'reports.screen.trial_balance', group, icon: 'list', component: TrialBalance, needs: 'report.trial_balance', keywords: 'trial balance accounts report' },
   { id: GL_SCREEN, label: 'reports.screen.general_ledger', group, icon: 'file', component: GeneralLedger, needs: 'report.general_ledger', keywords: 'ledger account lines report' },
+  { id: 'report-journal', label: 'reports.screen.journal', group, icon: 'book', component: JournalReport, needs: 'report.journal', keywords: 'journal day book entries report' },
   { id: 'report-profit-and-loss', label: 'reports.screen.profit_and_loss', group, icon: 'layers', component: ProfitAndLoss, needs: 'report.profit_and_loss', keywords: 'income statement p&l result report' },
   { id: 'report-balance-sheet', label: 'reports.screen.balance_sheet', group, icon: 'layers', component: BalanceSheet, needs: 'report.balance_sheet', keywords: 'assets liabilities equity report' },
   { id: 'report-partner-ledger', label: 'reports.screen.partner_ledger', group, icon: 'users', component: PartnerLedger, needs: 'report.partner_ledger', keywords: 'receivable payable customers suppliers aging report' },
