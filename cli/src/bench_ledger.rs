@@ -110,6 +110,7 @@ fn measure(path: &std::path::Path, lines: u64, batch: u32, runs: u32, cache_mib:
     let mut posted = 0u64;
     let mut posted_lines = 0u64;
     let mut batch_ms = Vec::new();
+    let mut call_secs = 0.0_f64;
     let t0 = Instant::now();
     while posted < entries {
         let n = batch.min(entries - posted);
@@ -137,9 +138,14 @@ fn measure(path: &std::path::Path, lines: u64, batch: u32, runs: u32, cache_mib:
                 ],
             }));
         }
+        // The drafts move into the arguments (`json!` would copy them) before the clock
+        // starts: what is timed is the command, from its JSON arguments to its answer.
+        let args = json!({"entries": Value::Array(drafts)});
         let t = Instant::now();
-        let r = call("entry.post_batch", json!({"entries": drafts}))?;
-        batch_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        let r = call("entry.post_batch", args)?;
+        let took = t.elapsed().as_secs_f64();
+        call_secs += took;
+        batch_ms.push(took * 1000.0);
         posted += r["posted"].as_u64().unwrap_or(0);
         posted_lines += r["lines"].as_u64().unwrap_or(0);
     }
@@ -191,7 +197,7 @@ fn measure(path: &std::path::Path, lines: u64, batch: u32, runs: u32, cache_mib:
     let check_secs = t.elapsed().as_secs_f64();
 
     let r1 = |v: f64| (v * 10.0).round() / 10.0;
-    let eps = posted as f64 / post_secs;
+    let eps = posted as f64 / call_secs;
     let out = json!({
         "benchmark": "ledger at scale through the command layer (release build recommended)",
         "postable_accounts": postable_count,
@@ -201,9 +207,10 @@ fn measure(path: &std::path::Path, lines: u64, batch: u32, runs: u32, cache_mib:
         "batch_entries": batch,
         "sqlite_cache_mib": cache_mib.map(|m| json!(m)).unwrap_or(json!("default (2)")),
         "posting": {
-            "seconds": r1(post_secs * 10.0) / 10.0,
+            "seconds": r1(call_secs * 10.0) / 10.0,
+            "seconds_with_generating_the_drafts": r1(post_secs * 10.0) / 10.0,
             "entries_per_second": eps.round(),
-            "lines_per_second": (posted_lines as f64 / post_secs).round(),
+            "lines_per_second": (posted_lines as f64 / call_secs).round(),
             "target_entries_per_second": 20_000,
             "meets_target": eps > 20_000.0,
             "batch": stats(batch_ms),

@@ -264,13 +264,13 @@ impl<'a> Poster<'a> {
         };
 
         // The lines and the maintained balances.
-        let mut lines = LineWriter::new(db, t);
+        let mut lines = LineWriter::new(db, t)?;
         let mut balances = Balances::default();
         for (k, l) in p.resolved.iter().enumerate() {
             lines.push(id, d.journal_id, period, d.date, k as i64 + 1, l)?;
             balances.add(period, l)?;
         }
-        lines.flush()?;
+        drop(lines);
         balances.write(db, &t)?;
         self.last_numbered.insert((d.journal_id, year), Some((d.date, number.clone())));
         Ok(PostedEntry { id, number, date: d.date, period_id: period, total: money::from_db(total_debit) })
@@ -332,14 +332,13 @@ impl<'a> Poster<'a> {
             .and_then(|mut st| st.query_row([], |r| r.get(0)))
             .map_err(|e| w(e.into()))?;
         let mut out = Vec::with_capacity(drafts.len());
-        let mut entries = EntryWriter::new(db, t, source, user, now);
+        let mut entries = EntryWriter::new(db, t, source, user, now).map_err(w)?;
         for (k, (d, (p, seq, number))) in drafts.iter().zip(checked.iter()).enumerate() {
             let id = EntryId(max_id.checked_add(k as i64 + 1).ok_or_else(|| w(Error::Internal("entry id".into())))?);
             entries.push(id, d, p, *seq, number).map_err(w)?;
             out.push(PostedEntry { id, number: number.clone(), date: d.date, period_id: p.period, total: money::from_db(p.total_debit) });
         }
-        entries.flush().map_err(w)?;
-        let mut lines = LineWriter::new(db, t);
+        let mut lines = LineWriter::new(db, t).map_err(w)?;
         let mut balances = Balances::default();
         for (d, ((p, _, _), posted)) in drafts.iter().zip(checked.iter().zip(out.iter())) {
             for (k, l) in p.resolved.iter().enumerate() {
@@ -347,7 +346,6 @@ impl<'a> Poster<'a> {
                 balances.add(p.period, l).map_err(w)?;
             }
         }
-        lines.flush().map_err(w)?;
         balances.write(db, &t).map_err(w)?;
         Ok(out)
     }
@@ -634,12 +632,9 @@ struct Resolved {
 /// these are few; several rows per statement save statement setups.
 const ROWS_PER_UPSERT: usize = 32;
 
-/// Buffers the rows of a statement and runs it when `rows` are buffered: `sql(n)` is the
-/// text for n rows, `width` the parameters per row. Entries and lines go one row per
-/// statement: a single-row INSERT into a table without triggers needs no statement
-/// journal (its constraints are checked before it writes), while a multi-row one keeps
-/// an undo copy of every page it touches. The SQL text of each size is prepared once
-/// and cached (well within the connection's 256-statement cache).
+/// Buffers the rows of a multi-row statement and runs it when `rows` are buffered:
+/// `sql(n)` is the text for n rows, `width` the parameters per row. The SQL text of each
+/// size is prepared once and cached (well within the connection's 256-statement cache).
 struct RowBuffer<'a> {
     db: &'a Connection,
     sql: fn(usize) -> String,
@@ -696,116 +691,85 @@ fn rows_sql(n: usize, width: usize) -> String {
 
 use rusqlite::types::Value as V;
 
-fn opt<T: Into<i64>>(v: Option<T>) -> V {
-    v.map_or(V::Null, |x| V::Integer(x.into()))
-}
-
-/// Writes new posted entries (batch posting), with their ids.
+/// Writes new posted entries (batch posting), with their ids: one prepared single-row
+/// INSERT, kept for the writer's life, its parameters bound from the values in place.
 struct EntryWriter<'a> {
-    rows: RowBuffer<'a>,
+    st: rusqlite::CachedStatement<'a>,
     t: TenantCtx,
     source: &'a Source,
     user: UserId,
-    now: String,
-}
-
-const ENTRY_WIDTH: usize = 17;
-
-fn entries_insert_sql(n: usize) -> String {
-    let rows: Vec<String> = (0..n)
-        .map(|i| {
-            let p: Vec<String> = (1..=ENTRY_WIDTH).chain([17, 16, 17]).map(|j| format!("?{}", i * ENTRY_WIDTH + j)).collect();
-            format!("({})", p.join(", "))
-        })
-        .collect();
-    format!(
-        "INSERT INTO journal_entries (id, tenant_id, journal_id, state, number, seq, fiscal_year_id, period_id, date, reference, memo,
-            source_module, source_kind, source_id, total, created_by, created_at, updated_at, posted_by, posted_at) VALUES {}",
-        rows.join(", ")
-    )
+    now: chrono::DateTime<chrono::Utc>,
 }
 
 impl<'a> EntryWriter<'a> {
-    fn new(db: &'a Connection, t: TenantCtx, source: &'a Source, user: UserId, now: chrono::DateTime<chrono::Utc>) -> EntryWriter<'a> {
-        let now = rusqlite::types::ToSql::to_sql(&now).ok().and_then(|v| match v {
-            rusqlite::types::ToSqlOutput::Owned(V::Text(s)) => Some(s),
-            rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(s)) => Some(String::from_utf8_lossy(s).into_owned()),
-            _ => None,
-        });
-        EntryWriter { rows: RowBuffer::new(db, entries_insert_sql, ENTRY_WIDTH, 1), t, source, user, now: now.unwrap_or_default() }
+    fn new(db: &'a Connection, t: TenantCtx, source: &'a Source, user: UserId, now: chrono::DateTime<chrono::Utc>) -> Result<EntryWriter<'a>> {
+        let st = db.prepare_cached(
+            "INSERT INTO journal_entries (id, tenant_id, journal_id, state, number, seq, fiscal_year_id, period_id, date, reference, memo,
+                source_module, source_kind, source_id, total, created_by, created_at, updated_at, posted_by, posted_at)
+             VALUES (?1, ?2, ?3, 'posted', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?15, ?16)",
+        )?;
+        Ok(EntryWriter { st, t, source, user, now })
     }
 
     fn push(&mut self, id: EntryId, d: &EntryDraft, p: &Prepared, seq: i64, number: &str) -> Result<()> {
-        self.rows.push([
-            V::Integer(id.0),
-            V::Integer(self.t.tenant_id().0),
-            V::Integer(d.journal_id.0),
-            V::Text("posted".into()),
-            V::Text(number.to_string()),
-            V::Integer(seq),
-            V::Integer(p.year.0),
-            V::Integer(p.period.0),
-            V::Text(d.date.to_string()),
-            V::Text(d.reference.trim().to_string()),
-            V::Text(d.memo.trim().to_string()),
-            V::Text(self.source.module.clone()),
-            V::Text(self.source.kind.clone()),
-            opt(self.source.id),
-            V::Integer(p.total_debit),
-            V::Integer(self.user.0),
-            V::Text(self.now.clone()),
-        ])
-    }
-
-    fn flush(&mut self) -> Result<()> {
-        self.rows.flush()
+        let st = &mut self.st;
+        st.raw_bind_parameter(1, id)?;
+        st.raw_bind_parameter(2, self.t.tenant_id())?;
+        st.raw_bind_parameter(3, d.journal_id)?;
+        st.raw_bind_parameter(4, number)?;
+        st.raw_bind_parameter(5, seq)?;
+        st.raw_bind_parameter(6, p.year)?;
+        st.raw_bind_parameter(7, p.period)?;
+        st.raw_bind_parameter(8, d.date)?;
+        st.raw_bind_parameter(9, d.reference.trim())?;
+        st.raw_bind_parameter(10, d.memo.trim())?;
+        st.raw_bind_parameter(11, self.source.module.as_str())?;
+        st.raw_bind_parameter(12, self.source.kind.as_str())?;
+        st.raw_bind_parameter(13, self.source.id)?;
+        st.raw_bind_parameter(14, p.total_debit)?;
+        st.raw_bind_parameter(15, self.user)?;
+        st.raw_bind_parameter(16, self.now)?;
+        st.raw_execute()?;
+        Ok(())
     }
 }
 
-/// Writes ledger lines.
+/// Writes ledger lines: one prepared single-row INSERT (a single-row INSERT into a table
+/// without triggers needs no statement journal: its constraints are checked before it
+/// writes), kept for the writer's life. The id is never named: SQLite assigns a new rowid.
 struct LineWriter<'a> {
-    rows: RowBuffer<'a>,
+    st: rusqlite::CachedStatement<'a>,
     t: TenantCtx,
 }
 
-const LINE_WIDTH: usize = 15;
-
-/// The id is never named: SQLite assigns a new rowid.
-fn lines_insert_sql(n: usize) -> String {
-    format!(
-        "INSERT INTO journal_lines (tenant_id, entry_id, journal_id, period_id, date, line_no, account_id, partner_id, description, debit, credit,
-            currency, amount_currency, tax_id, tax_base) VALUES {}",
-        rows_sql(n, LINE_WIDTH)
-    )
-}
-
 impl<'a> LineWriter<'a> {
-    fn new(db: &'a Connection, t: TenantCtx) -> LineWriter<'a> {
-        LineWriter { rows: RowBuffer::new(db, lines_insert_sql, LINE_WIDTH, 1), t }
+    fn new(db: &'a Connection, t: TenantCtx) -> Result<LineWriter<'a>> {
+        let st = db.prepare_cached(
+            "INSERT INTO journal_lines (tenant_id, entry_id, journal_id, period_id, date, line_no, account_id, partner_id, description, debit, credit,
+                currency, amount_currency, tax_id, tax_base) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        )?;
+        Ok(LineWriter { st, t })
     }
 
     fn push(&mut self, entry: EntryId, journal: JournalId, period: PeriodId, date: NaiveDate, line_no: i64, l: &Resolved) -> Result<()> {
-        self.rows.push([
-            V::Integer(self.t.tenant_id().0),
-            V::Integer(entry.0),
-            V::Integer(journal.0),
-            V::Integer(period.0),
-            V::Text(date.to_string()),
-            V::Integer(line_no),
-            V::Integer(l.account.0),
-            opt(l.partner.map(|p| p.0)),
-            V::Text(l.description.clone()),
-            V::Integer(l.debit),
-            V::Integer(l.credit),
-            V::Text(l.currency.clone()),
-            V::Integer(l.amount_currency),
-            opt(l.tax.map(|x| x.0)),
-            opt(l.tax_base),
-        ])
-    }
-
-    fn flush(&mut self) -> Result<()> {
-        self.rows.flush()
+        let st = &mut self.st;
+        st.raw_bind_parameter(1, self.t.tenant_id())?;
+        st.raw_bind_parameter(2, entry)?;
+        st.raw_bind_parameter(3, journal)?;
+        st.raw_bind_parameter(4, period)?;
+        st.raw_bind_parameter(5, date)?;
+        st.raw_bind_parameter(6, line_no)?;
+        st.raw_bind_parameter(7, l.account)?;
+        st.raw_bind_parameter(8, l.partner)?;
+        st.raw_bind_parameter(9, l.description.as_str())?;
+        st.raw_bind_parameter(10, l.debit)?;
+        st.raw_bind_parameter(11, l.credit)?;
+        st.raw_bind_parameter(12, l.currency.as_str())?;
+        st.raw_bind_parameter(13, l.amount_currency)?;
+        st.raw_bind_parameter(14, l.tax)?;
+        st.raw_bind_parameter(15, l.tax_base)?;
+        st.raw_execute()?;
+        Ok(())
     }
 }
 
