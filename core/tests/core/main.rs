@@ -12,6 +12,7 @@ mod bindings;
 mod catalog;
 mod edges;
 mod errors;
+mod inventory;
 mod isolation;
 mod keys;
 mod partners;
