@@ -20,12 +20,22 @@ END;
 -- A product's tracking: none, by lot, or by serial number (one unit per serial).
 ALTER TABLE products ADD COLUMN tracking TEXT NOT NULL DEFAULT 'none' CHECK (tracking IN ('none', 'lot', 'serial'));
 
+-- Per-company inventory settings, with the account stock adjustments and scrap post to
+-- (loss/gain); inventory, goods received not billed and cost of goods sold are the
+-- accounting defaults.
 CREATE TABLE inventory_settings (
     tenant_id            INTEGER PRIMARY KEY REFERENCES companies (id),
     allow_negative_stock INTEGER NOT NULL DEFAULT 0 CHECK (allow_negative_stock IN (0, 1)),
     costing_method       TEXT NOT NULL DEFAULT 'average' CHECK (costing_method IN ('average', 'fifo')),
-    updated_at           TEXT NOT NULL
+    loss_account_id      INTEGER,
+    updated_at           TEXT NOT NULL,
+    FOREIGN KEY (tenant_id, loss_account_id) REFERENCES accounts (tenant_id, id)
 ) STRICT;
+-- The companies that exist now: their settings, with the generic chart's "Inventory
+-- adjustments" (5040) as the loss/gain account where they have it.
+INSERT INTO inventory_settings (tenant_id, loss_account_id, updated_at)
+    SELECT c.id, (SELECT a.id FROM accounts a WHERE a.tenant_id = c.id AND a.code_key = '5040' AND NOT a.is_group), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+    FROM companies c;
 
 CREATE TABLE warehouses (
     id          INTEGER PRIMARY KEY,
@@ -121,7 +131,9 @@ CREATE TABLE pickings (
     updated_at       TEXT NOT NULL,
     done_by          INTEGER REFERENCES users (id),
     done_at          TEXT,
+    entry_id         INTEGER,                     -- the stock journal entry of its value, if any
     UNIQUE (tenant_id, id),
+    FOREIGN KEY (tenant_id, entry_id) REFERENCES journal_entries (tenant_id, id),
     FOREIGN KEY (tenant_id, warehouse_id) REFERENCES warehouses (tenant_id, id),
     FOREIGN KEY (tenant_id, from_location_id) REFERENCES stock_locations (tenant_id, id),
     FOREIGN KEY (tenant_id, to_location_id) REFERENCES stock_locations (tenant_id, id),
@@ -151,7 +163,8 @@ CREATE TABLE stock_moves (
     to_location_id    INTEGER NOT NULL,
     lot_id            INTEGER,
     date              TEXT NOT NULL,
-    unit_cost         INTEGER CHECK (unit_cost >= 0),
+    unit_cost         INTEGER CHECK (unit_cost >= 0),  -- per entered unit
+    value             INTEGER,                         -- value it moved in or out of stock, at done
     source_module     TEXT,
     source_kind       TEXT,
     source_id         INTEGER,
@@ -225,3 +238,19 @@ CREATE TABLE stock_quants (
 CREATE UNIQUE INDEX stock_quants_key ON stock_quants (tenant_id, product_id, location_id, coalesce(lot_id, 0));
 CREATE INDEX stock_quants_location ON stock_quants (tenant_id, location_id);
 CREATE INDEX stock_quants_lot ON stock_quants (tenant_id, lot_id) WHERE lot_id IS NOT NULL;
+
+-- The cost state of each product, per company (the cost key is (tenant, product),
+-- structurally: no cost is ever shared across companies or mixed between them). The
+-- quantity owned (internal and in-transit locations), its value in base currency (ten-
+-- thousandths, always at the currency's minor units: the sum of what was posted to the
+-- inventory account) and the moving-average unit cost (millionths) that values outgoing
+-- moves below zero. Maintained by `done`; `inventory.check` recomputes the quantity.
+CREATE TABLE stock_costs (
+    tenant_id    INTEGER NOT NULL REFERENCES companies (id),
+    product_id   INTEGER NOT NULL,
+    quantity     INTEGER NOT NULL,
+    value        INTEGER NOT NULL,
+    average_cost INTEGER NOT NULL CHECK (average_cost >= 0),
+    PRIMARY KEY (tenant_id, product_id),
+    FOREIGN KEY (tenant_id, product_id) REFERENCES products (tenant_id, id)
+) STRICT, WITHOUT ROWID;

@@ -707,6 +707,8 @@ pub enum Reason {
     LocationHasStock,
     /// A warehouse's root location is archived with its warehouse (conflict).
     RootLocation,
+    /// The `default` account for stock valuation is not set (conflict).
+    InventoryAccountMissing,
     /// `path` is not a Cora file (internal).
     NotACoraFile,
     /// `path` was written by a newer Cora (schema `found`; this build knows up to `known`) (internal).
@@ -797,6 +799,10 @@ impl Reason {
             InvalidTransition => format!("a {} document cannot become {}", q("from"), q("to")),
             PickingNotDraft => format!("only a draft picking can change or be deleted; this one is {}", q("state")),
             LocationHasStock => format!("{} still holds stock; move it out first", q("location")),
+            InventoryAccountMissing => match params.get("default").map(String::as_str) {
+                Some("loss") => "set the inventory loss/gain account in the inventory settings first".into(),
+                _ => format!("set the default {} account in the accounting settings first", q("default")),
+            },
             RootLocation => "a warehouse's root location follows its warehouse: archive the warehouse instead".into(),
             NotACoraFile => format!("{} is not a Cora database", q("path")),
             FileTooNew => format!(

@@ -86,6 +86,10 @@ pub fn register(r: &mut Registry) {
     }));
     r.add(CommandSpec::mutation("inventory.update_settings", setup, "Allow or refuse negative stock; choose the costing method", places::update_settings));
     r.add(CommandSpec::mutation("inventory.set_tracking", setup, "Track a product by lot, by serial number, or not (before it has moves)", stock::set_tracking));
+    r.add(CommandSpec::query("inventory.valuation", Access::Permission(VIEW_VALUATION), "Stock value now: quantity, average cost and value per product; the total equals the inventory account", |ctx, _: NoArgs| {
+        let t = ctx.tenant()?;
+        super::valuation::report(ctx.db(), &t)
+    }));
     r.add(CommandSpec::query("inventory.check", v, "Recompute stock on hand from the done moves; report drift, negative stock and serials in two places", |ctx, _: NoArgs| {
         let t = ctx.tenant()?;
         stock::check(ctx.db(), &t)

@@ -435,17 +435,21 @@ fn resolve(db: &Connection, t: &TenantCtx, now: DateTime<Utc>, p: &PickingInput)
     // Default locations by kind.
     let root = warehouse.root_location_id;
     let v = |k| places::virtual_location(db, t, k, now);
+    // An adjustment goes out to inventory loss unless it names the loss location as its
+    // source (a gain); a gain's destination defaults to the warehouse's stock.
+    let loss = v(LocationKind::InventoryLoss)?;
     let from = match (p.from_location_id, p.kind) {
         (Some(l), _) => l,
         (None, PickingKind::Receipt) => v(LocationKind::Supplier)?,
-        (None, PickingKind::Adjustment) if p.to_location_id.is_some_and(|to| to != root) => v(LocationKind::InventoryLoss)?,
+        (None, PickingKind::Adjustment) if p.to_location_id.is_some_and(|to| to != loss) => loss,
         (None, _) => root,
     };
     let to = match (p.to_location_id, p.kind) {
         (Some(l), _) => l,
         (None, PickingKind::Receipt) => root,
         (None, PickingKind::Delivery) => v(LocationKind::Customer)?,
-        (None, PickingKind::Adjustment | PickingKind::Scrap) => v(LocationKind::InventoryLoss)?,
+        (None, PickingKind::Adjustment) if from == loss => root,
+        (None, PickingKind::Adjustment | PickingKind::Scrap) => loss,
         (None, PickingKind::Internal) => {
             c.push("to_location_id", FieldCode::Required);
             root
@@ -751,6 +755,19 @@ pub fn done(ctx: &mut Ctx<'_>, id: PickingId) -> Result<Picking> {
     let wh = places::get_warehouse(db, &t, p.warehouse_id)?;
     let series = format!("stock:{}:{}", wh.id, p.kind.as_str());
     let number = crate::sequence::next(db, &t, &series, &format!("{}/{}/", wh.code, p.kind.series_code()), 5)?;
+    // Value: the cost states and the stock journal entry, in this transaction.
+    let valued: Vec<super::valuation::ValuedMove> = db
+        .prepare_cached(
+            "SELECT m.id, m.product_id, m.quantity, lf.kind, lt.kind, m.entered_quantity, m.unit_cost FROM stock_moves m
+             JOIN stock_locations lf ON lf.tenant_id = m.tenant_id AND lf.id = m.from_location_id
+             JOIN stock_locations lt ON lt.tenant_id = m.tenant_id AND lt.id = m.to_location_id
+             WHERE m.tenant_id = ?1 AND m.picking_id = ?2 ORDER BY m.line_no, m.id",
+        )?
+        .query_map(params![t.tenant_id(), id], |r| {
+            Ok(super::valuation::ValuedMove { id: r.get(0)?, product: r.get(1)?, quantity: r.get(2)?, from: r.get(3)?, to: r.get(4)?, entered_quantity: r.get(5)?, unit_cost: r.get(6)? })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    super::valuation::value_picking(ctx, id, &number, p.kind, p.date, &valued)?;
     db.prepare_cached("UPDATE stock_moves SET state = 'done', done_at = ?3 WHERE tenant_id = ?1 AND picking_id = ?2")?.execute(params![t.tenant_id(), id, ctx.now])?;
     db.prepare_cached("UPDATE pickings SET state = 'done', number = ?3, done_by = ?4, done_at = ?5, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2")?
         .execute(params![t.tenant_id(), id, number, user, ctx.now])?;
@@ -763,7 +780,7 @@ pub fn done(ctx: &mut Ctx<'_>, id: PickingId) -> Result<Picking> {
 pub fn get_picking(db: &Connection, t: &TenantCtx, id: PickingId) -> Result<Picking> {
     let mut p = db
         .prepare_cached(
-            "SELECT id, kind, state, number, warehouse_id, from_location_id, to_location_id, date, partner_id, reference, reason, source_module, source_kind, source_id
+            "SELECT id, kind, state, number, warehouse_id, from_location_id, to_location_id, date, partner_id, reference, reason, source_module, source_kind, source_id, entry_id
              FROM pickings WHERE tenant_id = ?1 AND id = ?2",
         )?
         .query_row(params![t.tenant_id(), id], |r| {
@@ -785,6 +802,7 @@ pub fn get_picking(db: &Connection, t: &TenantCtx, id: PickingId) -> Result<Pick
                     (Some(module), Some(kind)) => Some(StockSource { module, kind, id: r.get(13)? }),
                     _ => None,
                 },
+                entry_id: r.get(14)?,
                 moves: Vec::new(),
             })
         })
@@ -792,7 +810,7 @@ pub fn get_picking(db: &Connection, t: &TenantCtx, id: PickingId) -> Result<Pick
         .ok_or_else(|| Error::not_found("picking", id))?;
     let mut st = db.prepare_cached(
         "SELECT m.id, m.line_no, m.state, m.product_id, p.sku, m.kit_id, m.entered_quantity, m.entered_unit_id, eu.code, m.entered_factor_e6, m.quantity, pu.code,
-                m.from_location_id, lf.full_name, m.to_location_id, lt.full_name, m.lot_id, lot.code, m.date, m.unit_cost
+                m.from_location_id, lf.full_name, m.to_location_id, lt.full_name, m.lot_id, lot.code, m.date, m.unit_cost, m.value
          FROM stock_moves m
          JOIN products p ON p.tenant_id = m.tenant_id AND p.id = m.product_id
          JOIN units pu ON pu.tenant_id = p.tenant_id AND pu.id = p.unit_id
@@ -824,6 +842,7 @@ pub fn get_picking(db: &Connection, t: &TenantCtx, id: PickingId) -> Result<Pick
             lot_code: r.get(17)?,
             date: r.get(18)?,
             unit_cost: r.get::<_, Option<i64>>(19)?.map(|c| arith::from_scaled(c, COST_SCALE)),
+            value: r.get::<_, Option<i64>>(20)?.map(money::from_db),
         })
     })?;
     p.moves = rows.collect::<rusqlite::Result<_>>()?;

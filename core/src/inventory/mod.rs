@@ -41,11 +41,39 @@
 //! - **Isolation**: every table carries `tenant_id` with composite foreign keys, so a move
 //!   can never name another company's product, location, lot, unit or picking.
 //!
-//! Not yet here (issue 10): valuation and its postings, stocktaking, landed costs,
-//! reorder rules, reports export, screens.
+//! Valuation ([`valuation`]), moving average only (FIFO is refused until its layers exist):
+//! - **The cost key is (company, product)**, structurally: `stock_costs` is keyed by
+//!   `(tenant_id, product_id)`; no quantity or cost is ever shared across companies, and
+//!   warehouses share their company's cost. Owned stock is what is in internal and
+//!   in-transit locations; moves between them change no value.
+//! - **The average**: a receipt adds its value (entered quantity × unit cost, rounded to
+//!   the base currency's minor units; a gain without a cost enters at the average) and the
+//!   average becomes value / quantity. An outgoing move above zero leaves at value ×
+//!   quantity / on hand, rounded.
+//! - **At negative stock** the average does not move: units going below zero leave at the
+//!   last average (a product never valued starts at its catalog cost), so the value goes
+//!   negative with the quantity. A receipt that fills the hole revalues the units it fills
+//!   at its own cost, the difference posted to cost of goods sold, so afterwards the
+//!   average is that receipt's cost — never negative, never a blend of a fictitious value.
+//! - **No value on zero units**: the move that brings the quantity to zero takes all the
+//!   value left (the rounding residue with it).
+//! - **Every value change posts** in the move's transaction, one stock-journal (STK) entry
+//!   per done picking through `accounting::ledger::post`: receipt inventory / goods
+//!   received not billed; delivery cost of goods sold / inventory; adjustment and scrap
+//!   inventory loss/gain (`inventory_settings.loss_account_id`, the chart's 5040) /
+//!   inventory; price differences at negative stock cost of goods sold / inventory. So the
+//!   inventory account's balance = the valuation total, always (`inventory.check`).
+//!   A company without books keeps its cost states and posts nothing.
+//!
+//! Not yet here (issue 10): backdated moves are valued at their done time, not re-valued
+//! from their date (the stock journal's chronological series refuses an entry dated
+//! before its last one); FIFO layers; landed costs; stocktaking; reorder rules; transfers
+//! with ship/receive steps through transit; reports export and print; screens; demo data;
+//! benchmarks.
 
 pub mod commands;
 pub mod engine;
 pub mod model;
 pub mod places;
 pub mod stock;
+pub mod valuation;

@@ -1,6 +1,7 @@
 //! The inventory types: what the commands take and return, and what later modules
 //! (purchasing, sales) hand the stock-move engine ([`PickingInput`]).
 
+use crate::accounting::model::AccountId;
 use crate::catalog::model::{ProductId, UnitId};
 use crate::ids::id_type;
 use crate::partners::model::PartnerId;
@@ -216,6 +217,8 @@ pub struct InventorySettings {
     /// When false (the default), a move that would take an internal location below zero is refused.
     pub allow_negative_stock: bool,
     pub costing_method: CostingMethod,
+    /// Where adjustments and scrap post their value (loss/gain).
+    pub loss_account_id: Option<AccountId>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
@@ -224,9 +227,13 @@ pub struct UpdateInventorySettingsArgs {
     #[serde(default)]
     #[ts(optional)]
     pub allow_negative_stock: Option<bool>,
+    /// Only `average` for now (FIFO layers are not built yet).
     #[serde(default)]
     #[ts(optional)]
     pub costing_method: Option<CostingMethod>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub loss_account_id: Option<AccountId>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
@@ -329,7 +336,8 @@ pub struct MoveInput {
     #[serde(default)]
     #[ts(optional)]
     pub lot_code: Option<String>,
-    /// Cost per unit entered, where stock enters the company (receipts, gains).
+    /// Cost per unit entered, where stock enters the company (receipts, gains); default:
+    /// the product's moving-average cost (its catalog cost before it has one).
     #[serde(default)]
     #[ts(optional, type = "string")]
     #[schemars(with = "Option<String>")]
@@ -409,6 +417,10 @@ pub struct Move {
     #[ts(type = "string | null")]
     #[schemars(with = "Option<String>")]
     pub unit_cost: Option<Decimal>,
+    /// The value it moved into (+) or out of (−) stock, once done (base currency).
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub value: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
@@ -425,6 +437,9 @@ pub struct Picking {
     pub reference: String,
     pub reason: String,
     pub source: Option<StockSource>,
+    /// The stock journal entry of its value, once done (none when it moved no value or
+    /// the company keeps no books).
+    pub entry_id: Option<crate::accounting::model::EntryId>,
     pub moves: Vec<Move>,
 }
 
@@ -588,4 +603,42 @@ pub struct InventoryCheck {
     pub negative: Vec<QuantDrift>,
     /// Serials on hand in more than one place, or more than one of them.
     pub serials_in_two_places: Vec<LotId>,
+    /// Products whose cost-state quantity differs from their done moves (owned locations).
+    pub cost_drift: Vec<ProductId>,
+    /// The valuation total and the inventory account's balance (none without books): equal.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub valuation_total: Decimal,
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub inventory_account_balance: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct ValuationRow {
+    pub product_id: ProductId,
+    pub sku: String,
+    pub name: String,
+    pub unit_code: String,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub quantity: Decimal,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub average_cost: Decimal,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub value: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct ValuationReport {
+    pub rows: Vec<ValuationRow>,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub total: Decimal,
+    /// Must equal `total` (none for a company without books).
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub inventory_account_balance: Option<Decimal>,
 }

@@ -84,13 +84,19 @@ pub fn virtual_location(db: &Connection, t: &TenantCtx, kind: LocationKind, now:
     Ok(id)
 }
 
-/// Gives a new company its virtual locations and its inventory settings (called by
-/// `company.create`, as the chart of accounts is).
+/// Gives a new company its virtual locations and its inventory settings, with the
+/// loss/gain account when its chart has one (called by `company.create` after the chart).
 pub fn seed_company(db: &Connection, t: &TenantCtx, now: DateTime<Utc>) -> Result<()> {
     for (kind, _) in LocationKind::VIRTUAL {
         virtual_location(db, t, kind, now)?;
     }
     db.prepare_cached("INSERT INTO inventory_settings (tenant_id, updated_at) VALUES (?1, ?2) ON CONFLICT (tenant_id) DO NOTHING")?.execute(params![t.tenant_id(), now])?;
+    // The generic chart's "Inventory adjustments" account takes adjustments and scrap.
+    db.prepare_cached(
+        "UPDATE inventory_settings SET loss_account_id = (SELECT a.id FROM accounts a WHERE a.tenant_id = ?1 AND a.code_key = '5040' AND NOT a.is_group)
+         WHERE tenant_id = ?1 AND loss_account_id IS NULL",
+    )?
+    .execute([t.tenant_id()])?;
     Ok(())
 }
 
@@ -324,10 +330,10 @@ pub fn set_location_archived(ctx: &mut Ctx<'_>, a: SetArchivedArg<LocationId>) -
 
 pub fn get_settings(db: &Connection, t: &TenantCtx) -> Result<InventorySettings> {
     Ok(db
-        .prepare_cached("SELECT allow_negative_stock, costing_method FROM inventory_settings WHERE tenant_id = ?1")?
-        .query_row([t.tenant_id()], |r| Ok(InventorySettings { allow_negative_stock: r.get(0)?, costing_method: r.get(1)? }))
+        .prepare_cached("SELECT allow_negative_stock, costing_method, loss_account_id FROM inventory_settings WHERE tenant_id = ?1")?
+        .query_row([t.tenant_id()], |r| Ok(InventorySettings { allow_negative_stock: r.get(0)?, costing_method: r.get(1)?, loss_account_id: r.get(2)? }))
         .optional()?
-        .unwrap_or(InventorySettings { allow_negative_stock: false, costing_method: CostingMethod::Average }))
+        .unwrap_or(InventorySettings { allow_negative_stock: false, costing_method: CostingMethod::Average, loss_account_id: None }))
 }
 
 pub fn update_settings(ctx: &mut Ctx<'_>, a: UpdateInventorySettingsArgs) -> Result<InventorySettings> {
@@ -336,13 +342,26 @@ pub fn update_settings(ctx: &mut Ctx<'_>, a: UpdateInventorySettingsArgs) -> Res
     let new = InventorySettings {
         allow_negative_stock: a.allow_negative_stock.unwrap_or(old.allow_negative_stock),
         costing_method: a.costing_method.unwrap_or(old.costing_method),
+        loss_account_id: a.loss_account_id.or(old.loss_account_id),
     };
+    if new.costing_method != CostingMethod::Average {
+        return Err(Error::field("costing_method", FieldCode::NotOneOf.with("allowed", "average")));
+    }
+    if let Some(acc) = a.loss_account_id {
+        match crate::accounting::chart::get_account(ctx.db(), &t, acc) {
+            Ok(x) if x.is_group => return Err(Error::field("loss_account_id", FieldCode::AccountIsGroup.with("code", &x.code))),
+            Ok(_) => {}
+            Err(Error::NotFound { .. }) => return Err(Error::field("loss_account_id", FieldCode::NotFound.with("entity", "account"))),
+            Err(e) => return Err(e),
+        }
+    }
     ctx.db()
         .prepare_cached(
-            "INSERT INTO inventory_settings (tenant_id, allow_negative_stock, costing_method, updated_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (tenant_id) DO UPDATE SET allow_negative_stock = excluded.allow_negative_stock, costing_method = excluded.costing_method, updated_at = excluded.updated_at",
+            "INSERT INTO inventory_settings (tenant_id, allow_negative_stock, costing_method, loss_account_id, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (tenant_id) DO UPDATE SET allow_negative_stock = excluded.allow_negative_stock, costing_method = excluded.costing_method,
+                loss_account_id = excluded.loss_account_id, updated_at = excluded.updated_at",
         )?
-        .execute(params![t.tenant_id(), new.allow_negative_stock, new.costing_method, ctx.now])?;
+        .execute(params![t.tenant_id(), new.allow_negative_stock, new.costing_method, new.loss_account_id, ctx.now])?;
     ctx.audit("inventory_settings", t.tenant_id(), crate::audit::changes(&old, &new));
     Ok(new)
 }

@@ -316,6 +316,35 @@ pub fn check(db: &Connection, t: &TenantCtx) -> Result<InventoryCheck> {
         )?
         .query_map([t.tenant_id()], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let ok = drift.is_empty() && negative.is_empty() && serials_in_two_places.is_empty();
-    Ok(InventoryCheck { ok, quants, done_moves, drift, negative, serials_in_two_places })
+    // The cost states: quantity owned (internal and transit) = the done moves'.
+    let cost_drift: Vec<ProductId> = db
+        .prepare_cached(
+            "WITH d AS (
+                SELECT m.product_id p, CASE WHEN lt.kind IN ('internal', 'transit') THEN m.quantity ELSE 0 END
+                                     - CASE WHEN lf.kind IN ('internal', 'transit') THEN m.quantity ELSE 0 END q
+                FROM stock_moves m JOIN stock_locations lf ON lf.tenant_id = m.tenant_id AND lf.id = m.from_location_id
+                JOIN stock_locations lt ON lt.tenant_id = m.tenant_id AND lt.id = m.to_location_id
+                WHERE m.tenant_id = ?1 AND m.state = 'done'
+             ),
+             r AS (SELECT p, sum(q) q FROM d GROUP BY p),
+             k AS (SELECT product_id p, quantity q FROM stock_costs WHERE tenant_id = ?1)
+             SELECT coalesce(k.p, r.p) FROM k FULL OUTER JOIN r ON r.p = k.p WHERE coalesce(k.q, 0) <> coalesce(r.q, 0) ORDER BY 1",
+        )?
+        .query_map([t.tenant_id()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let total: i64 = db.prepare_cached("SELECT coalesce(sum(value), 0) FROM stock_costs WHERE tenant_id = ?1")?.query_row([t.tenant_id()], |r| r.get(0))?;
+    let balance = super::valuation::inventory_balance(db, t)?;
+    let books_agree = balance.is_none_or(|b| b == total);
+    let ok = drift.is_empty() && negative.is_empty() && serials_in_two_places.is_empty() && cost_drift.is_empty() && books_agree;
+    Ok(InventoryCheck {
+        ok,
+        quants,
+        done_moves,
+        drift,
+        negative,
+        serials_in_two_places,
+        cost_drift,
+        valuation_total: crate::money::from_db(total),
+        inventory_account_balance: balance.map(crate::money::from_db),
+    })
 }

@@ -469,3 +469,75 @@ fn warehouses_and_locations_keep_their_rules_and_companies_stay_apart() {
     check_ok(&mut app, "A");
     check_ok(&mut app, "B");
 }
+
+fn account_balance(app: &mut TestApp, co: &str, code: &str) -> String {
+    let id = crate::accounting::account(app, co, code);
+    qty(&app.admin_in(co, "account.get", json!({"id": id})).unwrap()["balance"])
+}
+
+#[test]
+fn every_value_change_posts_to_the_stock_journal_and_the_books_agree_with_the_valuation() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let (wh, _) = warehouse(&mut app, "ACME");
+    let p = product(&mut app, "ACME", "P", json!({}));
+    let receipt = |date: &str, q: &str, cost: &str| json!({"kind": "receipt", "warehouse_id": wh, "date": date, "lines": [{"product_id": p, "quantity": q, "unit_cost": cost}]});
+
+    let r = done(&mut app, "ACME", receipt("2026-03-01", "10", "2.5")).unwrap();
+    assert_eq!(qty(&r["moves"][0]["value"]), "25");
+    let entry = app.admin_in("ACME", "entry.get", json!({"id": r["entry_id"]})).unwrap();
+    assert_eq!(entry["number"], "STK/2026/00001");
+    assert_eq!(entry["reference"], "WH/IN/00001");
+    assert_eq!(account_balance(&mut app, "ACME", "1300"), "25");
+    done(&mut app, "ACME", receipt("2026-03-02", "5", "4")).unwrap();
+    let v = app.admin_in("ACME", "inventory.valuation", json!({})).unwrap();
+    assert_eq!((qty(&v["rows"][0]["quantity"]), qty(&v["rows"][0]["average_cost"]), qty(&v["total"])), ("15".into(), "3".into(), "45".into()));
+
+    // Delivery at the average: COGS 12; a loss of 1 (3) and a gain of 2 at the average (6).
+    let d = done(&mut app, "ACME", json!({"kind": "delivery", "warehouse_id": wh, "date": "2026-03-03", "lines": [{"product_id": p, "quantity": "4"}]})).unwrap();
+    assert_eq!(qty(&d["moves"][0]["value"]), "-12");
+    assert_eq!(account_balance(&mut app, "ACME", "5000"), "12");
+    done(&mut app, "ACME", json!({"kind": "scrap", "warehouse_id": wh, "date": "2026-03-04", "reason": "broken", "lines": [{"product_id": p, "quantity": "1"}]})).unwrap();
+    let loss = virtual_location(&mut app, "ACME", "inventory_loss");
+    done(&mut app, "ACME", json!({"kind": "adjustment", "warehouse_id": wh, "date": "2026-03-05", "reason": "found", "from_location_id": loss,
+        "lines": [{"product_id": p, "quantity": "2"}]})).unwrap();
+    assert_eq!(account_balance(&mut app, "ACME", "5040"), "-3");
+    // A transfer moves no value and posts nothing.
+    let bin = app.admin_in("ACME", "location.create", json!({"parent_id": r["moves"][0]["to_location_id"], "name": "Bin"})).unwrap();
+    let t = done(&mut app, "ACME", json!({"kind": "internal", "warehouse_id": wh, "date": "2026-03-06", "to_location_id": bin["id"], "lines": [{"product_id": p, "quantity": "2"}]})).unwrap();
+    assert!(t["entry_id"].is_null());
+    let c = app.admin_in("ACME", "inventory.check", json!({})).unwrap();
+    assert_eq!((c["ok"].clone(), qty(&c["valuation_total"]), qty(&c["inventory_account_balance"])), (json!(true), "36".into(), "36".into()), "{c}");
+
+    // The last unit out takes what is left: no value on zero units.
+    done(&mut app, "ACME", receipt("2026-03-07", "3", "3.333333")).unwrap();
+    for (i, q) in ["10", "1", "1", "1"].iter().enumerate() {
+        let from = if i == 0 { json!(null) } else { bin["id"].clone() };
+        let mut args = json!({"kind": "delivery", "warehouse_id": wh, "date": "2026-03-08", "lines": [{"product_id": p, "quantity": q}]});
+        if !from.is_null() {
+            args["from_location_id"] = from;
+        }
+        let e = done(&mut app, "ACME", args);
+        if i == 3 {
+            assert!(e.is_err(), "the bin held 2");
+        } else {
+            e.unwrap();
+        }
+    }
+    // 13 − 10 leave 3 at WH/Stock: the delivery that empties it takes the value left (9.19, not 3 × 3.07).
+    let last = done(&mut app, "ACME", json!({"kind": "delivery", "warehouse_id": wh, "date": "2026-03-09", "lines": [{"product_id": p, "quantity": "3"}]})).unwrap();
+    assert_eq!(qty(&last["moves"][0]["value"]), "-9.19");
+    let v = app.admin_in("ACME", "inventory.valuation", json!({})).unwrap();
+    assert_eq!(qty(&v["total"]), "0");
+    assert!(v["rows"].as_array().unwrap().is_empty(), "{v}");
+    assert_eq!(account_balance(&mut app, "ACME", "1300"), "0");
+    check_ok(&mut app, "ACME");
+    let ledger = app.admin_in("ACME", "ledger.check", json!({})).unwrap();
+    assert_eq!(ledger["ok"], true, "{ledger}");
+    // Only Owners and Accountants see the value of stock.
+    let wh_user = app.member("w@example.com", "ACME", "warehouse");
+    assert_eq!(app.call(&wh_user, Some("ACME"), "inventory.valuation", json!({})).unwrap_err().code(), ErrorCode::Forbidden);
+    let accountant = app.member("a@example.com", "ACME", "accountant");
+    assert!(app.call(&accountant, Some("ACME"), "inventory.valuation", json!({})).is_ok());
+    assert_eq!(app.call(&accountant, Some("ACME"), "picking.create", json!({"kind": "receipt", "warehouse_id": wh, "date": "2026-03-01", "lines": []})).unwrap_err().code(), ErrorCode::Forbidden);
+}

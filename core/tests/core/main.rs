@@ -13,6 +13,7 @@ mod catalog;
 mod edges;
 mod errors;
 mod inventory;
+mod inventory_props;
 mod isolation;
 mod keys;
 mod partners;
