@@ -322,6 +322,24 @@ pub enum FieldCode {
     CannotCreateFolder,
     /// A consolidation needs a rate for the company `company`, whose base currency `currency` is not the target's.
     ConsolidationRateMissing,
+    /// Not enough `sku` in `location`: `shortfall` (in `unit`) short.
+    InsufficientStock,
+    /// A move from a location to the same location.
+    SameLocation,
+    /// A `kind` picking needs a location of kind `expected` here.
+    WrongLocationKind,
+    /// The product `sku` is tracked by `tracking`: its moves name a lot or serial.
+    LotRequired,
+    /// The product `sku` is not tracked: its moves name no lot.
+    LotNotTracked,
+    /// A serial number (`sku`) moves exactly one unit at a time.
+    SerialQuantity,
+    /// The serial `serial` of `sku` is already on hand in `location`.
+    SerialOnHand,
+    /// The product `sku` is a `kind`: only stockable products (and kits of them) move in stock.
+    NotStockable,
+    /// In the product's unit (`unit`, `decimals` decimals) the quantity rounds to zero.
+    QuantityRoundsToZero,
 }
 }
 
@@ -517,6 +535,15 @@ impl FieldCode {
             CannotWriteFile => format!("cannot write {}: {}", q("path"), q("detail")),
             CannotCreateFolder => format!("cannot create {}: {}", q("path"), q("detail")),
             ConsolidationRateMissing => format!("needs a rate for {} (base currency {})", q("company"), q("currency")),
+            InsufficientStock => format!("not enough {} in {}: {} {} short", q("sku"), q("location"), q("shortfall"), q("unit")),
+            SameLocation => "the source and destination are the same location".into(),
+            WrongLocationKind => format!("a {} needs a {} location here", q("kind").replace('_', " "), q("expected").replace('_', " ")),
+            LotRequired => format!("{} is tracked by {}: name its lot or serial number", q("sku"), q("tracking")),
+            LotNotTracked => format!("{} is not tracked by lot or serial number", q("sku")),
+            SerialQuantity => format!("{} is tracked by serial number: each serial moves exactly one unit", q("sku")),
+            SerialOnHand => format!("the serial number {} of {} is already on hand in {}", q("serial"), q("sku"), q("location")),
+            NotStockable => format!("{} is a {} product: only stockable products and kits move in stock", q("sku"), q("kind")),
+            QuantityRoundsToZero => format!("rounds to zero in {} ({} decimals)", q("unit"), q("decimals")),
         }
     }
 
@@ -672,6 +699,16 @@ pub enum Reason {
     AlreadyReversed,
     /// A closing entry is reversed by reopening its year (conflict).
     ClosingEntryFollowsYear,
+    /// A document in state `from` cannot go to `to` (conflict).
+    InvalidTransition,
+    /// Only a draft picking changes or is deleted; this one is `state` (conflict).
+    PickingNotDraft,
+    /// The `location` (or warehouse) still holds stock (conflict).
+    LocationHasStock,
+    /// A warehouse's root location is archived with its warehouse (conflict).
+    RootLocation,
+    /// The `default` account for stock valuation is not set (conflict).
+    InventoryAccountMissing,
     /// `path` is not a Cora file (internal).
     NotACoraFile,
     /// `path` was written by a newer Cora (schema `found`; this build knows up to `known`) (internal).
@@ -759,6 +796,14 @@ impl Reason {
             EntryPosted => format!("the entry {} is posted and cannot change; reverse it instead", q("number")),
             AlreadyReversed => format!("this entry is already reversed by {}", q("number")),
             ClosingEntryFollowsYear => "a year-end closing entry is reversed by reopening its year".into(),
+            InvalidTransition => format!("a {} document cannot become {}", q("from"), q("to")),
+            PickingNotDraft => format!("only a draft picking can change or be deleted; this one is {}", q("state")),
+            LocationHasStock => format!("{} still holds stock; move it out first", q("location")),
+            InventoryAccountMissing => match params.get("default").map(String::as_str) {
+                Some("loss") => "set the inventory loss/gain account in the inventory settings first".into(),
+                _ => format!("set the default {} account in the accounting settings first", q("default")),
+            },
+            RootLocation => "a warehouse's root location follows its warehouse: archive the warehouse instead".into(),
             NotACoraFile => format!("{} is not a Cora database", q("path")),
             FileTooNew => format!(
                 "{} was written by a newer Cora (schema version {}; this build knows up to {}); it was not modified",

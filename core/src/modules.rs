@@ -12,4 +12,5 @@ pub(crate) fn register(r: &mut Registry) {
     crate::partners::commands::register(r);
     crate::prefs::commands::register(r);
     crate::accounting::commands::register(r);
+    crate::inventory::commands::register(r);
 }

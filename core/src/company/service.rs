@@ -49,16 +49,18 @@ pub fn create(ctx: &mut Ctx<'_>, a: CreateCompanyArgs) -> Result<Company> {
     let user = ctx.principal()?.user_id;
     let owner = crate::rbac::repo::get_builtin_role_id(ctx.db(), "owner")?;
     crate::rbac::repo::insert_membership(ctx.db(), id, user, owner, ctx.now)?;
+    let t = crate::command::TenantCtx::new(id, user);
     // Its books, from the chosen chart (the fiscal year of today in its time zone).
     let chart = a.chart_template.as_deref().map(str::trim).filter(|c| !c.is_empty()).unwrap_or("generic");
     if chart != "none" {
-        let t = crate::command::TenantCtx::new(id, user);
         let today = crate::accounting::periods::today(ctx.db(), &t, ctx.now)?;
         crate::accounting::chart::apply_template(ctx.db(), &t, chart, today, ctx.now).map_err(|e| match e.fields().first() {
             Some(f) if f.field == "template" => Error::field("chart_template", f.issue()),
             _ => e,
         })?;
     }
+    // Its virtual stock locations and inventory settings (after the chart: they name its accounts).
+    crate::inventory::places::seed_company(ctx.db(), &t, ctx.now)?;
     ctx.audit_in(id, "company", id, json!({"code": company.code, "name": company.name, "base_currency": company.base_currency}));
     repo::get(ctx.db(), id)
 }

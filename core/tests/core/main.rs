@@ -12,6 +12,8 @@ mod bindings;
 mod catalog;
 mod edges;
 mod errors;
+mod inventory;
+mod inventory_props;
 mod isolation;
 mod keys;
 mod partners;

@@ -231,6 +231,8 @@ export type ConvertQuantityArgs = { quantity: string, from: UnitRef, to: UnitRef
 
 export type ConvertedQuantity = { quantity: string, unit: Unit, };
 
+export type CostingMethod = "average" | "fifo";
+
 export type Country = { 
 /**
  * ISO 3166-1 alpha-2.
@@ -261,6 +263,14 @@ export type CreateFiscalYearArgs = {
  * Any date in the year to create.
  */
 date: string, };
+
+export type CreateLocationArgs = { 
+/**
+ * An internal location: the new one goes under it, in its warehouse.
+ */
+parent_id: LocationId, name: string, };
+
+export type CreateLotArgs = { product_id: ProductId, code: string, expiry_date?: string, };
 
 export type CreateProductArgs = { sku: string, name: string, description?: string, 
 /**
@@ -295,6 +305,12 @@ product_id: ProductId, sku: string,
  * One value for each attribute of the template.
  */
 values: Array<AttributeValueId>, barcode?: string, };
+
+export type CreateWarehouseArgs = { code: string, name: string, address?: string, 
+/**
+ * The name of its root location (default `Stock`).
+ */
+root_name?: string, };
 
 export type CurrencyInfo = { code: string, name: string, minor_units: number, enabled: boolean, base: boolean, 
 /**
@@ -382,7 +398,7 @@ export type ExportPartnersArgs = { format: ExportFormat, include_archived?: bool
 
 export type ExportReportArgs = { report: ReportKind, args: Record<string, unknown>, format: ExportFormat, };
 
-export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing";
+export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero";
 
 export type FieldError = { 
 /**
@@ -521,6 +537,38 @@ unchanged: number,
  */
 errors: Array<RowError>, };
 
+export type InventoryCheck = { ok: boolean, quants: number, done_moves: number, 
+/**
+ * Maintained quantities that differ from the sum of the done moves.
+ */
+drift: Array<QuantDrift>, 
+/**
+ * Below zero while the company does not allow negative stock.
+ */
+negative: Array<QuantDrift>, 
+/**
+ * Serials on hand in more than one place, or more than one of them.
+ */
+serials_in_two_places: Array<LotId>, 
+/**
+ * Products whose cost-state quantity differs from their done moves (owned locations).
+ */
+cost_drift: Array<ProductId>, 
+/**
+ * The valuation total and the inventory account's balance (none without books): equal.
+ */
+valuation_total: string, inventory_account_balance: string | null, };
+
+export type InventorySettings = { 
+/**
+ * When false (the default), a move that would take an internal location below zero is refused.
+ */
+allow_negative_stock: boolean, costing_method: CostingMethod, 
+/**
+ * Where adjustments and scrap post their value (loss/gain).
+ */
+loss_account_id: AccountId | null, };
+
 export type Journal = { id: JournalId, code: string, name: string, kind: JournalKind, account_id: AccountId | null, archived: boolean, };
 
 export type JournalId = number;
@@ -645,11 +693,37 @@ export type ListEntriesArgs = { search?: string, journal_id?: JournalId, state?:
  */
 cursor?: string, };
 
+export type ListLocationsArgs = { 
+/**
+ * Only this warehouse's locations (virtual locations are then left out).
+ */
+warehouse_id?: WarehouseId, include_archived?: boolean, };
+
+export type ListLotsArgs = { product_id?: ProductId, 
+/**
+ * Words of the lot code.
+ */
+search?: string, };
+
 export type ListPartnersArgs = { query?: ListQuery, 
 /**
  * Only customers, or only suppliers.
  */
 role?: PartnerRole, };
+
+export type ListPickingsArgs = { 
+/**
+ * Words of the number or reference.
+ */
+search?: string, kind?: PickingKind, state?: PickingState, warehouse_id?: WarehouseId, 
+/**
+ * Rows per page: default 50, at most 500.
+ */
+limit?: number, 
+/**
+ * The `next_cursor` of the previous page.
+ */
+cursor?: string, };
 
 export type ListProductsArgs = { 
 /**
@@ -708,6 +782,20 @@ export type ListUsersArgs = {
  */
 search?: string, include_inactive?: boolean, };
 
+export type Location = { id: LocationId, kind: LocationKind, warehouse_id: WarehouseId | null, parent_id: LocationId | null, name: string, 
+/**
+ * Names from the warehouse code down (`WH/Stock/Shelf A`), or `Virtual/Customers`.
+ */
+full_name: string, 
+/**
+ * 0 for a warehouse's root and for virtual locations.
+ */
+depth: number, archived: boolean, };
+
+export type LocationId = number;
+
+export type LocationKind = "internal" | "supplier" | "customer" | "inventory_loss" | "production" | "transit";
+
 export type LoginArgs = { email: string, password: string, };
 
 export type LoginResult = { 
@@ -715,6 +803,25 @@ export type LoginResult = {
  * Bearer token for later calls; keep it secret.
  */
 token: string, expires_at: string, user: User, };
+
+export type Lot = { id: LotId, product_id: ProductId, sku: string, code: string, expiry_date: string | null, 
+/**
+ * On hand in internal locations now.
+ */
+on_hand: string, };
+
+export type LotId = number;
+
+export type LotTrace = { lot: Lot, 
+/**
+ * Every done move of the lot, oldest first: read backwards for where it came from,
+ * forwards for where it went.
+ */
+moves: Array<MoveRow>, 
+/**
+ * Where it is now (internal locations with a quantity other than zero).
+ */
+on_hand: Array<OnHandRow>, };
 
 export type Me = { user: User, companies: Array<CompanySummary>, 
 /**
@@ -726,13 +833,86 @@ export type Membership = { id: MembershipId, user_id: UserId, email: string, dis
 
 export type MembershipId = number;
 
+export type Move = { id: MoveId, line_no: number, state: PickingState, product_id: ProductId, sku: string, 
+/**
+ * The kit this move is a component of, when the line was a kit.
+ */
+kit_id: ProductId | null, entered_quantity: string, entered_unit_id: UnitId, entered_unit_code: string, 
+/**
+ * The entered unit's factor when the line was entered.
+ */
+entered_factor: string, 
+/**
+ * In the product's unit, rounded once to its decimals.
+ */
+quantity: string, unit_code: string, from_location_id: LocationId, from_location: string, to_location_id: LocationId, to_location: string, lot_id: LotId | null, lot_code: string | null, date: string, unit_cost: string | null, 
+/**
+ * The value it moved into (+) or out of (−) stock, once done (base currency).
+ */
+value: string | null, };
+
 export type MoveCategoryArgs = { id: CategoryId, 
 /**
  * The new parent; absent or null makes it a root category.
  */
 parent_id?: CategoryId, };
 
+export type MoveId = number;
+
+export type MoveInput = { product_id: ProductId, 
+/**
+ * In `unit_id` (default: the product's unit); any unit of the product's dimension.
+ */
+quantity: string, unit_id?: UnitId, 
+/**
+ * Default: the picking's.
+ */
+from_location_id?: LocationId, to_location_id?: LocationId, 
+/**
+ * The lot or serial of a tracked product: by id, or by code (a new code creates the
+ * lot on a move that brings stock into the company).
+ */
+lot_id?: LotId, lot_code?: string, 
+/**
+ * Cost per unit entered, where stock enters the company (receipts, gains); default:
+ * the product's moving-average cost (its catalog cost before it has one).
+ */
+unit_cost?: string, };
+
+export type MoveRow = { move_id: MoveId, picking_id: PickingId, picking_number: string | null, kind: PickingKind, date: string, product_id: ProductId, sku: string, from_location: string, to_location: string, lot_code: string | null, quantity: string, 
+/**
+ * + entering the scope, − leaving it, 0 within it.
+ */
+change: string, 
+/**
+ * The scope's quantity after this move.
+ */
+running_quantity: string, };
+
 export type NoArgs = Record<symbol, never>;
+
+export type OnHand = { product_id: ProductId, unit_code: string, on_hand: string, 
+/**
+ * Reserved by ready outgoing moves (only for today's stock).
+ */
+reserved: string | null, 
+/**
+ * On hand − reserved (only for today's stock).
+ */
+available: string | null, rows: Array<OnHandRow>, };
+
+export type OnHandArgs = { product_id: ProductId, warehouse_id?: WarehouseId, 
+/**
+ * This internal location and the ones under it.
+ */
+location_id?: LocationId, lot_id?: LotId, 
+/**
+ * Stock at the end of this day, from the done moves (default: now, from the
+ * maintained quantities).
+ */
+date?: string, };
+
+export type OnHandRow = { location_id: LocationId, location: string, lot_id: LotId | null, lot_code: string | null, quantity: string, };
 
 export type Page<T> = { items: Array<T>, 
 /**
@@ -799,6 +979,37 @@ is_closing: boolean, };
 export type PeriodId = number;
 
 export type Permission = { codename: string, module: string, description: string, };
+
+export type Picking = { id: PickingId, kind: PickingKind, state: PickingState, number: string | null, warehouse_id: WarehouseId, from_location_id: LocationId, to_location_id: LocationId, date: string, partner_id: PartnerId | null, reference: string, reason: string, source: StockSource | null, 
+/**
+ * The stock journal entry of its value, once done (none when it moved no value or
+ * the company keeps no books).
+ */
+entry_id: EntryId | null, moves: Array<Move>, };
+
+export type PickingId = number;
+
+export type PickingInput = { kind: PickingKind, warehouse_id: WarehouseId, 
+/**
+ * Default per kind: receipt from Suppliers, delivery/internal/adjustment/scrap from
+ * the warehouse's stock.
+ */
+from_location_id?: LocationId, 
+/**
+ * Default per kind: receipt to the warehouse's stock, delivery to Customers,
+ * adjustment/scrap to Inventory loss; an internal transfer names it.
+ */
+to_location_id?: LocationId, date: string, partner_id?: PartnerId, reference?: string, 
+/**
+ * Required for adjustments and scrap.
+ */
+reason?: string, source?: StockSource, lines: Array<MoveInput>, };
+
+export type PickingKind = "receipt" | "delivery" | "internal" | "adjustment" | "scrap";
+
+export type PickingRow = { id: PickingId, kind: PickingKind, state: PickingState, number: string | null, warehouse_id: WarehouseId, date: string, reference: string, moves: number, };
+
+export type PickingState = "draft" | "ready" | "done" | "cancelled";
 
 export type PostBatchArgs = { 
 /**
@@ -868,6 +1079,8 @@ export type ProductId = number;
 
 export type ProductKind = "stockable" | "consumable" | "service";
 
+export type ProductTracking = { product_id: ProductId, sku: string, tracking: Tracking, };
+
 export type ProfitAndLoss = { currency: string, columns: Array<StatementColumn>, 
 /**
  * Income, then expenses.
@@ -880,9 +1093,11 @@ net_profit: string[], };
 
 export type ProfitAndLossArgs = { from: string, to: string, compare?: Compare, };
 
+export type QuantDrift = { product_id: ProductId, location_id: LocationId, lot_id: LotId | null, maintained: string, from_moves: string, };
+
 export type RateForArgs = { currency: string, date: string, };
 
-export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "no_chart_of_accounts" | "account_has_postings" | "year_closed" | "year_open" | "closing_period_follows_year" | "earlier_year_open" | "later_year_closed" | "default_account_missing" | "no_journal_of_kind" | "entry_not_posted" | "entry_posted" | "already_reversed" | "closing_entry_follows_year" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
+export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "no_chart_of_accounts" | "account_has_postings" | "year_closed" | "year_open" | "closing_period_follows_year" | "earlier_year_open" | "later_year_closed" | "default_account_missing" | "no_journal_of_kind" | "entry_not_posted" | "entry_posted" | "already_reversed" | "closing_entry_follows_year" | "invalid_transition" | "picking_not_draft" | "location_has_stock" | "root_location" | "inventory_account_missing" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
 
 export type RenameCategoryArgs = { id: CategoryId, name: string, };
 
@@ -1008,6 +1223,8 @@ attributes: Array<TemplateAttributeInput>, };
 
 export type SetRateArgs = { currency: string, date: string, rate: string, };
 
+export type SetTrackingArgs = { product_id: ProductId, tracking: Tracking, };
+
 export type SetupStatus = { 
 /**
  * True on a file with no user yet: the first-run setup is due.
@@ -1055,6 +1272,18 @@ export type StatementSection = {
  * `income`, `expenses`, `assets`, `liabilities` or `equity`.
  */
 key: string, lines: Array<StatementLine>, totals: string[], };
+
+export type StockMovesArgs = { product_id: ProductId, 
+/**
+ * Count only what enters or leaves this warehouse (default: the company's internal locations).
+ */
+warehouse_id?: WarehouseId, 
+/**
+ * ... or this location and the ones under it.
+ */
+location_id?: LocationId, limit?: number, cursor?: string, };
+
+export type StockSource = { module: string, kind: string, id: number | null, };
 
 export type Tax = { id: TaxId, code: string, name: string, kind: TaxKind, 
 /**
@@ -1106,6 +1335,8 @@ export type TemplateValueInput = { value_id: AttributeValueId, price_extra?: str
 
 export type TenantId = number;
 
+export type Tracking = "none" | "lot" | "serial";
+
 export type TrialBalance = { from: string, to: string, currency: string, rows: Array<TrialBalanceRow>, 
 /**
  * Opening and closing totals are zero: every entry balances.
@@ -1153,9 +1384,19 @@ export type UpdateCompanyArgs = { code?: string, name?: string, legal_name?: str
 
 export type UpdateDraftArgs = { id: EntryId, entry: EntryDraft, };
 
+export type UpdateInventorySettingsArgs = { allow_negative_stock?: boolean, 
+/**
+ * Only `average` for now (FIFO layers are not built yet).
+ */
+costing_method?: CostingMethod, loss_account_id?: AccountId, };
+
 export type UpdateJournalArgs = { id: JournalId, journal: JournalInput, };
 
+export type UpdateLocationArgs = { id: LocationId, name: string, };
+
 export type UpdatePartnerArgs = { id: PartnerId, changes: PartnerFields, };
+
+export type UpdatePickingArgs = { id: PickingId, picking: PickingInput, };
 
 export type UpdateProductArgs = { id: ProductId, sku?: string, name?: string, description?: string, 
 /**
@@ -1181,6 +1422,8 @@ export type UpdateTaxGroupArgs = { id: TaxGroupId, group: TaxGroupInput, };
 
 export type UpdateUserArgs = { id: UserId, email?: string, display_name?: string, is_superuser?: boolean, };
 
+export type UpdateWarehouseArgs = { id: WarehouseId, code?: string, name?: string, address?: string, };
+
 export type User = { id: UserId, email: string, display_name: string, is_active: boolean, is_superuser: boolean, created_at: string, last_login_at: string | null, 
 /**
  * The UI language (`en`, `de`), or '' to follow the system; see `user.set_language`.
@@ -1189,7 +1432,23 @@ language: string, };
 
 export type UserId = number;
 
+export type ValuationReport = { rows: Array<ValuationRow>, total: string, 
+/**
+ * Must equal `total` (none for a company without books).
+ */
+inventory_account_balance: string | null, };
+
+export type ValuationRow = { product_id: ProductId, sku: string, name: string, unit_code: string, quantity: string, average_cost: string, value: string, };
+
 export type VariantValue = { attribute_id: AttributeId, attribute: string, value_id: AttributeValueId, value: string, };
+
+export type Warehouse = { id: WarehouseId, code: string, name: string, address: string, 
+/**
+ * Its stock: the root of its tree of internal locations.
+ */
+root_location_id: LocationId, archived: boolean, };
+
+export type WarehouseId = number;
 
 /** Every command: its args and result types. */
 export interface Commands {
@@ -1269,16 +1528,28 @@ export interface Commands {
   "fiscal_year.create": { args: CreateFiscalYearArgs; result: FiscalYear };
   "fiscal_year.list": { args: NoArgs; result: Array<FiscalYear> };
   "fiscal_year.reopen": { args: FiscalYearArg; result: FiscalYear };
+  "inventory.check": { args: NoArgs; result: InventoryCheck };
+  "inventory.set_tracking": { args: SetTrackingArgs; result: ProductTracking };
+  "inventory.settings": { args: NoArgs; result: InventorySettings };
+  "inventory.update_settings": { args: UpdateInventorySettingsArgs; result: InventorySettings };
+  "inventory.valuation": { args: NoArgs; result: ValuationReport };
   "journal.create": { args: JournalInput; result: Journal };
   "journal.get": { args: IdArg<JournalId>; result: Journal };
   "journal.list": { args: ArchivedArg; result: Array<Journal> };
   "journal.set_archived": { args: SetArchivedArg<JournalId>; result: Journal };
   "journal.update": { args: UpdateJournalArgs; result: Journal };
   "ledger.check": { args: NoArgs; result: LedgerCheck };
+  "location.create": { args: CreateLocationArgs; result: Location };
   "location.create_city": { args: CreateCityArgs; result: City };
+  "location.list": { args: ListLocationsArgs; result: Array<Location> };
   "location.list_cities": { args: ListCitiesArgs; result: Array<City> };
   "location.list_countries": { args: ListCountriesArgs; result: Array<Country> };
   "location.list_states": { args: ListStatesArgs; result: Array<State> };
+  "location.set_archived": { args: SetArchivedArg<LocationId>; result: Location };
+  "location.update": { args: UpdateLocationArgs; result: Location };
+  "lot.create": { args: CreateLotArgs; result: Lot };
+  "lot.list": { args: ListLotsArgs; result: Array<Lot> };
+  "lot.trace": { args: IdArg<LotId>; result: LotTrace };
   "membership.add": { args: AddMembershipArgs; result: Membership };
   "membership.change_role": { args: ChangeMembershipArgs; result: Membership };
   "membership.list": { args: NoArgs; result: Array<Membership> };
@@ -1293,6 +1564,14 @@ export interface Commands {
   "partner.update": { args: UpdatePartnerArgs; result: Partner };
   "period.set_closed": { args: SetPeriodClosedArgs; result: Period };
   "permission.list": { args: NoArgs; result: Array<Permission> };
+  "picking.cancel": { args: IdArg<PickingId>; result: Picking };
+  "picking.confirm": { args: IdArg<PickingId>; result: Picking };
+  "picking.create": { args: PickingInput; result: Picking };
+  "picking.delete": { args: IdArg<PickingId>; result: Done };
+  "picking.done": { args: IdArg<PickingId>; result: Picking };
+  "picking.get": { args: IdArg<PickingId>; result: Picking };
+  "picking.list": { args: ListPickingsArgs; result: Page<PickingRow> };
+  "picking.update": { args: UpdatePickingArgs; result: Picking };
   "preference.delete": { args: PreferenceKeyArgs; result: Done };
   "preference.get": { args: PreferenceKeyArgs; result: PreferenceValue };
   "preference.set": { args: SetPreferenceArgs; result: Done };
@@ -1318,6 +1597,8 @@ export interface Commands {
   "role.update_global": { args: UpdateRoleArgs; result: Role };
   "setup.bootstrap": { args: BootstrapArgs; result: LoginResult };
   "setup.status": { args: NoArgs; result: SetupStatus };
+  "stock.moves": { args: StockMovesArgs; result: Page<MoveRow> };
+  "stock.on_hand": { args: OnHandArgs; result: OnHand };
   "tax.compute": { args: ComputeTaxesArgs; result: TaxComputation };
   "tax.create": { args: TaxInput; result: Tax };
   "tax.create_group": { args: TaxGroupInput; result: TaxGroup };
@@ -1334,6 +1615,11 @@ export interface Commands {
   "user.set_active": { args: SetActiveArgs; result: User };
   "user.set_language": { args: SetLanguageArgs; result: Done };
   "user.update": { args: UpdateUserArgs; result: User };
+  "warehouse.create": { args: CreateWarehouseArgs; result: Warehouse };
+  "warehouse.get": { args: IdArg<WarehouseId>; result: Warehouse };
+  "warehouse.list": { args: ArchivedArg; result: Array<Warehouse> };
+  "warehouse.set_archived": { args: SetArchivedArg<WarehouseId>; result: Warehouse };
+  "warehouse.update": { args: UpdateWarehouseArgs; result: Warehouse };
 }
 
 export type CommandName = keyof Commands;
@@ -1407,13 +1693,25 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "fiscal_year.create",
   "fiscal_year.list",
   "fiscal_year.reopen",
+  "inventory.check",
+  "inventory.set_tracking",
+  "inventory.settings",
+  "inventory.update_settings",
+  "inventory.valuation",
   "journal.create",
   "journal.get",
   "journal.list",
   "journal.set_archived",
   "journal.update",
   "ledger.check",
+  "location.create",
   "location.create_city",
+  "location.list",
+  "location.set_archived",
+  "location.update",
+  "lot.create",
+  "lot.list",
+  "lot.trace",
   "membership.add",
   "membership.change_role",
   "membership.list",
@@ -1427,6 +1725,14 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "partner.set_archived",
   "partner.update",
   "period.set_closed",
+  "picking.cancel",
+  "picking.confirm",
+  "picking.create",
+  "picking.delete",
+  "picking.done",
+  "picking.get",
+  "picking.list",
+  "picking.update",
   "report.balance_sheet",
   "report.export",
   "report.general_ledger",
@@ -1441,6 +1747,8 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "role.list",
   "role.set_permissions",
   "role.update",
+  "stock.moves",
+  "stock.on_hand",
   "tax.compute",
   "tax.create",
   "tax.create_group",
@@ -1450,6 +1758,11 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "tax.set_archived",
   "tax.update",
   "tax.update_group",
+  "warehouse.create",
+  "warehouse.get",
+  "warehouse.list",
+  "warehouse.set_archived",
+  "warehouse.update",
 ]);
 
 /** The permission each company-scoped command needs. */
@@ -1521,13 +1834,25 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "fiscal_year.create": "accounting.change_setup",
   "fiscal_year.list": "accounting.view_ledger",
   "fiscal_year.reopen": "accounting.close_period",
+  "inventory.check": "inventory.view_stock",
+  "inventory.set_tracking": "inventory.change_setup",
+  "inventory.settings": "inventory.view_stock",
+  "inventory.update_settings": "inventory.change_setup",
+  "inventory.valuation": "inventory.view_valuation",
   "journal.create": "accounting.change_setup",
   "journal.get": "accounting.view_ledger",
   "journal.list": "accounting.view_ledger",
   "journal.set_archived": "accounting.change_setup",
   "journal.update": "accounting.change_setup",
   "ledger.check": "accounting.view_ledger",
+  "location.create": "inventory.change_setup",
   "location.create_city": "location.add_city",
+  "location.list": "inventory.view_stock",
+  "location.set_archived": "inventory.change_setup",
+  "location.update": "inventory.change_setup",
+  "lot.create": "inventory.move_stock",
+  "lot.list": "inventory.view_stock",
+  "lot.trace": "inventory.view_stock",
   "membership.add": "membership.add_membership",
   "membership.change_role": "membership.change_membership",
   "membership.list": "membership.view_membership",
@@ -1541,6 +1866,14 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "partner.set_archived": "partner.change_partner",
   "partner.update": "partner.change_partner",
   "period.set_closed": "accounting.close_period",
+  "picking.cancel": "inventory.move_stock",
+  "picking.confirm": "inventory.move_stock",
+  "picking.create": "inventory.move_stock",
+  "picking.delete": "inventory.move_stock",
+  "picking.done": "inventory.move_stock",
+  "picking.get": "inventory.view_stock",
+  "picking.list": "inventory.view_stock",
+  "picking.update": "inventory.move_stock",
   "report.balance_sheet": "accounting.view_ledger",
   "report.export": "accounting.view_ledger",
   "report.general_ledger": "accounting.view_ledger",
@@ -1555,6 +1888,8 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "role.list": "role.view_role",
   "role.set_permissions": "role.change_role",
   "role.update": "role.change_role",
+  "stock.moves": "inventory.view_stock",
+  "stock.on_hand": "inventory.view_stock",
   "tax.compute": "accounting.view_ledger",
   "tax.create": "accounting.change_setup",
   "tax.create_group": "accounting.change_setup",
@@ -1564,4 +1899,9 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "tax.set_archived": "accounting.change_setup",
   "tax.update": "accounting.change_setup",
   "tax.update_group": "accounting.change_setup",
+  "warehouse.create": "inventory.change_setup",
+  "warehouse.get": "inventory.view_stock",
+  "warehouse.list": "inventory.view_stock",
+  "warehouse.set_archived": "inventory.change_setup",
+  "warehouse.update": "inventory.change_setup",
 };

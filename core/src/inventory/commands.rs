@@ -1,0 +1,97 @@
+use super::model::*;
+use super::{engine, places, stock};
+use crate::command::{Access, ArchivedArg, CommandSpec, IdArg, NoArgs, PermissionSpec, Registry, SetArchivedArg};
+
+pub const VIEW_STOCK: &str = "inventory.view_stock";
+pub const MOVE_STOCK: &str = "inventory.move_stock";
+pub const CHANGE_SETUP: &str = "inventory.change_setup";
+pub const VIEW_VALUATION: &str = "inventory.view_valuation";
+
+pub fn register(r: &mut Registry) {
+    // Everyone sees stock levels; the Warehouse role moves stock and keeps the setup;
+    // the value of stock is for Owners and Accountants.
+    r.add_permissions(&[
+        PermissionSpec { codename: VIEW_STOCK, description: "See warehouses, locations, pickings, lots and stock on hand", roles: &[] },
+        PermissionSpec { codename: MOVE_STOCK, description: "Create, confirm, do and cancel pickings (receipts, deliveries, transfers, adjustments, scrap) and lots", roles: &["warehouse"] },
+        PermissionSpec { codename: CHANGE_SETUP, description: "Change warehouses, locations, product tracking and the inventory settings", roles: &["warehouse"] },
+        PermissionSpec { codename: VIEW_VALUATION, description: "See the value of stock and its costs", roles: &["accountant"] },
+    ]);
+    let v = Access::Permission(VIEW_STOCK);
+    let mv = Access::Permission(MOVE_STOCK);
+    let setup = Access::Permission(CHANGE_SETUP);
+
+    // Places.
+    r.add(CommandSpec::query("warehouse.list", v, "Warehouses, by code", |ctx, a: ArchivedArg| {
+        let t = ctx.tenant()?;
+        places::list_warehouses(ctx.db(), &t, a.include_archived.unwrap_or(false))
+    }));
+    r.add(CommandSpec::query("warehouse.get", v, "One warehouse", |ctx, a: IdArg<WarehouseId>| {
+        let t = ctx.tenant()?;
+        places::get_warehouse(ctx.db(), &t, a.id)
+    }));
+    r.add(CommandSpec::mutation("warehouse.create", setup, "Create a warehouse with its root stock location", places::create_warehouse));
+    r.add(CommandSpec::mutation("warehouse.update", setup, "Change a warehouse's code, name or address", places::update_warehouse));
+    r.add(CommandSpec::mutation("warehouse.set_archived", setup, "Archive (holding no stock) or restore a warehouse", places::set_warehouse_archived));
+    r.add(CommandSpec::query("location.list", v, "Locations: each warehouse's tree, then the virtual ones", |ctx, a: ListLocationsArgs| {
+        let t = ctx.tenant()?;
+        places::list_locations(ctx.db(), &t, &a)
+    }));
+    r.add(CommandSpec::mutation("location.create", setup, "Create an internal location under another (Stock → Shelf A → Bin 3)", places::create_location));
+    r.add(CommandSpec::mutation("location.update", setup, "Rename an internal location", places::update_location));
+    r.add(CommandSpec::mutation("location.set_archived", setup, "Archive (holding no stock, with what is under it) or restore an internal location", |ctx, a: SetArchivedArg<LocationId>| {
+        places::set_location_archived(ctx, a)
+    }));
+
+    // Pickings: the stock-move engine.
+    r.add(CommandSpec::query("picking.list", v, "Pickings, newest first", |ctx, a: ListPickingsArgs| {
+        let t = ctx.tenant()?;
+        engine::list_pickings(ctx.db(), &t, &a)
+    }));
+    r.add(CommandSpec::query("picking.get", v, "One picking with its moves", |ctx, a: IdArg<PickingId>| {
+        let t = ctx.tenant()?;
+        engine::get_picking(ctx.db(), &t, a.id)
+    }));
+    r.add(CommandSpec::mutation("picking.create", mv, "Create a draft picking (kits become their components' moves)", engine::create_picking));
+    r.add(CommandSpec::mutation("picking.update", mv, "Replace a draft picking's header and lines", engine::update_picking));
+    r.add(CommandSpec::mutation("picking.delete", mv, "Delete a draft picking", |ctx, a: IdArg<PickingId>| engine::delete_picking(ctx, a.id)));
+    r.add(CommandSpec::mutation("picking.confirm", mv, "Draft → ready: its outgoing moves reserve stock", |ctx, a: IdArg<PickingId>| engine::confirm(ctx, a.id)));
+    r.add(CommandSpec::mutation("picking.done", mv, "Make a picking effective: numbered, stock on hand updated, moves immutable", |ctx, a: IdArg<PickingId>| {
+        engine::done(ctx, a.id)
+    }));
+    r.add(CommandSpec::mutation("picking.cancel", mv, "Cancel a draft or ready picking", |ctx, a: IdArg<PickingId>| engine::cancel(ctx, a.id)));
+
+    // Stock.
+    r.add(CommandSpec::query("stock.on_hand", v, "A product's stock on hand, reserved and available (or at the end of a past day), by location and lot", |ctx, a: OnHandArgs| {
+        let t = ctx.tenant()?;
+        stock::on_hand(ctx.db(), &t, &a)
+    }));
+    r.add(CommandSpec::query("stock.moves", v, "A product's movement history with its running quantity, oldest first", |ctx, a: StockMovesArgs| {
+        let t = ctx.tenant()?;
+        stock::moves(ctx.db(), &t, &a)
+    }));
+    r.add(CommandSpec::query("lot.list", v, "Lots and serial numbers with their quantity on hand", |ctx, a: ListLotsArgs| {
+        let t = ctx.tenant()?;
+        stock::list_lots(ctx.db(), &t, &a)
+    }));
+    r.add(CommandSpec::mutation("lot.create", mv, "Create a lot or serial number of a tracked product", stock::create_lot));
+    r.add(CommandSpec::query("lot.trace", v, "Trace a lot through its moves: where it came from, where it went, where it is", |ctx, a: IdArg<LotId>| {
+        let t = ctx.tenant()?;
+        stock::trace(ctx.db(), &t, a.id)
+    }));
+
+    // Settings and checks.
+    r.add(CommandSpec::query("inventory.settings", v, "The company's inventory settings", |ctx, _: NoArgs| {
+        let t = ctx.tenant()?;
+        places::get_settings(ctx.db(), &t)
+    }));
+    r.add(CommandSpec::mutation("inventory.update_settings", setup, "Allow or refuse negative stock; choose the costing method", places::update_settings));
+    r.add(CommandSpec::mutation("inventory.set_tracking", setup, "Track a product by lot, by serial number, or not (before it has moves)", stock::set_tracking));
+    r.add(CommandSpec::query("inventory.valuation", Access::Permission(VIEW_VALUATION), "Stock value now: quantity, average cost and value per product; the total equals the inventory account", |ctx, _: NoArgs| {
+        let t = ctx.tenant()?;
+        super::valuation::report(ctx.db(), &t)
+    }));
+    r.add(CommandSpec::query("inventory.check", v, "Recompute stock on hand from the done moves; report drift, negative stock and serials in two places", |ctx, _: NoArgs| {
+        let t = ctx.tenant()?;
+        stock::check(ctx.db(), &t)
+    }));
+}

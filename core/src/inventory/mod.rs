@@ -1,0 +1,79 @@
+//! Inventory: warehouses and locations, the stock-move engine (pickings and their moves),
+//! quantities on hand, lots and serial numbers.
+//!
+//! Parts: [`places`] (warehouses, location trees, virtual locations, settings), [`engine`]
+//! (pickings, moves, the workflow and `done`), [`stock`] (on hand, history, lots, trace,
+//! tracking, the check); `model.rs` holds the wire types, `commands.rs` the registry
+//! entries and permissions.
+//!
+//! Invariants (each enforced here, and by SQLite where it can be; `inventory.check`
+//! verifies the ones about quantities):
+//! - **Stock is conserved by construction.** Every move goes from one location to another
+//!   (never the same); stock enters and leaves the company only through the virtual
+//!   locations (suppliers, customers, inventory loss/gain, production, transit), one of
+//!   each per company, made with the company (and by V9 for the companies before it).
+//! - **Only the engine changes stock.** [`engine::done`] is the one function that turns
+//!   moves done and updates `stock_quants`; later modules create pickings through
+//!   [`engine::create_picking`] and call it, as the books call `ledger::post`.
+//! - **On hand = the sum of the done moves** per (product, internal location, lot),
+//!   maintained in the transaction of the move. Available = on hand − the quantities of
+//!   ready moves leaving the place. Stock at a past date is the sum of the done moves up
+//!   to that day (index on tenant, product, date).
+//! - **No negative stock** in an internal location unless the company's setting allows it:
+//!   `done` refuses, naming the line, product, location and shortfall, and writes nothing.
+//! - **Done is immutable.** A done move and a done or cancelled picking never change and are
+//!   never deleted (triggers refuse it); a correction is a new picking moving stock back.
+//!   Only drafts are changed or deleted.
+//! - **Workflow as data:** draft → ready → done, draft/ready → cancelled ([`engine::TRANSITIONS`]);
+//!   anything else is `invalid_transition {from, to}`.
+//! - **Numbers are gapless** per warehouse and kind (`WH/IN/00001`), given at done in the
+//!   same transaction ([`crate::sequence`]); drafts have none.
+//! - **Quantities are exact.** A line keeps the quantity, unit and unit factor it was
+//!   entered with; the stock quantity, in the product's own unit, is derived exactly and
+//!   rounded once, to that unit's declared decimals (`units.decimals`: 0 for count units,
+//!   3 for mass, volume and length, 2 for time); a line that rounds to zero is refused.
+//! - **Only stockable, transactable products move**: never a variant template, an archived
+//!   product, a service or a consumable. A kit holds no stock: its line becomes its
+//!   components' moves (at any depth, units converted, `kit_id` kept on each).
+//! - **Lots and serials**: a tracked product's moves name a lot of that product (composite
+//!   foreign key); an untracked product's name none. A serial moves exactly one unit and
+//!   is never on hand in two places, nor twice in one.
+//! - **Isolation**: every table carries `tenant_id` with composite foreign keys, so a move
+//!   can never name another company's product, location, lot, unit or picking.
+//!
+//! Valuation ([`valuation`]), moving average only (FIFO is refused until its layers exist):
+//! - **The cost key is (company, product)**, structurally: `stock_costs` is keyed by
+//!   `(tenant_id, product_id)`; no quantity or cost is ever shared across companies, and
+//!   warehouses share their company's cost. Owned stock is what is in internal and
+//!   in-transit locations; moves between them change no value.
+//! - **The average**: a receipt adds its value (entered quantity × unit cost, rounded to
+//!   the base currency's minor units; a gain without a cost enters at the average) and the
+//!   average becomes value / quantity. An outgoing move above zero leaves at value ×
+//!   quantity / on hand, rounded.
+//! - **At negative stock** the average does not move: units going below zero leave at the
+//!   last average (a product never valued starts at its catalog cost), so the value goes
+//!   negative with the quantity. A receipt that fills the hole revalues the units it fills
+//!   at its own cost, the difference posted to cost of goods sold, so afterwards the
+//!   average is that receipt's cost — never negative, never a blend of a fictitious value.
+//! - **No value on zero units**: the move that brings the quantity to zero takes all the
+//!   value left (the rounding residue with it).
+//! - **Every value change posts** in the move's transaction, one stock-journal (STK) entry
+//!   per done picking through `accounting::ledger::post`: receipt inventory / goods
+//!   received not billed; delivery cost of goods sold / inventory; adjustment and scrap
+//!   inventory loss/gain (`inventory_settings.loss_account_id`, the chart's 5040) /
+//!   inventory; price differences at negative stock cost of goods sold / inventory. So the
+//!   inventory account's balance = the valuation total, always (`inventory.check`).
+//!   A company without books keeps its cost states and posts nothing.
+//!
+//! Not yet here (issue 10): backdated moves are valued at their done time, not re-valued
+//! from their date (the stock journal's chronological series refuses an entry dated
+//! before its last one); FIFO layers; landed costs; stocktaking; reorder rules; transfers
+//! with ship/receive steps through transit; reports export and print; screens; demo data;
+//! benchmarks.
+
+pub mod commands;
+pub mod engine;
+pub mod model;
+pub mod places;
+pub mod stock;
+pub mod valuation;

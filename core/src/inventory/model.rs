@@ -1,0 +1,644 @@
+//! The inventory types: what the commands take and return, and what later modules
+//! (purchasing, sales) hand the stock-move engine ([`PickingInput`]).
+
+use crate::accounting::model::AccountId;
+use crate::catalog::model::{ProductId, UnitId};
+use crate::ids::id_type;
+use crate::partners::model::PartnerId;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+id_type!(WarehouseId, LocationId, LotId, PickingId, MoveId);
+
+macro_rules! str_enum {
+    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vm])* $v,)* }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v,)*];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$v => $s,)* }
+            }
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($s => Some($name::$v),)* _ => None }
+            }
+            pub fn allowed() -> String {
+                [$($s,)*].join(", ")
+            }
+        }
+        impl rusqlite::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                $name::parse(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("bad {}: {s}", stringify!($name)).into()))
+            }
+        }
+    };
+}
+
+/// Stored scale of quantities (ten-thousandths), as the catalog's.
+pub const QTY_SCALE: u32 = crate::catalog::model::QTY_SCALE;
+/// Stored scale of unit factors (millionths), as the catalog's.
+pub const FACTOR_SCALE: u32 = crate::catalog::model::FACTOR_SCALE;
+/// Stored scale of unit costs (millionths).
+pub const COST_SCALE: u32 = crate::money::PRICE_SCALE;
+
+str_enum! {
+    /// Where stock can be. Internal locations are in a warehouse; the others are virtual,
+    /// one of each per company, so every move goes from one place to another.
+    pub enum LocationKind {
+        Internal = "internal",
+        Supplier = "supplier",
+        Customer = "customer",
+        /// Inventory loss and gain: adjustments and scrap.
+        InventoryLoss = "inventory_loss",
+        Production = "production",
+        Transit = "transit",
+    }
+}
+
+impl LocationKind {
+    pub const VIRTUAL: [(LocationKind, &'static str); 5] = [
+        (LocationKind::Supplier, "Suppliers"),
+        (LocationKind::Customer, "Customers"),
+        (LocationKind::InventoryLoss, "Inventory loss"),
+        (LocationKind::Production, "Production"),
+        (LocationKind::Transit, "In transit"),
+    ];
+}
+
+str_enum! {
+    pub enum PickingKind {
+        /// Supplier → internal.
+        Receipt = "receipt",
+        /// Internal → customer.
+        Delivery = "delivery",
+        /// Internal → internal (or through transit).
+        Internal = "internal",
+        /// Internal ↔ inventory loss/gain, with a reason.
+        Adjustment = "adjustment",
+        /// Internal → inventory loss, with a reason.
+        Scrap = "scrap",
+    }
+}
+
+impl PickingKind {
+    /// The middle part of the kind's document numbers (`WH/IN/00001`).
+    pub fn series_code(self) -> &'static str {
+        match self {
+            PickingKind::Receipt => "IN",
+            PickingKind::Delivery => "OUT",
+            PickingKind::Internal => "INT",
+            PickingKind::Adjustment => "ADJ",
+            PickingKind::Scrap => "SCR",
+        }
+    }
+}
+
+str_enum! {
+    pub enum PickingState {
+        Draft = "draft",
+        /// Confirmed: its outgoing moves reserve stock.
+        Ready = "ready",
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+}
+
+str_enum! {
+    pub enum Tracking {
+        None = "none",
+        Lot = "lot",
+        Serial = "serial",
+    }
+}
+
+str_enum! {
+    pub enum CostingMethod {
+        Average = "average",
+        Fifo = "fifo",
+    }
+}
+
+// --- places --------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct Warehouse {
+    pub id: WarehouseId,
+    pub code: String,
+    pub name: String,
+    pub address: String,
+    /// Its stock: the root of its tree of internal locations.
+    pub root_location_id: LocationId,
+    pub archived: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWarehouseArgs {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub address: Option<String>,
+    /// The name of its root location (default `Stock`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub root_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWarehouseArgs {
+    pub id: WarehouseId,
+    #[serde(default)]
+    #[ts(optional)]
+    pub code: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub name: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct Location {
+    pub id: LocationId,
+    pub kind: LocationKind,
+    pub warehouse_id: Option<WarehouseId>,
+    pub parent_id: Option<LocationId>,
+    pub name: String,
+    /// Names from the warehouse code down (`WH/Stock/Shelf A`), or `Virtual/Customers`.
+    pub full_name: String,
+    /// 0 for a warehouse's root and for virtual locations.
+    pub depth: u32,
+    pub archived: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ListLocationsArgs {
+    /// Only this warehouse's locations (virtual locations are then left out).
+    #[serde(default)]
+    #[ts(optional)]
+    pub warehouse_id: Option<WarehouseId>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub include_archived: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct CreateLocationArgs {
+    /// An internal location: the new one goes under it, in its warehouse.
+    pub parent_id: LocationId,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateLocationArgs {
+    pub id: LocationId,
+    pub name: String,
+}
+
+// --- settings and tracking ------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct InventorySettings {
+    /// When false (the default), a move that would take an internal location below zero is refused.
+    pub allow_negative_stock: bool,
+    pub costing_method: CostingMethod,
+    /// Where adjustments and scrap post their value (loss/gain).
+    pub loss_account_id: Option<AccountId>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateInventorySettingsArgs {
+    #[serde(default)]
+    #[ts(optional)]
+    pub allow_negative_stock: Option<bool>,
+    /// Only `average` for now (FIFO layers are not built yet).
+    #[serde(default)]
+    #[ts(optional)]
+    pub costing_method: Option<CostingMethod>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub loss_account_id: Option<AccountId>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct SetTrackingArgs {
+    pub product_id: ProductId,
+    pub tracking: Tracking,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct ProductTracking {
+    pub product_id: ProductId,
+    pub sku: String,
+    pub tracking: Tracking,
+}
+
+// --- lots -----------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct Lot {
+    pub id: LotId,
+    pub product_id: ProductId,
+    pub sku: String,
+    pub code: String,
+    pub expiry_date: Option<NaiveDate>,
+    /// On hand in internal locations now.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub on_hand: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct CreateLotArgs {
+    pub product_id: ProductId,
+    pub code: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub expiry_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ListLotsArgs {
+    #[serde(default)]
+    #[ts(optional)]
+    pub product_id: Option<ProductId>,
+    /// Words of the lot code.
+    #[serde(default)]
+    #[ts(optional)]
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct LotTrace {
+    pub lot: Lot,
+    /// Every done move of the lot, oldest first: read backwards for where it came from,
+    /// forwards for where it went.
+    pub moves: Vec<MoveRow>,
+    /// Where it is now (internal locations with a quantity other than zero).
+    pub on_hand: Vec<OnHandRow>,
+}
+
+// --- pickings and moves ---------------------------------------------------------------------
+
+/// Where a picking comes from (a purchase order, a sales order...), for later modules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct StockSource {
+    pub module: String,
+    pub kind: String,
+    #[ts(type = "number | null")]
+    pub id: Option<i64>,
+}
+
+/// One line of a picking as entered.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct MoveInput {
+    pub product_id: ProductId,
+    /// In `unit_id` (default: the product's unit); any unit of the product's dimension.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub quantity: Decimal,
+    #[serde(default)]
+    #[ts(optional)]
+    pub unit_id: Option<UnitId>,
+    /// Default: the picking's.
+    #[serde(default)]
+    #[ts(optional)]
+    pub from_location_id: Option<LocationId>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub to_location_id: Option<LocationId>,
+    /// The lot or serial of a tracked product: by id, or by code (a new code creates the
+    /// lot on a move that brings stock into the company).
+    #[serde(default)]
+    #[ts(optional)]
+    pub lot_id: Option<LotId>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub lot_code: Option<String>,
+    /// Cost per unit entered, where stock enters the company (receipts, gains); default:
+    /// the product's moving-average cost (its catalog cost before it has one).
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    #[schemars(with = "Option<String>")]
+    pub unit_cost: Option<Decimal>,
+}
+
+/// A picking to create: what the commands take and what later modules hand the engine.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct PickingInput {
+    pub kind: PickingKind,
+    pub warehouse_id: WarehouseId,
+    /// Default per kind: receipt from Suppliers, delivery/internal/adjustment/scrap from
+    /// the warehouse's stock.
+    #[serde(default)]
+    #[ts(optional)]
+    pub from_location_id: Option<LocationId>,
+    /// Default per kind: receipt to the warehouse's stock, delivery to Customers,
+    /// adjustment/scrap to Inventory loss; an internal transfer names it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub to_location_id: Option<LocationId>,
+    pub date: NaiveDate,
+    #[serde(default)]
+    #[ts(optional)]
+    pub partner_id: Option<PartnerId>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub reference: Option<String>,
+    /// Required for adjustments and scrap.
+    #[serde(default)]
+    #[ts(optional)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub source: Option<StockSource>,
+    pub lines: Vec<MoveInput>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePickingArgs {
+    pub id: PickingId,
+    pub picking: PickingInput,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct Move {
+    pub id: MoveId,
+    pub line_no: u32,
+    pub state: PickingState,
+    pub product_id: ProductId,
+    pub sku: String,
+    /// The kit this move is a component of, when the line was a kit.
+    pub kit_id: Option<ProductId>,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub entered_quantity: Decimal,
+    pub entered_unit_id: UnitId,
+    pub entered_unit_code: String,
+    /// The entered unit's factor when the line was entered.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub entered_factor: Decimal,
+    /// In the product's unit, rounded once to its decimals.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub quantity: Decimal,
+    pub unit_code: String,
+    pub from_location_id: LocationId,
+    pub from_location: String,
+    pub to_location_id: LocationId,
+    pub to_location: String,
+    pub lot_id: Option<LotId>,
+    pub lot_code: Option<String>,
+    pub date: NaiveDate,
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub unit_cost: Option<Decimal>,
+    /// The value it moved into (+) or out of (−) stock, once done (base currency).
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub value: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct Picking {
+    pub id: PickingId,
+    pub kind: PickingKind,
+    pub state: PickingState,
+    pub number: Option<String>,
+    pub warehouse_id: WarehouseId,
+    pub from_location_id: LocationId,
+    pub to_location_id: LocationId,
+    pub date: NaiveDate,
+    pub partner_id: Option<PartnerId>,
+    pub reference: String,
+    pub reason: String,
+    pub source: Option<StockSource>,
+    /// The stock journal entry of its value, once done (none when it moved no value or
+    /// the company keeps no books).
+    pub entry_id: Option<crate::accounting::model::EntryId>,
+    pub moves: Vec<Move>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct PickingRow {
+    pub id: PickingId,
+    pub kind: PickingKind,
+    pub state: PickingState,
+    pub number: Option<String>,
+    pub warehouse_id: WarehouseId,
+    pub date: NaiveDate,
+    pub reference: String,
+    pub moves: u32,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ListPickingsArgs {
+    /// Words of the number or reference.
+    #[serde(default)]
+    #[ts(optional)]
+    pub search: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub kind: Option<PickingKind>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub state: Option<PickingState>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub warehouse_id: Option<WarehouseId>,
+    /// Rows per page: default 50, at most 500.
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    #[serde(default)]
+    #[ts(optional)]
+    pub cursor: Option<String>,
+}
+
+// --- stock ----------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct OnHandArgs {
+    pub product_id: ProductId,
+    #[serde(default)]
+    #[ts(optional)]
+    pub warehouse_id: Option<WarehouseId>,
+    /// This internal location and the ones under it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub location_id: Option<LocationId>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub lot_id: Option<LotId>,
+    /// Stock at the end of this day, from the done moves (default: now, from the
+    /// maintained quantities).
+    #[serde(default)]
+    #[ts(optional)]
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct OnHandRow {
+    pub location_id: LocationId,
+    pub location: String,
+    pub lot_id: Option<LotId>,
+    pub lot_code: Option<String>,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub quantity: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct OnHand {
+    pub product_id: ProductId,
+    pub unit_code: String,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub on_hand: Decimal,
+    /// Reserved by ready outgoing moves (only for today's stock).
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub reserved: Option<Decimal>,
+    /// On hand − reserved (only for today's stock).
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub available: Option<Decimal>,
+    pub rows: Vec<OnHandRow>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct StockMovesArgs {
+    pub product_id: ProductId,
+    /// Count only what enters or leaves this warehouse (default: the company's internal locations).
+    #[serde(default)]
+    #[ts(optional)]
+    pub warehouse_id: Option<WarehouseId>,
+    /// ... or this location and the ones under it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub location_id: Option<LocationId>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub cursor: Option<String>,
+}
+
+/// One done move in a product's history, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct MoveRow {
+    pub move_id: MoveId,
+    pub picking_id: PickingId,
+    pub picking_number: Option<String>,
+    pub kind: PickingKind,
+    pub date: NaiveDate,
+    pub product_id: ProductId,
+    pub sku: String,
+    pub from_location: String,
+    pub to_location: String,
+    pub lot_code: Option<String>,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub quantity: Decimal,
+    /// + entering the scope, − leaving it, 0 within it.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub change: Decimal,
+    /// The scope's quantity after this move.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub running_quantity: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct QuantDrift {
+    pub product_id: ProductId,
+    pub location_id: LocationId,
+    pub lot_id: Option<LotId>,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub maintained: Decimal,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub from_moves: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct InventoryCheck {
+    pub ok: bool,
+    pub quants: i64,
+    pub done_moves: i64,
+    /// Maintained quantities that differ from the sum of the done moves.
+    pub drift: Vec<QuantDrift>,
+    /// Below zero while the company does not allow negative stock.
+    pub negative: Vec<QuantDrift>,
+    /// Serials on hand in more than one place, or more than one of them.
+    pub serials_in_two_places: Vec<LotId>,
+    /// Products whose cost-state quantity differs from their done moves (owned locations).
+    pub cost_drift: Vec<ProductId>,
+    /// The valuation total and the inventory account's balance (none without books): equal.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub valuation_total: Decimal,
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub inventory_account_balance: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct ValuationRow {
+    pub product_id: ProductId,
+    pub sku: String,
+    pub name: String,
+    pub unit_code: String,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub quantity: Decimal,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub average_cost: Decimal,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub value: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct ValuationReport {
+    pub rows: Vec<ValuationRow>,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub total: Decimal,
+    /// Must equal `total` (none for a company without books).
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub inventory_account_balance: Option<Decimal>,
+}
