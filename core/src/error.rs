@@ -340,6 +340,8 @@ pub enum FieldCode {
     NotStockable,
     /// In the product's unit (`unit`, `decimals` decimals) the quantity rounds to zero.
     QuantityRoundsToZero,
+    /// The product `sku` has stock moves: its stock is counted in its unit and it is no kit.
+    HasStockMoves,
 }
 }
 
@@ -543,6 +545,7 @@ impl FieldCode {
             SerialQuantity => format!("{} is tracked by serial number: each serial moves exactly one unit", q("sku")),
             SerialOnHand => format!("the serial number {} of {} is already on hand in {}", q("serial"), q("sku"), q("location")),
             NotStockable => format!("{} is a {} product: only stockable products and kits move in stock", q("sku"), q("kind")),
+            HasStockMoves => format!("{} has stock moves: its unit stays, and it cannot become a kit", q("sku")),
             QuantityRoundsToZero => format!("rounds to zero in {} ({} decimals)", q("unit"), q("decimals")),
         }
     }

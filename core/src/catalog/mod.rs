@@ -34,6 +34,8 @@
 //!   (SQLite: `variant_values` keys and foreign keys, and
 //!   `UNIQUE (tenant_id, parent_id, combination_key)`). One `generate_variants` call
 //!   creates at most [`variants::service::MAX_VARIANTS_PER_CALL`], counted before any is built.
+//! - A product with stock moves keeps its unit (its stock is counted in it) and never
+//!   becomes a kit (a kit holds no stock): [`crate::inventory::stock::product_with_moves`].
 //! - A kit never contains itself at any depth (checked with a recursive query before a
 //!   component is written); a template is never part of a kit. A kit's cost is computed
 //!   from its components, recursively, never stored, with checked arithmetic

@@ -34,7 +34,9 @@
 //!   3 for mass, volume and length, 2 for time); a line that rounds to zero is refused.
 //! - **Only stockable, transactable products move**: never a variant template, an archived
 //!   product, a service or a consumable. A kit holds no stock: its line becomes its
-//!   components' moves (at any depth, units converted, `kit_id` kept on each).
+//!   components' moves (at any depth, units converted, `kit_id` kept on each). A product
+//!   with moves keeps its unit and never becomes a kit (the catalog asks
+//!   [`stock::product_with_moves`]); its tracking is fixed once it has moves.
 //! - **Lots and serials**: a tracked product's moves name a lot of that product (composite
 //!   foreign key); an untracked product's name none. A serial moves exactly one unit and
 //!   is never on hand in two places, nor twice in one.

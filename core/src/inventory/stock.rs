@@ -242,6 +242,19 @@ pub fn trace(db: &Connection, t: &TenantCtx, id: LotId) -> Result<LotTrace> {
     Ok(LotTrace { lot, moves, on_hand })
 }
 
+/// The SKU of the first of `product` and its variants that has stock moves (other than
+/// cancelled ones): such a product keeps its unit (its stock is counted in it) and never
+/// becomes a kit (a kit holds no stock). The catalog asks before changing either.
+pub fn product_with_moves(db: &Connection, t: &TenantCtx, product: ProductId) -> Result<Option<String>> {
+    Ok(db
+        .prepare_cached(
+            "SELECT p.sku FROM products p WHERE p.tenant_id = ?1 AND (p.id = ?2 OR p.parent_id = ?2)
+             AND EXISTS (SELECT 1 FROM stock_moves m WHERE m.tenant_id = p.tenant_id AND m.product_id = p.id AND m.state <> 'cancelled') ORDER BY p.sku LIMIT 1",
+        )?
+        .query_row(params![t.tenant_id(), product], |r| r.get(0))
+        .optional()?)
+}
+
 // --- tracking -------------------------------------------------------------------------------
 
 /// Sets how a product is tracked. A product that has moves (other than cancelled ones)

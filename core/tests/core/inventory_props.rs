@@ -5,7 +5,8 @@
 //! moves per product, location and lot; the valuation total = the inventory account;
 //! no negative stock where refused), `ledger.check` is ok, the quantities on hand equal a
 //! reference model kept by the test, and a refusal happened exactly when the model says
-//! stock was short.
+//! stock was short. In PA (never below zero) each product's value equals a moving-average
+//! reference computed here from the same moves.
 //!
 //! Cases: `PROPTEST_CASES` (default 16).
 
@@ -54,7 +55,13 @@ struct World {
     cos: Vec<Company>,
     /// (company, product index, location index) → quantity in the product's unit.
     model: BTreeMap<(usize, usize, usize), Decimal>,
+    /// PA's moving-average reference per product: (quantity, value, average cost).
+    costs: BTreeMap<usize, (Decimal, Decimal, Decimal)>,
     day: u32,
+}
+
+fn round(v: Decimal, dp: u32) -> Decimal {
+    v.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
 }
 
 impl World {
@@ -84,7 +91,9 @@ impl World {
             let loss = app.admin_in(code, "location.list", json!({})).unwrap().as_array().unwrap().iter().find(|l| l["kind"] == "inventory_loss").unwrap()["id"].as_i64().unwrap();
             cos.push(Company { wh: w["id"].as_i64().unwrap(), locs: vec![root, a, b], loss, products, kit });
         }
-        World { app, cos, model: BTreeMap::new(), day: 0 }
+        // Catalog costs: NUT 0.5, BOLT 0, OIL 3 per kg; a product never valued starts there.
+        let costs = [(0, Decimal::new(5, 1)), (1, Decimal::ZERO), (2, Decimal::from(3))].into_iter().map(|(p, c)| (p, (Decimal::ZERO, Decimal::ZERO, c))).collect();
+        World { app, cos, model: BTreeMap::new(), costs, day: 0 }
     }
 
     /// The next day: dates only move forward, as the stock journal's numbers do.
@@ -119,6 +128,29 @@ impl World {
     fn add(&mut self, co: usize, product: usize, loc: usize, d: Decimal) {
         *self.model.entry((co, product, loc)).or_default() += d;
     }
+
+    /// PA's reference: `q` units enter at `value` (None: at the average).
+    fn value_in(&mut self, co: usize, product: usize, q: Decimal, value: Option<Decimal>) {
+        if co != 0 {
+            return;
+        }
+        let (q0, v0, avg) = self.costs[&product];
+        let value = round(value.unwrap_or(q * avg), 2);
+        let (q1, v1) = (q0 + q, v0 + value);
+        let avg = if q1 > Decimal::ZERO { round(v1 / q1, 6) } else { avg };
+        self.costs.insert(product, (q1, v1, avg));
+    }
+
+    /// PA's reference: `q` units leave (never below zero there).
+    fn value_out(&mut self, co: usize, product: usize, q: Decimal) {
+        if co != 0 {
+            return;
+        }
+        let (q0, v0, avg) = self.costs[&product];
+        let q1 = q0 - q;
+        let out = if q1.is_zero() { v0 } else { round(q * v0 / q0, 2) };
+        self.costs.insert(product, (q1, v0 - out, avg));
+    }
 }
 
 fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
@@ -132,6 +164,9 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 let args = json!({"kind": "receipt", "warehouse_id": w.cos[co].wh, "date": date, "to_location_id": w.cos[co].locs[loc], "lines": [l]});
                 w.done(co, args).map_err(|e| TestCaseError::fail(format!("receipt refused: {e}")))?;
                 w.add(co, product, loc, d);
+                // The unit cost is per unit entered (g for OIL).
+                let entered = if product == 2 { Decimal::from(qty * 37) } else { Decimal::from(qty) };
+                w.value_in(co, product, d, Some(entered * Decimal::new(i64::from(cost), 2)));
             }
             Op::Deliver { co, product, loc, qty } => {
                 let (l, d) = w.line(co, product, qty);
@@ -144,6 +179,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 } else {
                     r.map_err(|e| TestCaseError::fail(format!("delivery refused: {e}")))?;
                     w.add(co, product, loc, -d);
+                    w.value_out(co, product, d);
                 }
             }
             Op::Transfer { co, product, from, to, qty } => {
@@ -170,6 +206,11 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 } else {
                     r.map_err(|e| TestCaseError::fail(format!("adjustment refused: {e}")))?;
                     w.add(co, product, loc, if gain { d } else { -d });
+                    if gain {
+                        w.value_in(co, product, d, None);
+                    } else {
+                        w.value_out(co, product, d);
+                    }
                 }
             }
             Op::Kit { co, qty } => {
@@ -183,6 +224,8 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     r.map_err(|e| TestCaseError::fail(format!("kit refused: {e}")))?;
                     w.add(co, 0, 0, -n0);
                     w.add(co, 1, 0, -n1);
+                    w.value_out(co, 0, n0);
+                    w.value_out(co, 1, n1);
                 }
             }
             Op::Cancel { co, product, qty } => {
@@ -193,6 +236,13 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 let again = w.app.admin_in(COMPANIES[co], "picking.done", json!({"id": p["id"]}));
                 prop_assert!(again.is_err(), "a cancelled picking was done");
             }
+        }
+        // PA's values equal the moving-average reference.
+        let v = w.app.admin_in("PA", "inventory.valuation", json!({})).unwrap();
+        for p in 0..3 {
+            let pid = w.cos[0].products[p];
+            let got: Decimal = v["rows"].as_array().unwrap().iter().find(|r| r["product_id"] == pid).map(|r| r["value"].as_str().unwrap().parse().unwrap()).unwrap_or_default();
+            prop_assert_eq!(got, w.costs[&p].1, "PA product {} value", p);
         }
         // The invariants, in both companies.
         for (co, code) in COMPANIES.iter().enumerate() {

@@ -20,6 +20,11 @@ pub fn set_components(ctx: &mut Ctx<'_>, a: SetComponentsArgs) -> Result<Product
     if kit.is_template && !a.components.is_empty() {
         return Err(Error::field("product_id", FieldCode::TemplateCannotBeKit));
     }
+    if !a.components.is_empty()
+        && let Some(sku) = crate::inventory::stock::product_with_moves(db, &t, kit.id)?
+    {
+        return Err(Error::conflict("components", FieldCode::HasStockMoves.with("sku", sku)));
+    }
     let mut c = Checker::new();
     let mut lines = Vec::new();
     let mut seen = HashSet::new();
