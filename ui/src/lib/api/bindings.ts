@@ -549,13 +549,25 @@ negative: Array<QuantDrift>,
 /**
  * Serials on hand in more than one place, or more than one of them.
  */
-serials_in_two_places: Array<LotId>, };
+serials_in_two_places: Array<LotId>, 
+/**
+ * Products whose cost-state quantity differs from their done moves (owned locations).
+ */
+cost_drift: Array<ProductId>, 
+/**
+ * The valuation total and the inventory account's balance (none without books): equal.
+ */
+valuation_total: string, inventory_account_balance: string | null, };
 
 export type InventorySettings = { 
 /**
  * When false (the default), a move that would take an internal location below zero is refused.
  */
-allow_negative_stock: boolean, costing_method: CostingMethod, };
+allow_negative_stock: boolean, costing_method: CostingMethod, 
+/**
+ * Where adjustments and scrap post their value (loss/gain).
+ */
+loss_account_id: AccountId | null, };
 
 export type Journal = { id: JournalId, code: string, name: string, kind: JournalKind, account_id: AccountId | null, archived: boolean, };
 
@@ -833,7 +845,11 @@ entered_factor: string,
 /**
  * In the product's unit, rounded once to its decimals.
  */
-quantity: string, unit_code: string, from_location_id: LocationId, from_location: string, to_location_id: LocationId, to_location: string, lot_id: LotId | null, lot_code: string | null, date: string, unit_cost: string | null, };
+quantity: string, unit_code: string, from_location_id: LocationId, from_location: string, to_location_id: LocationId, to_location: string, lot_id: LotId | null, lot_code: string | null, date: string, unit_cost: string | null, 
+/**
+ * The value it moved into (+) or out of (−) stock, once done (base currency).
+ */
+value: string | null, };
 
 export type MoveCategoryArgs = { id: CategoryId, 
 /**
@@ -858,7 +874,8 @@ from_location_id?: LocationId, to_location_id?: LocationId,
  */
 lot_id?: LotId, lot_code?: string, 
 /**
- * Cost per unit entered, where stock enters the company (receipts, gains).
+ * Cost per unit entered, where stock enters the company (receipts, gains); default:
+ * the product's moving-average cost (its catalog cost before it has one).
  */
 unit_cost?: string, };
 
@@ -963,7 +980,12 @@ export type PeriodId = number;
 
 export type Permission = { codename: string, module: string, description: string, };
 
-export type Picking = { id: PickingId, kind: PickingKind, state: PickingState, number: string | null, warehouse_id: WarehouseId, from_location_id: LocationId, to_location_id: LocationId, date: string, partner_id: PartnerId | null, reference: string, reason: string, source: StockSource | null, moves: Array<Move>, };
+export type Picking = { id: PickingId, kind: PickingKind, state: PickingState, number: string | null, warehouse_id: WarehouseId, from_location_id: LocationId, to_location_id: LocationId, date: string, partner_id: PartnerId | null, reference: string, reason: string, source: StockSource | null, 
+/**
+ * The stock journal entry of its value, once done (none when it moved no value or
+ * the company keeps no books).
+ */
+entry_id: EntryId | null, moves: Array<Move>, };
 
 export type PickingId = number;
 
@@ -1075,7 +1097,7 @@ export type QuantDrift = { product_id: ProductId, location_id: LocationId, lot_i
 
 export type RateForArgs = { currency: string, date: string, };
 
-export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "no_chart_of_accounts" | "account_has_postings" | "year_closed" | "year_open" | "closing_period_follows_year" | "earlier_year_open" | "later_year_closed" | "default_account_missing" | "no_journal_of_kind" | "entry_not_posted" | "entry_posted" | "already_reversed" | "closing_entry_follows_year" | "invalid_transition" | "picking_not_draft" | "location_has_stock" | "root_location" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
+export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "no_chart_of_accounts" | "account_has_postings" | "year_closed" | "year_open" | "closing_period_follows_year" | "earlier_year_open" | "later_year_closed" | "default_account_missing" | "no_journal_of_kind" | "entry_not_posted" | "entry_posted" | "already_reversed" | "closing_entry_follows_year" | "invalid_transition" | "picking_not_draft" | "location_has_stock" | "root_location" | "inventory_account_missing" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
 
 export type RenameCategoryArgs = { id: CategoryId, name: string, };
 
@@ -1362,7 +1384,11 @@ export type UpdateCompanyArgs = { code?: string, name?: string, legal_name?: str
 
 export type UpdateDraftArgs = { id: EntryId, entry: EntryDraft, };
 
-export type UpdateInventorySettingsArgs = { allow_negative_stock?: boolean, costing_method?: CostingMethod, };
+export type UpdateInventorySettingsArgs = { allow_negative_stock?: boolean, 
+/**
+ * Only `average` for now (FIFO layers are not built yet).
+ */
+costing_method?: CostingMethod, loss_account_id?: AccountId, };
 
 export type UpdateJournalArgs = { id: JournalId, journal: JournalInput, };
 
@@ -1405,6 +1431,14 @@ export type User = { id: UserId, email: string, display_name: string, is_active:
 language: string, };
 
 export type UserId = number;
+
+export type ValuationReport = { rows: Array<ValuationRow>, total: string, 
+/**
+ * Must equal `total` (none for a company without books).
+ */
+inventory_account_balance: string | null, };
+
+export type ValuationRow = { product_id: ProductId, sku: string, name: string, unit_code: string, quantity: string, average_cost: string, value: string, };
 
 export type VariantValue = { attribute_id: AttributeId, attribute: string, value_id: AttributeValueId, value: string, };
 
@@ -1498,6 +1532,7 @@ export interface Commands {
   "inventory.set_tracking": { args: SetTrackingArgs; result: ProductTracking };
   "inventory.settings": { args: NoArgs; result: InventorySettings };
   "inventory.update_settings": { args: UpdateInventorySettingsArgs; result: InventorySettings };
+  "inventory.valuation": { args: NoArgs; result: ValuationReport };
   "journal.create": { args: JournalInput; result: Journal };
   "journal.get": { args: IdArg<JournalId>; result: Journal };
   "journal.list": { args: ArchivedArg; result: Array<Journal> };
@@ -1662,6 +1697,7 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "inventory.set_tracking",
   "inventory.settings",
   "inventory.update_settings",
+  "inventory.valuation",
   "journal.create",
   "journal.get",
   "journal.list",
@@ -1802,6 +1838,7 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "inventory.set_tracking": "inventory.change_setup",
   "inventory.settings": "inventory.view_stock",
   "inventory.update_settings": "inventory.change_setup",
+  "inventory.valuation": "inventory.view_valuation",
   "journal.create": "accounting.change_setup",
   "journal.get": "accounting.view_ledger",
   "journal.list": "accounting.view_ledger",
