@@ -196,6 +196,7 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.reason.invalid_transition': 'Ein Beleg im Status {from} kann nicht {to} werden.',
   'errors.reason.picking_not_draft': 'Nur ein Entwurf kann geändert oder gelöscht werden; dieser Beleg ist {state}.',
   'errors.reason.location_has_stock': '{location} hat noch Bestand; lagern Sie ihn zuerst um.',
+  'errors.reason.inventory_account_missing': '{default, select, loss {Legen Sie zuerst das Konto für Bestandsverluste/-gewinne in den Lagereinstellungen fest.} other {Legen Sie zuerst das Standardkonto {default} in den Buchhaltungseinstellungen fest.}}',
   'errors.reason.root_location': 'Der Hauptlagerplatz folgt seinem Lager: archivieren Sie stattdessen das Lager.',
   'errors.code.conflict': 'Das widerspricht vorhandenen Daten.',
   'errors.code.forbidden': 'Ihre Rolle erlaubt das nicht.',

@@ -197,6 +197,7 @@ export const errors = {
   'errors.reason.invalid_transition': 'A {from} document cannot become {to}.',
   'errors.reason.picking_not_draft': 'Only a draft picking can change or be deleted; this one is {state}.',
   'errors.reason.location_has_stock': '{location} still holds stock; move it out first.',
+  'errors.reason.inventory_account_missing': '{default, select, loss {Set the inventory loss/gain account in the inventory settings first.} other {Set the default {default} account in the accounting settings first.}}',
   'errors.reason.root_location': 'A warehouse’s root location follows its warehouse: archive the warehouse instead.',
   'errors.code.conflict': 'This conflicts with existing data.',
   'errors.code.forbidden': 'Your role does not allow this.',
