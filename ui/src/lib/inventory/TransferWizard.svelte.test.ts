@@ -84,6 +84,9 @@ describe('transfer wizard', () => {
     await fireEvent.click(screen.getByTestId('transfer-create'));
     await waitFor(() => expect(ondone).toHaveBeenCalledWith(done));
     expect(names()).toEqual(['picking.create', 'picking.done']);
+    // The wizard starts afresh, saying what it made.
+    expect(screen.getByTestId('transfer-result').textContent).toContain('Transferred: B/INT/00001');
+    expect(screen.getByTestId('transfer-next')).toBeTruthy();
     expect(call.mock.calls.find((c) => c[0] === 'picking.create')![1]).toMatchObject({ kind: 'internal', warehouse_id: 2, from_location_id: 20, to_location_id: 11, lines: [{ product_id: 7, quantity: '4' }] });
   });
 

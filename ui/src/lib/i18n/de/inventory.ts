@@ -110,6 +110,7 @@ export const inventory: Record<keyof typeof en, string> = {
   'inventory.transfer.mark_done': 'Umlagerung sofort als erledigt buchen',
   'inventory.transfer.create_done': 'Umlagern',
   'inventory.transfer.create_draft': 'Entwurf anlegen',
+  'inventory.transfer.open': 'Öffnen',
   'inventory.transfer.open_draft': 'Entwurf öffnen',
   'inventory.transfer.done': 'Umgelagert: {number}',
   'inventory.transfer.drafted': 'Umlagerung als Entwurf gespeichert',

@@ -108,6 +108,7 @@ export const inventory = {
   'inventory.transfer.mark_done': 'Mark the transfer done now',
   'inventory.transfer.create_done': 'Transfer',
   'inventory.transfer.create_draft': 'Create draft',
+  'inventory.transfer.open': 'Open',
   'inventory.transfer.open_draft': 'Open the draft',
   'inventory.transfer.done': 'Transferred: {number}',
   'inventory.transfer.drafted': 'Transfer saved as a draft',
