@@ -180,7 +180,6 @@ export const inventory: Record<keyof typeof en, string> = {
   'inventory.valuation.matches': 'Stimmt mit der Bewertung überein',
   'inventory.valuation.mismatch': 'Weicht um {amount} von der Bewertung ab',
   'inventory.valuation.no_books': 'Dieses Unternehmen führt keine Bücher: nichts wird gebucht.',
-  'inventory.valuation.no_export': 'Für diesen Bericht gibt es noch keinen Export.',
 
   'inventory.settings.title': 'Lagereinstellungen',
   'inventory.settings.saved': 'Lagereinstellungen gespeichert',

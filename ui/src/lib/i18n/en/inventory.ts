@@ -178,7 +178,6 @@ export const inventory = {
   'inventory.valuation.matches': 'Matches the valuation',
   'inventory.valuation.mismatch': 'Differs from the valuation by {amount}',
   'inventory.valuation.no_books': 'This company keeps no books: nothing is posted.',
-  'inventory.valuation.no_export': 'Export is not available for this report yet.',
 
   'inventory.settings.title': 'Inventory settings',
   'inventory.settings.saved': 'Inventory settings saved',
