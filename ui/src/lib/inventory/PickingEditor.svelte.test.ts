@@ -132,5 +132,21 @@ describe('picking editor', () => {
     expect(screen.queryByTestId('picking-done')).toBeNull();
     expect(screen.queryByTestId('picking-cancel')).toBeNull();
     expect(screen.queryByTestId('scan')).toBeNull();
+    expect(screen.queryByTestId('picking-editor-save')).toBeNull();
+    expect(screen.queryByTestId('editor-readonly')).toBeNull();
+  });
+
+  it('a ready picking offers Done and Cancel but no editing, and no role banner', async () => {
+    backend({ 'picking.get': () => picking({ state: 'ready' }) });
+    mount({ id: 3 });
+    await ready();
+    expect(screen.getByTestId('picking-done')).toBeTruthy();
+    expect(screen.getByTestId('picking-cancel')).toBeTruthy();
+    expect(screen.queryByTestId('picking-confirm')).toBeNull();
+    expect(screen.queryByTestId('picking-delete')).toBeNull();
+    expect(screen.queryByTestId('picking-editor-save')).toBeNull();
+    expect(screen.queryByTestId('editor-readonly')).toBeNull();
+    expect(screen.queryByTestId('scan')).toBeNull();
+    expect((screen.getByLabelText(/Reference/) as HTMLInputElement).readOnly).toBe(true);
   });
 });
