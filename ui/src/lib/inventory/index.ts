@@ -1,7 +1,11 @@
 // The inventory module's screens (group Inventory), each shown when its command is
 // allowed: a role without `inventory.view_valuation` does not see the valuation, one
 // without `inventory.move_stock` not the transfer wizard.
+import { call } from '../api';
+import { t } from '../i18n/index.svelte';
+import { session } from '../session/session.svelte';
 import type { ScreenDef } from '../shell/screens';
+import type { RecordSearch } from '../shell/modules';
 import Warehouses from './Warehouses.svelte';
 import Pickings from './Pickings.svelte';
 import TransferWizard from './TransferWizard.svelte';
@@ -9,6 +13,7 @@ import StockOnHand from './StockOnHand.svelte';
 import LotTrace from './LotTrace.svelte';
 import Valuation from './Valuation.svelte';
 import Settings from './Settings.svelte';
+import { kindLabel, stateLabel } from './lookups';
 
 const group = 'inventory.group';
 
@@ -21,3 +26,15 @@ export const inventoryScreens: ScreenDef[] = [
   { id: 'warehouses', label: 'inventory.screen.warehouses', group, icon: 'building', component: Warehouses, needs: 'warehouse.list', keywords: 'locations bins shelves' },
   { id: 'inventory-settings', label: 'inventory.screen.settings', group, icon: 'settings', component: Settings, needs: 'inventory.settings', keywords: 'negative stock costing method' },
 ];
+
+/** Pickings by number or reference, for the command palette (only where the role sees them). */
+export const searchPickings: RecordSearch = async (q) => {
+  if (!session.can('picking.list')) return [];
+  const page = await call('picking.list', { search: q, limit: 6 });
+  return page.items.map((p) => ({
+    label: p.number ?? (p.reference || t('inventory.picking.title_draft', { kind: kindLabel(p.kind) })),
+    sub: `${kindLabel(p.kind)} · ${stateLabel(p.state)}${p.number && p.reference ? ` · ${p.reference}` : ''}`,
+    screen: 'pickings',
+    id: p.id,
+  }));
+};
