@@ -1184,3 +1184,137 @@ async fn an_entry_posted_in_the_ui_moves_the_trial_balance_and_a_closed_period_r
     }
     drop(driver);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built desktop app, tauri-driver and Xvfb: run scripts/e2e.sh"]
+async fn stock_received_transferred_and_delivered_in_the_ui_matches_the_inventory_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("stock.db");
+    cora(&db, &["init", "--admin-email", ADMIN_EMAIL]);
+    cora(&db, &["call", "company.create", r#"{"code":"STOCK","name":"Stock Ltd","base_currency":"EUR","locale":"en-IE","timezone":"UTC"}"#]);
+    cora(
+        &db,
+        &["call", "--company", "STOCK", "catalog.create_product", r#"{"sku":"CHAIR","name":"Oak chair","barcode":"4006381333931","kind":"stockable","cost":"40.00"}"#],
+    );
+    let (driver, client) = start(Some(db)).await;
+    let ui = Ui { c: client, shots: screenshots_dir() };
+    ui.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    ui.see("[data-testid=header-company]", "Stock Ltd").await;
+    let enter = char::from(Key::Enter).to_string();
+    let tab = char::from(Key::Tab).to_string();
+    let pause = || tokio::time::sleep(Duration::from_millis(300));
+    let blur = || async { ui.c.execute("document.activeElement && document.activeElement.blur()", vec![]).await.unwrap() };
+
+    // A warehouse, and a shelf under its stock location.
+    ui.go("warehouses").await;
+    blur().await;
+    ui.ctrl('n').await;
+    ui.wait("[data-testid=warehouse-dialog]").await;
+    ui.fill("#f-code", "WH").await;
+    ui.fill("#f-name", "Main warehouse").await;
+    ui.click("[data-testid=warehouse-dialog-save]").await;
+    ui.wait("[data-testid=location-tree]").await;
+    ui.click("[data-testid=location-add]").await;
+    ui.fill("[data-testid=location-name]", "Shelf A").await;
+    ui.keys(&enter).await;
+    ui.see("[data-testid=location-tree]", "Shelf A").await;
+    ui.shot("60-warehouse-and-locations").await;
+    ui.keys(&char::from(Key::Escape).to_string()).await;
+    pause().await;
+
+    // A receipt of 10 chairs at 40.00: scanned, counted, marked done.
+    let cell = |row: u32, col: u32| format!("[data-testid=picking-lines] td[data-row=\"{row}\"][data-col=\"{col}\"]");
+    ui.go("pickings").await;
+    blur().await;
+    ui.ctrl('n').await;
+    ui.wait("[data-testid=picking-editor]").await;
+    pause().await;
+    ui.wait("#f-kind").await.select_by_value("receipt").await.unwrap();
+    pause().await;
+    ui.fill("[data-testid=scan]", "4006381333931").await;
+    ui.keys(&enter).await;
+    ui.see(&cell(0, 0), "Oak chair").await;
+    ui.click(&cell(0, 1)).await;
+    ui.keys("10").await;
+    ui.keys(&tab).await;
+    pause().await;
+    ui.click(&cell(0, 4)).await;
+    ui.keys("40").await;
+    ui.keys(&tab).await;
+    pause().await;
+    ui.shot("61-receipt").await;
+    ui.click("[data-testid=picking-done]").await;
+    ui.see("[data-testid=picking-editor]", "WH/IN/").await;
+    ui.shot("62-receipt-done").await;
+
+    // 4 of them to the shelf with the transfer wizard, done at once.
+    ui.go("stock-transfer").await;
+    ui.wait("#f-from_location_id").await.select_by_label("WH/Stock").await.unwrap();
+    ui.wait("#f-to_location_id").await.select_by_label("WH/Stock/Shelf A").await.unwrap();
+    ui.click("[data-testid=transfer-next]").await;
+    ui.wait("[data-testid=transfer-lines]").await;
+    let tcell = |row: u32, col: u32| format!("[data-testid=transfer-lines] td[data-row=\"{row}\"][data-col=\"{col}\"]");
+    ui.click(&tcell(0, 0)).await;
+    ui.keys("CHAIR").await;
+    ui.highlighted("Oak chair").await;
+    ui.keys(&enter).await;
+    pause().await;
+    ui.click(&tcell(0, 1)).await;
+    ui.keys("4").await;
+    ui.keys(&tab).await;
+    pause().await;
+    ui.click("[data-testid=transfer-create]").await;
+    ui.see("[data-testid=transfer-result]", "WH/INT/").await;
+    ui.shot("63-transfer-done").await;
+
+    // A delivery of 3 from the warehouse's stock; asking for 7 more than is left is refused on the cell.
+    ui.go("pickings").await;
+    blur().await;
+    ui.ctrl('n').await;
+    ui.wait("[data-testid=picking-editor]").await;
+    pause().await;
+    ui.wait("#f-kind").await.select_by_value("delivery").await.unwrap();
+    pause().await;
+    ui.fill("[data-testid=scan]", "4006381333931").await;
+    ui.keys(&enter).await;
+    ui.see(&cell(0, 0), "Oak chair").await;
+    ui.click(&cell(0, 1)).await;
+    ui.keys("13").await;
+    ui.keys(&tab).await;
+    pause().await;
+    ui.click("[data-testid=picking-done]").await;
+    ui.see("[data-testid=line-problems]", "Not enough CHAIR").await;
+    ui.shot("64-delivery-refused").await;
+    ui.click(&cell(0, 1)).await;
+    ui.keys("3").await;
+    ui.keys(&tab).await;
+    pause().await;
+    ui.click("[data-testid=picking-done]").await;
+    ui.see("[data-testid=picking-editor]", "WH/OUT/").await;
+    ui.shot("65-delivery-done").await;
+
+    // 7 on hand: 3 in the stock location, 4 on the shelf.
+    ui.go("stock-on-hand").await;
+    ui.pick("#f-product", "CHAIR", "Oak chair").await;
+    ui.see("[data-testid=on-hand]", "7").await;
+    ui.see("[data-testid=on-hand-rows]", "Shelf A").await;
+    ui.see_any("[data-testid=stock-moves]", "WH/OUT/").await;
+    ui.shot("66-stock-on-hand").await;
+
+    // The valuation (7 × 40.00) equals the inventory account's balance.
+    ui.go("stock-valuation").await;
+    ui.see("[data-testid=valuation-total]", "280.00").await;
+    ui.see("[data-testid=valuation-account]", "Matches").await;
+    ui.shot("67-valuation").await;
+    let company = json!("STOCK");
+    let valuation = ui.invoke("inventory.valuation", json!({}), company.clone()).await["ok"].clone();
+    let settings = ui.invoke("accounting.settings", json!({}), company.clone()).await["ok"].clone();
+    let account = ui.invoke("account.get", json!({"id": settings["defaults"]["inventory"]}), company.clone()).await["ok"].clone();
+    let total = valuation["total"].as_str().unwrap().parse::<f64>().unwrap();
+    let balance = account["balance"].as_str().unwrap().parse::<f64>().unwrap();
+    assert!((total - 280.0).abs() < 1e-9, "valuation total {valuation}");
+    assert!((total - balance).abs() < 1e-9, "inventory account {account} against valuation {valuation}");
+    let on_hand = ui.invoke("stock.on_hand", json!({"product_id": valuation["rows"][0]["product_id"]}), company).await["ok"].clone();
+    assert_eq!(on_hand["on_hand"].as_str().unwrap().parse::<f64>().unwrap(), 7.0, "{on_hand}");
+    drop(driver);
+}

@@ -5,6 +5,7 @@ import { partnerScreens, searchPartners } from '../partners';
 import { catalogScreens, searchProducts } from '../catalog';
 import { accountingScreens } from '../accounting';
 import { reportScreens } from '../reports';
+import { inventoryScreens, searchPickings } from '../inventory';
 
 export interface RecordHit {
   label: string;
@@ -14,5 +15,5 @@ export interface RecordHit {
 }
 export type RecordSearch = (q: string) => Promise<RecordHit[]>;
 
-export const extraScreens: ScreenDef[] = [...partnerScreens, ...catalogScreens, ...accountingScreens, ...reportScreens];
-export const recordSearches: RecordSearch[] = [searchPartners, searchProducts];
+export const extraScreens: ScreenDef[] = [...partnerScreens, ...catalogScreens, ...accountingScreens, ...reportScreens, ...inventoryScreens];
+export const recordSearches: RecordSearch[] = [searchPartners, searchProducts, searchPickings];

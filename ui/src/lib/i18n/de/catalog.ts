@@ -44,6 +44,7 @@ export const catalog: Record<keyof typeof en, string> = {
   'catalog.product.tab.general': 'Allgemein',
   'catalog.product.tab.variants': 'Varianten',
   'catalog.product.tab.kit': 'Set-Bestandteile',
+  'catalog.product.tab.stock': 'Bestand',
   'catalog.product.f.name': 'Name',
   'catalog.product.f.sku': 'Artikelnummer',
   'catalog.product.f.category': 'Kategorie',

@@ -11,6 +11,7 @@ import { admin } from './admin';
 import { fields } from './fields';
 import { accounting } from './accounting';
 import { reports } from './reports';
+import { inventory } from './inventory';
 
 export const de: Catalog = {
   ...common,
@@ -24,4 +25,5 @@ export const de: Catalog = {
   ...fields,
   ...accounting,
   ...reports,
+  ...inventory,
 };

@@ -42,6 +42,7 @@ export const catalog = {
   'catalog.product.tab.general': 'General',
   'catalog.product.tab.variants': 'Variants',
   'catalog.product.tab.kit': 'Kit components',
+  'catalog.product.tab.stock': 'Stock',
   'catalog.product.f.name': 'Name',
   'catalog.product.f.sku': 'SKU',
   'catalog.product.f.category': 'Category',

@@ -10,6 +10,7 @@ import { admin } from './admin';
 import { fields } from './fields';
 import { accounting } from './accounting';
 import { reports } from './reports';
+import { inventory } from './inventory';
 
 export const en = {
   ...common,
@@ -23,4 +24,5 @@ export const en = {
   ...fields,
   ...accounting,
   ...reports,
+  ...inventory,
 };

@@ -1,0 +1,40 @@
+// The inventory module's screens (group Inventory), each shown when its command is
+// allowed: a role without `inventory.view_valuation` does not see the valuation, one
+// without `inventory.move_stock` not the transfer wizard.
+import { call } from '../api';
+import { t } from '../i18n/index.svelte';
+import { session } from '../session/session.svelte';
+import type { ScreenDef } from '../shell/screens';
+import type { RecordSearch } from '../shell/modules';
+import Warehouses from './Warehouses.svelte';
+import Pickings from './Pickings.svelte';
+import TransferWizard from './TransferWizard.svelte';
+import StockOnHand from './StockOnHand.svelte';
+import LotTrace from './LotTrace.svelte';
+import Valuation from './Valuation.svelte';
+import Settings from './Settings.svelte';
+import { kindLabel, stateLabel } from './lookups';
+
+const group = 'inventory.group';
+
+export const inventoryScreens: ScreenDef[] = [
+  { id: 'pickings', label: 'inventory.screen.pickings', group, icon: 'truck', component: Pickings, needs: 'picking.list', keywords: 'receipt delivery transfer adjustment scrap picking stock move' },
+  { id: 'stock-transfer', label: 'inventory.screen.transfer', group, icon: 'layers', component: TransferWizard, needs: 'picking.create', keywords: 'move stock internal transfer' },
+  { id: 'stock-on-hand', label: 'inventory.screen.on_hand', group, icon: 'box', component: StockOnHand, needs: 'stock.on_hand', keywords: 'stock quantity available history moves report' },
+  { id: 'lot-trace', label: 'inventory.screen.lot_trace', group, icon: 'search', component: LotTrace, needs: 'lot.trace', keywords: 'lot serial batch traceability recall' },
+  { id: 'stock-valuation', label: 'inventory.screen.valuation', group, icon: 'list', component: Valuation, needs: 'inventory.valuation', keywords: 'stock value cost average report' },
+  { id: 'warehouses', label: 'inventory.screen.warehouses', group, icon: 'building', component: Warehouses, needs: 'warehouse.list', keywords: 'locations bins shelves' },
+  { id: 'inventory-settings', label: 'inventory.screen.settings', group, icon: 'settings', component: Settings, needs: 'inventory.settings', keywords: 'negative stock costing method' },
+];
+
+/** Pickings by number or reference, for the command palette (only where the role sees them). */
+export const searchPickings: RecordSearch = async (q) => {
+  if (!session.can('picking.list')) return [];
+  const page = await call('picking.list', { search: q, limit: 6 });
+  return page.items.map((p) => ({
+    label: p.number ?? (p.reference || t('inventory.picking.title_draft', { kind: kindLabel(p.kind) })),
+    sub: `${kindLabel(p.kind)} · ${stateLabel(p.state)}${p.number && p.reference ? ` · ${p.reference}` : ''}`,
+    screen: 'pickings',
+    id: p.id,
+  }));
+};
