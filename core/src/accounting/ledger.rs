@@ -266,8 +266,9 @@ impl<'a> Poster<'a> {
         // The lines and the maintained balances.
         let mut lines = LineWriter::new(db, t)?;
         let mut balances = Balances::default();
+        let date = sql_text(&d.date)?;
         for (k, l) in p.resolved.iter().enumerate() {
-            lines.push(id, d.journal_id, period, d.date, k as i64 + 1, l)?;
+            lines.push(id, d.journal_id, period, &date, k as i64 + 1, l)?;
             balances.add(period, l)?;
         }
         drop(lines);
@@ -333,16 +334,17 @@ impl<'a> Poster<'a> {
             .map_err(|e| w(e.into()))?;
         let mut out = Vec::with_capacity(drafts.len());
         let mut entries = EntryWriter::new(db, t, source, user, now).map_err(w)?;
+        let dates = drafts.iter().map(|d| sql_text(&d.date)).collect::<Result<Vec<String>>>().map_err(w)?;
         for (k, (d, (p, seq, number))) in drafts.iter().zip(checked.iter()).enumerate() {
             let id = EntryId(max_id.checked_add(k as i64 + 1).ok_or_else(|| w(Error::Internal("entry id".into())))?);
-            entries.push(id, d, p, *seq, number).map_err(w)?;
+            entries.push(id, d, &dates[k], p, *seq, number).map_err(w)?;
             out.push(PostedEntry { id, number: number.clone(), date: d.date, period_id: p.period, total: money::from_db(p.total_debit) });
         }
         let mut lines = LineWriter::new(db, t).map_err(w)?;
         let mut balances = Balances::default();
-        for (d, ((p, _, _), posted)) in drafts.iter().zip(checked.iter().zip(out.iter())) {
+        for ((d, date), ((p, _, _), posted)) in drafts.iter().zip(dates.iter()).zip(checked.iter().zip(out.iter())) {
             for (k, l) in p.resolved.iter().enumerate() {
-                lines.push(posted.id, d.journal_id, p.period, d.date, k as i64 + 1, l).map_err(w)?;
+                lines.push(posted.id, d.journal_id, p.period, date, k as i64 + 1, l).map_err(w)?;
                 balances.add(p.period, l).map_err(w)?;
             }
         }
@@ -698,7 +700,18 @@ struct EntryWriter<'a> {
     t: TenantCtx,
     source: &'a Source,
     user: UserId,
-    now: chrono::DateTime<chrono::Utc>,
+    /// `now` as SQLite stores it, formatted once for the batch.
+    now: String,
+}
+
+/// A date or instant as rusqlite would bind it (chrono's `%F`, `%F %T%.f%:z`), formatted
+/// once where a batch binds it many times.
+fn sql_text(v: &dyn rusqlite::types::ToSql) -> Result<String> {
+    match v.to_sql()? {
+        rusqlite::types::ToSqlOutput::Owned(V::Text(s)) => Ok(s),
+        rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(s)) => Ok(String::from_utf8_lossy(s).into_owned()),
+        _ => Err(Error::Internal("a date that is not text".into())),
+    }
 }
 
 impl<'a> EntryWriter<'a> {
@@ -708,10 +721,10 @@ impl<'a> EntryWriter<'a> {
                 source_module, source_kind, source_id, total, created_by, created_at, updated_at, posted_by, posted_at)
              VALUES (?1, ?2, ?3, 'posted', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?15, ?16)",
         )?;
-        Ok(EntryWriter { st, t, source, user, now })
+        Ok(EntryWriter { st, t, source, user, now: sql_text(&now)? })
     }
 
-    fn push(&mut self, id: EntryId, d: &EntryDraft, p: &Prepared, seq: i64, number: &str) -> Result<()> {
+    fn push(&mut self, id: EntryId, d: &EntryDraft, date: &str, p: &Prepared, seq: i64, number: &str) -> Result<()> {
         let st = &mut self.st;
         st.raw_bind_parameter(1, id)?;
         st.raw_bind_parameter(2, self.t.tenant_id())?;
@@ -720,7 +733,7 @@ impl<'a> EntryWriter<'a> {
         st.raw_bind_parameter(5, seq)?;
         st.raw_bind_parameter(6, p.year)?;
         st.raw_bind_parameter(7, p.period)?;
-        st.raw_bind_parameter(8, d.date)?;
+        st.raw_bind_parameter(8, date)?;
         st.raw_bind_parameter(9, d.reference.trim())?;
         st.raw_bind_parameter(10, d.memo.trim())?;
         st.raw_bind_parameter(11, self.source.module.as_str())?;
@@ -728,7 +741,7 @@ impl<'a> EntryWriter<'a> {
         st.raw_bind_parameter(13, self.source.id)?;
         st.raw_bind_parameter(14, p.total_debit)?;
         st.raw_bind_parameter(15, self.user)?;
-        st.raw_bind_parameter(16, self.now)?;
+        st.raw_bind_parameter(16, self.now.as_str())?;
         st.raw_execute()?;
         Ok(())
     }
@@ -751,7 +764,7 @@ impl<'a> LineWriter<'a> {
         Ok(LineWriter { st, t })
     }
 
-    fn push(&mut self, entry: EntryId, journal: JournalId, period: PeriodId, date: NaiveDate, line_no: i64, l: &Resolved) -> Result<()> {
+    fn push(&mut self, entry: EntryId, journal: JournalId, period: PeriodId, date: &str, line_no: i64, l: &Resolved) -> Result<()> {
         let st = &mut self.st;
         st.raw_bind_parameter(1, self.t.tenant_id())?;
         st.raw_bind_parameter(2, entry)?;
