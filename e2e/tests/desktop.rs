@@ -1139,9 +1139,9 @@ async fn an_entry_posted_in_the_ui_moves_the_trial_balance_and_a_closed_period_r
     ui.see_any("[data-testid=screen-report-balance-sheet]", "Share capital").await;
     ui.shot("46-balance-sheet").await;
     ui.go("report-journal").await;
-    ui.see_any("[data-testid=screen-report-journal]", "GEN/2026/00001").await;
-    let journal = ui.text("[data-testid=screen-report-journal]").await;
-    assert!(journal.contains("1000 Dr") && journal.contains("3000 Cr") && journal.contains("1,250.50"), "the day book: {journal}");
+    for want in ["GEN/2026/00001", "1000 Dr · 3000 Cr", "1,250.50"] {
+        ui.see_any("[data-testid=screen-report-journal]", want).await;
+    }
     ui.shot("46b-journal").await;
 
     // Close this month's period; a new entry dated in it is refused beside its date.

@@ -78,6 +78,22 @@ describe('picking editor', () => {
     expect(created).toMatchObject({ kind: 'receipt', warehouse_id: 1, lines: [{ product_id: 7, quantity: '2' }] });
   });
 
+  it('a new picking can be marked done at once: it is saved as a draft first', async () => {
+    backend({
+      'catalog.list_products': () => ({ items: [chair], total: 1, next_cursor: null }),
+      'picking.create': () => picking({ kind: 'receipt' }),
+      'picking.done': () => picking({ kind: 'receipt', state: 'done', number: 'WH/IN/00001' }),
+    });
+    mount({ id: null, kind: 'receipt' });
+    await screen.findByTestId('scan');
+    await scan('4006381333931');
+    await waitFor(() => expect(cell(0, 'product_id').textContent).toContain('CH-1 Chair'));
+    await fireEvent.click(screen.getByTestId('picking-done'));
+    await waitFor(() => expect(screen.getByText('Receipt WH/IN/00001')).toBeTruthy());
+    expect(names().filter((n) => n !== 'catalog.list_products')).toEqual(['picking.create', 'picking.done']);
+    expect(call.mock.calls.find((c) => c[0] === 'picking.done')![1]).toEqual({ id: 3 });
+  });
+
   it('a code that matches no single product says so and adds nothing', async () => {
     backend({ 'catalog.list_products': () => ({ items: [], total: 0, next_cursor: null }) });
     mount({ id: null, kind: 'receipt' });

@@ -65,7 +65,7 @@ describe('picking form', () => {
   });
 
   it('offers the actions the core’s transitions allow', () => {
-    expect(actionsFor(null)).toEqual({ edit: true, confirm: false, done: false, cancel: false, remove: false });
+    expect(actionsFor(null)).toEqual({ edit: true, confirm: true, done: true, cancel: false, remove: false });
     expect(actionsFor('draft')).toEqual({ edit: true, confirm: true, done: true, cancel: true, remove: true });
     expect(actionsFor('ready')).toEqual({ edit: false, confirm: false, done: true, cancel: true, remove: false });
     expect(actionsFor('done')).toEqual({ edit: false, confirm: false, done: false, cancel: false, remove: false });

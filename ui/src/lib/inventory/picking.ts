@@ -154,8 +154,9 @@ export function addScanned(lines: PickLine[], product: Pick<Product, 'id' | 'sku
 export function actionsFor(state: PickingState | null): { confirm: boolean; done: boolean; cancel: boolean; remove: boolean; edit: boolean } {
   return {
     edit: state == null || state === 'draft',
-    confirm: state === 'draft',
-    done: state === 'draft' || state === 'ready',
+    // A new picking is a draft not saved yet: Confirm and Done save it first.
+    confirm: state == null || state === 'draft',
+    done: state == null || state === 'draft' || state === 'ready',
     cancel: state === 'draft' || state === 'ready',
     remove: state === 'draft',
   };
