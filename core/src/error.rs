@@ -342,6 +342,12 @@ pub enum FieldCode {
     QuantityRoundsToZero,
     /// The product `sku` has stock moves: its stock is counted in its unit and it is no kit.
     HasStockMoves,
+    /// A serial number (`sku`) is counted 0 or 1.
+    SerialCount,
+    /// The `entity` (`value`) is outside the stock count's scope (its locations or category).
+    NotInCountScope,
+    /// The product `sku` is a kit: it holds no stock (count its components).
+    KitHoldsNoStock,
 }
 }
 
@@ -547,6 +553,12 @@ impl FieldCode {
             NotStockable => format!("{} is a {} product: only stockable products and kits move in stock", q("sku"), q("kind")),
             HasStockMoves => format!("{} has stock moves: its unit stays, and it cannot become a kit", q("sku")),
             QuantityRoundsToZero => format!("rounds to zero in {} ({} decimals)", q("unit"), q("decimals")),
+            SerialCount => format!("{} is tracked by serial number: a serial is counted 0 or 1", q("sku")),
+            NotInCountScope => {
+                let entity = opt(params, "entity", |e| e.replace('_', " "), "record");
+                opt(params, "value", |v| format!("the {entity} {v} is not in this count's scope"), &format!("this {entity} is not in this count's scope"))
+            }
+            KitHoldsNoStock => format!("{} is a kit: it holds no stock; count its components", q("sku")),
         }
     }
 
@@ -712,6 +724,10 @@ pub enum Reason {
     RootLocation,
     /// The `default` account for stock valuation is not set (conflict).
     InventoryAccountMissing,
+    /// The stock count is `state`: its counts no longer change (conflict).
+    CountClosed,
+    /// A running stock count (`count`) already covers `location` for these products (conflict).
+    CountOverlap,
     /// `path` is not a Cora file (internal).
     NotACoraFile,
     /// `path` was written by a newer Cora (schema `found`; this build knows up to `known`) (internal).
@@ -806,6 +822,8 @@ impl Reason {
                 Some("loss") => "set the inventory loss/gain account in the inventory settings first".into(),
                 _ => format!("set the default {} account in the accounting settings first", q("default")),
             },
+            CountClosed => format!("this stock count is {}: its counts no longer change", q("state").replace('_', " ")),
+            CountOverlap => format!("a running stock count already covers {} for these products; post or cancel it first", q("location")),
             RootLocation => "a warehouse's root location follows its warehouse: archive the warehouse instead".into(),
             NotACoraFile => format!("{} is not a Cora database", q("path")),
             FileTooNew => format!(

@@ -1,5 +1,5 @@
 use super::model::*;
-use super::{engine, places, stock};
+use super::{count, engine, places, stock};
 use crate::command::{Access, ArchivedArg, CommandSpec, IdArg, NoArgs, PermissionSpec, Registry, SetArchivedArg};
 
 pub const VIEW_STOCK: &str = "inventory.view_stock";
@@ -59,6 +59,17 @@ pub fn register(r: &mut Registry) {
         engine::done(ctx, a.id)
     }));
     r.add(CommandSpec::mutation("picking.cancel", mv, "Cancel a draft or ready picking", |ctx, a: IdArg<PickingId>| engine::cancel(ctx, a.id)));
+
+    // Stocktaking: count sheets, posted as one adjustment through the engine.
+    r.add(CommandSpec::query("count.list", v, "Stock counts, newest first", |ctx, a: ListCountsArgs| {
+        let t = ctx.tenant()?;
+        count::list(ctx.db(), &t, &a)
+    }));
+    r.add(CommandSpec::query("count.get", v, "One stock count with its sheet (a blind count hides expected quantities while it runs, unless reviewed)", count::get));
+    r.add(CommandSpec::mutation("count.create", mv, "Start a stock count of a warehouse, location or category: expected quantities frozen now", count::create));
+    r.add(CommandSpec::mutation("count.set_counts", mv, "Enter counted quantities (by line, product, barcode or SKU; set or add)", count::set_counts));
+    r.add(CommandSpec::mutation("count.post", mv, "Post a stock count: its differences become one adjustment picking, done", count::post));
+    r.add(CommandSpec::mutation("count.cancel", mv, "Cancel a running stock count (nothing moves)", |ctx, a: IdArg<CountId>| count::cancel(ctx, a.id)));
 
     // Stock.
     r.add(CommandSpec::query("stock.on_hand", v, "A product's stock on hand, reserved and available (or at the end of a past day), by location and lot", |ctx, a: OnHandArgs| {

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-id_type!(WarehouseId, LocationId, LotId, PickingId, MoveId);
+id_type!(WarehouseId, LocationId, LotId, PickingId, MoveId, CountId, CountLineId);
 
 macro_rules! str_enum {
     ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal,)* }) => {
@@ -641,4 +641,218 @@ pub struct ValuationReport {
     #[ts(type = "string | null")]
     #[schemars(with = "Option<String>")]
     pub inventory_account_balance: Option<Decimal>,
+}
+
+// --- stocktaking ----------------------------------------------------------------------------
+
+str_enum! {
+    pub enum CountState {
+        /// Started: expected quantities frozen, counts being entered.
+        InProgress = "in_progress",
+        /// Posted: numbered, its adjustment done; immutable.
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCountArgs {
+    pub warehouse_id: WarehouseId,
+    /// Count only this internal location of the warehouse and the ones under it (default:
+    /// the whole warehouse).
+    #[serde(default)]
+    #[ts(optional)]
+    pub location_id: Option<LocationId>,
+    /// Count only the products of this category and its subcategories.
+    #[serde(default)]
+    #[ts(optional)]
+    pub category_id: Option<crate::catalog::model::CategoryId>,
+    /// Hide the expected quantities and differences from the sheet while counting.
+    #[serde(default)]
+    #[ts(optional)]
+    pub blind: Option<bool>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct GetCountArgs {
+    pub id: CountId,
+    /// A blind count's expected quantities and differences, for reviewing before posting:
+    /// only for callers who may change the inventory setup (`inventory.change_setup`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub review: Option<bool>,
+}
+
+/// One count entered on the sheet: a line by id, or a product (by id, or by the barcode or
+/// SKU a scanner typed) at a location and lot, whose line is found or added (expected 0).
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct CountEntry {
+    #[serde(default)]
+    #[ts(optional)]
+    pub line_id: Option<CountLineId>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub product_id: Option<ProductId>,
+    /// A barcode (EAN-13/UPC-A) or SKU, as a scanner types it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub code: Option<String>,
+    /// Default: the count's location.
+    #[serde(default)]
+    #[ts(optional)]
+    pub location_id: Option<LocationId>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub lot_id: Option<LotId>,
+    /// A lot or serial by code (a new code is created: found stock).
+    #[serde(default)]
+    #[ts(optional)]
+    pub lot_code: Option<String>,
+    /// The quantity counted, in the product's unit (at most its decimals); null clears
+    /// the count (not counted).
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub counted: Option<Decimal>,
+    /// Add `counted` to what is already counted (a scan counts one more) instead of
+    /// replacing it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub add: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct SetCountsArgs {
+    pub id: CountId,
+    pub entries: Vec<CountEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct PostCountArgs {
+    pub id: CountId,
+    /// The adjustment's date (default: today in the company's time zone).
+    #[serde(default)]
+    #[ts(optional)]
+    pub date: Option<NaiveDate>,
+    /// Lines nobody counted: count them as zero (true), or leave their stock as it is
+    /// (false, the default).
+    #[serde(default)]
+    #[ts(optional)]
+    pub zero_uncounted: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ListCountsArgs {
+    #[serde(default)]
+    #[ts(optional)]
+    pub state: Option<CountState>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub warehouse_id: Option<WarehouseId>,
+    /// Words of the number or note.
+    #[serde(default)]
+    #[ts(optional)]
+    pub search: Option<String>,
+    /// Rows per page: default 50, at most 500.
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    #[serde(default)]
+    #[ts(optional)]
+    pub cursor: Option<String>,
+}
+
+/// One line of a count sheet. `expected`, `book_at_count`, `difference` and `value` are
+/// null while a blind count runs (unless reviewed); `value` also without
+/// `inventory.view_valuation`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct CountLine {
+    pub id: CountLineId,
+    pub product_id: ProductId,
+    pub sku: String,
+    pub name: String,
+    pub barcode: Option<String>,
+    pub unit_code: String,
+    /// The decimals a quantity of the product's unit keeps.
+    pub decimals: u32,
+    pub tracking: Tracking,
+    pub location_id: LocationId,
+    pub location: String,
+    pub lot_id: Option<LotId>,
+    pub lot_code: Option<String>,
+    /// On hand when the count started (0 for a line added while counting).
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub expected: Option<Decimal>,
+    /// Null: not counted yet.
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub counted: Option<Decimal>,
+    /// On hand when the count was entered (expected + the moves done since the start).
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub book_at_count: Option<Decimal>,
+    /// counted − book_at_count: what posting adjusts.
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub difference: Option<Decimal>,
+    /// The difference at the product's average cost now (an estimate until posted).
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub value: Option<Decimal>,
+    pub added: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct CountRow {
+    pub id: CountId,
+    pub state: CountState,
+    pub number: Option<String>,
+    pub warehouse_id: WarehouseId,
+    pub location: String,
+    pub category: Option<String>,
+    pub blind: bool,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub note: String,
+    pub lines: u32,
+    pub counted: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct StockCount {
+    pub id: CountId,
+    pub state: CountState,
+    pub number: Option<String>,
+    pub warehouse_id: WarehouseId,
+    pub location_id: LocationId,
+    pub location: String,
+    pub category_id: Option<crate::catalog::model::CategoryId>,
+    pub category: Option<String>,
+    pub blind: bool,
+    /// True when this answer hides the expected quantities and differences (a blind
+    /// count running, not reviewed).
+    pub hidden: bool,
+    pub note: String,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub done_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The adjustment picking posted (none when nothing differed).
+    pub picking_id: Option<PickingId>,
+    pub lines: Vec<CountLine>,
+    /// Lines counted so far.
+    pub counted: u32,
+    /// Counted lines that differ from the book (null when hidden).
+    pub differences: Option<u32>,
+    /// The value of the differences (null when hidden or without `inventory.view_valuation`).
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub value: Option<Decimal>,
 }

@@ -14,6 +14,7 @@ mod edges;
 mod errors;
 mod inventory;
 mod inventory_props;
+mod stocktaking;
 mod isolation;
 mod keys;
 mod partners;

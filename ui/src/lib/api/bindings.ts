@@ -233,6 +233,64 @@ export type ConvertedQuantity = { quantity: string, unit: Unit, };
 
 export type CostingMethod = "average" | "fifo";
 
+export type CountEntry = { line_id?: CountLineId, product_id?: ProductId, 
+/**
+ * A barcode (EAN-13/UPC-A) or SKU, as a scanner types it.
+ */
+code?: string, 
+/**
+ * Default: the count's location.
+ */
+location_id?: LocationId, lot_id?: LotId, 
+/**
+ * A lot or serial by code (a new code is created: found stock).
+ */
+lot_code?: string, 
+/**
+ * The quantity counted, in the product's unit (at most its decimals); null clears
+ * the count (not counted).
+ */
+counted: string | null, 
+/**
+ * Add `counted` to what is already counted (a scan counts one more) instead of
+ * replacing it.
+ */
+add?: boolean, };
+
+export type CountId = number;
+
+export type CountLine = { id: CountLineId, product_id: ProductId, sku: string, name: string, barcode: string | null, unit_code: string, 
+/**
+ * The decimals a quantity of the product's unit keeps.
+ */
+decimals: number, tracking: Tracking, location_id: LocationId, location: string, lot_id: LotId | null, lot_code: string | null, 
+/**
+ * On hand when the count started (0 for a line added while counting).
+ */
+expected: string | null, 
+/**
+ * Null: not counted yet.
+ */
+counted: string | null, 
+/**
+ * On hand when the count was entered (expected + the moves done since the start).
+ */
+book_at_count: string | null, 
+/**
+ * counted − book_at_count: what posting adjusts.
+ */
+difference: string | null, 
+/**
+ * The difference at the product's average cost now (an estimate until posted).
+ */
+value: string | null, added: boolean, };
+
+export type CountLineId = number;
+
+export type CountRow = { id: CountId, state: CountState, number: string | null, warehouse_id: WarehouseId, location: string, category: string | null, blind: boolean, started_at: string, note: string, lines: number, counted: number, };
+
+export type CountState = "in_progress" | "done" | "cancelled";
+
 export type Country = { 
 /**
  * ISO 3166-1 alpha-2.
@@ -257,6 +315,21 @@ export type CreateCompanyArgs = { code: string, name: string, legal_name?: strin
  * the books later.
  */
 chart_template?: string, };
+
+export type CreateCountArgs = { warehouse_id: WarehouseId, 
+/**
+ * Count only this internal location of the warehouse and the ones under it (default:
+ * the whole warehouse).
+ */
+location_id?: LocationId, 
+/**
+ * Count only the products of this category and its subcategories.
+ */
+category_id?: CategoryId, 
+/**
+ * Hide the expected quantities and differences from the sheet while counting.
+ */
+blind?: boolean, note?: string, };
 
 export type CreateFiscalYearArgs = { 
 /**
@@ -398,7 +471,7 @@ export type ExportPartnersArgs = { format: ExportFormat, include_archived?: bool
 
 export type ExportReportArgs = { report: ReportKind, args: Record<string, unknown>, format: ExportFormat, };
 
-export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero" | "has_stock_moves";
+export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero" | "has_stock_moves" | "serial_count" | "not_in_count_scope" | "kit_holds_no_stock";
 
 export type FieldError = { 
 /**
@@ -461,6 +534,13 @@ export type GeneratedVariants = {
  * The variants made now (combinations that already had a variant are skipped).
  */
 created: Array<Product>, existing: number, };
+
+export type GetCountArgs = { id: CountId, 
+/**
+ * A blind count's expected quantities and differences, for reviewing before posting:
+ * only for callers who may change the inventory setup (`inventory.change_setup`).
+ */
+review?: boolean, };
 
 export type IdArg<T> = { id: T, };
 
@@ -686,6 +766,20 @@ export type ListCountriesArgs = {
  * Part of the name or code.
  */
 search?: string, };
+
+export type ListCountsArgs = { state?: CountState, warehouse_id?: WarehouseId, 
+/**
+ * Words of the number or note.
+ */
+search?: string, 
+/**
+ * Rows per page: default 50, at most 500.
+ */
+limit?: number, 
+/**
+ * The `next_cursor` of the previous page.
+ */
+cursor?: string, };
 
 export type ListEntriesArgs = { search?: string, journal_id?: JournalId, state?: EntryState, from?: string, to?: string, limit?: number, 
 /**
@@ -1019,6 +1113,17 @@ entries: Array<EntryDraft>, };
 
 export type PostBatchResult = { posted: number, lines: number, first_id: EntryId | null, last_id: EntryId | null, };
 
+export type PostCountArgs = { id: CountId, 
+/**
+ * The adjustment's date (default: today in the company's time zone).
+ */
+date?: string, 
+/**
+ * Lines nobody counted: count them as zero (true), or leave their stock as it is
+ * (false, the default).
+ */
+zero_uncounted?: boolean, };
+
 export type PostedEntry = { id: EntryId, number: string, date: string, period_id: PeriodId, total: string, };
 
 export type PreferenceKeyArgs = { 
@@ -1097,7 +1202,7 @@ export type QuantDrift = { product_id: ProductId, location_id: LocationId, lot_i
 
 export type RateForArgs = { currency: string, date: string, };
 
-export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "no_chart_of_accounts" | "account_has_postings" | "year_closed" | "year_open" | "closing_period_follows_year" | "earlier_year_open" | "later_year_closed" | "default_account_missing" | "no_journal_of_kind" | "entry_not_posted" | "entry_posted" | "already_reversed" | "closing_entry_follows_year" | "invalid_transition" | "picking_not_draft" | "location_has_stock" | "root_location" | "inventory_account_missing" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
+export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "no_chart_of_accounts" | "account_has_postings" | "year_closed" | "year_open" | "closing_period_follows_year" | "earlier_year_open" | "later_year_closed" | "default_account_missing" | "no_journal_of_kind" | "entry_not_posted" | "entry_posted" | "already_reversed" | "closing_entry_follows_year" | "invalid_transition" | "picking_not_draft" | "location_has_stock" | "root_location" | "inventory_account_missing" | "count_closed" | "count_overlap" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
 
 export type RenameCategoryArgs = { id: CategoryId, name: string, };
 
@@ -1182,6 +1287,8 @@ export type SetComponentsArgs = { product_id: ProductId,
  * The whole list; empty makes the product a plain product again.
  */
 components: Array<ComponentInput>, };
+
+export type SetCountsArgs = { id: CountId, entries: Array<CountEntry>, };
 
 export type SetCurrencyEnabledArgs = { currency: string, enabled: boolean, };
 
@@ -1272,6 +1379,29 @@ export type StatementSection = {
  * `income`, `expenses`, `assets`, `liabilities` or `equity`.
  */
 key: string, lines: Array<StatementLine>, totals: string[], };
+
+export type StockCount = { id: CountId, state: CountState, number: string | null, warehouse_id: WarehouseId, location_id: LocationId, location: string, category_id: CategoryId | null, category: string | null, blind: boolean, 
+/**
+ * True when this answer hides the expected quantities and differences (a blind
+ * count running, not reviewed).
+ */
+hidden: boolean, note: string, started_at: string, done_at: string | null, 
+/**
+ * The adjustment picking posted (none when nothing differed).
+ */
+picking_id: PickingId | null, lines: Array<CountLine>, 
+/**
+ * Lines counted so far.
+ */
+counted: number, 
+/**
+ * Counted lines that differ from the book (null when hidden).
+ */
+differences: number | null, 
+/**
+ * The value of the differences (null when hidden or without `inventory.view_valuation`).
+ */
+value: string | null, };
 
 export type StockMovesArgs = { product_id: ProductId, 
 /**
@@ -1506,6 +1636,12 @@ export interface Commands {
   "company.list": { args: ListCompaniesArgs; result: Array<CompanySummary> };
   "company.set_archived": { args: SetArchivedArgs; result: Company };
   "company.update": { args: UpdateCompanyArgs; result: Company };
+  "count.cancel": { args: IdArg<CountId>; result: StockCount };
+  "count.create": { args: CreateCountArgs; result: StockCount };
+  "count.get": { args: GetCountArgs; result: StockCount };
+  "count.list": { args: ListCountsArgs; result: Page<CountRow> };
+  "count.post": { args: PostCountArgs; result: StockCount };
+  "count.set_counts": { args: SetCountsArgs; result: Array<CountLine> };
   "currency.delete_rate": { args: DeleteRateArgs; result: Done };
   "currency.import_rates": { args: ImportRatesArgs; result: ImportReport };
   "currency.list": { args: NoArgs; result: Array<CurrencyInfo> };
@@ -1671,6 +1807,12 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "catalog.update_product",
   "company.get",
   "company.update",
+  "count.cancel",
+  "count.create",
+  "count.get",
+  "count.list",
+  "count.post",
+  "count.set_counts",
   "currency.delete_rate",
   "currency.import_rates",
   "currency.list",
@@ -1812,6 +1954,12 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "catalog.update_product": "catalog.change_product",
   "company.get": "company.view_company",
   "company.update": "company.change_company",
+  "count.cancel": "inventory.move_stock",
+  "count.create": "inventory.move_stock",
+  "count.get": "inventory.view_stock",
+  "count.list": "inventory.view_stock",
+  "count.post": "inventory.move_stock",
+  "count.set_counts": "inventory.move_stock",
   "currency.delete_rate": "accounting.change_setup",
   "currency.import_rates": "accounting.change_setup",
   "currency.list": "accounting.view_ledger",
