@@ -1,6 +1,7 @@
 // The inventory module's screens (group Inventory), each shown when its command is
 // allowed: a role without `inventory.view_valuation` does not see the valuation, one
-// without `inventory.move_stock` not the transfer wizard.
+// without `inventory.move_stock` not the transfer wizard. Stocktaking shows its counts to
+// whoever sees stock; starting, counting and posting need `inventory.move_stock`.
 import { call } from '../api';
 import { t } from '../i18n/index.svelte';
 import { session } from '../session/session.svelte';
@@ -12,6 +13,7 @@ import TransferWizard from './TransferWizard.svelte';
 import StockOnHand from './StockOnHand.svelte';
 import LotTrace from './LotTrace.svelte';
 import Valuation from './Valuation.svelte';
+import Stocktaking from './Stocktaking.svelte';
 import Settings from './Settings.svelte';
 import { kindLabel, stateLabel } from './lookups';
 
@@ -22,6 +24,7 @@ export const inventoryScreens: ScreenDef[] = [
   { id: 'stock-transfer', label: 'inventory.screen.transfer', group, icon: 'layers', component: TransferWizard, needs: 'picking.create', keywords: 'move stock internal transfer' },
   { id: 'stock-on-hand', label: 'inventory.screen.on_hand', group, icon: 'box', component: StockOnHand, needs: 'stock.on_hand', keywords: 'stock quantity available history moves report' },
   { id: 'lot-trace', label: 'inventory.screen.lot_trace', group, icon: 'search', component: LotTrace, needs: 'lot.trace', keywords: 'lot serial batch traceability recall' },
+  { id: 'stocktaking', label: 'inventory.screen.stocktaking', group, icon: 'check', component: Stocktaking, needs: 'count.list', keywords: 'stocktaking physical inventory count cycle count sheet scan barcode' },
   { id: 'stock-valuation', label: 'inventory.screen.valuation', group, icon: 'list', component: Valuation, needs: 'inventory.valuation', keywords: 'stock value cost average report' },
   { id: 'warehouses', label: 'inventory.screen.warehouses', group, icon: 'building', component: Warehouses, needs: 'warehouse.list', keywords: 'locations bins shelves' },
   { id: 'inventory-settings', label: 'inventory.screen.settings', group, icon: 'settings', component: Settings, needs: 'inventory.settings', keywords: 'negative stock costing method' },
