@@ -14,6 +14,7 @@ import { session } from '../session/session.svelte';
 import { clearLookups } from '../ui/lookup';
 import Host from '../ui/test/Host.svelte';
 import CountSheet from './CountSheet.svelte';
+import CountStart from './CountStart.svelte';
 import { changedCounts, entryErrors, mergeLines, scanEntry, scopeLocations, toRow, totals } from './count';
 
 const locations = [
@@ -195,5 +196,31 @@ describe('count sheet screen', () => {
     expect(screen.queryByTestId('scan')).toBeNull();
     expect(names().filter((n) => n === 'count.post').length).toBe(2);
     expect(call.mock.calls.find((c) => c[0] === 'count.post')![1]).toMatchObject({ id: 4 });
+  });
+});
+
+describe('starting a count', () => {
+  it('starts in the first warehouse, scoped to a location, blind; a refusal shows and nothing opens', async () => {
+    let refuse = true;
+    const started = vi.fn();
+    backend({
+      'warehouse.list': () => [{ id: 1, code: 'WH', name: 'Main', address: '', root_location_id: 10, archived: false }],
+      'count.create': () => {
+        if (refuse) throw new ApiError({ code: 'conflict', reason: 'count_overlap', params: { location: 'WH/Stock', count: '3' }, message: 'overlap', fields: [] } as never);
+        return sheet({ blind: true, hidden: true });
+      },
+    });
+    render(Host, { props: { component: CountStart as unknown as Component<Record<string, unknown>>, props: { onclose: () => {}, onstarted: started } } });
+    await waitFor(() => expect((screen.getByLabelText(/Warehouse/) as HTMLSelectElement).value).not.toBe(''));
+    await waitFor(() => expect(screen.getByLabelText(/Location/).querySelectorAll('option').length).toBe(3));
+    await fireEvent.change(screen.getByLabelText(/Location/), { target: { value: '11' } });
+    await fireEvent.click(screen.getByTestId('count-blind'));
+    await fireEvent.click(screen.getByTestId('count-start-go'));
+    await waitFor(() => expect(screen.getByTestId('count-start-message').textContent).toContain('A running stock count already covers WH/Stock'));
+    expect(started).not.toHaveBeenCalled();
+    refuse = false;
+    await fireEvent.click(screen.getByTestId('count-start-go'));
+    await waitFor(() => expect(started).toHaveBeenCalledWith(4));
+    expect(call.mock.calls.find((c) => c[0] === 'count.create')![1]).toEqual({ warehouse_id: 1, location_id: 11, blind: true });
   });
 });
