@@ -688,8 +688,10 @@ pub struct GetCountArgs {
     pub review: Option<bool>,
 }
 
-/// One count entered on the sheet: a line by id, or a product (by id, or by the barcode or
-/// SKU a scanner typed) at a location and lot, whose line is found or added (expected 0).
+/// One count entered on the sheet: a line by id (its product, location and lot are then
+/// the line's; the other fields naming them are not read), or a product (by id, or by the
+/// barcode or SKU a scanner typed) at a location and lot, whose line is found or added
+/// (expected 0).
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct CountEntry {
