@@ -237,6 +237,7 @@ fn check_overlap(db: &Connection, t: &TenantCtx, warehouse: WarehouseId, path: &
 // --- counting -------------------------------------------------------------------------------
 
 /// The line a count entry names, after its checks; `None` when an error was pushed.
+#[allow(clippy::too_many_arguments)]
 fn resolve_entry(db: &Connection, t: &TenantCtx, c: &mut Checker, h: &Head, id: CountId, i: usize, e: &CountEntry, now: chrono::DateTime<chrono::Utc>) -> Result<Option<(CountLineId, u32, Tracking, String)>> {
     let f = |name: &str| format!("entries.{i}.{name}");
     if let Some(line) = e.line_id {
@@ -471,7 +472,8 @@ pub fn post(ctx: &mut Ctx<'_>, a: PostCountArgs) -> Result<StockCount> {
     };
     let zero = a.zero_uncounted.unwrap_or(false);
     // The sheet, in its order: (line, product, location, lot, counted, book).
-    let sheet: Vec<(CountLineId, ProductId, LocationId, Option<LotId>, Option<i64>, Option<i64>)> = db
+    type SheetLine = (CountLineId, ProductId, LocationId, Option<LotId>, Option<i64>, Option<i64>);
+    let sheet: Vec<SheetLine> = db
         .prepare_cached(&format!("SELECT l.id, l.product_id, l.location_id, l.lot_id, l.counted, l.book_at_count {SHEET_FROM} WHERE l.tenant_id = ?1 AND l.count_id = ?2 {SHEET_ORDER}"))?
         .query_map(params![t.tenant_id(), a.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
         .collect::<rusqlite::Result<_>>()?;
