@@ -194,9 +194,13 @@ fn blind_counts_hide_expected_quantities_until_reviewed_or_posted() {
     for (cmd, args) in [("count.create", json!({"warehouse_id": wh})), ("count.set_counts", json!({"id": id, "entries": [{"product_id": p, "counted": "1"}]})), ("count.post", json!({"id": id})), ("count.cancel", json!({"id": id}))] {
         assert_eq!(app.call(&viewer, Some("ACME"), cmd, args).unwrap_err().code(), ErrorCode::Forbidden, "{cmd}");
     }
-    // Posted: nothing is hidden.
-    let posted = app.call(&counter, Some("ACME"), "count.post", json!({"id": id, "date": "2026-03-20"})).unwrap();
+    // Posted (today by default): nothing is hidden.
+    let posted = app.call(&counter, Some("ACME"), "count.post", json!({"id": id})).unwrap();
     assert_eq!((posted["hidden"].clone(), qty(&posted["lines"][0]["expected"])), (json!(false), "8".into()));
+    let picking = app.admin_in("ACME", "picking.get", json!({"id": posted["picking_id"]})).unwrap();
+    // Today in the company's zone (Europe/Dublin): the UTC date, give or take a day.
+    let days: Vec<String> = app.cora.store().conn().query_row("SELECT date('now', '-1 day'), date('now'), date('now', '+1 day')", [], |r| Ok(vec![r.get(0)?, r.get(1)?, r.get(2)?])).unwrap();
+    assert!(days.iter().any(|d| picking["date"] == d.as_str()), "{picking}");
     assert_eq!(stock(&mut app, "ACME", p), "7");
     check_ok(&mut app, "ACME");
 }
@@ -369,4 +373,39 @@ fn another_companys_counts_are_invisible_and_unusable() {
         [pa, cb["id"].as_i64().unwrap()],
     );
     assert!(r.is_err());
+}
+
+#[test]
+fn counts_list_newest_first_paged_filtered_and_searched() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let (wh, stock_loc) = warehouse(&mut app, "ACME");
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let loc = app.admin_in("ACME", "location.create", json!({"parent_id": stock_loc, "name": format!("Aisle {i}")})).unwrap()["id"].clone();
+        ids.push(app.admin_in("ACME", "count.create", json!({"warehouse_id": wh, "location_id": loc, "note": format!("aisle {i}")})).unwrap()["id"].as_i64().unwrap());
+    }
+    app.admin_in("ACME", "count.cancel", json!({"id": ids[0]})).unwrap();
+    app.admin_in("ACME", "count.post", json!({"id": ids[1]})).unwrap();
+    let page = app.admin_in("ACME", "count.list", json!({"limit": 2})).unwrap();
+    assert_eq!(page["total"], 3);
+    let got: Vec<i64> = page["items"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert_eq!(got, vec![ids[2], ids[1]]);
+    let next = app.admin_in("ACME", "count.list", json!({"limit": 2, "cursor": page["next_cursor"]})).unwrap();
+    assert_eq!(next["items"][0]["id"].as_i64(), Some(ids[0]));
+    assert!(next["next_cursor"].is_null());
+    let done = app.admin_in("ACME", "count.list", json!({"state": "done"})).unwrap();
+    assert_eq!((done["total"].clone(), done["items"][0]["number"].clone()), (json!(1), json!("WH/CNT/00001")));
+    assert_eq!(app.admin_in("ACME", "count.list", json!({"search": "aisle 2"})).unwrap()["items"][0]["id"].as_i64(), Some(ids[2]));
+    assert_eq!(app.admin_in("ACME", "count.list", json!({"search": "CNT/00001"})).unwrap()["total"], 1);
+    let e = app.admin_in("ACME", "count.list", json!({"cursor": "nope"})).unwrap_err();
+    assert_eq!(field_codes(&e), vec![("cursor".into(), "invalid_cursor".into())]);
+    // Only the running count (Aisle 2) still covers its place: the whole warehouse, even for
+    // one category, overlaps it; the cancelled and the posted counts' aisles are free again.
+    let cat = app.admin_in("ACME", "catalog.create_category", json!({"name": "X"})).unwrap()["id"].clone();
+    let e = app.admin_in("ACME", "count.create", json!({"warehouse_id": wh, "category_id": cat})).unwrap_err();
+    assert_eq!(e.refusal().reason, Reason::CountOverlap);
+    assert_eq!(e.refusal().params.get("location").map(String::as_str), Some("WH/Stock/Aisle 2"));
+    let aisle0 = app.admin_in("ACME", "count.get", json!({"id": ids[0]})).unwrap()["location_id"].clone();
+    app.admin_in("ACME", "count.create", json!({"warehouse_id": wh, "location_id": aisle0})).unwrap();
 }

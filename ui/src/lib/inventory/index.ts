@@ -41,3 +41,15 @@ export const searchPickings: RecordSearch = async (q) => {
     id: p.id,
   }));
 };
+
+/** Stock counts by number or note, for the command palette (only where the role sees them). */
+export const searchCounts: RecordSearch = async (q) => {
+  if (!session.can('count.list')) return [];
+  const page = await call('count.list', { search: q, limit: 6 });
+  return page.items.map((c) => ({
+    label: c.number ?? t('inventory.count.title_running', { scope: c.location }),
+    sub: `${t(`inventory.count.state.${c.state}`)}${c.note ? ` · ${c.note}` : ''}`,
+    screen: 'stocktaking',
+    id: c.id,
+  }));
+};

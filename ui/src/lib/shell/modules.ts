@@ -5,7 +5,7 @@ import { partnerScreens, searchPartners } from '../partners';
 import { catalogScreens, searchProducts } from '../catalog';
 import { accountingScreens } from '../accounting';
 import { reportScreens } from '../reports';
-import { inventoryScreens, searchPickings } from '../inventory';
+import { inventoryScreens, searchCounts, searchPickings } from '../inventory';
 
 export interface RecordHit {
   label: string;
@@ -16,4 +16,4 @@ export interface RecordHit {
 export type RecordSearch = (q: string) => Promise<RecordHit[]>;
 
 export const extraScreens: ScreenDef[] = [...partnerScreens, ...catalogScreens, ...accountingScreens, ...reportScreens, ...inventoryScreens];
-export const recordSearches: RecordSearch[] = [searchPartners, searchProducts, searchPickings];
+export const recordSearches: RecordSearch[] = [searchPartners, searchProducts, searchPickings, searchCounts];
