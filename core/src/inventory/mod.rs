@@ -5,8 +5,8 @@
 //! (pickings, moves, the workflow and `done`), [`stock`] (on hand, history, lots, trace,
 //! tracking, the check), [`count`] (stocktaking: count sheets with expected quantities
 //! frozen at the start, counts by line, product, barcode or SKU, posted as one adjustment
-//! picking through the engine; its invariants are in its own docs); `model.rs` holds the wire types, `commands.rs` the registry
-//! entries and permissions.
+//! picking through the engine; its invariants are in its own docs); `model.rs` holds the
+//! wire types, `commands.rs` the registry entries and permissions.
 //!
 //! Invariants (each enforced here, and by SQLite where it can be; `inventory.check`
 //! verifies the ones about quantities):
@@ -42,6 +42,10 @@
 //! - **Lots and serials**: a tracked product's moves name a lot of that product (composite
 //!   foreign key); an untracked product's name none. A serial moves exactly one unit and
 //!   is never on hand in two places, nor twice in one.
+//! - **Stocktaking changes stock only through the engine**: a posted count is one
+//!   adjustment picking made with `create_picking` + `done` in the posting's transaction;
+//!   each line adjusts counted − the quantity on hand when it was counted, so moves done
+//!   during the count are kept (see [`count`]). A posted or cancelled count is immutable.
 //! - **Isolation**: every table carries `tenant_id` with composite foreign keys, so a move
 //!   can never name another company's product, location, lot, unit or picking.
 //!
