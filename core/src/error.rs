@@ -324,6 +324,13 @@ pub enum FieldCode {
     ConsolidationRateMissing,
     /// Not enough `sku` in `location`: `shortfall` (in `unit`) short.
     InsufficientStock,
+    /// Dated earlier than later moves, this move takes the company's `sku` below zero on
+    /// `date` (`shortfall` `unit` short), where negative stock is refused.
+    ShortAtDate,
+    /// The costing method changes only while no move has been valued.
+    CostingMethodLocked,
+    /// Only a done receipt takes landed costs.
+    NotADoneReceipt,
     /// A move from a location to the same location.
     SameLocation,
     /// A `kind` picking needs a location of kind `expected` here.
@@ -538,6 +545,9 @@ impl FieldCode {
             CannotCreateFolder => format!("cannot create {}: {}", q("path"), q("detail")),
             ConsolidationRateMissing => format!("needs a rate for {} (base currency {})", q("company"), q("currency")),
             InsufficientStock => format!("not enough {} in {}: {} {} short", q("sku"), q("location"), q("shortfall"), q("unit")),
+            ShortAtDate => format!("this takes {} below zero on {}: {} {} short", q("sku"), q("date"), q("shortfall"), q("unit")),
+            CostingMethodLocked => "the costing method is fixed once stock has been valued".into(),
+            NotADoneReceipt => "landed costs go on a done receipt".into(),
             SameLocation => "the source and destination are the same location".into(),
             WrongLocationKind => format!("a {} needs a {} location here", q("kind").replace('_', " "), q("expected").replace('_', " ")),
             LotRequired => format!("{} is tracked by {}: name its lot or serial number", q("sku"), q("tracking")),

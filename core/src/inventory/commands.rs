@@ -6,6 +6,7 @@ pub const VIEW_STOCK: &str = "inventory.view_stock";
 pub const MOVE_STOCK: &str = "inventory.move_stock";
 pub const CHANGE_SETUP: &str = "inventory.change_setup";
 pub const VIEW_VALUATION: &str = "inventory.view_valuation";
+pub const LANDED_COSTS: &str = "inventory.landed_costs";
 
 pub fn register(r: &mut Registry) {
     // Everyone sees stock levels; the Warehouse role moves stock and keeps the setup;
@@ -15,6 +16,7 @@ pub fn register(r: &mut Registry) {
         PermissionSpec { codename: MOVE_STOCK, description: "Create, confirm, do and cancel pickings (receipts, deliveries, transfers, adjustments, scrap) and lots", roles: &["warehouse"] },
         PermissionSpec { codename: CHANGE_SETUP, description: "Change warehouses, locations, product tracking and the inventory settings", roles: &["warehouse"] },
         PermissionSpec { codename: VIEW_VALUATION, description: "See the value of stock and its costs", roles: &["accountant"] },
+        PermissionSpec { codename: LANDED_COSTS, description: "Add landed costs (freight, duty) to done receipts, posted to the books", roles: &["accountant"] },
     ]);
     let v = Access::Permission(VIEW_STOCK);
     let mv = Access::Permission(MOVE_STOCK);
@@ -86,9 +88,24 @@ pub fn register(r: &mut Registry) {
     }));
     r.add(CommandSpec::mutation("inventory.update_settings", setup, "Allow or refuse negative stock; choose the costing method", places::update_settings));
     r.add(CommandSpec::mutation("inventory.set_tracking", setup, "Track a product by lot, by serial number, or not (before it has moves)", stock::set_tracking));
-    r.add(CommandSpec::query("inventory.valuation", Access::Permission(VIEW_VALUATION), "Stock value now: quantity, average cost and value per product; the total equals the inventory account", |ctx, _: NoArgs| {
+    r.add(CommandSpec::query(
+        "inventory.valuation",
+        Access::Permission(VIEW_VALUATION),
+        "Stock value now or at the end of a past day: quantity, unit cost and value per product; the total equals the inventory account",
+        |ctx, a: ValuationArgs| {
+            let t = ctx.tenant()?;
+            super::valuation::valuation(ctx.db(), &t, a.at)
+        },
+    ));
+    r.add(CommandSpec::mutation(
+        "landed_cost.add",
+        Access::Permission(LANDED_COSTS),
+        "Add a landed cost to a done receipt, spread by value or quantity; revalues its products from the receipt on and posts the difference",
+        super::valuation::add_landed_cost,
+    ));
+    r.add(CommandSpec::query("landed_cost.list", Access::Permission(VIEW_VALUATION), "The landed costs of a receipt", |ctx, a: IdArg<PickingId>| {
         let t = ctx.tenant()?;
-        super::valuation::report(ctx.db(), &t)
+        super::valuation::list_landed_costs(ctx.db(), &t, a.id)
     }));
     r.add(CommandSpec::query("inventory.check", v, "Recompute stock on hand from the done moves; report drift, negative stock and serials in two places", |ctx, _: NoArgs| {
         let t = ctx.tenant()?;

@@ -642,3 +642,70 @@ pub struct ValuationReport {
     #[schemars(with = "Option<String>")]
     pub inventory_account_balance: Option<Decimal>,
 }
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ValuationArgs {
+    /// The valuation at the end of this day; default: now.
+    #[serde(default)]
+    #[ts(optional)]
+    pub at: Option<NaiveDate>,
+}
+
+str_enum! {
+    /// How a landed cost is spread over a receipt's moves.
+    pub enum LandedSplit {
+        Value = "value",
+        Quantity = "quantity",
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct AddLandedCostArgs {
+    /// A done receipt.
+    pub picking_id: PickingId,
+    /// In base currency, at its minor units.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub amount: Decimal,
+    pub split: LandedSplit,
+    /// What the cost is posted against (a freight clearing or expense account); required
+    /// when the company keeps books.
+    #[serde(default)]
+    #[ts(optional)]
+    pub account_id: Option<AccountId>,
+    /// Default: today.
+    #[serde(default)]
+    #[ts(optional)]
+    pub date: Option<NaiveDate>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct LandedCostLine {
+    pub move_id: MoveId,
+    pub product_id: ProductId,
+    pub sku: String,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct LandedCost {
+    pub id: i64,
+    pub picking_id: PickingId,
+    pub date: NaiveDate,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub amount: Decimal,
+    pub split: LandedSplit,
+    pub account_id: Option<AccountId>,
+    pub description: String,
+    /// Its stock journal entry (none without books).
+    pub entry_id: Option<crate::accounting::model::EntryId>,
+    pub lines: Vec<LandedCostLine>,
+}

@@ -345,6 +345,11 @@ pub fn check(db: &Connection, t: &TenantCtx) -> Result<InventoryCheck> {
         )?
         .query_map([t.tenant_id()], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    // And the valuation rows agree with the cost states (value and quantity).
+    let mut cost_drift = cost_drift;
+    cost_drift.extend(super::valuation::drift(db, t)?);
+    cost_drift.sort();
+    cost_drift.dedup();
     let total: i64 = db.prepare_cached("SELECT coalesce(sum(value), 0) FROM stock_costs WHERE tenant_id = ?1")?.query_row([t.tenant_id()], |r| r.get(0))?;
     let balance = super::valuation::inventory_balance(db, t)?;
     let books_agree = balance.is_none_or(|b| b == total);

@@ -20,6 +20,7 @@ mod partners;
 mod prefs;
 mod rbac;
 mod store;
+mod valuation;
 
 use cora_core::testing::TestApp;
 use cora_core::{ErrorCode, Result};

@@ -26,6 +26,25 @@ lock_date: string | null, tax_rounding: TaxRounding, tax_rounding_mode: Rounding
  */
 currencies: Array<string>, };
 
+export type AddLandedCostArgs = { 
+/**
+ * A done receipt.
+ */
+picking_id: PickingId, 
+/**
+ * In base currency, at its minor units.
+ */
+amount: string, split: LandedSplit, 
+/**
+ * What the cost is posted against (a freight clearing or expense account); required
+ * when the company keeps books.
+ */
+account_id?: AccountId, 
+/**
+ * Default: today.
+ */
+date?: string, description?: string, };
+
 export type AddMembershipArgs = { 
 /**
  * The email of an existing user.
@@ -398,7 +417,7 @@ export type ExportPartnersArgs = { format: ExportFormat, include_archived?: bool
 
 export type ExportReportArgs = { report: ReportKind, args: Record<string, unknown>, format: ExportFormat, };
 
-export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero" | "has_stock_moves";
+export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "short_at_date" | "costing_method_locked" | "not_a_done_receipt" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero" | "has_stock_moves";
 
 export type FieldError = { 
 /**
@@ -594,6 +613,16 @@ export type JournalReportEntry = { id: EntryId, number: string, date: string, jo
 export type JournalReportLine = { line_no: number, account_id: AccountId, account_code: string, account_name: string, partner_name: string | null, description: string, debit: string, credit: string, };
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
+
+export type LandedCost = { id: number, picking_id: PickingId, date: string, amount: string, split: LandedSplit, account_id: AccountId | null, description: string, 
+/**
+ * Its stock journal entry (none without books).
+ */
+entry_id: EntryId | null, lines: Array<LandedCostLine>, };
+
+export type LandedCostLine = { move_id: MoveId, product_id: ProductId, sku: string, amount: string, };
+
+export type LandedSplit = "value" | "quantity";
 
 export type LedgerCheck = { ok: boolean, entries: number, lines: number, 
 /**
@@ -1432,6 +1461,12 @@ language: string, };
 
 export type UserId = number;
 
+export type ValuationArgs = { 
+/**
+ * The valuation at the end of this day; default: now.
+ */
+at?: string, };
+
 export type ValuationReport = { rows: Array<ValuationRow>, total: string, 
 /**
  * Must equal `total` (none for a company without books).
@@ -1532,12 +1567,14 @@ export interface Commands {
   "inventory.set_tracking": { args: SetTrackingArgs; result: ProductTracking };
   "inventory.settings": { args: NoArgs; result: InventorySettings };
   "inventory.update_settings": { args: UpdateInventorySettingsArgs; result: InventorySettings };
-  "inventory.valuation": { args: NoArgs; result: ValuationReport };
+  "inventory.valuation": { args: ValuationArgs; result: ValuationReport };
   "journal.create": { args: JournalInput; result: Journal };
   "journal.get": { args: IdArg<JournalId>; result: Journal };
   "journal.list": { args: ArchivedArg; result: Array<Journal> };
   "journal.set_archived": { args: SetArchivedArg<JournalId>; result: Journal };
   "journal.update": { args: UpdateJournalArgs; result: Journal };
+  "landed_cost.add": { args: AddLandedCostArgs; result: LandedCost };
+  "landed_cost.list": { args: IdArg<PickingId>; result: Array<LandedCost> };
   "ledger.check": { args: NoArgs; result: LedgerCheck };
   "location.create": { args: CreateLocationArgs; result: Location };
   "location.create_city": { args: CreateCityArgs; result: City };
@@ -1703,6 +1740,8 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "journal.list",
   "journal.set_archived",
   "journal.update",
+  "landed_cost.add",
+  "landed_cost.list",
   "ledger.check",
   "location.create",
   "location.create_city",
@@ -1844,6 +1883,8 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "journal.list": "accounting.view_ledger",
   "journal.set_archived": "accounting.change_setup",
   "journal.update": "accounting.change_setup",
+  "landed_cost.add": "inventory.landed_costs",
+  "landed_cost.list": "inventory.view_valuation",
   "ledger.check": "accounting.view_ledger",
   "location.create": "inventory.change_setup",
   "location.create_city": "location.add_city",
