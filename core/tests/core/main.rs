@@ -21,6 +21,7 @@ mod prefs;
 mod rbac;
 mod store;
 mod valuation;
+mod valuation_props;
 
 use cora_core::testing::TestApp;
 use cora_core::{ErrorCode, Result};
