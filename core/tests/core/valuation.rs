@@ -216,3 +216,36 @@ fn a_gain_without_cost_enters_at_the_cost_of_its_date_when_backdated() {
     assert_eq!(balance(&mut app, "ACME", "5040"), "-20");
     checks_ok(&mut app, "ACME");
 }
+
+#[test]
+fn the_migration_backfills_the_rows_the_engine_writes_for_a_history_in_order() {
+    let mut app = TestApp::new();
+    let c = setup(&mut app, "ACME", "average");
+    let q = product(&mut app, "ACME", "Q", json!({}));
+    let loss = virtual_location(&mut app, "ACME", "inventory_loss");
+    done(&mut app, "ACME", receipt(&c, "2026-03-01", "10", "2.5")).unwrap();
+    done(&mut app, "ACME", json!({"kind": "receipt", "warehouse_id": c.wh, "date": "2026-03-01", "lines": [{"product_id": q, "quantity": "3", "unit_cost": "1.111"}, {"product_id": c.p, "quantity": "5", "unit_cost": "4"}]})).unwrap();
+    done(&mut app, "ACME", delivery(&c, "2026-03-02", "4")).unwrap();
+    done(&mut app, "ACME", json!({"kind": "scrap", "warehouse_id": c.wh, "date": "2026-03-03", "reason": "broken", "lines": [{"product_id": q, "quantity": "1"}]})).unwrap();
+    done(&mut app, "ACME", json!({"kind": "adjustment", "warehouse_id": c.wh, "date": "2026-03-04", "reason": "found", "from_location_id": loss, "lines": [{"product_id": c.p, "quantity": "2"}]})).unwrap();
+    done(&mut app, "ACME", delivery(&c, "2026-03-05", "13")).unwrap();
+    let conn = app.cora.store().conn();
+    let rows = |conn: &rusqlite::Connection| -> Vec<Vec<Option<i64>>> {
+        let mut st = conn
+            .prepare(
+                "SELECT product_id, move_id, quantity, base_value, counter_account_id, moved, difference, qty_after, value_after, cum_in, cum_out,
+                        CASE WHEN id = (SELECT max(id) FROM stock_valuation x WHERE x.product_id = v.product_id) THEN cost_after END
+                 FROM stock_valuation v ORDER BY product_id, date, id",
+            )
+            .unwrap();
+        st.query_map([], |r| (0..12).map(|i| r.get::<_, Option<i64>>(i)).collect()).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    };
+    let written = rows(conn);
+    assert_eq!(written.len(), 7);
+    // As a file from before V10 had them: no rows. The migration's backfill writes them.
+    let sql = include_str!("../../../migrations/V10__valuation_layers.sql");
+    let backfill = &sql[sql.find("INSERT INTO stock_valuation").unwrap()..];
+    conn.execute_batch("DROP TRIGGER stock_valuation_no_delete; DELETE FROM stock_valuation;").unwrap();
+    conn.execute_batch(backfill).unwrap();
+    assert_eq!(rows(conn), written);
+}
