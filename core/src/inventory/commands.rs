@@ -94,7 +94,7 @@ pub fn register(r: &mut Registry) {
         "Stock value now or at the end of a past day: quantity, unit cost and value per product; the total equals the inventory account",
         |ctx, a: ValuationArgs| {
             let t = ctx.tenant()?;
-            super::valuation::valuation(ctx.db(), &t, a.at)
+            super::valuation::valuation(ctx.db(), &t, &a)
         },
     ));
     r.add(CommandSpec::mutation(

@@ -641,6 +641,8 @@ pub struct ValuationReport {
     #[ts(type = "string | null")]
     #[schemars(with = "Option<String>")]
     pub inventory_account_balance: Option<Decimal>,
+    /// When paged and more rows follow: the `after` of the next page.
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
@@ -650,6 +652,14 @@ pub struct ValuationArgs {
     #[serde(default)]
     #[ts(optional)]
     pub at: Option<NaiveDate>,
+    /// Rows per page, by SKU (default: all).
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+    /// The page after this SKU (the previous page's `next`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub after: Option<String>,
 }
 
 str_enum! {

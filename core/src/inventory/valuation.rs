@@ -876,63 +876,70 @@ pub fn list_landed_costs(db: &Connection, t: &TenantCtx, picking: PickingId) -> 
 // --- reports ---------------------------------------------------------------------------------
 
 /// The valuation now (from the maintained cost states), or at the end of a past day (each
-/// product's last valuation row on or before it): quantity, unit cost, value per product;
-/// the total; and the inventory account's balance it equals — now always, at a past date
-/// unless a backdated move's differences were posted after that date.
-pub fn valuation(db: &Connection, t: &TenantCtx, at: Option<NaiveDate>) -> Result<ValuationReport> {
-    let Some(at) = at else { return report(db, t) };
-    let mut st = db.prepare_cached(
-        "WITH last AS (
-            SELECT product_id, qty_after, cost_after, value_after,
-                   row_number() OVER (PARTITION BY product_id ORDER BY date DESC, id DESC) AS n
-            FROM stock_valuation WHERE tenant_id = ?1 AND date <= ?2
-         )
-         SELECT l.product_id, p.sku, p.name, u.code, l.qty_after, l.cost_after, l.value_after FROM last l
-         JOIN products p ON p.tenant_id = ?1 AND p.id = l.product_id JOIN units u ON u.tenant_id = p.tenant_id AND u.id = p.unit_id
-         WHERE l.n = 1 AND (l.qty_after <> 0 OR l.value_after <> 0) ORDER BY p.sku",
-    )?;
-    let rows: Vec<ValuationRow> = st
-        .query_map(params![t.tenant_id(), at], |r| {
-            Ok(ValuationRow {
-                product_id: r.get(0)?,
-                sku: r.get(1)?,
-                name: r.get(2)?,
-                unit_code: r.get(3)?,
-                quantity: arith::from_scaled(r.get(4)?, QTY_SCALE),
-                average_cost: arith::from_scaled(r.get(5)?, COST_SCALE),
-                value: money::from_db(r.get(6)?),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let total = arith::sum("value", rows.iter().map(|r| r.value))?;
-    let balance = inventory_balance_at(db, t, Some(at))?;
-    Ok(ValuationReport { rows, total, inventory_account_balance: balance.map(money::from_db) })
+/// product's last valuation row on or before it): quantity, unit cost, value per product
+/// by SKU, paged when asked; the total of every product; and the inventory account's
+/// balance it equals — now always; at a past date unless a backdated move's differences
+/// were posted after that date.
+pub fn valuation(db: &Connection, t: &TenantCtx, a: &ValuationArgs) -> Result<ValuationReport> {
+    let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<ValuationRow> {
+        Ok(ValuationRow {
+            product_id: r.get(0)?,
+            sku: r.get(1)?,
+            name: r.get(2)?,
+            unit_code: r.get(3)?,
+            quantity: arith::from_scaled(r.get(4)?, QTY_SCALE),
+            average_cost: arith::from_scaled(r.get(5)?, COST_SCALE),
+            value: money::from_db(r.get(6)?),
+        })
+    };
+    let limit = a.limit.map(|l| l.clamp(1, 1000) as usize);
+    let after = a.after.clone().unwrap_or_default();
+    let (mut rows, total, balance) = match a.at {
+        None => {
+            let rows: Vec<ValuationRow> = db
+                .prepare_cached(
+                    "SELECT c.product_id, p.sku, p.name, u.code, c.quantity, c.average_cost, c.value FROM products p
+                     JOIN stock_costs c ON c.tenant_id = p.tenant_id AND c.product_id = p.id JOIN units u ON u.tenant_id = p.tenant_id AND u.id = p.unit_id
+                     WHERE p.tenant_id = ?1 AND p.sku > ?2 AND (c.quantity <> 0 OR c.value <> 0) ORDER BY p.sku LIMIT ?3",
+                )?
+                .query_map(params![t.tenant_id(), after, limit.map_or(-1, |l| l as i64 + 1)], row)?
+                .collect::<rusqlite::Result<_>>()?;
+            let total: i64 = db.prepare_cached("SELECT coalesce(sum(value), 0) FROM stock_costs WHERE tenant_id = ?1")?.query_row([t.tenant_id()], |r| r.get(0))?;
+            (rows, money::from_db(total), inventory_balance(db, t)?)
+        }
+        Some(at) => {
+            let all: Vec<ValuationRow> = db
+                .prepare_cached(
+                    "WITH last AS (
+                        SELECT product_id, qty_after, cost_after, value_after,
+                               row_number() OVER (PARTITION BY product_id ORDER BY date DESC, id DESC) AS n
+                        FROM stock_valuation WHERE tenant_id = ?1 AND date <= ?2
+                     )
+                     SELECT l.product_id, p.sku, p.name, u.code, l.qty_after, l.cost_after, l.value_after FROM last l
+                     JOIN products p ON p.tenant_id = ?1 AND p.id = l.product_id JOIN units u ON u.tenant_id = p.tenant_id AND u.id = p.unit_id
+                     WHERE l.n = 1 AND (l.qty_after <> 0 OR l.value_after <> 0) ORDER BY p.sku",
+                )?
+                .query_map(params![t.tenant_id(), at], row)?
+                .collect::<rusqlite::Result<_>>()?;
+            let total = arith::sum("value", all.iter().map(|r| r.value))?;
+            let rows: Vec<ValuationRow> = all.into_iter().filter(|r| r.sku > after).take(limit.map_or(usize::MAX, |l| l + 1)).collect();
+            (rows, total, inventory_balance_at(db, t, Some(at))?)
+        }
+    };
+    let next = match limit {
+        Some(l) if rows.len() > l => {
+            rows.truncate(l);
+            rows.last().map(|r| r.sku.clone())
+        }
+        _ => None,
+    };
+    Ok(ValuationReport { rows, total, inventory_account_balance: balance.map(money::from_db), next })
 }
 
-/// The valuation now: each product's owned quantity, average cost and value, the total,
-/// and the inventory account's balance it must equal.
+/// The whole valuation now: each product's owned quantity, unit cost and value, the
+/// total, and the inventory account's balance it must equal.
 pub fn report(db: &Connection, t: &TenantCtx) -> Result<ValuationReport> {
-    let mut st = db.prepare_cached(
-        "SELECT c.product_id, p.sku, p.name, u.code, c.quantity, c.average_cost, c.value FROM stock_costs c
-         JOIN products p ON p.tenant_id = c.tenant_id AND p.id = c.product_id JOIN units u ON u.tenant_id = p.tenant_id AND u.id = p.unit_id
-         WHERE c.tenant_id = ?1 AND (c.quantity <> 0 OR c.value <> 0) ORDER BY p.sku",
-    )?;
-    let rows: Vec<ValuationRow> = st
-        .query_map([t.tenant_id()], |r| {
-            Ok(ValuationRow {
-                product_id: r.get(0)?,
-                sku: r.get(1)?,
-                name: r.get(2)?,
-                unit_code: r.get(3)?,
-                quantity: arith::from_scaled(r.get(4)?, QTY_SCALE),
-                average_cost: arith::from_scaled(r.get(5)?, COST_SCALE),
-                value: money::from_db(r.get(6)?),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let total: i64 = db.prepare_cached("SELECT coalesce(sum(value), 0) FROM stock_costs WHERE tenant_id = ?1")?.query_row([t.tenant_id()], |r| r.get(0))?;
-    let balance = inventory_balance(db, t)?;
-    Ok(ValuationReport { rows, total: money::from_db(total), inventory_account_balance: balance.map(money::from_db) })
+    valuation(db, t, &ValuationArgs::default())
 }
 
 /// The balance (debit − credit) of the default inventory account, from the maintained

@@ -183,6 +183,11 @@ fn a_landed_cost_spreads_over_a_receipt_and_revalues_what_already_left() {
         valuation(&mut app, "ACME", None),
         (vec![("A".into(), "5".into(), "11".into(), "55".into()), ("B".into(), "10".into(), "33".into(), "330".into())], "385".into())
     );
+    // Paged by SKU, the total always of every product.
+    let page = app.admin_in("ACME", "inventory.valuation", json!({"limit": 1})).unwrap();
+    assert_eq!((page["rows"].as_array().unwrap().len(), page["next"].clone(), s(&page["total"])), (1, json!("A"), "385".to_string()));
+    let page = app.admin_in("ACME", "inventory.valuation", json!({"limit": 1, "after": "A"})).unwrap();
+    assert_eq!((page["rows"][0]["sku"].clone(), page["next"].clone()), (json!("B"), Value::Null));
     assert_eq!(balance(&mut app, "ACME", "2210"), "-40");
     assert_eq!(balance(&mut app, "ACME", "5000"), "55");
     assert_eq!(balance(&mut app, "ACME", "1300"), "385");

@@ -1465,13 +1465,25 @@ export type ValuationArgs = {
 /**
  * The valuation at the end of this day; default: now.
  */
-at?: string, };
+at?: string, 
+/**
+ * Rows per page, by SKU (default: all).
+ */
+limit?: number, 
+/**
+ * The page after this SKU (the previous page's `next`).
+ */
+after?: string, };
 
 export type ValuationReport = { rows: Array<ValuationRow>, total: string, 
 /**
  * Must equal `total` (none for a company without books).
  */
-inventory_account_balance: string | null, };
+inventory_account_balance: string | null, 
+/**
+ * When paged and more rows follow: the `after` of the next page.
+ */
+next: string | null, };
 
 export type ValuationRow = { product_id: ProductId, sku: string, name: string, unit_code: string, quantity: string, average_cost: string, value: string, };
 
