@@ -331,6 +331,8 @@ pub enum FieldCode {
     CostingMethodLocked,
     /// Only a done receipt takes landed costs.
     NotADoneReceipt,
+    /// Both locations are in one warehouse: move the stock directly, not through transit.
+    SameWarehouse,
     /// A move from a location to the same location.
     SameLocation,
     /// A `kind` picking needs a location of kind `expected` here.
@@ -548,6 +550,7 @@ impl FieldCode {
             ShortAtDate => format!("this takes {} below zero on {}: {} {} short", q("sku"), q("date"), q("shortfall"), q("unit")),
             CostingMethodLocked => "the costing method is fixed once stock has been valued".into(),
             NotADoneReceipt => "landed costs go on a done receipt".into(),
+            SameWarehouse => "is in the same warehouse: move it directly, not through transit".into(),
             SameLocation => "the source and destination are the same location".into(),
             WrongLocationKind => format!("a {} needs a {} location here", q("kind").replace('_', " "), q("expected").replace('_', " ")),
             LotRequired => format!("{} is tracked by {}: name its lot or serial number", q("sku"), q("tracking")),

@@ -60,6 +60,12 @@ pub fn register(r: &mut Registry) {
     r.add(CommandSpec::mutation("picking.done", mv, "Make a picking effective: numbered, stock on hand updated, moves immutable", |ctx, a: IdArg<PickingId>| {
         engine::done(ctx, a.id)
     }));
+    r.add(CommandSpec::mutation(
+        "transfer.ship",
+        mv,
+        "Ship goods to another warehouse through transit: the shipment is done now, the receipt at the destination drafted for its arrival",
+        super::transit::ship,
+    ));
     r.add(CommandSpec::mutation("picking.cancel", mv, "Cancel a draft or ready picking", |ctx, a: IdArg<PickingId>| engine::cancel(ctx, a.id)));
 
     // Stock.

@@ -719,3 +719,25 @@ pub struct LandedCost {
     pub entry_id: Option<crate::accounting::model::EntryId>,
     pub lines: Vec<LandedCostLine>,
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ShipArgs {
+    /// An internal location of the sending warehouse.
+    pub from_location_id: LocationId,
+    /// An internal location of another warehouse.
+    pub to_location_id: LocationId,
+    pub date: NaiveDate,
+    #[serde(default)]
+    #[ts(optional)]
+    pub reference: Option<String>,
+    pub lines: Vec<MoveInput>,
+}
+
+/// A transfer through transit: the done shipment and the receipt drafted for the
+/// destination.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct Shipment {
+    pub shipped: Picking,
+    pub receipt: Picking,
+}

@@ -20,6 +20,7 @@ mod partners;
 mod prefs;
 mod rbac;
 mod store;
+mod transit;
 mod valuation;
 mod valuation_props;
 

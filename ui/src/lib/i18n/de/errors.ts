@@ -135,6 +135,7 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.field.short_at_date': 'Damit fiele {sku} am {date} unter null: es fehlen {shortfall} {unit}.',
   'errors.field.costing_method_locked': 'Die Bewertungsmethode ist fest, sobald Bestand bewertet wurde.',
   'errors.field.not_a_done_receipt': 'Bezugskosten gehören auf einen erledigten Wareneingang.',
+  'errors.field.same_warehouse': 'Liegt im selben Lager: direkt umlagern, nicht über Transit.',
   'errors.field.same_location': 'Quelle und Ziel sind derselbe Lagerplatz.',
   'errors.field.wrong_location_kind': 'Ein Beleg der Art {kind} braucht hier einen Lagerplatz der Art {expected}.',
   'errors.field.lot_required': '{sku} wird nach {tracking} verfolgt: geben Sie Charge oder Seriennummer an.',

@@ -136,6 +136,7 @@ export const errors = {
   'errors.field.short_at_date': 'This takes {sku} below zero on {date}: {shortfall} {unit} short.',
   'errors.field.costing_method_locked': 'The costing method is fixed once stock has been valued.',
   'errors.field.not_a_done_receipt': 'Landed costs go on a done receipt.',
+  'errors.field.same_warehouse': 'Is in the same warehouse: move it directly, not through transit.',
   'errors.field.same_location': 'The source and destination are the same location.',
   'errors.field.wrong_location_kind': 'A {kind} needs a {expected} location here.',
   'errors.field.lot_required': '{sku} is tracked by {tracking}: name its lot or serial number.',
