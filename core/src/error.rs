@@ -558,7 +558,7 @@ impl FieldCode {
             SerialQuantity => format!("{} is tracked by serial number: each serial moves exactly one unit", q("sku")),
             SerialOnHand => format!("the serial number {} of {} is already on hand in {}", q("serial"), q("sku"), q("location")),
             NotStockable => format!("{} is a {} product: only stockable products and kits move in stock", q("sku"), q("kind")),
-            HasStockMoves => format!("{} has stock moves: its unit stays, and it cannot become a kit", q("sku")),
+            HasStockMoves => format!("{} has stock moves: its unit and kind stay, and it cannot become a kit", q("sku")),
             QuantityRoundsToZero => format!("rounds to zero in {} ({} decimals)", q("unit"), q("decimals")),
         }
     }

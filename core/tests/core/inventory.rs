@@ -555,6 +555,8 @@ fn a_product_with_moves_keeps_its_unit_and_never_becomes_a_kit() {
     assert_eq!(field_codes(&e), vec![("unit_id".to_string(), "has_stock_moves".to_string())]);
     let e = app.admin_in("ACME", "catalog.set_components", json!({"product_id": p, "components": [{"product_id": other, "quantity": "1"}]})).unwrap_err();
     assert_eq!(field_codes(&e), vec![("components".to_string(), "has_stock_moves".to_string())]);
+    let e = app.admin_in("ACME", "catalog.update_product", json!({"id": p, "kind": "consumable"})).unwrap_err();
+    assert_eq!(field_codes(&e), vec![("kind".to_string(), "has_stock_moves".to_string())]);
     // A product without moves still may.
     app.admin_in("ACME", "catalog.update_product", json!({"id": other, "unit_id": dozen})).unwrap();
     assert_eq!(qty(&on_hand(&mut app, "ACME", json!({"product_id": p}))["on_hand"]), "12");

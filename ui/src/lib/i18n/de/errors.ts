@@ -143,7 +143,7 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.field.serial_quantity': '{sku} wird nach Seriennummer verfolgt: jede Seriennummer bewegt genau eine Einheit.',
   'errors.field.serial_on_hand': 'Die Seriennummer {serial} von {sku} ist bereits in {location} auf Lager.',
   'errors.field.not_stockable': '{sku} ist ein Produkt der Art {kind}: nur Lagerprodukte und Sets bewegen Bestand.',
-  'errors.field.has_stock_moves': '{sku} hat Lagerbewegungen: Die Einheit bleibt, und es kann kein Set werden.',
+  'errors.field.has_stock_moves': '{sku} hat Lagerbewegungen: Einheit und Art bleiben, und es kann kein Set werden.',
   'errors.field.quantity_rounds_to_zero': 'Wird in {unit} ({decimals} Nachkommastellen) zu null gerundet.',
   'errors.reason.account_deactivated': 'Dieses Konto ist deaktiviert; wenden Sie sich an einen Administrator.',
   'errors.reason.admin_only': 'Nur Administratoren dürfen das.',

@@ -144,7 +144,7 @@ export const errors = {
   'errors.field.serial_quantity': '{sku} is tracked by serial number: each serial moves exactly one unit.',
   'errors.field.serial_on_hand': 'The serial number {serial} of {sku} is already on hand in {location}.',
   'errors.field.not_stockable': '{sku} is a {kind} product: only stockable products and kits move in stock.',
-  'errors.field.has_stock_moves': '{sku} has stock moves: its unit stays, and it cannot become a kit.',
+  'errors.field.has_stock_moves': '{sku} has stock moves: its unit and kind stay, and it cannot become a kit.',
   'errors.field.quantity_rounds_to_zero': 'Rounds to zero in {unit} ({decimals} decimals).',
   'errors.reason.account_deactivated': 'This account is deactivated; ask an administrator.',
   'errors.reason.admin_only': 'Only administrators may do this.',
