@@ -3,8 +3,10 @@
 //!
 //! Parts: [`places`] (warehouses, location trees, virtual locations, settings), [`engine`]
 //! (pickings, moves, the workflow and `done`), [`stock`] (on hand, history, lots, trace,
-//! tracking, the check); `model.rs` holds the wire types, `commands.rs` the registry
-//! entries and permissions.
+//! tracking, the check), [`replenish`] (reorder rules and the to-reorder list), [`report`]
+//! (the stock report across products, now or at a past date), [`tables`] (the inventory
+//! reports as printable tables for `report.table` / `report.export` and the PDF);
+//! `model.rs` holds the wire types, `commands.rs` the registry entries and permissions.
 //!
 //! Invariants (each enforced here, and by SQLite where it can be; `inventory.check`
 //! verifies the ones about quantities):
@@ -69,13 +71,15 @@
 //!
 //! Not yet here (issue 10): backdated moves are valued at their done time, not re-valued
 //! from their date (the stock journal's chronological series refuses an entry dated
-//! before its last one); FIFO layers; landed costs; stocktaking; reorder rules; transfers
-//! with ship/receive steps through transit; reports export and print; screens; demo data;
-//! benchmarks.
+//! before its last one); FIFO layers; landed costs; stocktaking; transfers with
+//! ship/receive steps through transit; demo data; benchmarks.
 
 pub mod commands;
 pub mod engine;
 pub mod model;
 pub mod places;
+pub mod replenish;
+pub mod report;
 pub mod stock;
+pub mod tables;
 pub mod valuation;
