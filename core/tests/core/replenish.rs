@@ -447,3 +447,86 @@ fn valuation_and_to_reorder_print_as_tables() {
     let e = app.admin_in("ACME", "report.table", json!({"report": "stock_valuation", "args": {"nope": 1}})).unwrap_err();
     assert_eq!(e.code(), ErrorCode::Validation);
 }
+
+/// The stock report's cost at 100,000 products and 1,000,000 done moves (made directly in
+/// SQL: the engine's checks are not what is measured). Run with
+/// `cargo test --release -p cora-core --test core stock_report_at_scale -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn stock_report_at_scale() {
+    let mut app = TestApp::new();
+    let co = app.company("BIG");
+    let (wh, stock) = warehouse(&mut app, "BIG");
+    let supplier = virtual_location(&mut app, "BIG", "supplier");
+    let customer = virtual_location(&mut app, "BIG", "customer");
+    let unit = crate::inventory::unit(&app, "BIG", "unit");
+    let user: i64 = app.cora.store().conn().query_row("SELECT min(id) FROM users", [], |r| r.get(0)).unwrap();
+    let started = std::time::Instant::now();
+    {
+        let db = app.cora.store().conn();
+        db.execute_batch("BEGIN").unwrap();
+        db.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+             INSERT INTO products (tenant_id, sku, sku_key, name, unit_id, kind, sale_price, cost, created_at, updated_at)
+             SELECT ?1, printf('P%06d', i), lower(printf('P%06d', i)), 'Product ' || i, ?2, 'stockable', 0, 0, '2026-01-01', '2026-01-01' FROM n",
+            rusqlite::params![co, unit],
+        )
+        .unwrap();
+        db.execute(
+            "INSERT INTO pickings (tenant_id, kind, state, warehouse_id, from_location_id, to_location_id, date, created_by, created_at, updated_at)
+             VALUES (?1, 'receipt', 'draft', ?2, ?3, ?4, '2025-01-01', ?5, '2026-01-01', '2026-01-01')",
+            rusqlite::params![co, wh, supplier, stock, user],
+        )
+        .unwrap();
+        let picking = db.last_insert_rowid();
+        let first: i64 = db.query_row("SELECT min(id) FROM products WHERE tenant_id = ?1", [co], |r| r.get(0)).unwrap();
+        // Each product: 10 moves over 2025, 6 receipts of 10 and 4 deliveries of 5.
+        db.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999999)
+             INSERT INTO stock_moves (tenant_id, picking_id, line_no, state, product_id, entered_quantity, entered_unit_id, entered_factor_e6, quantity,
+                                      from_location_id, to_location_id, date, created_at, done_at)
+             SELECT ?1, ?2, i + 1, 'done', ?3 + i % 100000, q, ?4, 1000000, q,
+                    CASE WHEN k < 6 THEN ?5 ELSE ?6 END, CASE WHEN k < 6 THEN ?6 ELSE ?7 END,
+                    date('2025-01-01', '+' || (i / 100000 * 36) || ' days'), '2026-01-01', '2026-01-01'
+             FROM (SELECT i, i / 100000 AS k, CASE WHEN i / 100000 < 6 THEN 100000 ELSE 50000 END AS q FROM n)",
+            rusqlite::params![co, picking, first, unit, supplier, stock, customer],
+        )
+        .unwrap();
+        db.execute(
+            "INSERT INTO stock_quants (tenant_id, product_id, location_id, quantity)
+             SELECT ?1, product_id, ?2, sum(CASE WHEN to_location_id = ?2 THEN quantity ELSE -quantity END) FROM stock_moves WHERE tenant_id = ?1 GROUP BY product_id",
+            rusqlite::params![co, stock],
+        )
+        .unwrap();
+        db.execute_batch("COMMIT; ANALYZE;").unwrap();
+    }
+    println!("data made in {:?}", started.elapsed());
+    let time = |app: &mut TestApp, label: &str, args: Value| {
+        let mut ms: Vec<f64> = Vec::new();
+        let mut rows = 0;
+        for _ in 0..20 {
+            let t = std::time::Instant::now();
+            let r = app.admin_in("BIG", "stock.report", args.clone()).unwrap();
+            ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            rows = r["rows"].as_array().unwrap().len();
+        }
+        ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        println!("| {label} | {rows} | {:.2} ms | {:.2} ms |", ms[ms.len() / 2], ms[ms.len() - 1]);
+        ms[ms.len() / 2]
+    };
+    println!("| what | rows | median | max |\n| --- | ---: | ---: | ---: |");
+    let mut worst: f64 = 0.0;
+    worst = worst.max(time(&mut app, "by product, now", json!({})));
+    worst = worst.max(time(&mut app, "by product, now, warehouse", json!({"warehouse_id": wh})));
+    worst = worst.max(time(&mut app, "by location, now", json!({"group_by": "location"})));
+    worst = worst.max(time(&mut app, "by lot, now", json!({"group_by": "lot"})));
+    worst = worst.max(time(&mut app, "by product at 2025-06-30", json!({"at": "2025-06-30"})));
+    worst = worst.max(time(&mut app, "by location at 2025-12-31", json!({"group_by": "location", "at": "2025-12-31"})));
+    worst = worst.max(time(&mut app, "search \"P0999\"", json!({"search": "P0999"})));
+    let mid = app.admin_in("BIG", "stock.report", json!({"limit": 500})).unwrap()["next_cursor"].clone();
+    worst = worst.max(time(&mut app, "a later page by cursor", json!({"cursor": mid})));
+    let t = std::time::Instant::now();
+    let rows = app.admin_in("BIG", "stock.to_reorder", json!({})).unwrap().as_array().unwrap().len();
+    println!("to_reorder without rules: {rows} rows in {:?}", t.elapsed());
+    assert!(worst < 50.0, "a first page took {worst:.1} ms");
+}
