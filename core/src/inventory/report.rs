@@ -28,6 +28,8 @@ struct Place {
 }
 
 /// One product's stock in the scope, per (location, lot), now or at the end of `at`.
+/// `CROSS JOIN` keeps SQLite on the product-keyed index first (a company's locations can
+/// outnumber one product's quants by far), then each location by its key.
 fn places_of(db: &Connection, t: &TenantCtx, path: &str, product: ProductId, at: Option<NaiveDate>) -> Result<Vec<Place>> {
     let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Place> {
         Ok(Place { location_id: r.get(0)?, location: r.get(1)?, lot_id: r.get(2)?, lot_code: r.get(3)?, expiry: r.get(4)?, quantity: r.get(5)? })
@@ -36,7 +38,7 @@ fn places_of(db: &Connection, t: &TenantCtx, path: &str, product: ProductId, at:
         None => db
             .prepare_cached(&format!(
                 "SELECT q.location_id, l.full_name, q.lot_id, lot.code, lot.expiry_date, q.quantity FROM stock_quants q
-                 JOIN stock_locations l ON l.tenant_id = q.tenant_id AND l.id = q.location_id
+                 CROSS JOIN stock_locations l ON l.tenant_id = q.tenant_id AND l.id = q.location_id
                  LEFT JOIN stock_lots lot ON lot.tenant_id = q.tenant_id AND lot.id = q.lot_id
                  WHERE q.tenant_id = ?1 AND q.product_id = ?3 AND {} AND q.quantity <> 0",
                 in_scope("l")
@@ -47,11 +49,11 @@ fn places_of(db: &Connection, t: &TenantCtx, path: &str, product: ProductId, at:
             .prepare_cached(&format!(
                 "WITH d AS (
                     SELECT m.to_location_id AS loc, m.lot_id, m.quantity AS q FROM stock_moves m
-                    JOIN stock_locations l ON l.tenant_id = m.tenant_id AND l.id = m.to_location_id
+                    CROSS JOIN stock_locations l ON l.tenant_id = m.tenant_id AND l.id = m.to_location_id
                     WHERE m.tenant_id = ?1 AND m.product_id = ?3 AND m.state = 'done' AND m.date <= ?4 AND {}
                     UNION ALL
                     SELECT m.from_location_id, m.lot_id, -m.quantity FROM stock_moves m
-                    JOIN stock_locations l ON l.tenant_id = m.tenant_id AND l.id = m.from_location_id
+                    CROSS JOIN stock_locations l ON l.tenant_id = m.tenant_id AND l.id = m.from_location_id
                     WHERE m.tenant_id = ?1 AND m.product_id = ?3 AND m.state = 'done' AND m.date <= ?4 AND {}
                  )
                  SELECT d.loc, l.full_name, d.lot_id, lot.code, lot.expiry_date, sum(d.q) FROM d
@@ -70,7 +72,7 @@ fn places_of(db: &Connection, t: &TenantCtx, path: &str, product: ProductId, at:
 fn reserved_of(db: &Connection, t: &TenantCtx, path: &str, product: ProductId) -> Result<i64> {
     Ok(db
         .prepare_cached(&format!(
-            "SELECT coalesce(sum(m.quantity), 0) FROM stock_moves m JOIN stock_locations l ON l.tenant_id = m.tenant_id AND l.id = m.from_location_id
+            "SELECT coalesce(sum(m.quantity), 0) FROM stock_moves m CROSS JOIN stock_locations l ON l.tenant_id = m.tenant_id AND l.id = m.from_location_id
              JOIN stock_locations lt ON lt.tenant_id = m.tenant_id AND lt.id = m.to_location_id
              WHERE m.tenant_id = ?1 AND m.product_id = ?3 AND m.state = 'ready' AND {} AND NOT {}",
             in_scope("l"),

@@ -528,5 +528,10 @@ fn stock_report_at_scale() {
     let t = std::time::Instant::now();
     let rows = app.admin_in("BIG", "stock.to_reorder", json!({})).unwrap().as_array().unwrap().len();
     println!("to_reorder without rules: {rows} rows in {:?}", t.elapsed());
+    // CORA_KEEP_DB=/tmp/big.db keeps the file, to read the query plans with sqlite3.
+    if let Ok(keep) = std::env::var("CORA_KEEP_DB") {
+        app.cora.store().conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+        std::fs::copy(app.path(), keep).unwrap();
+    }
     assert!(worst < 50.0, "a first page took {worst:.1} ms");
 }
