@@ -45,6 +45,18 @@
 //! - **Isolation**: every table carries `tenant_id` with composite foreign keys, so a move
 //!   can never name another company's product, location, lot, unit or picking.
 //!
+//! Replenishment ([`replenish`]) and reports ([`report`], [`tables`]):
+//! - **One reorder rule per (company, product, warehouse)**, naming a stockable product that
+//!   holds stock (never a kit) and an active warehouse; 0 ≤ min ≤ max, multiple > 0, at
+//!   most the unit's decimals. The forecast is on hand, less the ready moves leaving the
+//!   warehouse, plus the ready moves coming in; below min, the suggestion is the smallest
+//!   multiple of `multiple` ≥ max − forecast, exact on the stored integers.
+//! - **The stock report reads, never writes**: now from `stock_quants`, at a past date from
+//!   the done moves (so it equals the running sums of the history); paged by SKU through
+//!   product-keyed indexes, no total count.
+//! - **Every inventory report prints from one table** (`report.table` / `report.export`):
+//!   screen export, CSV, XLSX and PDF show the same rows; each kind needs its own permission.
+//!
 //! Valuation ([`valuation`]), moving average only (FIFO is refused until its layers exist):
 //! - **The cost key is (company, product)**, structurally: `stock_costs` is keyed by
 //!   `(tenant_id, product_id)`; no quantity or cost is ever shared across companies, and
