@@ -18,6 +18,8 @@
 //! - **The suggestion**, when the forecast is below `min`: the smallest multiple of
 //!   `multiple` that is at least `max − forecast`. Computed on the stored integers
 //!   (ten-thousandths), exactly, with checked arithmetic: never rounded, never saturated.
+//! - **Only what can be ordered is suggested**: an archived rule, an archived product or an
+//!   archived warehouse suggests nothing (the rule stays, and counts again when restored).
 //! - Reading the list writes nothing; turning it into orders is purchasing's job.
 
 use super::model::*;
@@ -322,7 +324,7 @@ pub fn to_reorder(db: &Connection, t: &TenantCtx, a: &ToReorderArgs) -> Result<V
          JOIN units u ON u.tenant_id = p.tenant_id AND u.id = p.unit_id
          JOIN warehouses w ON w.tenant_id = r.tenant_id AND w.id = r.warehouse_id
          LEFT JOIN partners s ON s.tenant_id = r.tenant_id AND s.id = r.supplier_id
-         WHERE r.tenant_id = ?1 AND NOT r.archived AND (?2 IS NULL OR r.warehouse_id = ?2)
+         WHERE r.tenant_id = ?1 AND NOT r.archived AND NOT p.archived AND NOT w.archived AND (?2 IS NULL OR r.warehouse_id = ?2)
          ORDER BY w.code_key, p.sku, r.id",
     )?;
     let mut rows = st.query(params![t.tenant_id(), a.warehouse_id])?;

@@ -152,6 +152,12 @@ fn suggestions_bring_the_forecast_to_max_in_multiples_counting_reserved_and_inco
     let o = to_reorder(&mut app, "ACME", json!({})).into_iter().find(|r| r["sku"] == "OIL").unwrap();
     assert_eq!((s(&o["forecast"]), s(&o["suggested"]), s(&o["unit_code"])), ("0.75".into(), "4.5".into(), "l".into()));
 
+    // An archived product is not ordered (its rule stays and counts again once restored).
+    app.admin_in("ACME", "catalog.set_product_archived", json!({"id": nut, "archived": true})).unwrap();
+    assert!(to_reorder(&mut app, "ACME", json!({})).iter().all(|r| r["sku"] != "NUT"));
+    app.admin_in("ACME", "catalog.set_product_archived", json!({"id": nut, "archived": false})).unwrap();
+    assert!(to_reorder(&mut app, "ACME", json!({})).iter().any(|r| r["sku"] == "NUT"));
+
     let e = app.admin_in("ACME", "stock.to_reorder", json!({"warehouse_id": 999_999})).unwrap_err();
     assert_eq!(field_codes(&e), vec![("warehouse_id".into(), "not_found".into())]);
     let reading_writes_nothing = crate::dump(app.cora.store().conn(), &["sessions"]);
@@ -525,9 +531,22 @@ fn stock_report_at_scale() {
     worst = worst.max(time(&mut app, "search \"P0999\"", json!({"search": "P0999"})));
     let mid = app.admin_in("BIG", "stock.report", json!({"limit": 500})).unwrap()["next_cursor"].clone();
     worst = worst.max(time(&mut app, "a later page by cursor", json!({"cursor": mid})));
+    // Rules for every tenth product (10,000), each below its minimum (40 on hand, min 50).
+    app.cora
+        .store()
+        .conn()
+        .execute(
+            "INSERT INTO reorder_rules (tenant_id, product_id, warehouse_id, min_qty, max_qty, multiple, created_at, updated_at)
+             SELECT ?1, id, ?2, 500000, 1000000, 120000, '2026-01-01', '2026-01-01' FROM products WHERE tenant_id = ?1 AND id % 10 = 0",
+            rusqlite::params![co, wh],
+        )
+        .unwrap();
     let t = std::time::Instant::now();
     let rows = app.admin_in("BIG", "stock.to_reorder", json!({})).unwrap().as_array().unwrap().len();
-    println!("to_reorder without rules: {rows} rows in {:?}", t.elapsed());
+    println!("to_reorder, 10,000 rules: {rows} rows in {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let page = app.admin_in("BIG", "reorder_rule.list", json!({})).unwrap();
+    println!("reorder_rule.list first page of {}: {:?}", page["total"], t.elapsed());
     // CORA_KEEP_DB=/tmp/big.db keeps the file, to read the query plans with sqlite3.
     if let Ok(keep) = std::env::var("CORA_KEEP_DB") {
         app.cora.store().conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();

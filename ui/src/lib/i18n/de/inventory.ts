@@ -57,6 +57,8 @@ export const inventory: Record<keyof typeof en, string> = {
   'inventory.picking.col.warehouse': 'Lager',
   'inventory.picking.col.reference': 'Referenz',
   'inventory.picking.col.moves': 'Zeilen',
+  'inventory.picking.col.partner': 'Partner',
+  'inventory.picking.col.places': 'Von → nach',
   'inventory.picking.col.state': 'Status',
   'inventory.picking.new': 'Neu: {kind}',
   'inventory.picking.title_draft': '{kind} (Entwurf)',

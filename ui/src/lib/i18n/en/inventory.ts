@@ -55,6 +55,8 @@ export const inventory = {
   'inventory.picking.col.warehouse': 'Warehouse',
   'inventory.picking.col.reference': 'Reference',
   'inventory.picking.col.moves': 'Lines',
+  'inventory.picking.col.partner': 'Partner',
+  'inventory.picking.col.places': 'From → to',
   'inventory.picking.col.state': 'State',
   'inventory.picking.new': 'New {kind}',
   'inventory.picking.title_draft': '{kind} (draft)',
