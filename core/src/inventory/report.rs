@@ -92,6 +92,9 @@ struct ProductHead {
     unit: String,
 }
 
+/// A lot row's place in its product's rows: by code (none first), then id.
+type LotKey = (Option<String>, Option<LotId>);
+
 /// One product's rows in the report, in their order.
 fn rows_of(db: &Connection, t: &TenantCtx, path: &str, p: &ProductHead, a: &StockReportArgs, group: StockGroupBy) -> Result<Vec<StockReportRow>> {
     let places = places_of(db, t, path, p.id, a.at)?;
@@ -139,7 +142,7 @@ fn rows_of(db: &Connection, t: &TenantCtx, path: &str, p: &ProductHead, a: &Stoc
                 .collect()
         }
         StockGroupBy::Lot => {
-            let mut by: BTreeMap<(Option<String>, Option<LotId>), (Option<NaiveDate>, i64)> = BTreeMap::new();
+            let mut by: BTreeMap<LotKey, (Option<NaiveDate>, i64)> = BTreeMap::new();
             for x in &places {
                 let e = by.entry((x.lot_code.clone(), x.lot_id)).or_insert((x.expiry, 0));
                 e.1 = e.1.checked_add(x.quantity).ok_or_else(|| Error::field("quantity", FieldCode::TooLarge))?;

@@ -230,6 +230,14 @@ fn rules_are_setup_the_list_is_for_everyone_and_valuation_tables_need_its_permis
         assert_eq!(e.refusal().params.get("permission").map(String::as_str), Some("inventory.view_valuation"));
         app.admin_in("ACME", cmd, args).unwrap();
     }
+    // A role that reads the books but not stock prints the books' reports, not stock's.
+    let role = app.admin_in("ACME", "role.create", json!({"name": "Books only", "permissions": ["accounting.view_ledger"]})).unwrap();
+    app.admin_call("user.create", json!({"email": "books@example.com", "display_name": "Books", "password": cora_core::testing::PASSWORD})).unwrap();
+    app.admin_in("ACME", "membership.add", json!({"email": "books@example.com", "role_id": role["id"]})).unwrap();
+    let books = cora_core::testing::login(&mut app.cora, "books@example.com", cora_core::testing::PASSWORD).unwrap();
+    let e = app.call(&books, Some("ACME"), "report.table", json!({"report": "stock_report", "args": {}})).unwrap_err();
+    assert_eq!((e.code(), e.refusal().params.get("permission").map(String::as_str)), (ErrorCode::Forbidden, Some("inventory.view_stock")));
+    app.call(&books, Some("ACME"), "report.table", json!({"report": "trial_balance", "args": {"from": "2026-01-01", "to": "2026-01-31"}})).unwrap();
 }
 
 /// On hand of `product` in the company at the end of `date`, as the sum of its history's
