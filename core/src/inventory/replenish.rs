@@ -19,7 +19,8 @@
 //!   `multiple` that is at least `max − forecast`. Computed on the stored integers
 //!   (ten-thousandths), exactly, with checked arithmetic: never rounded, never saturated.
 //! - **Only what can be ordered is suggested**: an archived rule, an archived product or an
-//!   archived warehouse suggests nothing (the rule stays, and counts again when restored).
+//!   archived warehouse suggests nothing (the rule stays, and counts again when restored),
+//!   nor a product that has since become a kit or stopped being stockable.
 //! - Reading the list writes nothing; turning it into orders is purchasing's job.
 
 use super::model::*;
@@ -325,6 +326,7 @@ pub fn to_reorder(db: &Connection, t: &TenantCtx, a: &ToReorderArgs) -> Result<V
          JOIN warehouses w ON w.tenant_id = r.tenant_id AND w.id = r.warehouse_id
          LEFT JOIN partners s ON s.tenant_id = r.tenant_id AND s.id = r.supplier_id
          WHERE r.tenant_id = ?1 AND NOT r.archived AND NOT p.archived AND NOT w.archived AND (?2 IS NULL OR r.warehouse_id = ?2)
+           AND p.kind = 'stockable' AND NOT EXISTS (SELECT 1 FROM product_components k WHERE k.tenant_id = p.tenant_id AND k.kit_id = p.id)
          ORDER BY w.code_key, p.sku, r.id",
     )?;
     let mut rows = st.query(params![t.tenant_id(), a.warehouse_id])?;

@@ -158,6 +158,10 @@ fn suggestions_bring_the_forecast_to_max_in_multiples_counting_reserved_and_inco
     app.admin_in("ACME", "catalog.set_product_archived", json!({"id": nut, "archived": false})).unwrap();
     assert!(to_reorder(&mut app, "ACME", json!({})).iter().any(|r| r["sku"] == "NUT"));
 
+    // Nor is a product that has since become a kit (it holds no stock).
+    app.admin_in("ACME", "catalog.set_components", json!({"product_id": nut, "components": [{"product_id": bolt, "quantity": "1"}]})).unwrap();
+    assert!(to_reorder(&mut app, "ACME", json!({})).iter().all(|r| r["sku"] != "NUT"));
+
     let e = app.admin_in("ACME", "stock.to_reorder", json!({"warehouse_id": 999_999})).unwrap_err();
     assert_eq!(field_codes(&e), vec![("warehouse_id".into(), "not_found".into())]);
     let reading_writes_nothing = crate::dump(app.cora.store().conn(), &["sessions"]);
