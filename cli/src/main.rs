@@ -119,8 +119,9 @@ enum Cmd {
         #[arg(long, env = "CORA_USER")]
         user: String,
     },
-    /// Write a financial report (trial_balance, general_ledger, journal, profit_and_loss,
-    /// balance_sheet, partner_ledger) to CSV, XLSX or PDF.
+    /// Write a report (trial_balance, general_ledger, journal, profit_and_loss,
+    /// balance_sheet, partner_ledger; stock_report, to_reorder, stock_valuation,
+    /// stock_moves) to CSV, XLSX or PDF.
     Report {
         /// The report's name, e.g. trial_balance.
         name: String,

@@ -351,6 +351,12 @@ pub enum FieldCode {
     QuantityRoundsToZero,
     /// The product `sku` has stock moves: its stock is counted in its unit and it is no kit.
     HasStockMoves,
+    /// The product `sku` is a kit: it holds no stock (its components are reordered).
+    KitHoldsNoStock,
+    /// Must be at least the minimum `min`.
+    BelowMinimum,
+    /// The partner `name` is not a supplier.
+    NotSupplier,
 }
 }
 
@@ -560,6 +566,9 @@ impl FieldCode {
             NotStockable => format!("{} is a {} product: only stockable products and kits move in stock", q("sku"), q("kind")),
             HasStockMoves => format!("{} has stock moves: its unit and kind stay, and it cannot become a kit", q("sku")),
             QuantityRoundsToZero => format!("rounds to zero in {} ({} decimals)", q("unit"), q("decimals")),
+            KitHoldsNoStock => format!("{} is a kit: it holds no stock; reorder its components", q("sku")),
+            BelowMinimum => format!("must be at least the minimum {}", q("min")),
+            NotSupplier => format!("{} is not a supplier", q("name")),
         }
     }
 

@@ -1,5 +1,5 @@
 use super::model::*;
-use super::{engine, places, stock};
+use super::{engine, places, replenish, report, stock};
 use crate::command::{Access, ArchivedArg, CommandSpec, IdArg, NoArgs, PermissionSpec, Registry, SetArchivedArg};
 
 pub const VIEW_STOCK: &str = "inventory.view_stock";
@@ -73,11 +73,15 @@ pub fn register(r: &mut Registry) {
         let t = ctx.tenant()?;
         stock::on_hand(ctx.db(), &t, &a)
     }));
-    r.add(CommandSpec::query("stock.moves", v, "A product's movement history with its running quantity, oldest first", |ctx, a: StockMovesArgs| {
+    r.add(CommandSpec::query("stock.moves", v, "A product's movement history with its running quantity, oldest or newest first, optionally in a date range", |ctx, a: StockMovesArgs| {
         let t = ctx.tenant()?;
         stock::moves(ctx.db(), &t, &a)
     }));
-    r.add(CommandSpec::query("lot.list", v, "Lots and serial numbers with their quantity on hand", |ctx, a: ListLotsArgs| {
+    r.add(CommandSpec::query("stock.report", v, "Stock across products, now or at the end of a past day, by product, location or lot; keyset-paged by SKU", |ctx, a: StockReportArgs| {
+        let t = ctx.tenant()?;
+        report::stock_report(ctx.db(), &t, &a)
+    }));
+    r.add(CommandSpec::query("lot.list", v, "Lots and serial numbers with their quantity on hand, by SKU and code, paged", |ctx, a: ListLotsArgs| {
         let t = ctx.tenant()?;
         stock::list_lots(ctx.db(), &t, &a)
     }));
@@ -87,12 +91,35 @@ pub fn register(r: &mut Registry) {
         stock::trace(ctx.db(), &t, a.id)
     }));
 
+    // Replenishment.
+    r.add(CommandSpec::query("reorder_rule.list", v, "Reorder rules (min, max, multiple per product and warehouse), by SKU", |ctx, a: ListReorderRulesArgs| {
+        let t = ctx.tenant()?;
+        replenish::list_rules(ctx.db(), &t, &a)
+    }));
+    r.add(CommandSpec::query("reorder_rule.get", v, "One reorder rule", |ctx, a: IdArg<ReorderRuleId>| {
+        let t = ctx.tenant()?;
+        replenish::get_rule(ctx.db(), &t, a.id)
+    }));
+    r.add(CommandSpec::mutation("reorder_rule.create", setup, "Create a reorder rule for a stockable product in a warehouse", replenish::create_rule));
+    r.add(CommandSpec::mutation("reorder_rule.update", setup, "Change a reorder rule's min, max, multiple or preferred supplier", replenish::update_rule));
+    r.add(CommandSpec::mutation("reorder_rule.set_archived", setup, "Archive (it suggests nothing) or restore a reorder rule", replenish::set_rule_archived));
+    r.add(CommandSpec::mutation("reorder_rule.delete", setup, "Delete a reorder rule", replenish::delete_rule));
+    r.add(CommandSpec::query(
+        "stock.to_reorder",
+        v,
+        "What to order: each active rule whose forecast (on hand − reserved + incoming) is below its minimum, with the quantity up to its maximum in multiples",
+        |ctx, a: ToReorderArgs| {
+            let t = ctx.tenant()?;
+            replenish::to_reorder(ctx.db(), &t, &a)
+        },
+    ));
+
     // Settings and checks.
     r.add(CommandSpec::query("inventory.settings", v, "The company's inventory settings", |ctx, _: NoArgs| {
         let t = ctx.tenant()?;
         places::get_settings(ctx.db(), &t)
     }));
-    r.add(CommandSpec::mutation("inventory.update_settings", setup, "Allow or refuse negative stock; choose the costing method", places::update_settings));
+    r.add(CommandSpec::mutation("inventory.update_settings", setup, "Allow or refuse negative stock; choose the costing method; set or clear the loss/gain account", places::update_settings));
     r.add(CommandSpec::mutation("inventory.set_tracking", setup, "Track a product by lot, by serial number, or not (before it has moves)", stock::set_tracking));
     r.add(CommandSpec::query(
         "inventory.valuation",

@@ -3,8 +3,11 @@
 //!
 //! Parts: [`places`] (warehouses, location trees, virtual locations, settings), [`engine`]
 //! (pickings, moves, the workflow and `done`), [`stock`] (on hand, history, lots, trace,
-//! tracking, the check), [`transit`] (transfers between warehouses in two steps); `model.rs` holds the wire types, `commands.rs` the registry
-//! entries and permissions.
+//! tracking, the check), [`transit`] (transfers between warehouses in two steps),
+//! [`replenish`] (reorder rules and the to-reorder list), [`report`] (the stock report
+//! across products, now or at a past date), [`tables`] (the inventory reports as printable
+//! tables for `report.table` / `report.export` and the PDF); `model.rs` holds the wire
+//! types, `commands.rs` the registry entries and permissions.
 //!
 //! Invariants (each enforced here, and by SQLite where it can be; `inventory.check`
 //! verifies the ones about quantities):
@@ -42,6 +45,18 @@
 //!   is never on hand in two places, nor twice in one.
 //! - **Isolation**: every table carries `tenant_id` with composite foreign keys, so a move
 //!   can never name another company's product, location, lot, unit or picking.
+//!
+//! Replenishment ([`replenish`]) and reports ([`report`], [`tables`]):
+//! - **One reorder rule per (company, product, warehouse)**, naming a stockable product that
+//!   holds stock (never a kit) and an active warehouse; 0 ≤ min ≤ max, multiple > 0, at
+//!   most the unit's decimals. The forecast is on hand, less the ready moves leaving the
+//!   warehouse, plus the ready moves coming in; below min, the suggestion is the smallest
+//!   multiple of `multiple` ≥ max − forecast, exact on the stored integers.
+//! - **The stock report reads, never writes**: now from `stock_quants`, at a past date from
+//!   the done moves (so it equals the running sums of the history); paged by SKU through
+//!   product-keyed indexes, no total count.
+//! - **Every inventory report prints from one table** (`report.table` / `report.export`):
+//!   screen export, CSV, XLSX and PDF show the same rows; each kind needs its own permission.
 //!
 //! Valuation ([`valuation`]), moving average or FIFO per company (chosen before the first
 //! valued move, then fixed):
@@ -87,6 +102,9 @@ pub mod commands;
 pub mod engine;
 pub mod model;
 pub mod places;
+pub mod replenish;
+pub mod report;
 pub mod stock;
+pub mod tables;
 pub mod transit;
 pub mod valuation;

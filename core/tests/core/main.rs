@@ -19,6 +19,7 @@ mod keys;
 mod partners;
 mod prefs;
 mod rbac;
+mod replenish;
 mod store;
 mod transit;
 mod valuation;
