@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod bench_catalog;
+mod bench_inventory;
 mod bench_ledger;
 mod check;
 mod files;
@@ -118,8 +119,9 @@ enum Cmd {
         #[arg(long, env = "CORA_USER")]
         user: String,
     },
-    /// Write a financial report (trial_balance, general_ledger, journal, profit_and_loss,
-    /// balance_sheet, partner_ledger) to CSV, XLSX or PDF.
+    /// Write a report (trial_balance, general_ledger, journal, profit_and_loss,
+    /// balance_sheet, partner_ledger; stock_report, to_reorder, stock_valuation,
+    /// stock_moves) to CSV, XLSX or PDF.
     Report {
         /// The report's name, e.g. trial_balance.
         name: String,
@@ -187,6 +189,25 @@ enum Cmd {
         /// SQLite page cache in MiB for this run (default: the app's, 2 MiB).
         #[arg(long)]
         cache_mib: Option<u32>,
+    },
+    /// Measure inventory at scale: done moves per second with their stock journal
+    /// entries, a backdated receipt before 10,000 later moves, and the stock queries.
+    BenchInventory {
+        /// Catalog size (the demo's; its stockable products move).
+        #[arg(long, default_value_t = 100_000)]
+        products: u32,
+        /// How many done moves, over a year.
+        #[arg(long, default_value_t = 1_000_000)]
+        moves: u64,
+        /// Lines (moves) per picking.
+        #[arg(long, default_value_t = 100)]
+        lines: u32,
+        /// Times each query is run.
+        #[arg(long, default_value_t = 50)]
+        runs: u32,
+        /// Keep the file here instead of a temporary directory.
+        #[arg(long)]
+        keep: Option<PathBuf>,
     },
 }
 
@@ -412,6 +433,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
         Cmd::BenchCatalog { scale, runs } => bench_catalog::run(scale, runs),
         Cmd::Check { company, user } => check::run(&cli.db, &user, &company),
         Cmd::BenchLedger { lines, batch, runs, keep, cache_mib } => bench_ledger::run(lines, batch, runs, keep, cache_mib),
+        Cmd::BenchInventory { products, moves, lines, runs, keep } => bench_inventory::run(products, moves, lines, runs, keep),
         Cmd::Import { kind, file, company, dry_run, user } => files::import(&cli.db, &user, &company, kind, &file, dry_run),
         Cmd::Report { name, args, out, format, company, user } => report::run(&cli.db, &user, &company, &name, &args, format, &out),
         Cmd::Export { kind, out, format, company, user } => files::export(&cli.db, &user, &company, kind, format, &out),

@@ -1,4 +1,4 @@
-//! `cora report`: a financial report of a company to CSV, XLSX (core's `report.export`) or
+//! `cora report`: a financial or inventory report of a company to CSV, XLSX (core's `report.export`) or
 //! PDF (core's `report.table`, typeset by `cora-render`), all from the same table.
 
 use super::{Fail, company_ref, open, print_json, sign_in};

@@ -33,6 +33,7 @@ pub const STEPS: &[Step] = &[
     Step { name: "products", run: products },
     Step { name: "partners", run: partners },
     Step { name: "ledger", run: ledger },
+    Step { name: "inventory", run: inventory },
 ];
 
 /// What a step works with: the open file, the caller's session, the company, the scale
@@ -702,6 +703,137 @@ fn ledger(d: &mut Demo<'_>) -> Result<u64> {
     }
     if !closed {
         close_year(d, year0)?;
+    }
+    Ok(made)
+}
+
+/// Two warehouses (Main, with shelves, and Shop) and this year's stock story up to today
+/// (last year's books are closed): weekly receipts from suppliers at about the catalog
+/// cost, deliveries to customers from both warehouses, a monthly transfer Main → Shop and
+/// a quarterly damaged-goods adjustment, over up to 40 stockable products — all through
+/// `picking.create` and `picking.done`, so each is valued and posted to the stock journal.
+/// Never below zero. Returns the pickings made.
+fn inventory(d: &mut Demo<'_>) -> Result<u64> {
+    use chrono::Datelike;
+    let today = (d.cora.clock)().date_naive();
+    let first = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).ok_or_else(|| Error::Internal("date".into()))?;
+    let main = d.call("warehouse.create", json!({"code": "MAIN", "name": "Main warehouse", "address": "12 Harbour Road"}))?;
+    let shop = d.call("warehouse.create", json!({"code": "SHOP", "name": "Shop", "address": "3 Market Street"}))?;
+    let main_root = main["root_location_id"].clone();
+    for shelf in ["Shelf A", "Shelf B"] {
+        d.call("location.create", json!({"parent_id": main_root, "name": shelf}))?;
+    }
+    let whs = [(main["id"].clone(), main_root), (shop["id"].clone(), shop["root_location_id"].clone())];
+    let page = d.call("catalog.list_products", json!({"kind": "stockable", "transactable_only": true, "query": {"limit": 80, "sort": "sku"}}))?;
+    let products: Vec<(i64, Decimal)> = page["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["is_kit"] != json!(true) && p["tracking"].as_str().is_none_or(|t| t == "none"))
+        .filter_map(|p| Some((p["id"].as_i64()?, p["cost"].as_str().and_then(|c| c.parse::<Decimal>().ok()).unwrap_or(Decimal::ONE))))
+        .take(40)
+        .collect();
+    if products.is_empty() {
+        return Ok(0);
+    }
+    let ids = |d: &mut Demo<'_>, role: &str| -> Result<Vec<Value>> {
+        let page = d.call("partner.list", json!({"role": role, "query": {"limit": 20, "sort": "code"}}))?;
+        Ok(page["items"].as_array().into_iter().flatten().map(|p| p["id"].clone()).collect())
+    };
+    let suppliers = ids(d, "supplier")?;
+    let customers = ids(d, "customer")?;
+    let pick = |d: &mut Demo<'_>, v: &[Value]| -> Value { if v.is_empty() { Value::Null } else { v[d.rng.random_range(0..v.len())].clone() } };
+    // On hand per (product index, warehouse), as the pickings leave it.
+    let mut have = vec![[0u32; 2]; products.len()];
+    let mut made = 0u64;
+    let mut done = |d: &mut Demo<'_>, args: Value| -> Result<()> {
+        let p = d.call("picking.create", args)?;
+        d.call("picking.done", json!({"id": p["id"]}))?;
+        made += 1;
+        Ok(())
+    };
+    let mut day = first;
+    let mut week = 0u32;
+    while day <= today {
+        // Monday: a receipt into Main.
+        let mut lines = Vec::new();
+        for _ in 0..d.rng.random_range(3..=6) {
+            let i = d.rng.random_range(0..products.len());
+            let q = d.rng.random_range(5..=40u32);
+            // About the catalog cost, ± 10 %.
+            let cost = (products[i].1 * Decimal::from(d.rng.random_range(90..=110u32)) / Decimal::from(100)).round_dp(2).max(Decimal::new(1, 2));
+            have[i][0] += q;
+            lines.push(json!({"product_id": products[i].0, "quantity": q.to_string(), "unit_cost": cost.to_string()}));
+        }
+        let supplier = pick(d, &suppliers);
+        done(d, json!({"kind": "receipt", "warehouse_id": whs[0].0, "date": day, "partner_id": supplier, "reference": format!("PO-{:04}", week + 1), "lines": lines}))?;
+        // Wednesday: a delivery from Main.
+        for (offset, w) in [(2u64, 0usize)] {
+            let date = day + chrono::Days::new(offset);
+            if date > today {
+                break;
+            }
+            let mut lines = Vec::new();
+            for _ in 0..d.rng.random_range(2..=4) {
+                let i = d.rng.random_range(0..products.len());
+                if have[i][w] == 0 {
+                    continue;
+                }
+                let q = d.rng.random_range(1..=have[i][w].min(12));
+                have[i][w] -= q;
+                lines.push(json!({"product_id": products[i].0, "quantity": q.to_string()}));
+            }
+            if !lines.is_empty() {
+                let customer = pick(d, &customers);
+                done(d, json!({"kind": "delivery", "warehouse_id": whs[w].0, "date": date, "partner_id": customer, "reference": format!("SO-{:04}{w}", week + 1), "lines": lines}))?;
+            }
+        }
+        // Every fourth week: restock the shop from Main.
+        let thursday = day + chrono::Days::new(3);
+        if week % 4 == 1 && thursday <= today {
+            let mut lines = Vec::new();
+            for i in 0..products.len() {
+                if have[i][0] >= 10 && lines.len() < 6 {
+                    let q = have[i][0] / 2;
+                    have[i][0] -= q;
+                    have[i][1] += q;
+                    lines.push(json!({"product_id": products[i].0, "quantity": q.to_string()}));
+                }
+            }
+            if !lines.is_empty() {
+                done(d, json!({"kind": "internal", "warehouse_id": whs[0].0, "date": thursday, "to_location_id": whs[1].1, "reference": "Shop restock", "lines": lines}))?;
+            }
+        }
+        // Every thirteenth week: a damaged unit written off.
+        if week % 13 == 12
+            && let Some(i) = (0..products.len()).find(|i| have[*i][0] > 0)
+        {
+            have[i][0] -= 1;
+            done(d, json!({"kind": "adjustment", "warehouse_id": whs[0].0, "date": thursday.min(today), "reason": "Damaged in storage", "lines": [{"product_id": products[i].0, "quantity": "1"}]}))?;
+        }
+        // Friday: a delivery from the Shop.
+        for (offset, w) in [(4u64, 1usize)] {
+            let date = day + chrono::Days::new(offset);
+            if date > today {
+                break;
+            }
+            let mut lines = Vec::new();
+            for _ in 0..d.rng.random_range(2..=4) {
+                let i = d.rng.random_range(0..products.len());
+                if have[i][w] == 0 {
+                    continue;
+                }
+                let q = d.rng.random_range(1..=have[i][w].min(12));
+                have[i][w] -= q;
+                lines.push(json!({"product_id": products[i].0, "quantity": q.to_string()}));
+            }
+            if !lines.is_empty() {
+                let customer = pick(d, &customers);
+                done(d, json!({"kind": "delivery", "warehouse_id": whs[w].0, "date": date, "partner_id": customer, "reference": format!("SO-{:04}{w}", week + 1), "lines": lines}))?;
+            }
+        }
+        day = day + chrono::Days::new(7);
+        week += 1;
     }
     Ok(made)
 }

@@ -324,6 +324,15 @@ pub enum FieldCode {
     ConsolidationRateMissing,
     /// Not enough `sku` in `location`: `shortfall` (in `unit`) short.
     InsufficientStock,
+    /// Dated earlier than later moves, this move takes the company's `sku` below zero on
+    /// `date` (`shortfall` `unit` short), where negative stock is refused.
+    ShortAtDate,
+    /// The costing method changes only while no move has been valued.
+    CostingMethodLocked,
+    /// Only a done receipt takes landed costs.
+    NotADoneReceipt,
+    /// Both locations are in one warehouse: move the stock directly, not through transit.
+    SameWarehouse,
     /// A move from a location to the same location.
     SameLocation,
     /// A `kind` picking needs a location of kind `expected` here.
@@ -346,8 +355,12 @@ pub enum FieldCode {
     SerialCount,
     /// The `entity` (`value`) is outside the stock count's scope (its locations or category).
     NotInCountScope,
-    /// The product `sku` is a kit: it holds no stock (count its components).
+    /// The product `sku` is a kit: it holds no stock (count or reorder its components).
     KitHoldsNoStock,
+    /// Must be at least the minimum `min`.
+    BelowMinimum,
+    /// The partner `name` is not a supplier.
+    NotSupplier,
 }
 }
 
@@ -544,6 +557,10 @@ impl FieldCode {
             CannotCreateFolder => format!("cannot create {}: {}", q("path"), q("detail")),
             ConsolidationRateMissing => format!("needs a rate for {} (base currency {})", q("company"), q("currency")),
             InsufficientStock => format!("not enough {} in {}: {} {} short", q("sku"), q("location"), q("shortfall"), q("unit")),
+            ShortAtDate => format!("this takes {} below zero on {}: {} {} short", q("sku"), q("date"), q("shortfall"), q("unit")),
+            CostingMethodLocked => "the costing method is fixed once stock has been valued".into(),
+            NotADoneReceipt => "landed costs go on a done receipt".into(),
+            SameWarehouse => "is in the same warehouse: move it directly, not through transit".into(),
             SameLocation => "the source and destination are the same location".into(),
             WrongLocationKind => format!("a {} needs a {} location here", q("kind").replace('_', " "), q("expected").replace('_', " ")),
             LotRequired => format!("{} is tracked by {}: name its lot or serial number", q("sku"), q("tracking")),
@@ -551,14 +568,16 @@ impl FieldCode {
             SerialQuantity => format!("{} is tracked by serial number: each serial moves exactly one unit", q("sku")),
             SerialOnHand => format!("the serial number {} of {} is already on hand in {}", q("serial"), q("sku"), q("location")),
             NotStockable => format!("{} is a {} product: only stockable products and kits move in stock", q("sku"), q("kind")),
-            HasStockMoves => format!("{} has stock moves: its unit stays, and it cannot become a kit", q("sku")),
+            HasStockMoves => format!("{} has stock moves: its unit and kind stay, and it cannot become a kit", q("sku")),
             QuantityRoundsToZero => format!("rounds to zero in {} ({} decimals)", q("unit"), q("decimals")),
             SerialCount => format!("{} is tracked by serial number: a serial is counted 0 or 1", q("sku")),
             NotInCountScope => {
                 let entity = opt(params, "entity", |e| e.replace('_', " "), "record");
                 opt(params, "value", |v| format!("the {entity} {v} is not in this count's scope"), &format!("this {entity} is not in this count's scope"))
             }
-            KitHoldsNoStock => format!("{} is a kit: it holds no stock; count its components", q("sku")),
+            KitHoldsNoStock => format!("{} is a kit: it holds no stock; count or reorder its components", q("sku")),
+            BelowMinimum => format!("must be at least the minimum {}", q("min")),
+            NotSupplier => format!("{} is not a supplier", q("name")),
         }
     }
 

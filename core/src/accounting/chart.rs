@@ -103,6 +103,9 @@ pub(crate) fn finish_setup(db: &Connection, t: &TenantCtx, today: chrono::NaiveD
     super::journals::seed(db, t, now)?;
     super::tax::seed(db, t, now)?;
     super::periods::ensure_year(db, t, today)?;
+    // Inventory's loss/gain account, when the chart has one (a company that got its chart
+    // after it was created).
+    crate::inventory::places::seed_company(db, t, now)?;
     Ok(())
 }
 

@@ -888,6 +888,25 @@ fn reversal_draft(db: &Connection, t: &TenantCtx, id: EntryId, date: Option<Naiv
     Ok((draft, e.source, closing))
 }
 
+/// The earliest date on or after `date` that `journal`'s series takes: `date` itself, or
+/// the date of the series' last numbered entry in `date`'s fiscal year when that is later
+/// (each series is chronological). Modules that value a backdated event (a stock move
+/// dated last month) post its ledger entry here, so the ledger stays append-only and in
+/// order; whether the period is open is still `post`'s to check.
+pub fn earliest_posting_date(db: &Connection, t: &TenantCtx, journal: JournalId, date: NaiveDate) -> Result<NaiveDate> {
+    let year: Option<FiscalYearId> = db
+        .prepare_cached("SELECT id FROM fiscal_years WHERE tenant_id = ?1 AND start_date <= ?2 AND end_date >= ?2")?
+        .query_row(params![t.tenant_id(), date], |r| r.get(0))
+        .optional()?;
+    let Some(year) = year else { return Ok(date) };
+    // The series is chronological, so its last number carries its latest date.
+    let last: Option<NaiveDate> = db
+        .prepare_cached("SELECT date FROM journal_entries WHERE tenant_id = ?1 AND journal_id = ?2 AND fiscal_year_id = ?3 AND state = 'posted' ORDER BY seq DESC LIMIT 1")?
+        .query_row(params![t.tenant_id(), journal, year], |r| r.get(0))
+        .optional()?;
+    Ok(last.map_or(date, |l| l.max(date)))
+}
+
 /// Posts the reversal of posted entry `id` and links the two.
 pub fn reverse_entry(ctx: &mut Ctx<'_>, id: EntryId, date: Option<NaiveDate>, memo: Option<String>, allow_closing: bool) -> Result<PostedEntry> {
     let t = ctx.tenant()?;

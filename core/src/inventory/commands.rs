@@ -1,11 +1,12 @@
 use super::model::*;
-use super::{count, engine, places, stock};
+use super::{count, engine, places, replenish, report, stock};
 use crate::command::{Access, ArchivedArg, CommandSpec, IdArg, NoArgs, PermissionSpec, Registry, SetArchivedArg};
 
 pub const VIEW_STOCK: &str = "inventory.view_stock";
 pub const MOVE_STOCK: &str = "inventory.move_stock";
 pub const CHANGE_SETUP: &str = "inventory.change_setup";
 pub const VIEW_VALUATION: &str = "inventory.view_valuation";
+pub const LANDED_COSTS: &str = "inventory.landed_costs";
 
 pub fn register(r: &mut Registry) {
     // Everyone sees stock levels; the Warehouse role moves stock and keeps the setup;
@@ -15,6 +16,7 @@ pub fn register(r: &mut Registry) {
         PermissionSpec { codename: MOVE_STOCK, description: "Create, confirm, do and cancel pickings (receipts, deliveries, transfers, adjustments, scrap) and lots", roles: &["warehouse"] },
         PermissionSpec { codename: CHANGE_SETUP, description: "Change warehouses, locations, product tracking and the inventory settings", roles: &["warehouse"] },
         PermissionSpec { codename: VIEW_VALUATION, description: "See the value of stock and its costs", roles: &["accountant"] },
+        PermissionSpec { codename: LANDED_COSTS, description: "Add landed costs (freight, duty) to done receipts, posted to the books", roles: &["accountant"] },
     ]);
     let v = Access::Permission(VIEW_STOCK);
     let mv = Access::Permission(MOVE_STOCK);
@@ -58,6 +60,12 @@ pub fn register(r: &mut Registry) {
     r.add(CommandSpec::mutation("picking.done", mv, "Make a picking effective: numbered, stock on hand updated, moves immutable", |ctx, a: IdArg<PickingId>| {
         engine::done(ctx, a.id)
     }));
+    r.add(CommandSpec::mutation(
+        "transfer.ship",
+        mv,
+        "Ship goods to another warehouse through transit: the shipment is done now, the receipt at the destination drafted for its arrival",
+        super::transit::ship,
+    ));
     r.add(CommandSpec::mutation("picking.cancel", mv, "Cancel a draft or ready picking", |ctx, a: IdArg<PickingId>| engine::cancel(ctx, a.id)));
 
     // Stocktaking: count sheets, posted as one adjustment through the engine.
@@ -76,11 +84,15 @@ pub fn register(r: &mut Registry) {
         let t = ctx.tenant()?;
         stock::on_hand(ctx.db(), &t, &a)
     }));
-    r.add(CommandSpec::query("stock.moves", v, "A product's movement history with its running quantity, oldest first", |ctx, a: StockMovesArgs| {
+    r.add(CommandSpec::query("stock.moves", v, "A product's movement history with its running quantity, oldest or newest first, optionally in a date range", |ctx, a: StockMovesArgs| {
         let t = ctx.tenant()?;
         stock::moves(ctx.db(), &t, &a)
     }));
-    r.add(CommandSpec::query("lot.list", v, "Lots and serial numbers with their quantity on hand", |ctx, a: ListLotsArgs| {
+    r.add(CommandSpec::query("stock.report", v, "Stock across products, now or at the end of a past day, by product, location or lot; keyset-paged by SKU", |ctx, a: StockReportArgs| {
+        let t = ctx.tenant()?;
+        report::stock_report(ctx.db(), &t, &a)
+    }));
+    r.add(CommandSpec::query("lot.list", v, "Lots and serial numbers with their quantity on hand, by SKU and code, paged", |ctx, a: ListLotsArgs| {
         let t = ctx.tenant()?;
         stock::list_lots(ctx.db(), &t, &a)
     }));
@@ -90,16 +102,54 @@ pub fn register(r: &mut Registry) {
         stock::trace(ctx.db(), &t, a.id)
     }));
 
+    // Replenishment.
+    r.add(CommandSpec::query("reorder_rule.list", v, "Reorder rules (min, max, multiple per product and warehouse), by SKU", |ctx, a: ListReorderRulesArgs| {
+        let t = ctx.tenant()?;
+        replenish::list_rules(ctx.db(), &t, &a)
+    }));
+    r.add(CommandSpec::query("reorder_rule.get", v, "One reorder rule", |ctx, a: IdArg<ReorderRuleId>| {
+        let t = ctx.tenant()?;
+        replenish::get_rule(ctx.db(), &t, a.id)
+    }));
+    r.add(CommandSpec::mutation("reorder_rule.create", setup, "Create a reorder rule for a stockable product in a warehouse", replenish::create_rule));
+    r.add(CommandSpec::mutation("reorder_rule.update", setup, "Change a reorder rule's min, max, multiple or preferred supplier", replenish::update_rule));
+    r.add(CommandSpec::mutation("reorder_rule.set_archived", setup, "Archive (it suggests nothing) or restore a reorder rule", replenish::set_rule_archived));
+    r.add(CommandSpec::mutation("reorder_rule.delete", setup, "Delete a reorder rule", replenish::delete_rule));
+    r.add(CommandSpec::query(
+        "stock.to_reorder",
+        v,
+        "What to order: each active rule whose forecast (on hand − reserved + incoming) is below its minimum, with the quantity up to its maximum in multiples",
+        |ctx, a: ToReorderArgs| {
+            let t = ctx.tenant()?;
+            replenish::to_reorder(ctx.db(), &t, &a)
+        },
+    ));
+
     // Settings and checks.
     r.add(CommandSpec::query("inventory.settings", v, "The company's inventory settings", |ctx, _: NoArgs| {
         let t = ctx.tenant()?;
         places::get_settings(ctx.db(), &t)
     }));
-    r.add(CommandSpec::mutation("inventory.update_settings", setup, "Allow or refuse negative stock; choose the costing method", places::update_settings));
+    r.add(CommandSpec::mutation("inventory.update_settings", setup, "Allow or refuse negative stock; choose the costing method; set or clear the loss/gain account", places::update_settings));
     r.add(CommandSpec::mutation("inventory.set_tracking", setup, "Track a product by lot, by serial number, or not (before it has moves)", stock::set_tracking));
-    r.add(CommandSpec::query("inventory.valuation", Access::Permission(VIEW_VALUATION), "Stock value now: quantity, average cost and value per product; the total equals the inventory account", |ctx, _: NoArgs| {
+    r.add(CommandSpec::query(
+        "inventory.valuation",
+        Access::Permission(VIEW_VALUATION),
+        "Stock value now or at the end of a past day: quantity, unit cost and value per product; the total equals the inventory account",
+        |ctx, a: ValuationArgs| {
+            let t = ctx.tenant()?;
+            super::valuation::valuation(ctx.db(), &t, &a)
+        },
+    ));
+    r.add(CommandSpec::mutation(
+        "landed_cost.add",
+        Access::Permission(LANDED_COSTS),
+        "Add a landed cost to a done receipt, spread by value or quantity; revalues its products from the receipt on and posts the difference",
+        super::valuation::add_landed_cost,
+    ));
+    r.add(CommandSpec::query("landed_cost.list", Access::Permission(VIEW_VALUATION), "The landed costs of a receipt", |ctx, a: IdArg<PickingId>| {
         let t = ctx.tenant()?;
-        super::valuation::report(ctx.db(), &t)
+        super::valuation::list_landed_costs(ctx.db(), &t, a.id)
     }));
     r.add(CommandSpec::query("inventory.check", v, "Recompute stock on hand from the done moves; report drift, negative stock and serials in two places", |ctx, _: NoArgs| {
         let t = ctx.tenant()?;

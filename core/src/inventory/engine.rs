@@ -864,12 +864,30 @@ pub fn list_pickings(db: &Connection, t: &TenantCtx, a: &ListPickingsArgs) -> Re
         .query_row(params![t.tenant_id(), a.kind, a.state, a.warehouse_id, pattern], |r| r.get(0))?;
     let mut st = db.prepare_cached(&format!(
         "SELECT p.id, p.kind, p.state, p.number, p.warehouse_id, p.date, p.reference,
-                (SELECT count(*) FROM stock_moves m WHERE m.tenant_id = p.tenant_id AND m.picking_id = p.id)
-         FROM pickings p WHERE {filter} AND (?6 IS NULL OR (p.date, p.id) < (?6, ?7))
+                (SELECT count(*) FROM stock_moves m WHERE m.tenant_id = p.tenant_id AND m.picking_id = p.id),
+                p.partner_id, pa.name, lf.full_name, lt.full_name
+         FROM pickings p
+         LEFT JOIN partners pa ON pa.tenant_id = p.tenant_id AND pa.id = p.partner_id
+         JOIN stock_locations lf ON lf.tenant_id = p.tenant_id AND lf.id = p.from_location_id
+         JOIN stock_locations lt ON lt.tenant_id = p.tenant_id AND lt.id = p.to_location_id
+         WHERE {filter} AND (?6 IS NULL OR (p.date, p.id) < (?6, ?7))
          ORDER BY p.date DESC, p.id DESC LIMIT ?8"
     ))?;
     let rows = st.query_map(params![t.tenant_id(), a.kind, a.state, a.warehouse_id, pattern, after.map(|x| x.0), after.map(|x| x.1), i64::from(limit) + 1], |r| {
-        Ok(PickingRow { id: r.get(0)?, kind: r.get(1)?, state: r.get(2)?, number: r.get(3)?, warehouse_id: r.get(4)?, date: r.get(5)?, reference: r.get(6)?, moves: r.get(7)? })
+        Ok(PickingRow {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            state: r.get(2)?,
+            number: r.get(3)?,
+            warehouse_id: r.get(4)?,
+            date: r.get(5)?,
+            reference: r.get(6)?,
+            moves: r.get(7)?,
+            partner_id: r.get(8)?,
+            partner_name: r.get(9)?,
+            from_location: r.get(10)?,
+            to_location: r.get(11)?,
+        })
     })?;
     let mut items: Vec<PickingRow> = rows.collect::<rusqlite::Result<_>>()?;
     let next_cursor = if items.len() > limit as usize {

@@ -3,10 +3,13 @@
 //!
 //! Parts: [`places`] (warehouses, location trees, virtual locations, settings), [`engine`]
 //! (pickings, moves, the workflow and `done`), [`stock`] (on hand, history, lots, trace,
-//! tracking, the check), [`count`] (stocktaking: count sheets with expected quantities
-//! frozen at the start, counts by line, product, barcode or SKU, posted as one adjustment
-//! picking through the engine; its invariants are in its own docs); `model.rs` holds the
-//! wire types, `commands.rs` the registry entries and permissions.
+//! tracking, the check), [`transit`] (transfers between warehouses in two steps),
+//! [`count`] (stocktaking: count sheets with expected quantities frozen at the start,
+//! counts by line, product, barcode or SKU, posted as one adjustment picking through the
+//! engine; its invariants are in its own docs), [`replenish`] (reorder rules and the to-reorder list), [`report`] (the stock report
+//! across products, now or at a past date), [`tables`] (the inventory reports as printable
+//! tables for `report.table` / `report.export` and the PDF); `model.rs` holds the wire
+//! types, `commands.rs` the registry entries and permissions.
 //!
 //! Invariants (each enforced here, and by SQLite where it can be; `inventory.check`
 //! verifies the ones about quantities):
@@ -49,40 +52,66 @@
 //! - **Isolation**: every table carries `tenant_id` with composite foreign keys, so a move
 //!   can never name another company's product, location, lot, unit or picking.
 //!
-//! Valuation ([`valuation`]), moving average only (FIFO is refused until its layers exist):
-//! - **The cost key is (company, product)**, structurally: `stock_costs` is keyed by
-//!   `(tenant_id, product_id)`; no quantity or cost is ever shared across companies, and
-//!   warehouses share their company's cost. Owned stock is what is in internal and
-//!   in-transit locations; moves between them change no value.
+//! Replenishment ([`replenish`]) and reports ([`report`], [`tables`]):
+//! - **One reorder rule per (company, product, warehouse)**, naming a stockable product that
+//!   holds stock (never a kit) and an active warehouse; 0 ≤ min ≤ max, multiple > 0, at
+//!   most the unit's decimals. The forecast is on hand, less the ready moves leaving the
+//!   warehouse, plus the ready moves coming in; below min, the suggestion is the smallest
+//!   multiple of `multiple` ≥ max − forecast, exact on the stored integers.
+//! - **The stock report reads, never writes**: now from `stock_quants`, at a past date from
+//!   the done moves (so it equals the running sums of the history); paged by SKU through
+//!   product-keyed indexes, no total count.
+//! - **Every inventory report prints from one table** (`report.table` / `report.export`):
+//!   screen export, CSV, XLSX and PDF show the same rows; each kind needs its own permission.
+//!
+//! Valuation ([`valuation`]), moving average or FIFO per company (chosen before the first
+//! valued move, then fixed):
+//! - **The cost key is (company, product)**, structurally: `stock_costs` and the
+//!   valuation rows (`stock_valuation`) are keyed by `(tenant_id, product_id)`; no quantity
+//!   or cost is ever shared across companies, and warehouses share their company's cost.
+//!   Owned stock is what is in internal and in-transit locations; moves between them
+//!   change no value.
 //! - **The average**: a receipt adds its value (entered quantity × unit cost, rounded to
 //!   the base currency's minor units; a gain without a cost enters at the average) and the
 //!   average becomes value / quantity. An outgoing move above zero leaves at value ×
-//!   quantity / on hand, rounded.
-//! - **At negative stock** the average does not move: units going below zero leave at the
-//!   last average (a product never valued starts at its catalog cost), so the value goes
-//!   negative with the quantity. A receipt that fills the hole revalues the units it fills
-//!   at its own cost, the difference posted to cost of goods sold, so afterwards the
-//!   average is that receipt's cost — never negative, never a blend of a fictitious value.
+//!   quantity / on hand, rounded. **FIFO**: each incoming move is a layer; outgoing units
+//!   leave from the oldest; what is left of a layer is worth its remaining share of the
+//!   layer's value, so a state never depends on how units left.
+//! - **At negative stock** the cost does not move: units going below zero leave at the
+//!   last average (FIFO: the last incoming cost; a product never valued starts at its
+//!   catalog cost), so the value goes negative with the quantity. A receipt that fills
+//!   the hole revalues the units it fills at its own cost, the difference posted to cost
+//!   of goods sold — never a negative cost, never a blend of a fictitious value.
 //! - **No value on zero units**: the move that brings the quantity to zero takes all the
 //!   value left (the rounding residue with it).
+//! - **Backdated moves** value as if entered in date order: each valued move has a row in
+//!   (date, valuation order); a move dated before later rows is slotted in at its date,
+//!   the state before it read from the row before, and only that product's later rows
+//!   recomputed in the move's transaction. Negative stock stays refused while
+//!   recomputing (`short_at_date`).
 //! - **Every value change posts** in the move's transaction, one stock-journal (STK) entry
-//!   per done picking through `accounting::ledger::post`: receipt inventory / goods
-//!   received not billed; delivery cost of goods sold / inventory; adjustment and scrap
-//!   inventory loss/gain (`inventory_settings.loss_account_id`, the chart's 5040) /
-//!   inventory; price differences at negative stock cost of goods sold / inventory. So the
-//!   inventory account's balance = the valuation total, always (`inventory.check`).
-//!   A company without books keeps its cost states and posts nothing.
+//!   per done picking (and per landed cost) through `accounting::ledger::post`: receipt
+//!   inventory / goods received not billed; delivery cost of goods sold / inventory;
+//!   adjustment and scrap inventory loss/gain (`inventory_settings.loss_account_id`, the
+//!   chart's 5040) / inventory; price differences cost of goods sold / inventory; a
+//!   backdated move's differences on the later moves' own counter-accounts. The entry is
+//!   dated at the move's date or, when the stock journal already has a later entry, at
+//!   that entry's date (the ledger is append-only and chronological). So the inventory
+//!   account's balance = the valuation total, always (`inventory.check`, which also checks
+//!   that each product's rows add up to its cost state). A company without books keeps
+//!   its cost states and posts nothing.
+//! - **Landed costs** add to a done receipt's incoming rows (spread by value or quantity,
+//!   the remainder on the largest share); its products are recomputed from the receipt.
 //!
-//! Not yet here (issue 10): backdated moves are valued at their done time, not re-valued
-//! from their date (the stock journal's chronological series refuses an entry dated
-//! before its last one); FIFO layers; landed costs; reorder rules; transfers
-//! with ship/receive steps through transit; reports export and print; screens; demo data;
-//! benchmarks.
 
 pub mod commands;
 pub mod count;
 pub mod engine;
 pub mod model;
 pub mod places;
+pub mod replenish;
+pub mod report;
 pub mod stock;
+pub mod tables;
+pub mod transit;
 pub mod valuation;

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-id_type!(WarehouseId, LocationId, LotId, PickingId, MoveId, CountId, CountLineId);
+id_type!(WarehouseId, LocationId, LotId, PickingId, MoveId, CountId, CountLineId, ReorderRuleId);
 
 macro_rules! str_enum {
     ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal,)* }) => {
@@ -234,6 +234,11 @@ pub struct UpdateInventorySettingsArgs {
     #[serde(default)]
     #[ts(optional)]
     pub loss_account_id: Option<AccountId>,
+    /// True removes the loss/gain account (adjustments and scrap with a value are then
+    /// refused until one is set again).
+    #[serde(default)]
+    #[ts(optional)]
+    pub clear_loss_account: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
@@ -285,6 +290,14 @@ pub struct ListLotsArgs {
     #[serde(default)]
     #[ts(optional)]
     pub search: Option<String>,
+    /// Rows per page: default and at most 500.
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+    /// The last lot of the previous page: the page continues after it (by SKU, then code).
+    #[serde(default)]
+    #[ts(optional)]
+    pub after: Option<LotId>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
@@ -453,6 +466,10 @@ pub struct PickingRow {
     pub date: NaiveDate,
     pub reference: String,
     pub moves: u32,
+    pub partner_id: Option<PartnerId>,
+    pub partner_name: Option<String>,
+    pub from_location: String,
+    pub to_location: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
@@ -545,6 +562,19 @@ pub struct StockMovesArgs {
     #[serde(default)]
     #[ts(optional)]
     pub location_id: Option<LocationId>,
+    /// Only moves dated on or after this day (the running quantity stays the scope's
+    /// true quantity, counting everything before).
+    #[serde(default)]
+    #[ts(optional)]
+    pub from: Option<NaiveDate>,
+    /// Only moves dated on or before this day.
+    #[serde(default)]
+    #[ts(optional)]
+    pub to: Option<NaiveDate>,
+    /// Newest first (default: oldest first).
+    #[serde(default)]
+    #[ts(optional)]
+    pub descending: Option<bool>,
     #[serde(default)]
     #[ts(optional)]
     pub limit: Option<u32>,
@@ -553,7 +583,7 @@ pub struct StockMovesArgs {
     pub cursor: Option<String>,
 }
 
-/// One done move in a product's history, oldest first.
+/// One done move in a product's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
 pub struct MoveRow {
     pub move_id: MoveId,
@@ -641,6 +671,346 @@ pub struct ValuationReport {
     #[ts(type = "string | null")]
     #[schemars(with = "Option<String>")]
     pub inventory_account_balance: Option<Decimal>,
+    /// When paged and more rows follow: the `after` of the next page.
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ValuationArgs {
+    /// The valuation at the end of this day; default: now.
+    #[serde(default)]
+    #[ts(optional)]
+    pub at: Option<NaiveDate>,
+    /// Rows per page, by SKU (default: all).
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+    /// The page after this SKU (the previous page's `next`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub after: Option<String>,
+}
+
+str_enum! {
+    /// How a landed cost is spread over a receipt's moves.
+    pub enum LandedSplit {
+        Value = "value",
+        Quantity = "quantity",
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct AddLandedCostArgs {
+    /// A done receipt.
+    pub picking_id: PickingId,
+    /// In base currency, at its minor units.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub amount: Decimal,
+    pub split: LandedSplit,
+    /// What the cost is posted against (a freight clearing or expense account); required
+    /// when the company keeps books.
+    #[serde(default)]
+    #[ts(optional)]
+    pub account_id: Option<AccountId>,
+    /// Default: today.
+    #[serde(default)]
+    #[ts(optional)]
+    pub date: Option<NaiveDate>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct LandedCostLine {
+    pub move_id: MoveId,
+    pub product_id: ProductId,
+    pub sku: String,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct LandedCost {
+    pub id: i64,
+    pub picking_id: PickingId,
+    pub date: NaiveDate,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub amount: Decimal,
+    pub split: LandedSplit,
+    pub account_id: Option<AccountId>,
+    pub description: String,
+    /// Its stock journal entry (none without books).
+    pub entry_id: Option<crate::accounting::model::EntryId>,
+    pub lines: Vec<LandedCostLine>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ShipArgs {
+    /// An internal location of the sending warehouse.
+    pub from_location_id: LocationId,
+    /// An internal location of another warehouse.
+    pub to_location_id: LocationId,
+    pub date: NaiveDate,
+    #[serde(default)]
+    #[ts(optional)]
+    pub reference: Option<String>,
+    pub lines: Vec<MoveInput>,
+}
+
+/// A transfer through transit: the done shipment and the receipt drafted for the
+/// destination.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct Shipment {
+    pub shipped: Picking,
+    pub receipt: Picking,
+}
+
+// --- replenishment --------------------------------------------------------------------------
+
+/// A reorder rule: keep the product's forecast in the warehouse between `min_qty` and
+/// `max_qty`, ordering in multiples of `multiple` (all in the product's unit).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct ReorderRule {
+    pub id: ReorderRuleId,
+    pub product_id: ProductId,
+    pub sku: String,
+    pub product_name: String,
+    pub unit_code: String,
+    pub warehouse_id: WarehouseId,
+    pub warehouse_code: String,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub min_qty: Decimal,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub max_qty: Decimal,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub multiple: Decimal,
+    pub supplier_id: Option<PartnerId>,
+    pub supplier_name: Option<String>,
+    pub archived: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ListReorderRulesArgs {
+    #[serde(default)]
+    #[ts(optional)]
+    pub product_id: Option<ProductId>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub warehouse_id: Option<WarehouseId>,
+    /// Words of the product's SKU or name.
+    #[serde(default)]
+    #[ts(optional)]
+    pub search: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub include_archived: Option<bool>,
+    /// Rows per page: default 50, at most 500.
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    #[serde(default)]
+    #[ts(optional)]
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct CreateReorderRuleArgs {
+    /// A stockable product (not a kit, not a variant template, not archived).
+    pub product_id: ProductId,
+    pub warehouse_id: WarehouseId,
+    /// Order when the forecast falls below this (≥ 0).
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub min_qty: Decimal,
+    /// Order up to this (≥ `min_qty`).
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub max_qty: Decimal,
+    /// Order in multiples of this (> 0; default 1).
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    #[schemars(with = "Option<String>")]
+    pub multiple: Option<Decimal>,
+    /// The preferred supplier.
+    #[serde(default)]
+    #[ts(optional)]
+    pub supplier_id: Option<PartnerId>,
+}
+
+/// Changes to a rule; absent fields stay as they are.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateReorderRuleArgs {
+    pub id: ReorderRuleId,
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    #[schemars(with = "Option<String>")]
+    pub min_qty: Option<Decimal>,
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    #[schemars(with = "Option<String>")]
+    pub max_qty: Option<Decimal>,
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    #[schemars(with = "Option<String>")]
+    pub multiple: Option<Decimal>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub supplier_id: Option<PartnerId>,
+    /// True removes the preferred supplier.
+    #[serde(default)]
+    #[ts(optional)]
+    pub clear_supplier: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ToReorderArgs {
+    /// One warehouse (default: every warehouse).
+    #[serde(default)]
+    #[ts(optional)]
+    pub warehouse_id: Option<WarehouseId>,
+}
+
+/// A product to order for a warehouse: its forecast fell below the rule's minimum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct ToReorderRow {
+    pub rule_id: ReorderRuleId,
+    pub product_id: ProductId,
+    pub sku: String,
+    pub product_name: String,
+    pub unit_code: String,
+    pub warehouse_id: WarehouseId,
+    pub warehouse_code: String,
+    /// In the warehouse's internal locations now.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub on_hand: Decimal,
+    /// Ready moves leaving the warehouse.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub reserved: Decimal,
+    /// Ready moves coming into the warehouse.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub incoming: Decimal,
+    /// On hand − reserved + incoming.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub forecast: Decimal,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub min_qty: Decimal,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub max_qty: Decimal,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub multiple: Decimal,
+    /// The smallest multiple of `multiple` that brings the forecast to `max_qty` or above.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub suggested: Decimal,
+    pub supplier_id: Option<PartnerId>,
+    pub supplier_name: Option<String>,
+}
+
+// --- the stock report -----------------------------------------------------------------------
+
+str_enum! {
+    /// One row per product, per (product, location) or per (product, lot).
+    #[derive(Default)]
+    pub enum StockGroupBy {
+        #[default]
+        Product = "product",
+        Location = "location",
+        Lot = "lot",
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct StockReportArgs {
+    #[serde(default)]
+    #[ts(optional)]
+    pub warehouse_id: Option<WarehouseId>,
+    /// This internal location and the ones under it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub location_id: Option<LocationId>,
+    /// Words of the product's SKU, name or barcode.
+    #[serde(default)]
+    #[ts(optional)]
+    pub search: Option<String>,
+    /// This category and its subcategories.
+    #[serde(default)]
+    #[ts(optional)]
+    pub category_id: Option<crate::catalog::model::CategoryId>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub group_by: Option<StockGroupBy>,
+    /// Stock at the end of this day, from the done moves (default: now).
+    #[serde(default)]
+    #[ts(optional)]
+    pub at: Option<NaiveDate>,
+    /// Rows per page: default 50, at most 500.
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    #[serde(default)]
+    #[ts(optional)]
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct StockReportRow {
+    pub product_id: ProductId,
+    pub sku: String,
+    pub name: String,
+    pub unit_code: String,
+    /// Grouped by location: the location.
+    pub location_id: Option<LocationId>,
+    pub location: Option<String>,
+    /// Grouped by lot: the lot (none for an untracked product).
+    pub lot_id: Option<LotId>,
+    pub lot_code: Option<String>,
+    pub expiry_date: Option<NaiveDate>,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub quantity: Decimal,
+    /// Grouped by product, for today's stock: reserved by ready moves leaving the scope.
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub reserved: Option<Decimal>,
+    /// Grouped by product, for today's stock: quantity − reserved.
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub available: Option<Decimal>,
+}
+
+/// A page of the stock report: rows other than zero, by SKU (then location or lot).
+/// It has no total count: counting would read every product's stock, and the first
+/// page must not.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct StockReport {
+    pub group_by: StockGroupBy,
+    pub at: Option<NaiveDate>,
+    pub rows: Vec<StockReportRow>,
+    pub next_cursor: Option<String>,
 }
 
 // --- stocktaking ----------------------------------------------------------------------------

@@ -342,12 +342,16 @@ pub fn update_settings(ctx: &mut Ctx<'_>, a: UpdateInventorySettingsArgs) -> Res
     let new = InventorySettings {
         allow_negative_stock: a.allow_negative_stock.unwrap_or(old.allow_negative_stock),
         costing_method: a.costing_method.unwrap_or(old.costing_method),
-        loss_account_id: a.loss_account_id.or(old.loss_account_id),
+        loss_account_id: if a.clear_loss_account == Some(true) { None } else { a.loss_account_id.or(old.loss_account_id) },
     };
-    if new.costing_method != CostingMethod::Average {
-        return Err(Error::field("costing_method", FieldCode::NotOneOf.with("allowed", "average")));
+    // The cost states and every valued row were computed by one method: it is chosen
+    // before the first move is valued, and stays.
+    if new.costing_method != old.costing_method
+        && ctx.db().prepare_cached("SELECT 1 FROM stock_valuation WHERE tenant_id = ?1 LIMIT 1")?.exists([t.tenant_id()])?
+    {
+        return Err(Error::field("costing_method", FieldCode::CostingMethodLocked));
     }
-    if let Some(acc) = a.loss_account_id {
+    if let Some(acc) = a.loss_account_id.filter(|_| a.clear_loss_account != Some(true)) {
         match crate::accounting::chart::get_account(ctx.db(), &t, acc) {
             Ok(x) if x.is_group => return Err(Error::field("loss_account_id", FieldCode::AccountIsGroup.with("code", &x.code))),
             Ok(_) => {}

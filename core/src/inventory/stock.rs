@@ -21,7 +21,7 @@ fn product_unit(db: &Connection, t: &TenantCtx, product: ProductId, field: &str)
 
 /// The `path` prefix of the scope a stock question is about: a location's subtree, a
 /// warehouse's, or (`/`) every internal location of the company.
-fn scope(db: &Connection, t: &TenantCtx, warehouse: Option<WarehouseId>, location: Option<LocationId>) -> Result<String> {
+pub(super) fn scope(db: &Connection, t: &TenantCtx, warehouse: Option<WarehouseId>, location: Option<LocationId>) -> Result<String> {
     if let Some(l) = location {
         let loc = places::get_location(db, t, l).map_err(|e| match e {
             Error::NotFound { .. } => Error::field("location_id", FieldCode::NotFound.with("entity", "location")),
@@ -46,7 +46,7 @@ fn scope(db: &Connection, t: &TenantCtx, warehouse: Option<WarehouseId>, locatio
 }
 
 /// `IN_SCOPE(alias)`: the location `alias` is internal and under the scope `?2`.
-fn in_scope(alias: &str) -> String {
+pub(super) fn in_scope(alias: &str) -> String {
     format!("({alias}.kind = 'internal' AND substr({alias}.path, 1, length(?2)) = ?2)")
 }
 
@@ -134,12 +134,15 @@ fn move_row(r: &rusqlite::Row<'_>, change: i64, running: i64) -> rusqlite::Resul
     })
 }
 
-/// A product's done moves in or out of the scope, oldest first, each with the scope's
-/// quantity after it; keyset-paged by (date, id).
+/// A product's done moves in or out of the scope, oldest first (or newest first), each
+/// with the scope's quantity after it; optionally only those of a date range; keyset-paged
+/// by (date, id). The running quantity counts every move before the row, in the range or
+/// not, so it is the scope's true quantity on every page.
 pub fn moves(db: &Connection, t: &TenantCtx, a: &StockMovesArgs) -> Result<crate::list::Page<MoveRow>> {
     product_unit(db, t, a.product_id, "product_id")?;
     let path = scope(db, t, a.warehouse_id, a.location_id)?;
     let limit = a.limit.unwrap_or(crate::list::DEFAULT_LIMIT).clamp(1, crate::list::MAX_LIMIT);
+    let desc = a.descending.unwrap_or(false);
     let after = match a.cursor.as_deref() {
         None | Some("") => None,
         Some(c) => Some(parse_cursor(c)?),
@@ -147,24 +150,35 @@ pub fn moves(db: &Connection, t: &TenantCtx, a: &StockMovesArgs) -> Result<crate
     let change = format!("CASE WHEN {to} AND NOT {from} THEN m.quantity WHEN {from} AND NOT {to} THEN -m.quantity ELSE 0 END", to = in_scope("lt"), from = in_scope("lf"));
     let touches = format!("({} OR {})", in_scope("lt"), in_scope("lf"));
     let base = format!("FROM stock_moves m {MOVE_ROW_JOINS} WHERE m.tenant_id = ?1 AND m.product_id = ?3 AND m.state = 'done' AND {touches}");
-    let total: i64 = db.prepare_cached(&format!("SELECT count(*) {base}"))?.query_row(params![t.tenant_id(), path, a.product_id], |r| r.get(0))?;
-    // The quantity before this page: every change up to the cursor (index on product, date).
-    let start: i64 = match after {
-        None => 0,
-        Some((d, id)) => db
-            .prepare_cached(&format!("SELECT coalesce(sum({change}), 0) {base} AND (m.date, m.id) <= (?4, ?5)"))?
-            .query_row(params![t.tenant_id(), path, a.product_id, d, id], |r| r.get(0))?,
-    };
+    let range = "(?4 IS NULL OR m.date >= ?4) AND (?5 IS NULL OR m.date <= ?5)";
+    let total: i64 = db
+        .prepare_cached(&format!("SELECT count(*) {base} AND {range}"))?
+        .query_row(params![t.tenant_id(), path, a.product_id, a.from, a.to], |r| r.get(0))?;
+    let (cmp, order) = if desc { ("<", "DESC") } else { (">", "ASC") };
     let mut st = db.prepare_cached(&format!(
-        "SELECT {MOVE_ROW_SELECT}, {change} {base} AND (?4 IS NULL OR (m.date, m.id) > (?4, ?5)) ORDER BY m.date, m.id LIMIT ?6"
+        "SELECT {MOVE_ROW_SELECT}, {change} {base} AND {range} AND (?6 IS NULL OR (m.date, m.id) {cmp} (?6, ?7)) ORDER BY m.date {order}, m.id {order} LIMIT ?8"
     ))?;
-    let mut running = start;
+    let mut fetched: Vec<(i64, chrono::NaiveDate, MoveId)> = Vec::new();
     let mut items = Vec::new();
-    let mut rows = st.query(params![t.tenant_id(), path, a.product_id, after.map(|x| x.0), after.map(|x| x.1), i64::from(limit) + 1])?;
+    let mut rows = st.query(params![t.tenant_id(), path, a.product_id, a.from, a.to, after.map(|x| x.0), after.map(|x| x.1), i64::from(limit) + 1])?;
     while let Some(r) = rows.next()? {
         let ch: i64 = r.get(11)?;
-        running = running.checked_add(ch).ok_or_else(|| Error::field("running_quantity", FieldCode::TooLarge))?;
-        items.push(move_row(r, ch, running)?);
+        fetched.push((ch, r.get(4)?, r.get(0)?));
+        items.push(move_row(r, ch, 0)?);
+    }
+    drop(rows);
+    // The quantity after the page's first row: every change up to it (index on product, date).
+    if let Some((_, d, id)) = fetched.first() {
+        let mut running: i64 = db
+            .prepare_cached(&format!("SELECT coalesce(sum({change}), 0) {base} AND (m.date, m.id) <= (?4, ?5)"))?
+            .query_row(params![t.tenant_id(), path, a.product_id, d, id], |r| r.get(0))?;
+        for (i, item) in items.iter_mut().enumerate() {
+            if i > 0 {
+                let step = if desc { fetched[i - 1].0.checked_neg() } else { Some(fetched[i].0) };
+                running = step.and_then(|s| running.checked_add(s)).ok_or_else(|| Error::field("running_quantity", FieldCode::TooLarge))?;
+            }
+            item.running_quantity = arith::from_scaled(running, QTY_SCALE);
+        }
     }
     let next_cursor = if items.len() > limit as usize {
         items.truncate(limit as usize);
@@ -193,13 +207,23 @@ pub fn get_lot(db: &Connection, t: &TenantCtx, id: LotId) -> Result<Lot> {
         .ok_or_else(|| Error::not_found("lot", id))
 }
 
+/// Lots by SKU then code, a page at a time: `after` the last lot of the previous page.
 pub fn list_lots(db: &Connection, t: &TenantCtx, a: &ListLotsArgs) -> Result<Vec<Lot>> {
     let pattern = a.search.as_deref().and_then(crate::list::like_pattern);
+    let limit = a.limit.unwrap_or(crate::list::MAX_LIMIT).clamp(1, crate::list::MAX_LIMIT);
+    if let Some(after) = a.after {
+        let found = db.prepare_cached("SELECT 1 FROM stock_lots WHERE tenant_id = ?1 AND id = ?2")?.exists(params![t.tenant_id(), after])?;
+        if !found {
+            return Err(Error::field("after", FieldCode::NotFound.with("entity", "lot")));
+        }
+    }
     let mut st = db.prepare_cached(&format!(
         "{LOT_SELECT} WHERE l.tenant_id = ?1 AND (?2 IS NULL OR l.product_id = ?2) AND (?3 IS NULL OR l.code LIKE ?3 ESCAPE '\\')
-         ORDER BY p.sku, l.code_key, l.id LIMIT 500"
+           AND (?4 IS NULL OR (p.sku, l.code_key, l.id) > (SELECT p2.sku, l2.code_key, l2.id FROM stock_lots l2
+                JOIN products p2 ON p2.tenant_id = l2.tenant_id AND p2.id = l2.product_id WHERE l2.tenant_id = ?1 AND l2.id = ?4))
+         ORDER BY p.sku, l.code_key, l.id LIMIT ?5"
     ))?;
-    let rows = st.query_map(params![t.tenant_id(), a.product_id, pattern], lot_row)?;
+    let rows = st.query_map(params![t.tenant_id(), a.product_id, pattern, a.after, limit], lot_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -345,6 +369,11 @@ pub fn check(db: &Connection, t: &TenantCtx) -> Result<InventoryCheck> {
         )?
         .query_map([t.tenant_id()], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    // And the valuation rows agree with the cost states (value and quantity).
+    let mut cost_drift = cost_drift;
+    cost_drift.extend(super::valuation::drift(db, t)?);
+    cost_drift.sort();
+    cost_drift.dedup();
     let total: i64 = db.prepare_cached("SELECT coalesce(sum(value), 0) FROM stock_costs WHERE tenant_id = ?1")?.query_row([t.tenant_id()], |r| r.get(0))?;
     let balance = super::valuation::inventory_balance(db, t)?;
     let books_agree = balance.is_none_or(|b| b == total);

@@ -620,7 +620,18 @@ fn demo_data_is_deterministic_and_only_fills_an_empty_company() {
     for co in ["D1", "D2"] {
         let report = cora_core::demo::run(&mut app.cora, &token, &co.into(), 400, 7).unwrap();
         assert_eq!(report.steps.iter().find(|s| s.step == "products").unwrap().created, 400);
+        assert!(report.steps.iter().find(|s| s.step == "inventory").unwrap().created > 0, "pickings");
+        // Its stock story keeps the inventory's invariants and the books agree.
+        let c = app.admin_in(co, "inventory.check", json!({})).unwrap();
+        assert_eq!(c["ok"], true, "{c}");
+        assert_ne!(c["valuation_total"], "0", "{c}");
+        let l = app.admin_in(co, "ledger.check", json!({})).unwrap();
+        assert_eq!(l["ok"], true, "{l}");
     }
+    let value = |app: &mut TestApp, co: &str| app.admin_in(co, "inventory.valuation", json!({})).unwrap()["rows"].clone();
+    let (v1, v2) = (value(&mut app, "D1"), value(&mut app, "D2"));
+    let strip = |v: &serde_json::Value| v.as_array().unwrap().iter().map(|r| (r["sku"].clone(), r["quantity"].clone(), r["value"].clone())).collect::<Vec<_>>();
+    assert_eq!(strip(&v1), strip(&v2), "the same stock for the same seed");
     let export = |app: &mut TestApp, co: &str| app.admin_in(co, "catalog.export_products", json!({"format": "csv"})).unwrap()["content"].clone();
     let (a, b) = (export(&mut app, "D1"), export(&mut app, "D2"));
     assert_eq!(a, b);

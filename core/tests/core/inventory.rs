@@ -555,23 +555,9 @@ fn a_product_with_moves_keeps_its_unit_and_never_becomes_a_kit() {
     assert_eq!(field_codes(&e), vec![("unit_id".to_string(), "has_stock_moves".to_string())]);
     let e = app.admin_in("ACME", "catalog.set_components", json!({"product_id": p, "components": [{"product_id": other, "quantity": "1"}]})).unwrap_err();
     assert_eq!(field_codes(&e), vec![("components".to_string(), "has_stock_moves".to_string())]);
+    let e = app.admin_in("ACME", "catalog.update_product", json!({"id": p, "kind": "consumable"})).unwrap_err();
+    assert_eq!(field_codes(&e), vec![("kind".to_string(), "has_stock_moves".to_string())]);
     // A product without moves still may.
     app.admin_in("ACME", "catalog.update_product", json!({"id": other, "unit_id": dozen})).unwrap();
     assert_eq!(qty(&on_hand(&mut app, "ACME", json!({"product_id": p}))["on_hand"]), "12");
-}
-
-#[test]
-fn a_backdated_valued_picking_is_refused_by_the_stock_journals_order_and_writes_nothing() {
-    let mut app = TestApp::new();
-    app.company("ACME");
-    let (wh, _) = warehouse(&mut app, "ACME");
-    let p = product(&mut app, "ACME", "P", json!({}));
-    let receipt = |date: &str| json!({"kind": "receipt", "warehouse_id": wh, "date": date, "lines": [{"product_id": p, "quantity": "1", "unit_cost": "5"}]});
-    done(&mut app, "ACME", receipt("2026-03-10")).unwrap();
-    let d = app.admin_in("ACME", "picking.create", receipt("2026-03-01")).unwrap();
-    let before = crate::dump(app.cora.store().conn(), &["sessions"]);
-    let e = app.admin_in("ACME", "picking.done", json!({"id": d["id"]})).unwrap_err();
-    assert_eq!(field_codes(&e), vec![("date".to_string(), "before_last_numbered".to_string())]);
-    assert_eq!(before, crate::dump(app.cora.store().conn(), &["sessions"]));
-    check_ok(&mut app, "ACME");
 }

@@ -20,7 +20,11 @@ mod keys;
 mod partners;
 mod prefs;
 mod rbac;
+mod replenish;
 mod store;
+mod transit;
+mod valuation;
+mod valuation_props;
 
 use cora_core::testing::TestApp;
 use cora_core::{ErrorCode, Result};

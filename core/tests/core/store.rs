@@ -15,10 +15,13 @@ fn latest() -> i64 {
     store::latest_version()
 }
 
-/// The version before the latest: the highest embedded migration below it (versions may
-/// skip a number reserved for a change still in flight).
+/// The version before the latest: the second-highest migration (numbers may skip some
+/// reserved for work landing in parallel, so not always `latest() - 1`).
 fn previous() -> i64 {
-    embedded::migrations::runner().get_migrations().iter().map(|m| i64::from(m.version())).filter(|v| *v < latest()).max().unwrap_or(0)
+    let mut v: Vec<i64> = embedded::migrations::runner().get_migrations().iter().map(|m| i64::from(m.version())).collect();
+    v.sort_unstable();
+    v.dedup();
+    v[v.len() - 2]
 }
 
 /// The files in a directory, by name.

@@ -457,6 +457,29 @@ pub enum ReportKind {
     ProfitAndLoss,
     BalanceSheet,
     PartnerLedger,
+    /// Inventory: `stock.report` (every page).
+    StockReport,
+    /// Inventory: `stock.to_reorder`.
+    ToReorder,
+    /// Inventory: `inventory.valuation`.
+    StockValuation,
+    /// Inventory: `stock.moves` of one product (every page).
+    StockMoves,
+}
+
+impl ReportKind {
+    /// The permission a caller needs for this report, besides the `report.*` command's own
+    /// (the books' reports need nothing more; stock needs its view; value its own).
+    pub fn permission(self) -> &'static str {
+        use crate::inventory::commands as inv;
+        match self {
+            ReportKind::TrialBalance | ReportKind::GeneralLedger | ReportKind::Journal | ReportKind::ProfitAndLoss | ReportKind::BalanceSheet | ReportKind::PartnerLedger => {
+                crate::accounting::commands::VIEW
+            }
+            ReportKind::StockReport | ReportKind::ToReorder | ReportKind::StockMoves => inv::VIEW_STOCK,
+            ReportKind::StockValuation => inv::VIEW_VALUATION,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]

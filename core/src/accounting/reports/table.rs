@@ -255,10 +255,28 @@ pub fn build(db: &Connection, t: &TenantCtx, report: ReportKind, args: serde_jso
         ReportKind::ProfitAndLoss => profit_and_loss(db, t, &parse(args)?),
         ReportKind::BalanceSheet => balance_sheet(db, t, &parse(args)?),
         ReportKind::PartnerLedger => partner_ledger(db, t, &parse(args)?),
+        ReportKind::StockReport => crate::inventory::tables::stock_report(db, t, parse(args)?),
+        ReportKind::ToReorder => crate::inventory::tables::to_reorder(db, t, parse(args)?),
+        ReportKind::StockValuation => {
+            let _: crate::command::NoArgs = parse(args)?;
+            crate::inventory::tables::valuation(db, t)
+        }
+        ReportKind::StockMoves => crate::inventory::tables::moves(db, t, parse(args)?),
     }
 }
 
+/// Refuses the call unless the caller holds the report's own permission (a stock report
+/// needs `inventory.view_stock`, the valuation `inventory.view_valuation`).
+fn authorize(ctx: &Ctx<'_>, command: &str, report: ReportKind) -> Result<()> {
+    let p = report.permission();
+    if ctx.has_permission(p)? {
+        return Ok(());
+    }
+    Err(Error::forbidden(crate::Reason::Forbidden.with("command", command).with("permission", p)))
+}
+
 pub fn table(ctx: &mut Ctx<'_>, a: ReportTableArgs) -> Result<ReportTable> {
+    authorize(ctx, "report.table", a.report)?;
     let t = ctx.tenant()?;
     build(ctx.db(), &t, a.report, a.args)
 }
@@ -289,6 +307,7 @@ pub fn to_sheet(r: &ReportTable) -> Result<Table> {
 }
 
 pub fn export(ctx: &mut Ctx<'_>, a: ExportReportArgs) -> Result<ExportFile> {
+    authorize(ctx, "report.export", a.report)?;
     let t = ctx.tenant()?;
     let table = build(ctx.db(), &t, a.report, a.args)?;
     let base = serde_json::to_value(a.report).ok().and_then(|v| v.as_str().map(|s| s.replace('_', "-"))).unwrap_or_else(|| "report".into());

@@ -172,6 +172,12 @@ pub fn update_product(ctx: &mut Ctx<'_>, a: UpdateProductArgs) -> Result<Product
     {
         return Err(Error::conflict("unit_id", FieldCode::HasStockMoves.with("sku", sku)));
     }
+    // Stock moved of a stockable product stays stock: its kind stays too.
+    if p.kind != old.kind
+        && let Some(sku) = crate::inventory::stock::product_with_moves(ctx.db(), &t, a.id)?
+    {
+        return Err(Error::conflict("kind", FieldCode::HasStockMoves.with("sku", sku)));
+    }
     if p.unit_id != old.unit_id {
         let new_unit = must_exist(taxonomy::repo::get_unit(ctx.db(), &t, p.unit_id), "unit_id", "unit")?;
         let old_unit = taxonomy::repo::get_unit(ctx.db(), &t, old.unit_id)?;

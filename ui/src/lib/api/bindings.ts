@@ -26,6 +26,25 @@ lock_date: string | null, tax_rounding: TaxRounding, tax_rounding_mode: Rounding
  */
 currencies: Array<string>, };
 
+export type AddLandedCostArgs = { 
+/**
+ * A done receipt.
+ */
+picking_id: PickingId, 
+/**
+ * In base currency, at its minor units.
+ */
+amount: string, split: LandedSplit, 
+/**
+ * What the cost is posted against (a freight clearing or expense account); required
+ * when the company keeps books.
+ */
+account_id?: AccountId, 
+/**
+ * Default: today.
+ */
+date?: string, description?: string, };
+
 export type AddMembershipArgs = { 
 /**
  * The email of an existing user.
@@ -359,6 +378,28 @@ unit_id?: UnitId,
  */
 kind?: ProductKind, sale_price?: string, cost?: string, };
 
+export type CreateReorderRuleArgs = { 
+/**
+ * A stockable product (not a kit, not a variant template, not archived).
+ */
+product_id: ProductId, warehouse_id: WarehouseId, 
+/**
+ * Order when the forecast falls below this (≥ 0).
+ */
+min_qty: string, 
+/**
+ * Order up to this (≥ `min_qty`).
+ */
+max_qty: string, 
+/**
+ * Order in multiples of this (> 0; default 1).
+ */
+multiple?: string, 
+/**
+ * The preferred supplier.
+ */
+supplier_id?: PartnerId, };
+
 export type CreateRoleArgs = { name: string, description?: string, permissions?: Array<string>, };
 
 export type CreateUnitArgs = { code: string, name: string, dimension: Dimension, 
@@ -471,7 +512,7 @@ export type ExportPartnersArgs = { format: ExportFormat, include_archived?: bool
 
 export type ExportReportArgs = { report: ReportKind, args: Record<string, unknown>, format: ExportFormat, };
 
-export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero" | "has_stock_moves" | "serial_count" | "not_in_count_scope" | "kit_holds_no_stock";
+export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "short_at_date" | "costing_method_locked" | "not_a_done_receipt" | "same_warehouse" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero" | "has_stock_moves" | "serial_count" | "not_in_count_scope" | "kit_holds_no_stock" | "below_minimum" | "not_supplier";
 
 export type FieldError = { 
 /**
@@ -675,6 +716,16 @@ export type JournalReportLine = { line_no: number, account_id: AccountId, accoun
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
+export type LandedCost = { id: number, picking_id: PickingId, date: string, amount: string, split: LandedSplit, account_id: AccountId | null, description: string, 
+/**
+ * Its stock journal entry (none without books).
+ */
+entry_id: EntryId | null, lines: Array<LandedCostLine>, };
+
+export type LandedCostLine = { move_id: MoveId, product_id: ProductId, sku: string, amount: string, };
+
+export type LandedSplit = "value" | "quantity";
+
 export type LedgerCheck = { ok: boolean, entries: number, lines: number, 
 /**
  * Posted entries whose debits and credits differ.
@@ -797,7 +848,15 @@ export type ListLotsArgs = { product_id?: ProductId,
 /**
  * Words of the lot code.
  */
-search?: string, };
+search?: string, 
+/**
+ * Rows per page: default and at most 500.
+ */
+limit?: number, 
+/**
+ * The last lot of the previous page: the page continues after it (by SKU, then code).
+ */
+after?: LotId, };
 
 export type ListPartnersArgs = { query?: ListQuery, 
 /**
@@ -861,6 +920,20 @@ limit?: number,
 cursor?: string, include_archived?: boolean, };
 
 export type ListRatesArgs = { currency?: string, limit?: number, };
+
+export type ListReorderRulesArgs = { product_id?: ProductId, warehouse_id?: WarehouseId, 
+/**
+ * Words of the product's SKU or name.
+ */
+search?: string, include_archived?: boolean, 
+/**
+ * Rows per page: default 50, at most 500.
+ */
+limit?: number, 
+/**
+ * The `next_cursor` of the previous page.
+ */
+cursor?: string, };
 
 export type ListStatesArgs = { country_code: string, search?: string, };
 
@@ -1101,7 +1174,7 @@ reason?: string, source?: StockSource, lines: Array<MoveInput>, };
 
 export type PickingKind = "receipt" | "delivery" | "internal" | "adjustment" | "scrap";
 
-export type PickingRow = { id: PickingId, kind: PickingKind, state: PickingState, number: string | null, warehouse_id: WarehouseId, date: string, reference: string, moves: number, };
+export type PickingRow = { id: PickingId, kind: PickingKind, state: PickingState, number: string | null, warehouse_id: WarehouseId, date: string, reference: string, moves: number, partner_id: PartnerId | null, partner_name: string | null, from_location: string, to_location: string, };
 
 export type PickingState = "draft" | "ready" | "done" | "cancelled";
 
@@ -1206,7 +1279,11 @@ export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "v
 
 export type RenameCategoryArgs = { id: CategoryId, name: string, };
 
-export type ReportKind = "trial_balance" | "general_ledger" | "journal" | "profit_and_loss" | "balance_sheet" | "partner_ledger";
+export type ReorderRule = { id: ReorderRuleId, product_id: ProductId, sku: string, product_name: string, unit_code: string, warehouse_id: WarehouseId, warehouse_code: string, min_qty: string, max_qty: string, multiple: string, supplier_id: PartnerId | null, supplier_name: string | null, archived: boolean, };
+
+export type ReorderRuleId = number;
+
+export type ReportKind = "trial_balance" | "general_ledger" | "journal" | "profit_and_loss" | "balance_sheet" | "partner_ledger" | "stock_report" | "to_reorder" | "stock_valuation" | "stock_moves";
 
 export type ReportTable = { title: string, subtitle: string, columns: Array<ReportTableColumn>, rows: Array<ReportTableRow>, };
 
@@ -1338,6 +1415,18 @@ export type SetupStatus = {
  */
 needs_setup: boolean, schema_version: number, };
 
+export type ShipArgs = { 
+/**
+ * An internal location of the sending warehouse.
+ */
+from_location_id: LocationId, 
+/**
+ * An internal location of another warehouse.
+ */
+to_location_id: LocationId, date: string, reference?: string, lines: Array<MoveInput>, };
+
+export type Shipment = { shipped: Picking, receipt: Picking, };
+
 export type Source = { module: string, kind: string, id: number | null, };
 
 export type State = { id: number, country_code: string, 
@@ -1403,6 +1492,8 @@ differences: number | null,
  */
 value: string | null, };
 
+export type StockGroupBy = "product" | "location" | "lot";
+
 export type StockMovesArgs = { product_id: ProductId, 
 /**
  * Count only what enters or leaves this warehouse (default: the company's internal locations).
@@ -1411,7 +1502,66 @@ warehouse_id?: WarehouseId,
 /**
  * ... or this location and the ones under it.
  */
-location_id?: LocationId, limit?: number, cursor?: string, };
+location_id?: LocationId, 
+/**
+ * Only moves dated on or after this day (the running quantity stays the scope's
+ * true quantity, counting everything before).
+ */
+from?: string, 
+/**
+ * Only moves dated on or before this day.
+ */
+to?: string, 
+/**
+ * Newest first (default: oldest first).
+ */
+descending?: boolean, limit?: number, cursor?: string, };
+
+export type StockReport = { group_by: StockGroupBy, at: string | null, rows: Array<StockReportRow>, next_cursor: string | null, };
+
+export type StockReportArgs = { warehouse_id?: WarehouseId, 
+/**
+ * This internal location and the ones under it.
+ */
+location_id?: LocationId, 
+/**
+ * Words of the product's SKU, name or barcode.
+ */
+search?: string, 
+/**
+ * This category and its subcategories.
+ */
+category_id?: CategoryId, group_by?: StockGroupBy, 
+/**
+ * Stock at the end of this day, from the done moves (default: now).
+ */
+at?: string, 
+/**
+ * Rows per page: default 50, at most 500.
+ */
+limit?: number, 
+/**
+ * The `next_cursor` of the previous page.
+ */
+cursor?: string, };
+
+export type StockReportRow = { product_id: ProductId, sku: string, name: string, unit_code: string, 
+/**
+ * Grouped by location: the location.
+ */
+location_id: LocationId | null, location: string | null, 
+/**
+ * Grouped by lot: the lot (none for an untracked product).
+ */
+lot_id: LotId | null, lot_code: string | null, expiry_date: string | null, quantity: string, 
+/**
+ * Grouped by product, for today's stock: reserved by ready moves leaving the scope.
+ */
+reserved: string | null, 
+/**
+ * Grouped by product, for today's stock: quantity − reserved.
+ */
+available: string | null, };
 
 export type StockSource = { module: string, kind: string, id: number | null, };
 
@@ -1464,6 +1614,34 @@ price_extra: string, };
 export type TemplateValueInput = { value_id: AttributeValueId, price_extra?: string, };
 
 export type TenantId = number;
+
+export type ToReorderArgs = { 
+/**
+ * One warehouse (default: every warehouse).
+ */
+warehouse_id?: WarehouseId, };
+
+export type ToReorderRow = { rule_id: ReorderRuleId, product_id: ProductId, sku: string, product_name: string, unit_code: string, warehouse_id: WarehouseId, warehouse_code: string, 
+/**
+ * In the warehouse's internal locations now.
+ */
+on_hand: string, 
+/**
+ * Ready moves leaving the warehouse.
+ */
+reserved: string, 
+/**
+ * Ready moves coming into the warehouse.
+ */
+incoming: string, 
+/**
+ * On hand − reserved + incoming.
+ */
+forecast: string, min_qty: string, max_qty: string, multiple: string, 
+/**
+ * The smallest multiple of `multiple` that brings the forecast to `max_qty` or above.
+ */
+suggested: string, supplier_id: PartnerId | null, supplier_name: string | null, };
 
 export type Tracking = "none" | "lot" | "serial";
 
@@ -1518,7 +1696,12 @@ export type UpdateInventorySettingsArgs = { allow_negative_stock?: boolean,
 /**
  * Only `average` for now (FIFO layers are not built yet).
  */
-costing_method?: CostingMethod, loss_account_id?: AccountId, };
+costing_method?: CostingMethod, loss_account_id?: AccountId, 
+/**
+ * True removes the loss/gain account (adjustments and scrap with a value are then
+ * refused until one is set again).
+ */
+clear_loss_account?: boolean, };
 
 export type UpdateJournalArgs = { id: JournalId, journal: JournalInput, };
 
@@ -1542,6 +1725,12 @@ unit_id?: UnitId,
  */
 kind?: ProductKind, sale_price?: string, cost?: string, };
 
+export type UpdateReorderRuleArgs = { id: ReorderRuleId, min_qty?: string, max_qty?: string, multiple?: string, supplier_id?: PartnerId, 
+/**
+ * True removes the preferred supplier.
+ */
+clear_supplier?: boolean, };
+
 export type UpdateRoleArgs = { id: RoleId, name?: string, description?: string, };
 
 export type UpdateSettingsArgs = { tax_rounding?: TaxRounding, tax_rounding_mode?: RoundingMode, defaults?: AccountDefaults, };
@@ -1562,11 +1751,29 @@ language: string, };
 
 export type UserId = number;
 
+export type ValuationArgs = { 
+/**
+ * The valuation at the end of this day; default: now.
+ */
+at?: string, 
+/**
+ * Rows per page, by SKU (default: all).
+ */
+limit?: number, 
+/**
+ * The page after this SKU (the previous page's `next`).
+ */
+after?: string, };
+
 export type ValuationReport = { rows: Array<ValuationRow>, total: string, 
 /**
  * Must equal `total` (none for a company without books).
  */
-inventory_account_balance: string | null, };
+inventory_account_balance: string | null, 
+/**
+ * When paged and more rows follow: the `after` of the next page.
+ */
+next: string | null, };
 
 export type ValuationRow = { product_id: ProductId, sku: string, name: string, unit_code: string, quantity: string, average_cost: string, value: string, };
 
@@ -1668,12 +1875,14 @@ export interface Commands {
   "inventory.set_tracking": { args: SetTrackingArgs; result: ProductTracking };
   "inventory.settings": { args: NoArgs; result: InventorySettings };
   "inventory.update_settings": { args: UpdateInventorySettingsArgs; result: InventorySettings };
-  "inventory.valuation": { args: NoArgs; result: ValuationReport };
+  "inventory.valuation": { args: ValuationArgs; result: ValuationReport };
   "journal.create": { args: JournalInput; result: Journal };
   "journal.get": { args: IdArg<JournalId>; result: Journal };
   "journal.list": { args: ArchivedArg; result: Array<Journal> };
   "journal.set_archived": { args: SetArchivedArg<JournalId>; result: Journal };
   "journal.update": { args: UpdateJournalArgs; result: Journal };
+  "landed_cost.add": { args: AddLandedCostArgs; result: LandedCost };
+  "landed_cost.list": { args: IdArg<PickingId>; result: Array<LandedCost> };
   "ledger.check": { args: NoArgs; result: LedgerCheck };
   "location.create": { args: CreateLocationArgs; result: Location };
   "location.create_city": { args: CreateCityArgs; result: City };
@@ -1711,6 +1920,12 @@ export interface Commands {
   "preference.delete": { args: PreferenceKeyArgs; result: Done };
   "preference.get": { args: PreferenceKeyArgs; result: PreferenceValue };
   "preference.set": { args: SetPreferenceArgs; result: Done };
+  "reorder_rule.create": { args: CreateReorderRuleArgs; result: ReorderRule };
+  "reorder_rule.delete": { args: IdArg<ReorderRuleId>; result: Done };
+  "reorder_rule.get": { args: IdArg<ReorderRuleId>; result: ReorderRule };
+  "reorder_rule.list": { args: ListReorderRulesArgs; result: Page<ReorderRule> };
+  "reorder_rule.set_archived": { args: SetArchivedArg<ReorderRuleId>; result: ReorderRule };
+  "reorder_rule.update": { args: UpdateReorderRuleArgs; result: ReorderRule };
   "report.balance_sheet": { args: BalanceSheetArgs; result: BalanceSheet };
   "report.consolidated": { args: ConsolidatedArgs; result: Consolidated };
   "report.export": { args: ExportReportArgs; result: ExportFile };
@@ -1735,6 +1950,8 @@ export interface Commands {
   "setup.status": { args: NoArgs; result: SetupStatus };
   "stock.moves": { args: StockMovesArgs; result: Page<MoveRow> };
   "stock.on_hand": { args: OnHandArgs; result: OnHand };
+  "stock.report": { args: StockReportArgs; result: StockReport };
+  "stock.to_reorder": { args: ToReorderArgs; result: Array<ToReorderRow> };
   "tax.compute": { args: ComputeTaxesArgs; result: TaxComputation };
   "tax.create": { args: TaxInput; result: Tax };
   "tax.create_group": { args: TaxGroupInput; result: TaxGroup };
@@ -1744,6 +1961,7 @@ export interface Commands {
   "tax.set_archived": { args: SetArchivedArg<TaxId>; result: Tax };
   "tax.update": { args: UpdateTaxArgs; result: Tax };
   "tax.update_group": { args: UpdateTaxGroupArgs; result: TaxGroup };
+  "transfer.ship": { args: ShipArgs; result: Shipment };
   "user.create": { args: CreateUserArgs; result: User };
   "user.get": { args: IdArg<UserId>; result: User };
   "user.list": { args: ListUsersArgs; result: Array<User> };
@@ -1845,6 +2063,8 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "journal.list",
   "journal.set_archived",
   "journal.update",
+  "landed_cost.add",
+  "landed_cost.list",
   "ledger.check",
   "location.create",
   "location.create_city",
@@ -1875,6 +2095,12 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "picking.get",
   "picking.list",
   "picking.update",
+  "reorder_rule.create",
+  "reorder_rule.delete",
+  "reorder_rule.get",
+  "reorder_rule.list",
+  "reorder_rule.set_archived",
+  "reorder_rule.update",
   "report.balance_sheet",
   "report.export",
   "report.general_ledger",
@@ -1891,6 +2117,8 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "role.update",
   "stock.moves",
   "stock.on_hand",
+  "stock.report",
+  "stock.to_reorder",
   "tax.compute",
   "tax.create",
   "tax.create_group",
@@ -1900,6 +2128,7 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "tax.set_archived",
   "tax.update",
   "tax.update_group",
+  "transfer.ship",
   "warehouse.create",
   "warehouse.get",
   "warehouse.list",
@@ -1992,6 +2221,8 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "journal.list": "accounting.view_ledger",
   "journal.set_archived": "accounting.change_setup",
   "journal.update": "accounting.change_setup",
+  "landed_cost.add": "inventory.landed_costs",
+  "landed_cost.list": "inventory.view_valuation",
   "ledger.check": "accounting.view_ledger",
   "location.create": "inventory.change_setup",
   "location.create_city": "location.add_city",
@@ -2022,6 +2253,12 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "picking.get": "inventory.view_stock",
   "picking.list": "inventory.view_stock",
   "picking.update": "inventory.move_stock",
+  "reorder_rule.create": "inventory.change_setup",
+  "reorder_rule.delete": "inventory.change_setup",
+  "reorder_rule.get": "inventory.view_stock",
+  "reorder_rule.list": "inventory.view_stock",
+  "reorder_rule.set_archived": "inventory.change_setup",
+  "reorder_rule.update": "inventory.change_setup",
   "report.balance_sheet": "accounting.view_ledger",
   "report.export": "accounting.view_ledger",
   "report.general_ledger": "accounting.view_ledger",
@@ -2038,6 +2275,8 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "role.update": "role.change_role",
   "stock.moves": "inventory.view_stock",
   "stock.on_hand": "inventory.view_stock",
+  "stock.report": "inventory.view_stock",
+  "stock.to_reorder": "inventory.view_stock",
   "tax.compute": "accounting.view_ledger",
   "tax.create": "accounting.change_setup",
   "tax.create_group": "accounting.change_setup",
@@ -2047,6 +2286,7 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "tax.set_archived": "accounting.change_setup",
   "tax.update": "accounting.change_setup",
   "tax.update_group": "accounting.change_setup",
+  "transfer.ship": "inventory.move_stock",
   "warehouse.create": "inventory.change_setup",
   "warehouse.get": "inventory.view_stock",
   "warehouse.list": "inventory.view_stock",

@@ -83,6 +83,7 @@ describe('picking editor', () => {
       'catalog.list_products': () => ({ items: [chair], total: 1, next_cursor: null }),
       'picking.create': () => picking({ kind: 'receipt' }),
       'picking.done': () => picking({ kind: 'receipt', state: 'done', number: 'WH/IN/00001' }),
+      'landed_cost.list': () => [],
     });
     mount({ id: null, kind: 'receipt' });
     await screen.findByTestId('scan');
@@ -90,7 +91,9 @@ describe('picking editor', () => {
     await waitFor(() => expect(cell(0, 'product_id').textContent).toContain('CH-1 Chair'));
     await fireEvent.click(screen.getByTestId('picking-done'));
     await waitFor(() => expect(screen.getByText('Receipt WH/IN/00001')).toBeTruthy());
-    expect(names().filter((n) => n !== 'catalog.list_products')).toEqual(['picking.create', 'picking.done']);
+    expect(names().filter((n) => n !== 'catalog.list_products' && n !== 'landed_cost.list')).toEqual(['picking.create', 'picking.done']);
+    // A done receipt offers its landed costs.
+    await screen.findByTestId('landed-costs');
     expect(call.mock.calls.find((c) => c[0] === 'picking.done')![1]).toEqual({ id: 3 });
   });
 

@@ -116,4 +116,32 @@ describe('transfer wizard', () => {
     await waitFor(() => expect(names()).toEqual(['picking.create', 'picking.done', 'picking.update', 'picking.done']));
     expect(call.mock.calls.find((c) => c[0] === 'picking.update')![1]).toMatchObject({ id: 9, picking: { kind: 'internal' } });
   });
+
+  it('between warehouses it ships through transit: done now, the receipt drafted at the destination', async () => {
+    const ondone = vi.fn();
+    const receipt = { ...done, id: 12, state: 'draft', number: null } as unknown as Picking;
+    const shipped = { ...done, id: 11, number: 'WH/INT/00003' } as unknown as Picking;
+    backend({ 'transfer.ship': () => ({ shipped, receipt }) });
+    mount({ ondone });
+    await waitFor(() => expect(screen.getAllByRole('option', { name: 'B/Stock' }).length).toBeGreaterThan(0));
+    // Within one warehouse there is no transit to choose.
+    await choose('From location', 10);
+    await choose('To location', 11);
+    await fireEvent.click(screen.getByTestId('transfer-next'));
+    await screen.findByTestId('transfer-lines');
+    expect(screen.queryByTestId('transfer-transit')).toBeNull();
+    await fireEvent.click(screen.getByText('Back'));
+    await choose('To location', 20);
+    await fireEvent.click(screen.getByTestId('transfer-next'));
+    await screen.findByTestId('transfer-lines');
+    await fireEvent.click(screen.getByTestId('transfer-transit'));
+    expect(screen.queryByTestId('transfer-mark-done')).toBeNull();
+    expect(screen.getByTestId('transfer-create').textContent).toBe('Ship');
+    await addChair('3');
+    await fireEvent.click(screen.getByTestId('transfer-create'));
+    await waitFor(() => expect(ondone).toHaveBeenCalledWith(shipped));
+    expect(names()).toEqual(['transfer.ship']);
+    expect(call.mock.calls.find((c) => c[0] === 'transfer.ship')![1]).toMatchObject({ from_location_id: 10, to_location_id: 20, lines: [{ product_id: 7, quantity: '3' }] });
+    expect(screen.getByTestId('transfer-result').textContent).toContain('Shipped: WH/INT/00003');
+  });
 });

@@ -14,6 +14,9 @@ import StockOnHand from './StockOnHand.svelte';
 import LotTrace from './LotTrace.svelte';
 import Valuation from './Valuation.svelte';
 import Stocktaking from './Stocktaking.svelte';
+import StockReport from './StockReport.svelte';
+import ToReorder from './ToReorder.svelte';
+import ReorderRules from './ReorderRules.svelte';
 import Settings from './Settings.svelte';
 import { kindLabel, stateLabel } from './lookups';
 
@@ -23,6 +26,9 @@ export const inventoryScreens: ScreenDef[] = [
   { id: 'pickings', label: 'inventory.screen.pickings', group, icon: 'truck', component: Pickings, needs: 'picking.list', keywords: 'receipt delivery transfer adjustment scrap picking stock move' },
   { id: 'stock-transfer', label: 'inventory.screen.transfer', group, icon: 'layers', component: TransferWizard, needs: 'picking.create', keywords: 'move stock internal transfer' },
   { id: 'stock-on-hand', label: 'inventory.screen.on_hand', group, icon: 'box', component: StockOnHand, needs: 'stock.on_hand', keywords: 'stock quantity available history moves report' },
+  { id: 'stock-report', label: 'inventory.screen.stock_report', group, icon: 'list', component: StockReport, needs: 'stock.report', keywords: 'stock report inventory quantity by location lot warehouse at date export print' },
+  { id: 'to-reorder', label: 'inventory.screen.to_reorder', group, icon: 'truck', component: ToReorder, needs: 'stock.to_reorder', keywords: 'replenish reorder purchase minimum forecast' },
+  { id: 'reorder-rules', label: 'inventory.screen.reorder_rules', group, icon: 'settings', component: ReorderRules, needs: 'reorder_rule.list', keywords: 'replenish reorder min max multiple supplier' },
   { id: 'lot-trace', label: 'inventory.screen.lot_trace', group, icon: 'search', component: LotTrace, needs: 'lot.trace', keywords: 'lot serial batch traceability recall' },
   { id: 'stocktaking', label: 'inventory.screen.stocktaking', group, icon: 'check', component: Stocktaking, needs: 'count.list', keywords: 'stocktaking physical inventory count cycle count sheet scan barcode' },
   { id: 'stock-valuation', label: 'inventory.screen.valuation', group, icon: 'list', component: Valuation, needs: 'inventory.valuation', keywords: 'stock value cost average report' },

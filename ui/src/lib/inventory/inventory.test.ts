@@ -108,3 +108,20 @@ describe('stock per warehouse', () => {
     expect(byWarehouse(rows, ls, ws)).toEqual([{ warehouse_id: 1, code: 'WH', name: 'Main', quantity: '0.3' }, { warehouse_id: 2, code: 'B', name: 'Branch', quantity: '5' }]);
   });
 });
+
+describe('replenishment and the stock report args', () => {
+  it('sends only what is set, the date only when it is one, and keys rows by product with location or lot', async () => {
+    const { reportArgs, rowKeys, createArgs, updateArgs, blankRule } = await import('./replenish');
+    expect(reportArgs({ group: 'product', warehouse: null, location: null, at: '' })).toEqual({ group_by: 'product' });
+    expect(reportArgs({ group: 'lot', warehouse: 1, location: 11, at: '2026-01-31' }, '  bolt ')).toEqual({ group_by: 'lot', warehouse_id: 1, location_id: 11, at: '2026-01-31', search: 'bolt' });
+    expect(reportArgs({ group: 'product', warehouse: null, location: null, at: '2026-01' })).toEqual({ group_by: 'product' });
+    const key = rowKeys();
+    const r = { product_id: 1, location_id: 10, lot_id: null } as never;
+    const k1 = key(r);
+    expect(key({ product_id: 1, location_id: 11, lot_id: null } as never)).not.toBe(k1);
+    expect(key({ ...(r as object) } as never)).toBe(k1);
+    expect(createArgs({ ...blankRule(7, 1), min_qty: ' 5 ', max_qty: '10', multiple: '' })).toEqual({ product_id: 7, warehouse_id: 1, min_qty: '5', max_qty: '10', multiple: undefined, supplier_id: undefined });
+    expect(updateArgs(3, { ...blankRule(7, 1), supplier_id: 9 })).toEqual({ id: 3, min_qty: '0', max_qty: '0', multiple: '1', supplier_id: 9 });
+    expect(updateArgs(3, blankRule(7, 1))).toMatchObject({ clear_supplier: true });
+  });
+});

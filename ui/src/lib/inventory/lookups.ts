@@ -52,8 +52,8 @@ export async function searchUnits(q: string, limit: number): Promise<PickerOptio
 }
 
 export async function searchLots(q: string, limit: number, productId?: number): Promise<PickerOption[]> {
-  const lots = await call('lot.list', { search: q.trim() || undefined, product_id: productId });
-  return lots.slice(0, limit).map((l) => ({ id: l.id, label: l.code, sub: l.sku }));
+  const lots = await call('lot.list', { search: q.trim() || undefined, product_id: productId, limit });
+  return lots.map((l) => ({ id: l.id, label: l.code, sub: l.sku }));
 }
 
 export async function searchPartners(q: string, limit: number): Promise<PickerOption[]> {

@@ -14,10 +14,12 @@ export interface TransferForm {
   lines: PickLine[];
   /** Mark the transfer done at once (otherwise it stays a draft to confirm later). */
   done: boolean;
+  /** Between warehouses: ship through transit now, receive at the destination on arrival. */
+  transit: boolean;
 }
 
 export function blankTransfer(date: string): TransferForm {
-  return { from_location_id: null, to_location_id: null, date, reference: '', lines: [], done: true };
+  return { from_location_id: null, to_location_id: null, date, reference: '', lines: [], done: true, transit: false };
 }
 
 /** Message keys (in the `inventory` namespace) per field; empty when the step may go on. */
@@ -53,6 +55,13 @@ export function checkLines(f: TransferForm): Problems {
 /** The warehouse the source location belongs to (the picking is numbered in its series). */
 export function warehouseOf(locationId: number | null, locations: Location[]): number | null {
   return locations.find((l) => l.id === locationId)?.warehouse_id ?? null;
+}
+
+/** Whether the two places are in different warehouses (a transfer may then go through transit). */
+export function crossesWarehouses(f: TransferForm, locations: Location[]): boolean {
+  const a = warehouseOf(f.from_location_id, locations);
+  const b = warehouseOf(f.to_location_id, locations);
+  return a != null && b != null && a !== b;
 }
 
 /** The internal transfer picking to create, and for each line sent the grid row it came from. */

@@ -1,0 +1,51 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import type { Component } from 'svelte';
+import type { ToReorderRow } from '../api';
+
+const call = vi.fn();
+vi.mock('../api', async (orig) => ({ ...(await orig<typeof import('../api')>()), call: (...a: unknown[]) => call(...a) }));
+
+import { i18n } from '../i18n/index.svelte';
+import { session } from '../session/session.svelte';
+import { router } from '../shell/router.svelte';
+import { clearLookups } from '../ui/lookup';
+import Host from '../ui/test/Host.svelte';
+import ToReorder from './ToReorder.svelte';
+
+const warehouses = [
+  { id: 1, code: 'WH', name: 'Main', address: '', root_location_id: 10, archived: false },
+  { id: 2, code: 'W2', name: 'Second', address: '', root_location_id: 20, archived: false },
+];
+const bolt: ToReorderRow = {
+  rule_id: 5, product_id: 1, sku: 'BOLT', product_name: 'Bolt', unit_code: 'pc', warehouse_id: 1, warehouse_code: 'WH', on_hand: '30', reserved: '27', incoming: '6',
+  forecast: '9', min_qty: '10', max_qty: '50', multiple: '12', suggested: '48', supplier_id: 3, supplier_name: 'Bolt Works',
+};
+
+beforeEach(() => {
+  call.mockReset();
+  clearLookups();
+  router.reset(`to-reorder-${Math.random()}`);
+  i18n.set('en');
+  session.me = { user: { is_superuser: true }, companies: [], permissions: [] } as unknown as typeof session.me;
+});
+
+describe('to reorder', () => {
+  it('lists what to order with its forecast and suggestion, per warehouse when one is chosen', async () => {
+    call.mockImplementation(async (name: string, args: Record<string, unknown>) => {
+      if (name === 'warehouse.list') return warehouses;
+      if (name === 'stock.to_reorder') return args.warehouse_id === 2 ? [] : [bolt];
+      throw new Error(`unexpected ${name}`);
+    });
+    render(Host, { props: { component: ToReorder as unknown as Component<Record<string, unknown>>, props: {} } });
+    const table = await screen.findByTestId('to-reorder');
+    await waitFor(() => expect(table.textContent).toContain('BOLT'));
+    expect(table.textContent).toContain('48 pc');
+    expect(table.textContent).toContain('Bolt Works');
+    expect(call.mock.calls.find((c) => c[0] === 'stock.to_reorder')![1]).toEqual({});
+    await waitFor(() => expect(screen.getByTestId('filter-warehouse').textContent).toContain('W2'));
+    await fireEvent.change(screen.getByTestId('filter-warehouse'), { target: { value: '2' } });
+    await waitFor(() => expect(call.mock.calls.filter((c) => c[0] === 'stock.to_reorder').at(-1)![1]).toEqual({ warehouse_id: 2 }));
+    await waitFor(() => expect(screen.getByTestId('to-reorder').textContent).toContain('Nothing to reorder'));
+  });
+});
