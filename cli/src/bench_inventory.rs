@@ -161,6 +161,7 @@ fn measure(path: &std::path::Path, products: u32, moves: u64, lines: u32, runs: 
         done_moves += count;
         kinds[kind] += 1;
     }
+    eprintln!("done: {done_moves} moves in {done_secs:.1} s ({:.0}/s), create {create_secs:.1} s", done_moves as f64 / done_secs);
     let end = start + chrono::Days::new(span);
 
     // The backdated case: one product with 10,000 later moves (receipts and deliveries of
@@ -188,6 +189,7 @@ fn measure(path: &std::path::Path, products: u32, moves: u64, lines: u32, runs: 
             later_moves = memo.split("revaluing ").nth(1).and_then(|s| s.split(' ').next()).and_then(|s| s.parse().ok()).unwrap_or(0);
         }
     }
+    eprintln!("backdated: {later_moves} later moves, {}", stats(backdated_ms.clone()));
     drop(call);
     cora.store().conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").map_err(cora_core::Error::from)?;
     let bytes = file_bytes(path);
@@ -232,6 +234,7 @@ fn measure(path: &std::path::Path, products: u32, moves: u64, lines: u32, runs: 
             s["target_ms"] = json!(target);
             s["meets_target"] = json!(s["median_ms"].as_f64().unwrap_or(f64::MAX) < target);
         }
+        eprintln!("{s}");
         results.push(s);
     }
     let t = Instant::now();

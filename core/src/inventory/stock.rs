@@ -321,20 +321,20 @@ pub fn check(db: &Connection, t: &TenantCtx) -> Result<InventoryCheck> {
     };
     let drift: Vec<QuantDrift> = db
         .prepare_cached(
-            "WITH d AS (
-                SELECT m.product_id p, m.to_location_id loc, m.lot_id lot, m.quantity q FROM stock_moves m
+            // One grouping over the maintained rows and the moves' (no join between two
+            // large sets): each key's maintained quantity beside the sum of its moves.
+            "WITH x AS (
+                SELECT product_id p, location_id loc, coalesce(lot_id, 0) lot, quantity k, 0 r FROM stock_quants WHERE tenant_id = ?1
+                UNION ALL
+                SELECT m.product_id, m.to_location_id, coalesce(m.lot_id, 0), 0, m.quantity FROM stock_moves m
                 JOIN stock_locations l ON l.tenant_id = m.tenant_id AND l.id = m.to_location_id
                 WHERE m.tenant_id = ?1 AND m.state = 'done' AND l.kind = 'internal'
                 UNION ALL
-                SELECT m.product_id, m.from_location_id, m.lot_id, -m.quantity FROM stock_moves m
+                SELECT m.product_id, m.from_location_id, coalesce(m.lot_id, 0), 0, -m.quantity FROM stock_moves m
                 JOIN stock_locations l ON l.tenant_id = m.tenant_id AND l.id = m.from_location_id
                 WHERE m.tenant_id = ?1 AND m.state = 'done' AND l.kind = 'internal'
-             ),
-             r AS (SELECT p, loc, lot, sum(q) q FROM d GROUP BY p, loc, coalesce(lot, 0)),
-             k AS (SELECT product_id p, location_id loc, lot_id lot, quantity q FROM stock_quants WHERE tenant_id = ?1)
-             SELECT coalesce(k.p, r.p), coalesce(k.loc, r.loc), coalesce(k.lot, r.lot), coalesce(k.q, 0), coalesce(r.q, 0)
-             FROM k FULL OUTER JOIN r ON r.p = k.p AND r.loc = k.loc AND coalesce(r.lot, 0) = coalesce(k.lot, 0)
-             WHERE coalesce(k.q, 0) <> coalesce(r.q, 0)",
+             )
+             SELECT p, loc, nullif(lot, 0), sum(k), sum(r) FROM x GROUP BY p, loc, lot HAVING sum(k) <> sum(r)",
         )?
         .query_map([t.tenant_id()], drift_row)?
         .collect::<rusqlite::Result<_>>()?;
@@ -356,16 +356,16 @@ pub fn check(db: &Connection, t: &TenantCtx) -> Result<InventoryCheck> {
     // The cost states: quantity owned (internal and transit) = the done moves'.
     let cost_drift: Vec<ProductId> = db
         .prepare_cached(
-            "WITH d AS (
-                SELECT m.product_id p, CASE WHEN lt.kind IN ('internal', 'transit') THEN m.quantity ELSE 0 END
-                                     - CASE WHEN lf.kind IN ('internal', 'transit') THEN m.quantity ELSE 0 END q
+            "WITH x AS (
+                SELECT product_id p, quantity k, 0 r FROM stock_costs WHERE tenant_id = ?1
+                UNION ALL
+                SELECT m.product_id, 0, CASE WHEN lt.kind IN ('internal', 'transit') THEN m.quantity ELSE 0 END
+                                      - CASE WHEN lf.kind IN ('internal', 'transit') THEN m.quantity ELSE 0 END
                 FROM stock_moves m JOIN stock_locations lf ON lf.tenant_id = m.tenant_id AND lf.id = m.from_location_id
                 JOIN stock_locations lt ON lt.tenant_id = m.tenant_id AND lt.id = m.to_location_id
                 WHERE m.tenant_id = ?1 AND m.state = 'done'
-             ),
-             r AS (SELECT p, sum(q) q FROM d GROUP BY p),
-             k AS (SELECT product_id p, quantity q FROM stock_costs WHERE tenant_id = ?1)
-             SELECT coalesce(k.p, r.p) FROM k FULL OUTER JOIN r ON r.p = k.p WHERE coalesce(k.q, 0) <> coalesce(r.q, 0) ORDER BY 1",
+             )
+             SELECT p FROM x GROUP BY p HAVING sum(k) <> sum(r) ORDER BY 1",
         )?
         .query_map([t.tenant_id()], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;

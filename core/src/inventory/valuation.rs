@@ -987,10 +987,12 @@ fn inventory_balance_at(db: &Connection, t: &TenantCtx, at: Option<NaiveDate>) -
 pub(crate) fn drift(db: &Connection, t: &TenantCtx) -> Result<Vec<ProductId>> {
     Ok(db
         .prepare_cached(
-            "WITH r AS (SELECT product_id p, sum(moved + difference) v, sum(quantity) q FROM stock_valuation WHERE tenant_id = ?1 GROUP BY product_id),
-                  k AS (SELECT product_id p, value v, quantity q FROM stock_costs WHERE tenant_id = ?1)
-             SELECT coalesce(k.p, r.p) FROM k FULL OUTER JOIN r ON r.p = k.p
-             WHERE coalesce(k.v, 0) <> coalesce(r.v, 0) OR coalesce(k.q, 0) <> coalesce(r.q, 0) ORDER BY 1",
+            "WITH x AS (
+                SELECT product_id p, value v, quantity q FROM stock_costs WHERE tenant_id = ?1
+                UNION ALL
+                SELECT product_id, -(moved + difference), -quantity FROM stock_valuation WHERE tenant_id = ?1
+             )
+             SELECT p FROM x GROUP BY p HAVING sum(v) <> 0 OR sum(q) <> 0 ORDER BY 1",
         )?
         .query_map([t.tenant_id()], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?)
