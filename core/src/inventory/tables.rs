@@ -130,15 +130,21 @@ pub fn to_reorder(db: &Connection, t: &TenantCtx, a: ToReorderArgs) -> Result<Re
     Ok(out)
 }
 
-pub fn valuation(db: &Connection, t: &TenantCtx) -> Result<ReportTable> {
-    let r = super::valuation::report(db, t)?;
+/// The valuation now or at the end of a past day (`at`), every product (paging ignored).
+pub fn valuation(db: &Connection, t: &TenantCtx, mut a: ValuationArgs) -> Result<ReportTable> {
+    a.limit = None;
+    a.after = None;
+    let r = super::valuation::valuation(db, t, &a)?;
     let currency = crate::accounting::chart::base_currency(db, t)?;
     let units = money::minor_units("currency", &currency)? as usize;
     let amt = |d: Decimal| format!("{:.*}", units, d);
     let mut out = table(
         "Stock valuation".into(),
-        format!("now ({currency})"),
-        &[("SKU", false), ("Product", false), ("Unit", false), ("Quantity", true), ("Average cost", true), ("Value", true)],
+        match a.at {
+            Some(d) => format!("at the end of {d} ({currency})"),
+            None => format!("now ({currency})"),
+        },
+        &[("SKU", false), ("Product", false), ("Unit", false), ("Quantity", true), ("Unit cost", true), ("Value", true)],
     );
     for x in &r.rows {
         row(&mut out, vec![x.sku.clone(), x.name.clone(), x.unit_code.clone(), qty(x.quantity), qty(x.average_cost), amt(x.value)], false);

@@ -86,6 +86,9 @@ fn a_backdated_receipt_leaves_the_valuation_of_moves_entered_in_order_and_posts_
     assert_eq!(at5, (vec![("P".into(), "20".into(), "13".into(), "260".into())], "260".into()));
     assert_eq!(at5, valuation(&mut app, "ORDER", Some("2026-03-05")));
     assert_eq!(valuation(&mut app, "LATE", Some("2026-02-28")).1, "0");
+    // Printed and exported alike, at that date.
+    let table = app.admin_in("LATE", "report.table", json!({"report": "stock_valuation", "args": {"at": "2026-03-05"}})).unwrap();
+    assert!(table.to_string().contains("at the end of 2026-03-05") && table.to_string().contains("\"260.00\""), "{table}");
     checks_ok(&mut app, "LATE");
     checks_ok(&mut app, "ORDER");
     // The method is fixed once stock has been valued.

@@ -257,10 +257,7 @@ pub fn build(db: &Connection, t: &TenantCtx, report: ReportKind, args: serde_jso
         ReportKind::PartnerLedger => partner_ledger(db, t, &parse(args)?),
         ReportKind::StockReport => crate::inventory::tables::stock_report(db, t, parse(args)?),
         ReportKind::ToReorder => crate::inventory::tables::to_reorder(db, t, parse(args)?),
-        ReportKind::StockValuation => {
-            let _: crate::command::NoArgs = parse(args)?;
-            crate::inventory::tables::valuation(db, t)
-        }
+        ReportKind::StockValuation => crate::inventory::tables::valuation(db, t, parse(args)?),
         ReportKind::StockMoves => crate::inventory::tables::moves(db, t, parse(args)?),
     }
 }

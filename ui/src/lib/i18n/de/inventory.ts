@@ -187,7 +187,8 @@ export const inventory: Record<keyof typeof en, string> = {
   'inventory.trace.moves': 'Ihre Bewegungen, älteste zuerst',
 
   'inventory.valuation.title': 'Bestandsbewertung',
-  'inventory.valuation.subtitle': 'Menge, Durchschnittskosten und Wert je Produkt, jetzt',
+  'inventory.valuation.subtitle': 'Menge, Stückkosten und Wert je Produkt, jetzt oder am Ende eines vergangenen Tages',
+  'inventory.valuation.at_hint': 'Leer: jetzt. Ein vergangener Tag bewertet die Bewegungen wie in Datumsfolge erfasst.',
   'inventory.valuation.col.sku': 'Artikelnr.',
   'inventory.valuation.col.name': 'Produkt',
   'inventory.valuation.col.quantity': 'Menge',

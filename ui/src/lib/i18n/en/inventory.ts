@@ -185,7 +185,8 @@ export const inventory = {
   'inventory.trace.moves': 'Its moves, oldest first',
 
   'inventory.valuation.title': 'Stock valuation',
-  'inventory.valuation.subtitle': 'Quantity, average cost and value per product, now',
+  'inventory.valuation.subtitle': 'Quantity, unit cost and value per product, now or at the end of a past day',
+  'inventory.valuation.at_hint': 'Empty: now. A past day values the moves as if entered in date order.',
   'inventory.valuation.col.sku': 'SKU',
   'inventory.valuation.col.name': 'Product',
   'inventory.valuation.col.quantity': 'Quantity',
