@@ -1317,7 +1317,43 @@ async fn stock_received_transferred_and_delivered_in_the_ui_matches_the_inventor
     };
     assert_eq!(dec(&valuation["total"]), "280", "valuation total {valuation}");
     assert_eq!(dec(&account["balance"]), dec(&valuation["total"]), "inventory account {account} against valuation {valuation}");
-    let on_hand = ui.invoke("stock.on_hand", json!({"product_id": valuation["rows"][0]["product_id"]}), company).await["ok"].clone();
+    let on_hand = ui.invoke("stock.on_hand", json!({"product_id": valuation["rows"][0]["product_id"]}), company.clone()).await["ok"].clone();
     assert_eq!(dec(&on_hand["on_hand"]), "7", "{on_hand}");
+
+    // Stocktaking: the shelf is counted by scanning — 2 chairs where 4 were expected —
+    // and the count posted as one adjustment; the stock location, not counted, stays.
+    ui.go("stocktaking").await;
+    blur().await;
+    ui.ctrl('n').await;
+    ui.wait("[data-testid=count-start]").await;
+    pause().await;
+    ui.click("[data-testid=count-start-go]").await;
+    ui.wait("[data-testid=count-sheet]").await;
+    pause().await;
+    ui.wait("[data-testid=scan-place]").await.select_by_label("WH/Stock/Shelf A").await.unwrap();
+    for _ in 0..2 {
+        ui.fill("[data-testid=scan]", "4006381333931").await;
+        ui.keys(&enter).await;
+        pause().await;
+    }
+    ui.see("[data-testid=scan-last]", "2").await;
+    ui.shot("68-count-sheet").await;
+    ui.click("[data-testid=count-post]").await;
+    ui.wait("[data-testid=confirm-ok]").await;
+    ui.click("[data-testid=confirm-ok]").await;
+    ui.see("[data-testid=count-result]", "WH/CNT/").await;
+    ui.shot("69-count-posted").await;
+    let product = valuation["rows"][0]["product_id"].clone();
+    let on_hand = ui.invoke("stock.on_hand", json!({"product_id": product}), company.clone()).await["ok"].clone();
+    assert_eq!(dec(&on_hand["on_hand"]), "5", "{on_hand}");
+    let valuation = ui.invoke("inventory.valuation", json!({}), company.clone()).await["ok"].clone();
+    let account = ui.invoke("account.get", json!({"id": settings["defaults"]["inventory"]}), company).await["ok"].clone();
+    assert_eq!(dec(&valuation["total"]), "200", "{valuation}");
+    assert_eq!(dec(&account["balance"]), "200", "{account}");
+
+    // The stock report across products.
+    ui.go("stock-report").await;
+    ui.see_any("[data-testid=stock-report-grid]", "CHAIR").await;
+    ui.shot("70-stock-report").await;
     drop(driver);
 }
