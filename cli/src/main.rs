@@ -202,6 +202,9 @@ enum Cmd {
         /// Lines (moves) per picking.
         #[arg(long, default_value_t = 100)]
         lines: u32,
+        /// Pickings done per transaction (`picking.done_batch`).
+        #[arg(long, default_value_t = 10)]
+        batch: u32,
         /// Times each query is run.
         #[arg(long, default_value_t = 50)]
         runs: u32,
@@ -433,7 +436,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
         Cmd::BenchCatalog { scale, runs } => bench_catalog::run(scale, runs),
         Cmd::Check { company, user } => check::run(&cli.db, &user, &company),
         Cmd::BenchLedger { lines, batch, runs, keep, cache_mib } => bench_ledger::run(lines, batch, runs, keep, cache_mib),
-        Cmd::BenchInventory { products, moves, lines, runs, keep } => bench_inventory::run(products, moves, lines, runs, keep),
+        Cmd::BenchInventory { products, moves, lines, batch, runs, keep } => bench_inventory::run(products, moves, lines, batch, runs, keep),
         Cmd::Import { kind, file, company, dry_run, user } => files::import(&cli.db, &user, &company, kind, &file, dry_run),
         Cmd::Report { name, args, out, format, company, user } => report::run(&cli.db, &user, &company, &name, &args, format, &out),
         Cmd::Export { kind, out, format, company, user } => files::export(&cli.db, &user, &company, kind, format, &out),

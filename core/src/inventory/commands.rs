@@ -61,6 +61,12 @@ pub fn register(r: &mut Registry) {
         engine::done(ctx, a.id)
     }));
     r.add(CommandSpec::mutation(
+        "picking.done_batch",
+        mv,
+        "Do many pickings in one transaction, in order: all done, or none when one is refused",
+        engine::done_batch,
+    ));
+    r.add(CommandSpec::mutation(
         "transfer.ship",
         mv,
         "Ship goods to another warehouse through transit: the shipment is done now, the receipt at the destination drafted for its arrival",

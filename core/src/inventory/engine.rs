@@ -657,6 +657,35 @@ fn add_quant(db: &Connection, t: &TenantCtx, product: ProductId, location: Locat
 /// Refused, with nothing written, when an internal location would go below zero (unless
 /// the company allows it) or a serial would be on hand twice.
 pub fn done(ctx: &mut Ctx<'_>, id: PickingId) -> Result<Picking> {
+    done_one(ctx, id)?;
+    let t = ctx.tenant()?;
+    get_picking(ctx.db(), &t, id)
+}
+
+/// Does many pickings in the call's transaction, in the order given: the first refused
+/// one refuses the batch (its fields prefixed with `ids.N.`), so either all are done or
+/// none. Answers with their numbers rather than the whole pickings.
+pub fn done_batch(ctx: &mut Ctx<'_>, a: DoneBatchArgs) -> Result<DoneBatchResult> {
+    if a.ids.len() > 10_000 {
+        return Err(Error::field("ids", FieldCode::TooLong.with("max", 10_000)));
+    }
+    let mut numbers = Vec::with_capacity(a.ids.len());
+    let mut moves = 0u64;
+    for (i, id) in a.ids.iter().enumerate() {
+        let (number, n) = done_one(ctx, *id).map_err(|e| match e {
+            Error::Validation { reason, fields } => {
+                Error::Validation { reason, fields: fields.into_iter().map(|f| FieldError::new(format!("ids.{i}.{}", f.field), f.issue())).collect() }
+            }
+            other => other,
+        })?;
+        numbers.push(number);
+        moves += n as u64;
+    }
+    Ok(DoneBatchResult { done: u32::try_from(numbers.len()).unwrap_or(u32::MAX), moves, numbers })
+}
+
+/// `done` without reading the picking back: its number and how many moves it made.
+fn done_one(ctx: &mut Ctx<'_>, id: PickingId) -> Result<(String, usize)> {
     let t = ctx.tenant()?;
     let db = ctx.db();
     let user = ctx.principal()?.user_id;
@@ -666,7 +695,9 @@ pub fn done(ctx: &mut Ctx<'_>, id: PickingId) -> Result<Picking> {
         from_state = PickingState::Ready;
     }
     transition(from_state, PickingState::Done)?;
-    let p = get_picking(db, &t, id)?;
+    let p: DoneHeader = db
+        .prepare_cached("SELECT kind, warehouse_id, date FROM pickings WHERE tenant_id = ?1 AND id = ?2")?
+        .query_row(params![t.tenant_id(), id], |r| Ok(DoneHeader { kind: r.get(0)?, warehouse_id: r.get(1)?, date: r.get(2)? }))?;
     // Products may have been archived since the picking was drafted.
     let mut c = Checker::new();
     let mut checked: HashMap<ProductId, ()> = HashMap::new();
@@ -682,8 +713,14 @@ pub fn done(ctx: &mut Ctx<'_>, id: PickingId) -> Result<Picking> {
     }
     c.finish()?;
     // Apply: internal locations only keep quantities on hand.
-    let internal = |l: LocationId| -> Result<bool> {
-        Ok(db.prepare_cached("SELECT kind = 'internal' FROM stock_locations WHERE tenant_id = ?1 AND id = ?2")?.query_row(params![t.tenant_id(), l], |r| r.get(0))?)
+    let mut kinds: HashMap<LocationId, bool> = HashMap::new();
+    let mut internal = |l: LocationId| -> Result<bool> {
+        if let Some(k) = kinds.get(&l) {
+            return Ok(*k);
+        }
+        let k: bool = db.prepare_cached("SELECT kind = 'internal' FROM stock_locations WHERE tenant_id = ?1 AND id = ?2")?.query_row(params![t.tenant_id(), l], |r| r.get(0))?;
+        kinds.insert(l, k);
+        Ok(k)
     };
     // (product, location, lot) → (quantity after, first line taking from it).
     let mut after: BTreeMap<(ProductId, LocationId, Option<LotId>), (i64, Option<u32>)> = BTreeMap::new();
@@ -772,7 +809,14 @@ pub fn done(ctx: &mut Ctx<'_>, id: PickingId) -> Result<Picking> {
     db.prepare_cached("UPDATE pickings SET state = 'done', number = ?3, done_by = ?4, done_at = ?5, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2")?
         .execute(params![t.tenant_id(), id, number, user, ctx.now])?;
     ctx.audit("picking", id, json!({"state": [from_state, PickingState::Done], "number": number, "moves": moves.len()}));
-    get_picking(db, &t, id)
+    Ok((number, moves.len()))
+}
+
+/// What `done` needs of a picking's header.
+struct DoneHeader {
+    kind: PickingKind,
+    warehouse_id: WarehouseId,
+    date: chrono::NaiveDate,
 }
 
 // --- reading --------------------------------------------------------------------------------

@@ -1228,3 +1228,19 @@ pub struct StockCount {
     #[schemars(with = "Option<String>")]
     pub value: Option<Decimal>,
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct DoneBatchArgs {
+    /// Pickings to do, in this order (at most 10,000).
+    pub ids: Vec<PickingId>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct DoneBatchResult {
+    pub done: u32,
+    #[ts(type = "number")]
+    pub moves: u64,
+    /// Their numbers, in the order done.
+    pub numbers: Vec<String>,
+}

@@ -63,3 +63,29 @@ fn books_set_up_after_the_company_give_inventory_its_loss_account() {
     let loss = app.admin_in("LATE", "inventory.settings", json!({})).unwrap()["loss_account_id"].as_i64();
     assert_eq!(loss, Some(crate::accounting::account(&mut app, "LATE", "5040")));
 }
+
+#[test]
+fn pickings_done_in_a_batch_are_all_done_or_none() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let (wh, _) = warehouse(&mut app, "ACME");
+    let p = product(&mut app, "ACME", "P", json!({}));
+    let create = |app: &mut TestApp, kind: &str, q: &str| {
+        let mut args = json!({"kind": kind, "warehouse_id": wh, "date": "2026-03-01", "lines": [{"product_id": p, "quantity": q}]});
+        if kind == "receipt" {
+            args["lines"][0]["unit_cost"] = json!("2");
+        }
+        app.admin_in("ACME", "picking.create", args).unwrap()["id"].clone()
+    };
+    let (r, d) = (create(&mut app, "receipt", "5"), create(&mut app, "delivery", "6"));
+    let before = crate::dump(app.cora.store().conn(), &["sessions"]);
+    let e = app.admin_in("ACME", "picking.done_batch", json!({"ids": [r, d]})).unwrap_err();
+    assert_eq!((e.fields()[0].field.as_str(), e.fields()[0].code.as_str().as_str()), ("ids.1.lines.0.quantity", "insufficient_stock"));
+    assert_eq!(before, crate::dump(app.cora.store().conn(), &["sessions"]), "the receipt is not done either");
+    let d2 = create(&mut app, "delivery", "4");
+    let out = app.admin_in("ACME", "picking.done_batch", json!({"ids": [r, d2]})).unwrap();
+    assert_eq!(out, json!({"done": 2, "moves": 2, "numbers": ["WH/IN/00001", "WH/OUT/00001"]}));
+    assert_eq!(on_hand(&mut app, "ACME", json!({"product_id": p}))["on_hand"], "1");
+    let c = app.admin_in("ACME", "inventory.check", json!({})).unwrap();
+    assert_eq!(c["ok"], true, "{c}");
+}

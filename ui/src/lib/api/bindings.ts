@@ -444,6 +444,18 @@ export type Dimension = "count" | "mass" | "volume" | "length" | "time";
 
 export type Done = { ok: boolean, };
 
+export type DoneBatchArgs = { 
+/**
+ * Pickings to do, in this order (at most 10,000).
+ */
+ids: Array<PickingId>, };
+
+export type DoneBatchResult = { done: number, moves: number, 
+/**
+ * Their numbers, in the order done.
+ */
+numbers: Array<string>, };
+
 export type DuplicateArgs = { id: EntryId, date?: string, };
 
 export type Entry = { id: EntryId, journal_id: JournalId, journal_code: string, state: EntryState, number: string | null, date: string, period_id: PeriodId | null, reference: string, memo: string, source: Source, 
@@ -1914,6 +1926,7 @@ export interface Commands {
   "picking.create": { args: PickingInput; result: Picking };
   "picking.delete": { args: IdArg<PickingId>; result: Done };
   "picking.done": { args: IdArg<PickingId>; result: Picking };
+  "picking.done_batch": { args: DoneBatchArgs; result: DoneBatchResult };
   "picking.get": { args: IdArg<PickingId>; result: Picking };
   "picking.list": { args: ListPickingsArgs; result: Page<PickingRow> };
   "picking.update": { args: UpdatePickingArgs; result: Picking };
@@ -2092,6 +2105,7 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "picking.create",
   "picking.delete",
   "picking.done",
+  "picking.done_batch",
   "picking.get",
   "picking.list",
   "picking.update",
@@ -2250,6 +2264,7 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "picking.create": "inventory.move_stock",
   "picking.delete": "inventory.move_stock",
   "picking.done": "inventory.move_stock",
+  "picking.done_batch": "inventory.move_stock",
   "picking.get": "inventory.view_stock",
   "picking.list": "inventory.view_stock",
   "picking.update": "inventory.move_stock",
