@@ -1341,7 +1341,7 @@ async fn stock_received_transferred_and_delivered_in_the_ui_matches_the_inventor
     ui.click("[data-testid=count-post]").await;
     ui.wait("[data-testid=confirm-ok]").await;
     ui.click("[data-testid=confirm-ok]").await;
-    ui.see("[data-testid=count-result]", "WH/CNT/").await;
+    ui.see("[data-testid=count-result]", "Open the adjustment").await;
     ui.shot("69-count-posted").await;
     let product = valuation["rows"][0]["product_id"].clone();
     let on_hand = ui.invoke("stock.on_hand", json!({"product_id": product}), company.clone()).await["ok"].clone();
