@@ -61,4 +61,4 @@ mod sql;
 pub mod taxonomy;
 pub mod variants;
 
-pub use products::service::transactable_product;
+pub use products::service::{check_transactable, transactable_product};

@@ -708,7 +708,7 @@ fn done_one(ctx: &mut Ctx<'_>, id: PickingId) -> Result<(String, usize)> {
     for m in &moves {
         if checked.insert(m.product, ()).is_none() {
             let field = format!("lines.{}.product_id", m.line_no.saturating_sub(1));
-            absorb(&mut c, crate::catalog::transactable_product(db, &t, m.product, &field))?;
+            absorb(&mut c, crate::catalog::check_transactable(db, &t, m.product, &field))?;
         }
     }
     c.finish()?;

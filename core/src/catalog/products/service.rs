@@ -82,6 +82,23 @@ pub fn transactable_product(db: &Connection, t: &TenantCtx, id: ProductId, field
     Ok(p)
 }
 
+/// The same refusals as [`transactable_product`] (missing, template, archived) from
+/// three columns, for callers that already hold what they need of the product (the stock
+/// engine re-checking a draft's products when it is done).
+pub fn check_transactable(db: &Connection, t: &TenantCtx, id: ProductId, field: &str) -> Result<()> {
+    use rusqlite::OptionalExtension;
+    let row: Option<(String, bool, bool)> = db
+        .prepare_cached("SELECT sku, is_template, archived FROM products WHERE tenant_id = ?1 AND id = ?2")?
+        .query_row(rusqlite::params![t.tenant_id(), id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    match row {
+        None => Err(Error::field(field, FieldCode::NotFound.with("entity", "product"))),
+        Some((sku, true, _)) => Err(Error::field(field, FieldCode::IsTemplate.with("sku", &sku))),
+        Some((sku, _, true)) => Err(Error::field(field, FieldCode::Archived.with("sku", &sku))),
+        Some(_) => Ok(()),
+    }
+}
+
 fn check_refs(db: &Connection, t: &TenantCtx, category: Option<CategoryId>, brand: Option<BrandId>) -> Result<()> {
     if let Some(cat) = category {
         must_exist(taxonomy::repo::get_category(db, t, cat), "category_id", "category")?;
