@@ -3,6 +3,7 @@
 //! the whole command layer (session check, permission, transaction), as the UI calls them.
 
 use super::Fail;
+use super::bench_ledger::stats;
 use cora_core::{CompanyRef, Cora};
 use serde_json::{Value, json};
 use std::time::Instant;
@@ -13,14 +14,6 @@ pub(crate) fn run(scale: u32, runs: u32) -> Result<u8, Fail> {
     let result = measure(&dir.join("bench.db"), scale, runs.max(1));
     let _ = std::fs::remove_dir_all(&dir);
     result
-}
-
-/// Milliseconds: median, 95th percentile, max.
-fn stats(mut ms: Vec<f64>) -> Value {
-    ms.sort_by(f64::total_cmp);
-    let at = |q: f64| ms[((ms.len() as f64 - 1.0) * q).round() as usize];
-    let r = |v: f64| (v * 1000.0).round() / 1000.0;
-    json!({"median_ms": r(at(0.5)), "p95_ms": r(at(0.95)), "max_ms": r(at(1.0)), "runs": ms.len()})
 }
 
 fn measure(path: &std::path::Path, scale: u32, runs: u32) -> Result<u8, Fail> {

@@ -9,6 +9,7 @@
 //! its own stock journal entry).
 
 use super::Fail;
+use super::bench_ledger::{Rng, file_bytes, stats};
 use cora_core::{CompanyRef, Cora, Registry};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -30,35 +31,6 @@ pub(crate) fn run(products: u32, moves: u64, lines: u32, batch: u32, runs: u32, 
             result
         }
     }
-}
-
-/// Milliseconds: median, 95th percentile, max.
-fn stats(mut ms: Vec<f64>) -> Value {
-    if ms.is_empty() {
-        return json!({"runs": 0});
-    }
-    ms.sort_by(f64::total_cmp);
-    let at = |q: f64| ms[((ms.len() as f64 - 1.0) * q).round() as usize];
-    let r = |v: f64| (v * 1000.0).round() / 1000.0;
-    json!({"median_ms": r(at(0.5)), "p95_ms": r(at(0.95)), "max_ms": r(at(1.0)), "runs": ms.len()})
-}
-
-/// A small deterministic generator (xorshift64*): the same file every run.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
-fn file_bytes(path: &std::path::Path) -> u64 {
-    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) + std::fs::metadata(path.with_extension("db-wal")).map(|m| m.len()).unwrap_or(0)
 }
 
 fn measure(path: &std::path::Path, products: u32, moves: u64, lines: u32, batch: u32, runs: u32) -> Result<u8, Fail> {

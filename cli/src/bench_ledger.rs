@@ -28,8 +28,11 @@ pub(crate) fn run(lines: u64, batch: u32, runs: u32, keep: Option<std::path::Pat
     }
 }
 
-/// Milliseconds: median, 95th percentile, max.
-fn stats(mut ms: Vec<f64>) -> Value {
+/// Milliseconds: median, 95th percentile, max (shared by the other benchmarks).
+pub(crate) fn stats(mut ms: Vec<f64>) -> Value {
+    if ms.is_empty() {
+        return json!({"runs": 0});
+    }
     ms.sort_by(f64::total_cmp);
     let at = |q: f64| ms[((ms.len() as f64 - 1.0) * q).round() as usize];
     let r = |v: f64| (v * 1000.0).round() / 1000.0;
@@ -37,7 +40,7 @@ fn stats(mut ms: Vec<f64>) -> Value {
 }
 
 /// A small deterministic generator (xorshift64*): the same file every run.
-struct Rng(u64);
+pub(crate) struct Rng(pub u64);
 impl Rng {
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
@@ -45,12 +48,12 @@ impl Rng {
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 }
 
-fn file_bytes(path: &std::path::Path) -> u64 {
+pub(crate) fn file_bytes(path: &std::path::Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) + std::fs::metadata(path.with_extension("db-wal")).map(|m| m.len()).unwrap_or(0)
 }
 

@@ -752,6 +752,22 @@ fn inventory(d: &mut Demo<'_>) -> Result<u64> {
         made += 1;
         Ok(())
     };
+    // A delivery to a customer of what warehouse `w` holds (2–4 lines, never more than
+    // is there); `None` when it holds none of the products drawn.
+    let delivery = |d: &mut Demo<'_>, have: &mut Vec<[u32; 2]>, date: chrono::NaiveDate, w: usize, week: u32| -> Option<Value> {
+        let mut lines = Vec::new();
+        for _ in 0..d.rng.random_range(2..=4) {
+            let i = d.rng.random_range(0..products.len());
+            if have[i][w] == 0 {
+                continue;
+            }
+            let q = d.rng.random_range(1..=have[i][w].min(12));
+            have[i][w] -= q;
+            lines.push(json!({"product_id": products[i].0, "quantity": q.to_string()}));
+        }
+        let customer = pick(d, &customers);
+        (!lines.is_empty()).then(|| json!({"kind": "delivery", "warehouse_id": whs[w].0, "date": date, "partner_id": customer, "reference": format!("SO-{:04}{w}", week + 1), "lines": lines}))
+    };
     let mut day = first;
     let mut week = 0u32;
     while day <= today {
@@ -768,25 +784,11 @@ fn inventory(d: &mut Demo<'_>) -> Result<u64> {
         let supplier = pick(d, &suppliers);
         done(d, json!({"kind": "receipt", "warehouse_id": whs[0].0, "date": day, "partner_id": supplier, "reference": format!("PO-{:04}", week + 1), "lines": lines}))?;
         // Wednesday: a delivery from Main.
-        for (offset, w) in [(2u64, 0usize)] {
-            let date = day + chrono::Days::new(offset);
-            if date > today {
-                break;
-            }
-            let mut lines = Vec::new();
-            for _ in 0..d.rng.random_range(2..=4) {
-                let i = d.rng.random_range(0..products.len());
-                if have[i][w] == 0 {
-                    continue;
-                }
-                let q = d.rng.random_range(1..=have[i][w].min(12));
-                have[i][w] -= q;
-                lines.push(json!({"product_id": products[i].0, "quantity": q.to_string()}));
-            }
-            if !lines.is_empty() {
-                let customer = pick(d, &customers);
-                done(d, json!({"kind": "delivery", "warehouse_id": whs[w].0, "date": date, "partner_id": customer, "reference": format!("SO-{:04}{w}", week + 1), "lines": lines}))?;
-            }
+        let wednesday = day + chrono::Days::new(2);
+        if wednesday <= today
+            && let Some(args) = delivery(d, &mut have, wednesday, 0, week)
+        {
+            done(d, args)?;
         }
         // Every fourth week: restock the shop from Main.
         let thursday = day + chrono::Days::new(3);
@@ -812,25 +814,11 @@ fn inventory(d: &mut Demo<'_>) -> Result<u64> {
             done(d, json!({"kind": "adjustment", "warehouse_id": whs[0].0, "date": thursday.min(today), "reason": "Damaged in storage", "lines": [{"product_id": products[i].0, "quantity": "1"}]}))?;
         }
         // Friday: a delivery from the Shop.
-        for (offset, w) in [(4u64, 1usize)] {
-            let date = day + chrono::Days::new(offset);
-            if date > today {
-                break;
-            }
-            let mut lines = Vec::new();
-            for _ in 0..d.rng.random_range(2..=4) {
-                let i = d.rng.random_range(0..products.len());
-                if have[i][w] == 0 {
-                    continue;
-                }
-                let q = d.rng.random_range(1..=have[i][w].min(12));
-                have[i][w] -= q;
-                lines.push(json!({"product_id": products[i].0, "quantity": q.to_string()}));
-            }
-            if !lines.is_empty() {
-                let customer = pick(d, &customers);
-                done(d, json!({"kind": "delivery", "warehouse_id": whs[w].0, "date": date, "partner_id": customer, "reference": format!("SO-{:04}{w}", week + 1), "lines": lines}))?;
-            }
+        let friday = day + chrono::Days::new(4);
+        if friday <= today
+            && let Some(args) = delivery(d, &mut have, friday, 1, week)
+        {
+            done(d, args)?;
         }
         day = day + chrono::Days::new(7);
         week += 1;

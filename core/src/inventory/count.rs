@@ -136,18 +136,7 @@ pub fn create(ctx: &mut Ctx<'_>, a: CreateCountArgs) -> Result<StockCount> {
     let db = ctx.db();
     let user = ctx.principal()?.user_id;
     let mut c = Checker::new();
-    let warehouse = match places::get_warehouse(db, &t, a.warehouse_id) {
-        Ok(w) if w.archived => {
-            c.push("warehouse_id", FieldCode::Archived);
-            None
-        }
-        Ok(w) => Some(w),
-        Err(Error::NotFound { .. }) => {
-            c.push("warehouse_id", FieldCode::NotFound.with("entity", "warehouse"));
-            None
-        }
-        Err(e) => return Err(e),
-    };
+    let warehouse = places::active_warehouse(db, &t, &mut c, a.warehouse_id)?;
     let location = match a.location_id {
         None => warehouse.as_ref().map(|w| w.root_location_id),
         Some(l) => match places::get_location(db, &t, l) {

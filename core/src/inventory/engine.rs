@@ -396,18 +396,7 @@ pub(crate) fn insert_lot(db: &Connection, t: &TenantCtx, product: ProductId, cod
 /// Checks a picking's header and lines; returns the header facts and the moves to write.
 fn resolve(db: &Connection, t: &TenantCtx, now: DateTime<Utc>, p: &PickingInput) -> Result<(Header, Vec<NewMove>)> {
     let mut c = Checker::new();
-    let warehouse = match places::get_warehouse(db, t, p.warehouse_id) {
-        Ok(w) if w.archived => {
-            c.push("warehouse_id", FieldCode::Archived);
-            None
-        }
-        Ok(w) => Some(w),
-        Err(Error::NotFound { .. }) => {
-            c.push("warehouse_id", FieldCode::NotFound.with("entity", "warehouse"));
-            None
-        }
-        Err(e) => return Err(e),
-    };
+    let warehouse = places::active_warehouse(db, t, &mut c, p.warehouse_id)?;
     let reference = c.optional("reference", p.reference.as_deref().unwrap_or(""), 200);
     let reason = match p.kind {
         PickingKind::Adjustment | PickingKind::Scrap => c.required("reason", p.reason.as_deref().unwrap_or(""), 500),

@@ -49,6 +49,23 @@ fn location_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Location> {
     })
 }
 
+/// The warehouse `id` when it exists and is active; otherwise `warehouse_id` gets
+/// `not_found` or `archived` in `c` and the answer is `None`.
+pub(crate) fn active_warehouse(db: &Connection, t: &TenantCtx, c: &mut Checker, id: WarehouseId) -> Result<Option<Warehouse>> {
+    match get_warehouse(db, t, id) {
+        Ok(w) if w.archived => {
+            c.push("warehouse_id", FieldCode::Archived);
+            Ok(None)
+        }
+        Ok(w) => Ok(Some(w)),
+        Err(Error::NotFound { .. }) => {
+            c.push("warehouse_id", FieldCode::NotFound.with("entity", "warehouse"));
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 pub fn get_location(db: &Connection, t: &TenantCtx, id: LocationId) -> Result<Location> {
     db.prepare_cached(&format!("SELECT {LOC_COLS} FROM stock_locations l WHERE l.tenant_id = ?1 AND l.id = ?2"))?
         .query_row(params![t.tenant_id(), id], location_row)

@@ -154,12 +154,7 @@ fn rule_product(db: &Connection, t: &TenantCtx, c: &mut Checker, id: ProductId) 
 }
 
 fn check_warehouse(db: &Connection, t: &TenantCtx, c: &mut Checker, id: WarehouseId) -> Result<()> {
-    match super::places::get_warehouse(db, t, id) {
-        Ok(w) if w.archived => c.push("warehouse_id", FieldCode::Archived),
-        Ok(_) => {}
-        Err(Error::NotFound { .. }) => c.push("warehouse_id", FieldCode::NotFound.with("entity", "warehouse")),
-        Err(e) => return Err(e),
-    }
+    super::places::active_warehouse(db, t, c, id)?;
     Ok(())
 }
 

@@ -387,7 +387,7 @@ fn state_before(db: &Connection, t: &TenantCtx, product: ProductId, method: Cost
                 let rows = st.query_map(params![t.tenant_id(), product, out, upto], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))?;
                 for row in rows {
                     let (q, v, cum) = row?;
-                    let remaining = (cum - out).min(q);
+                    let remaining = cum.saturating_sub(out).min(q);
                     layers.push_back(Layer { quantity: arith::from_scaled(q, QTY_SCALE), value: money::from_db(v), remaining: arith::from_scaled(remaining, QTY_SCALE) });
                 }
             }
