@@ -624,21 +624,27 @@ struct StoredMove {
     lot: Option<LotId>,
 }
 
-/// Adds `delta` to the quantity on hand of (product, location, lot).
-fn add_quant(db: &Connection, t: &TenantCtx, product: ProductId, location: LocationId, lot: Option<LotId>, delta: i64) -> Result<i64> {
-    let updated: Option<i64> = db
-        .prepare_cached(
-            "UPDATE stock_quants SET quantity = quantity + ?5 WHERE tenant_id = ?1 AND product_id = ?2 AND location_id = ?3 AND coalesce(lot_id, 0) = coalesce(?4, 0)
-             RETURNING quantity",
-        )?
-        .query_row(params![t.tenant_id(), product, location, lot, delta], |r| r.get(0))
-        .optional()?;
-    if let Some(q) = updated {
-        return Ok(q);
-    }
-    db.prepare_cached("INSERT INTO stock_quants (tenant_id, product_id, location_id, lot_id, quantity) VALUES (?1, ?2, ?3, ?4, ?5)")?
+/// Adds `delta` to the quantity on hand of (product, location, lot). No `RETURNING`: a
+/// returning statement buffers its rows in a temporary b-tree, which costs more than
+/// reading the quantity once afterwards ([`quant_quantity`]).
+fn add_quant(db: &Connection, t: &TenantCtx, product: ProductId, location: LocationId, lot: Option<LotId>, delta: i64) -> Result<()> {
+    let updated = db
+        .prepare_cached("UPDATE stock_quants SET quantity = quantity + ?5 WHERE tenant_id = ?1 AND product_id = ?2 AND location_id = ?3 AND coalesce(lot_id, 0) = coalesce(?4, 0)")?
         .execute(params![t.tenant_id(), product, location, lot, delta])?;
-    Ok(delta)
+    if updated == 0 {
+        db.prepare_cached("INSERT INTO stock_quants (tenant_id, product_id, location_id, lot_id, quantity) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![t.tenant_id(), product, location, lot, delta])?;
+    }
+    Ok(())
+}
+
+/// The quantity on hand of (product, location, lot).
+fn quant_quantity(db: &Connection, t: &TenantCtx, product: ProductId, location: LocationId, lot: Option<LotId>) -> Result<i64> {
+    Ok(db
+        .prepare_cached("SELECT quantity FROM stock_quants WHERE tenant_id = ?1 AND product_id = ?2 AND location_id = ?3 AND coalesce(lot_id, 0) = coalesce(?4, 0)")?
+        .query_row(params![t.tenant_id(), product, location, lot], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
 }
 
 /// Ready (or draft, confirmed on the way) → done: the picking takes its number, its moves
@@ -711,31 +717,29 @@ fn done_one(ctx: &mut Ctx<'_>, id: PickingId) -> Result<(String, usize)> {
         kinds.insert(l, k);
         Ok(k)
     };
-    // (product, location, lot) → (quantity after, first line taking from it).
-    let mut after: BTreeMap<(ProductId, LocationId, Option<LotId>), (i64, Option<u32>)> = BTreeMap::new();
+    // (product, location, lot) taken from → the first line taking from it.
+    let mut taken: BTreeMap<(ProductId, LocationId, Option<LotId>), u32> = BTreeMap::new();
     for m in &moves {
         if internal(m.from)? {
-            let q = add_quant(db, &t, m.product, m.from, m.lot, -m.quantity)?;
-            let e = after.entry((m.product, m.from, m.lot)).or_insert((q, Some(m.line_no)));
-            e.0 = q;
-            e.1.get_or_insert(m.line_no);
+            add_quant(db, &t, m.product, m.from, m.lot, -m.quantity)?;
+            taken.entry((m.product, m.from, m.lot)).or_insert(m.line_no);
         }
         if internal(m.to)? {
-            let q = add_quant(db, &t, m.product, m.to, m.lot, m.quantity)?;
-            let e = after.entry((m.product, m.to, m.lot)).or_insert((q, None));
-            e.0 = q;
+            add_quant(db, &t, m.product, m.to, m.lot, m.quantity)?;
         }
     }
     let allow_negative = places::get_settings(db, &t)?.allow_negative_stock;
     let mut errors: Vec<FieldError> = Vec::new();
     if !allow_negative {
-        for ((product, location, _lot), (q, line)) in &after {
-            if *q < 0 {
+        // Only a place something was taken from can have gone below zero.
+        for ((product, location, lot), line) in &taken {
+            let q = quant_quantity(db, &t, *product, *location, *lot)?;
+            if q < 0 {
                 let (sku, unit): (String, String) = db
                     .prepare_cached("SELECT p.sku, u.code FROM products p JOIN units u ON u.tenant_id = p.tenant_id AND u.id = p.unit_id WHERE p.tenant_id = ?1 AND p.id = ?2")?
                     .query_row(params![t.tenant_id(), product], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 let loc = places::get_location(db, &t, *location)?;
-                let line = line.unwrap_or(1).saturating_sub(1);
+                let line = line.saturating_sub(1);
                 errors.push(FieldError::new(
                     format!("lines.{line}.quantity"),
                     FieldCode::InsufficientStock.with("sku", sku).with("location", loc.full_name).with("shortfall", arith::from_scaled(-q, QTY_SCALE)).with("unit", unit),
@@ -794,7 +798,14 @@ fn done_one(ctx: &mut Ctx<'_>, id: PickingId) -> Result<(String, usize)> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     super::valuation::value_picking(ctx, id, &number, p.kind, p.date, &valued)?;
-    db.prepare_cached("UPDATE stock_moves SET state = 'done', done_at = ?3 WHERE tenant_id = ?1 AND picking_id = ?2")?.execute(params![t.tenant_id(), id, ctx.now])?;
+    // Each move keeps the value its valuation row moved (none for a move between owned
+    // locations), written with its state in one pass over the picking.
+    db.prepare_cached(
+        "UPDATE stock_moves SET state = 'done', done_at = ?3,
+         value = (SELECT v.moved FROM stock_valuation v WHERE v.tenant_id = stock_moves.tenant_id AND v.move_id = stock_moves.id)
+         WHERE tenant_id = ?1 AND picking_id = ?2",
+    )?
+    .execute(params![t.tenant_id(), id, ctx.now])?;
     db.prepare_cached("UPDATE pickings SET state = 'done', number = ?3, done_by = ?4, done_at = ?5, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2")?
         .execute(params![t.tenant_id(), id, number, user, ctx.now])?;
     ctx.audit("picking", id, json!({"state": [from_state, PickingState::Done], "number": number, "moves": moves.len()}));

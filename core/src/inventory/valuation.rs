@@ -346,21 +346,48 @@ enum Start {
     At(NaiveDate, i64),
 }
 
-/// The product's state before `start`, and the row it follows (cumulative quantities).
-fn state_before(db: &Connection, t: &TenantCtx, product: ProductId, method: CostingMethod, start: Start) -> Result<(State, Decimal, Decimal)> {
-    let prev: Option<Row> = match start {
-        Start::After(d) => db
-            .prepare_cached(&format!(
-                "SELECT {ROW_COLUMNS} FROM stock_valuation WHERE tenant_id = ?1 AND product_id = ?2 AND date <= ?3 ORDER BY date DESC, id DESC LIMIT 1"
-            ))?
-            .query_row(params![t.tenant_id(), product, d], Row::from_sql)
-            .optional()?,
-        Start::At(d, id) => db
-            .prepare_cached(&format!(
+/// The product's state before `start`, the row it follows (cumulative quantities), and
+/// whether that row is the product's last (nothing later to recompute). A start on or
+/// after the product's last row reads the cost state alone (`stock_costs` keeps the last
+/// row's date and cumulative quantities); an earlier one reads the row before it.
+fn state_before(db: &Connection, t: &TenantCtx, product: ProductId, method: CostingMethod, start: Start) -> Result<(State, Decimal, Decimal, bool)> {
+    let tail = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(Option<NaiveDate>, Row)> {
+        let q = |i: usize| -> rusqlite::Result<Decimal> { Ok(arith::from_scaled(r.get(i)?, QTY_SCALE)) };
+        let last: Option<NaiveDate> = r.get(0)?;
+        let mut row = Row::new(MoveId(0), last.unwrap_or_default(), Decimal::ZERO, None, None);
+        row.qty_after = q(1)?;
+        row.value_after = money::from_db(r.get(2)?);
+        row.cost_after = arith::from_scaled(r.get(3)?, COST_SCALE);
+        row.cum_in = q(4)?;
+        row.cum_out = q(5)?;
+        Ok((last, row))
+    };
+    let (prev, at_end): (Option<Row>, bool) = match start {
+        Start::After(d) => {
+            let state: Option<(Option<NaiveDate>, Row)> = db
+                .prepare_cached("SELECT last_date, quantity, value, average_cost, cum_in, cum_out FROM stock_costs WHERE tenant_id = ?1 AND product_id = ?2")?
+                .query_row(params![t.tenant_id(), product], tail)
+                .optional()?;
+            match state {
+                Some((Some(last), row)) if last <= d => (Some(row), true),
+                _ => (
+                    db.prepare_cached(&format!(
+                        "SELECT {ROW_COLUMNS} FROM stock_valuation WHERE tenant_id = ?1 AND product_id = ?2 AND date <= ?3 ORDER BY date DESC, id DESC LIMIT 1"
+                    ))?
+                    .query_row(params![t.tenant_id(), product, d], Row::from_sql)
+                    .optional()?,
+                    false,
+                ),
+            }
+        }
+        Start::At(d, id) => (
+            db.prepare_cached(&format!(
                 "SELECT {ROW_COLUMNS} FROM stock_valuation WHERE tenant_id = ?1 AND product_id = ?2 AND (date, id) < (?3, ?4) ORDER BY date DESC, id DESC LIMIT 1"
             ))?
             .query_row(params![t.tenant_id(), product, d, id], Row::from_sql)
             .optional()?,
+            false,
+        ),
     };
     let Some(p) = prev else {
         // A product never valued starts at its catalog cost.
@@ -371,7 +398,7 @@ fn state_before(db: &Connection, t: &TenantCtx, product: ProductId, method: Cost
             CostingMethod::Average => State::Average(CostState { quantity: z, value: z, average_cost: cost }),
             CostingMethod::Fifo => State::Fifo(FifoState { last_cost: cost, ..FifoState::default() }),
         };
-        return Ok((state, z, z));
+        return Ok((state, z, z, at_end));
     };
     let state = match method {
         CostingMethod::Average => State::Average(CostState { quantity: p.qty_after, value: p.value_after, average_cost: p.cost_after }),
@@ -394,7 +421,7 @@ fn state_before(db: &Connection, t: &TenantCtx, product: ProductId, method: Cost
             State::Fifo(FifoState { layers, quantity: p.qty_after, value: p.value_after, last_cost: p.cost_after })
         }
     };
-    Ok((state, p.cum_in, p.cum_out))
+    Ok((state, p.cum_in, p.cum_out, at_end))
 }
 
 /// What recomputing one product changed: its rows (new and recomputed, each with what it
@@ -419,8 +446,9 @@ fn recompute(
     new: Vec<Row>,
     landed: &BTreeMap<i64, Decimal>,
 ) -> Result<Recomputed> {
-    let (mut state, mut cum_in, mut cum_out) = state_before(db, t, product, method, start)?;
+    let (mut state, mut cum_in, mut cum_out, at_end) = state_before(db, t, product, method, start)?;
     let later: Vec<Row> = match start {
+        Start::After(_) if at_end => Vec::new(),
         Start::After(d) => db
             .prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM stock_valuation WHERE tenant_id = ?1 AND product_id = ?2 AND date > ?3 ORDER BY date, id"))?
             .query_map(params![t.tenant_id(), product, d], Row::from_sql)?
@@ -510,8 +538,8 @@ fn write(db: &Connection, t: &TenantCtx, product: ProductId, rc: &Recomputed) ->
         }
     }
     // A recomputation runs to the product's last row: its state is the cost state.
-    if !rc.rows.is_empty() {
-        put_state(db, t, product, &CostState { quantity: rc.state.quantity(), value: rc.state.value(), average_cost: rc.state.cost() })?;
+    if let Some((last, _)) = rc.rows.last() {
+        put_state(db, t, product, &CostState { quantity: rc.state.quantity(), value: rc.state.value(), average_cost: rc.state.cost() }, last)?;
     }
     Ok(())
 }
@@ -532,17 +560,23 @@ pub fn get_state(db: &Connection, t: &TenantCtx, product: ProductId) -> Result<C
     })
 }
 
-fn put_state(db: &Connection, t: &TenantCtx, product: ProductId, s: &CostState) -> Result<()> {
+/// Writes the cost state after the product's last row, with that row's date and
+/// cumulative quantities (what a later move is valued from).
+fn put_state(db: &Connection, t: &TenantCtx, product: ProductId, s: &CostState, last: &Row) -> Result<()> {
     db.prepare_cached(
-        "INSERT INTO stock_costs (tenant_id, product_id, quantity, value, average_cost) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (tenant_id, product_id) DO UPDATE SET quantity = excluded.quantity, value = excluded.value, average_cost = excluded.average_cost",
+        "INSERT INTO stock_costs (tenant_id, product_id, quantity, value, average_cost, last_date, cum_in, cum_out) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (tenant_id, product_id) DO UPDATE SET quantity = excluded.quantity, value = excluded.value, average_cost = excluded.average_cost,
+         last_date = excluded.last_date, cum_in = excluded.cum_in, cum_out = excluded.cum_out",
     )?
     .execute(params![
         t.tenant_id(),
         product,
         arith::to_scaled("quantity", s.quantity, QTY_SCALE)?,
         money::to_db("value", s.value)?,
-        arith::to_scaled("average_cost", s.average_cost, COST_SCALE)?
+        arith::to_scaled("average_cost", s.average_cost, COST_SCALE)?,
+        last.date,
+        arith::to_scaled("quantity", last.cum_in, QTY_SCALE)?,
+        arith::to_scaled("quantity", last.cum_out, QTY_SCALE)?
     ])?;
     Ok(())
 }
@@ -696,9 +730,6 @@ pub(crate) fn value_picking(ctx: &mut Ctx<'_>, picking: PickingId, number: &str,
         later += rc.rows.len() - n;
         write(db, &t, product, &rc)?;
         for (row, old) in &rc.rows {
-            if row.id.is_none() {
-                db.prepare_cached("UPDATE stock_moves SET value = ?3 WHERE tenant_id = ?1 AND id = ?2")?.execute(params![t.tenant_id(), row.move_id, money::to_db("value", row.moved)?])?;
-            }
             if let Some(a) = &acc {
                 net.row(a, row, old.as_ref(), None)?;
             }
@@ -982,8 +1013,9 @@ fn inventory_balance_at(db: &Connection, t: &TenantCtx, at: Option<NaiveDate>) -
 }
 
 /// The valuation rows agree with the cost states: per product, the sum of what its rows
-/// moved and absorbed is its value, and its last row's quantity its quantity. Products
-/// that disagree, for `inventory.check`.
+/// moved and absorbed is its value, and its last row's quantity its quantity; the cost
+/// state's last date and cumulative quantities are its last row's. Products that
+/// disagree, for `inventory.check`.
 pub(crate) fn drift(db: &Connection, t: &TenantCtx) -> Result<Vec<ProductId>> {
     Ok(db
         .prepare_cached(
@@ -992,7 +1024,14 @@ pub(crate) fn drift(db: &Connection, t: &TenantCtx) -> Result<Vec<ProductId>> {
                 UNION ALL
                 SELECT product_id, -(moved + difference), -quantity FROM stock_valuation WHERE tenant_id = ?1
              )
-             SELECT p FROM x GROUP BY p HAVING sum(v) <> 0 OR sum(q) <> 0 ORDER BY 1",
+             SELECT p FROM x GROUP BY p HAVING sum(v) <> 0 OR sum(q) <> 0
+             UNION
+             SELECT k.product_id FROM stock_costs k WHERE k.tenant_id = ?1 AND CASE
+                 WHEN k.last_date IS NULL THEN EXISTS (SELECT 1 FROM stock_valuation v WHERE v.tenant_id = k.tenant_id AND v.product_id = k.product_id)
+                 ELSE (k.last_date, k.cum_in, k.cum_out) IS NOT (
+                     SELECT v.date, v.cum_in, v.cum_out FROM stock_valuation v WHERE v.tenant_id = k.tenant_id AND v.product_id = k.product_id ORDER BY v.date DESC, v.id DESC LIMIT 1)
+             END
+             ORDER BY 1",
         )?
         .query_map([t.tenant_id()], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?)

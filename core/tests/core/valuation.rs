@@ -257,3 +257,41 @@ fn the_migration_backfills_the_rows_the_engine_writes_for_a_history_in_order() {
     conn.execute_batch(backfill).unwrap();
     assert_eq!(rows(conn), written);
 }
+
+#[test]
+fn the_cost_state_keeps_where_the_rows_end_and_the_check_sees_it_drift() {
+    let mut app = TestApp::new();
+    let c = setup(&mut app, "ACME", "fifo");
+    done(&mut app, "ACME", receipt(&c, "2026-03-01", "10", "2.5")).unwrap();
+    done(&mut app, "ACME", receipt(&c, "2026-03-04", "5", "4")).unwrap();
+    done(&mut app, "ACME", delivery(&c, "2026-03-05", "12")).unwrap();
+    // Backdated: the state before it comes from the rows, not the cost state's tail.
+    done(&mut app, "ACME", delivery(&c, "2026-03-02", "1")).unwrap();
+    let tail = |app: &TestApp| -> (String, i64, i64, i64) {
+        app.cora
+            .store()
+            .conn()
+            .query_row("SELECT last_date, cum_in, cum_out, quantity FROM stock_costs WHERE product_id = ?1", [c.p], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+    };
+    let scale = 10_i64.pow(cora_core::inventory::model::QTY_SCALE);
+    assert_eq!(tail(&app), ("2026-03-05".to_string(), 15 * scale, 13 * scale, 2 * scale));
+    // Two units left, from the 4.00 layer: a delivery after the last row takes them at 4.
+    let d = done(&mut app, "ACME", delivery(&c, "2026-03-06", "2")).unwrap();
+    assert_eq!(s(&d["moves"][0]["value"]), "-8");
+    checks_ok(&mut app, "ACME");
+    let written = tail(&app);
+    // V13's backfill gives a file from before it the same tail.
+    let conn = app.cora.store().conn();
+    conn.execute_batch("UPDATE stock_costs SET last_date = NULL, cum_in = 0, cum_out = 0").unwrap();
+    let c2 = app.admin_in("ACME", "inventory.check", json!({})).unwrap();
+    assert_eq!(c2["ok"], false, "{c2}");
+    let sql = include_str!("../../../migrations/V13__cost_state_tail.sql");
+    app.cora.store().conn().execute_batch(&sql[sql.find("UPDATE stock_costs").unwrap()..]).unwrap();
+    assert_eq!(tail(&app), written);
+    checks_ok(&mut app, "ACME");
+    // A tail that drifted from the last row is reported.
+    app.cora.store().conn().execute_batch("UPDATE stock_costs SET cum_out = cum_out + 1").unwrap();
+    let c3 = app.admin_in("ACME", "inventory.check", json!({})).unwrap();
+    assert_eq!(c3["ok"], false, "{c3}");
+}
