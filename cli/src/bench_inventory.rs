@@ -15,28 +15,31 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::Instant;
 
-pub(crate) fn run(products: u32, moves: u64, lines: u32, batch: u32, runs: u32, keep: Option<std::path::PathBuf>) -> Result<u8, Fail> {
+pub(crate) fn run(products: u32, moves: u64, lines: u32, batch: u32, runs: u32, keep: Option<std::path::PathBuf>, cache_mib: Option<u32>) -> Result<u8, Fail> {
     match keep {
         Some(path) => {
             if path.exists() {
                 return Err(Fail::Usage(format!("{} exists; --keep needs a new file", path.display())));
             }
-            measure(&path, products, moves, lines, batch, runs)
+            measure(&path, products, moves, lines, batch, runs, cache_mib)
         }
         None => {
             let dir = std::env::temp_dir().join(format!("cora-bench-inventory-{}", std::process::id()));
             std::fs::create_dir_all(&dir).map_err(|e| Fail::Usage(e.to_string()))?;
-            let result = measure(&dir.join("bench.db"), products, moves, lines, batch, runs);
+            let result = measure(&dir.join("bench.db"), products, moves, lines, batch, runs, cache_mib);
             let _ = std::fs::remove_dir_all(&dir);
             result
         }
     }
 }
 
-fn measure(path: &std::path::Path, products: u32, moves: u64, lines: u32, batch: u32, runs: u32) -> Result<u8, Fail> {
+fn measure(path: &std::path::Path, products: u32, moves: u64, lines: u32, batch: u32, runs: u32, cache_mib: Option<u32>) -> Result<u8, Fail> {
     let runs = runs.max(1);
     let lines = u64::from(lines.clamp(1, 1000));
     let mut cora = Cora::open(path)?;
+    if let Some(mib) = cache_mib {
+        cora.store().conn().pragma_update(None, "cache_size", -(i64::from(mib) * 1024)).map_err(cora_core::Error::from)?;
+    }
     let pw = "bench-password-123";
     cora.bootstrap_admin("bench@example.com", "Bench", pw)?;
     let login = cora.call(None, None, "auth.login", json!({"email": "bench@example.com", "password": pw}))?;
@@ -241,6 +244,7 @@ fn measure(path: &std::path::Path, products: u32, moves: u64, lines: u32, batch:
             "meets_target": per_sec > 10_000.0,
             "with_create_moves_per_second": (done_moves as f64 / (done_secs + create_secs)).round(),
             "pickings_per_batch": batch,
+            "sqlite_cache_mib": cache_mib.unwrap_or(64),
             "batch": stats(done_ms),
         },
         "backdated_receipt": {

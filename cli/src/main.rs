@@ -211,6 +211,9 @@ enum Cmd {
         /// Keep the file here instead of a temporary directory.
         #[arg(long)]
         keep: Option<PathBuf>,
+        /// SQLite page cache in MiB for this run (default: the app's, 64 MiB).
+        #[arg(long)]
+        cache_mib: Option<u32>,
     },
 }
 
@@ -436,7 +439,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
         Cmd::BenchCatalog { scale, runs } => bench_catalog::run(scale, runs),
         Cmd::Check { company, user } => check::run(&cli.db, &user, &company),
         Cmd::BenchLedger { lines, batch, runs, keep, cache_mib } => bench_ledger::run(lines, batch, runs, keep, cache_mib),
-        Cmd::BenchInventory { products, moves, lines, batch, runs, keep } => bench_inventory::run(products, moves, lines, batch, runs, keep),
+        Cmd::BenchInventory { products, moves, lines, batch, runs, keep, cache_mib } => bench_inventory::run(products, moves, lines, batch, runs, keep, cache_mib),
         Cmd::Import { kind, file, company, dry_run, user } => files::import(&cli.db, &user, &company, kind, &file, dry_run),
         Cmd::Report { name, args, out, format, company, user } => report::run(&cli.db, &user, &company, &name, &args, format, &out),
         Cmd::Export { kind, out, format, company, user } => files::export(&cli.db, &user, &company, kind, format, &out),
