@@ -88,7 +88,10 @@
 //!   (date, valuation order); a move dated before later rows is slotted in at its date,
 //!   the state before it read from the row before, and only that product's later rows
 //!   recomputed in the move's transaction. Negative stock stays refused while
-//!   recomputing (`short_at_date`).
+//!   recomputing (`short_at_date`). The cost state is the state after the product's
+//!   last row and keeps that row's date and cumulative quantities, so a move dated on
+//!   or after it reads that one row and no valuation rows (`inventory.check` holds the
+//!   two to each other).
 //! - **Every value change posts** in the move's transaction, one stock-journal (STK) entry
 //!   per done picking (and per landed cost) through `accounting::ledger::post`: receipt
 //!   inventory / goods received not billed; delivery cost of goods sold / inventory;
