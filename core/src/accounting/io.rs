@@ -124,10 +124,19 @@ pub fn post_batch(ctx: &mut Ctx<'_>, a: PostBatchArgs) -> Result<PostBatchResult
     if a.entries.len() > MAX_BATCH {
         return Err(Error::field("entries", FieldCode::TooLong.with("max", MAX_BATCH)));
     }
+    // Whether each journal named is the closing journal, looked up once per journal (a
+    // batch names a few journals many times).
+    let mut closing: HashMap<JournalId, bool> = HashMap::new();
     for (i, d) in a.entries.iter().enumerate() {
-        if let Ok(j) = super::journals::get_journal(ctx.db(), &t, d.journal_id)
-            && j.kind == JournalKind::Closing
-        {
+        let is_closing = match closing.get(&d.journal_id) {
+            Some(c) => *c,
+            None => {
+                let c = super::journals::get_journal(ctx.db(), &t, d.journal_id).is_ok_and(|j| j.kind == JournalKind::Closing);
+                closing.insert(d.journal_id, c);
+                c
+            }
+        };
+        if is_closing {
             return Err(Error::field(&format!("entries.{i}.journal_id"), FieldCode::ClosingJournalReserved));
         }
     }

@@ -334,17 +334,26 @@ impl<'a> Poster<'a> {
             .map_err(|e| w(e.into()))?;
         let mut out = Vec::with_capacity(drafts.len());
         let mut entries = EntryWriter::new(db, t, source, user, now).map_err(w)?;
-        let dates = drafts.iter().map(|d| sql_text(&d.date)).collect::<Result<Vec<String>>>().map_err(w)?;
+        // Each date as SQLite stores it, formatted once per run of equal dates (a batch
+        // holds many entries of one day).
+        let mut dates: Vec<std::rc::Rc<str>> = Vec::with_capacity(drafts.len());
+        for (k, d) in drafts.iter().enumerate() {
+            let text = match dates.last() {
+                Some(prev) if k > 0 && drafts[k - 1].date == d.date => std::rc::Rc::clone(prev),
+                _ => std::rc::Rc::from(sql_text(&d.date).map_err(w)?),
+            };
+            dates.push(text);
+        }
         for (k, (d, (p, seq, number))) in drafts.iter().zip(checked.iter()).enumerate() {
             let id = EntryId(max_id.checked_add(k as i64 + 1).ok_or_else(|| w(Error::Internal("entry id".into())))?);
-            entries.push(id, d, &dates[k], p, *seq, number).map_err(w)?;
+            entries.push(id, d, &*dates[k], p, *seq, number).map_err(w)?;
             out.push(PostedEntry { id, number: number.clone(), date: d.date, period_id: p.period, total: money::from_db(p.total_debit) });
         }
         let mut lines = LineWriter::new(db, t).map_err(w)?;
         let mut balances = Balances::default();
         for ((d, date), ((p, _, _), posted)) in drafts.iter().zip(dates.iter()).zip(checked.iter().zip(out.iter())) {
             for (k, l) in p.resolved.iter().enumerate() {
-                lines.push(posted.id, d.journal_id, p.period, date, k as i64 + 1, l).map_err(w)?;
+                lines.push(posted.id, d.journal_id, p.period, &**date, k as i64 + 1, l).map_err(w)?;
                 balances.add(p.period, l).map_err(w)?;
             }
         }

@@ -134,21 +134,38 @@ pub fn sums_before_and_within(db: &Connection, t: &TenantCtx, from: NaiveDate, t
         return Ok(None);
     }
     // The periods up to `to`, each in one of the two ranges (none is cut, so a period
-    // starting before `from` ends before it).
-    let mut st = db.prepare_cached("SELECT id, start_date >= ?2 FROM periods WHERE tenant_id = ?1 AND end_date <= ?3")?;
-    let within: std::collections::HashMap<i64, bool> =
-        st.query_map(params![t.tenant_id(), from, to], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    // starting before `from` ends before it): a few dozen, sorted by id to be searched.
+    let mut st = db.prepare_cached("SELECT id, start_date >= ?2 FROM periods WHERE tenant_id = ?1 AND end_date <= ?3 ORDER BY id")?;
+    let within: Vec<(i64, bool)> = st.query_map(params![t.tenant_id(), from, to], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     let (mut opening, mut moves) = (Sums::new(), Sums::new());
-    let mut st = db.prepare_cached("SELECT account_id, period_id, debit, credit FROM account_balances WHERE tenant_id = ?1")?;
+    // The balances come in key order (tenant, account, period): each account's rows are
+    // summed in place and stored once, not merged row by row.
+    let mut st = db.prepare_cached("SELECT account_id, period_id, debit, credit FROM account_balances WHERE tenant_id = ?1 ORDER BY account_id")?;
     let mut rows = st.query([t.tenant_id()])?;
+    let mut current: Option<(i64, (i64, i64), (i64, i64))> = None;
+    let flush = |c: Option<(i64, (i64, i64), (i64, i64))>, opening: &mut Sums, moves: &mut Sums| -> Result<()> {
+        if let Some((account, o, m)) = c {
+            if o != (0, 0) {
+                merge(opening, account, o.0, o.1)?;
+            }
+            if m != (0, 0) {
+                merge(moves, account, m.0, m.1)?;
+            }
+        }
+        Ok(())
+    };
     while let Some(r) = rows.next()? {
         let (account, period, d, c): (i64, i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        match within.get(&period) {
-            Some(true) => merge(&mut moves, account, d, c)?,
-            Some(false) => merge(&mut opening, account, d, c)?,
-            None => {}
+        let Ok(k) = within.binary_search_by_key(&period, |p| p.0) else { continue };
+        if current.as_ref().is_some_and(|x| x.0 != account) {
+            flush(current.take(), &mut opening, &mut moves)?;
         }
+        let e = current.get_or_insert((account, (0, 0), (0, 0)));
+        let sum = if within[k].1 { &mut e.2 } else { &mut e.1 };
+        sum.0 = add(sum.0, d)?;
+        sum.1 = add(sum.1, c)?;
     }
+    flush(current, &mut opening, &mut moves)?;
     Ok(Some((opening, moves)))
 }
 
