@@ -118,15 +118,6 @@ fn in_category(db: &Connection, t: &TenantCtx, product: ProductId, cat: Category
     })
 }
 
-/// The quantity on hand now (scaled) of (product, location, lot).
-fn quant(db: &Connection, t: &TenantCtx, product: ProductId, location: LocationId, lot: Option<LotId>) -> Result<i64> {
-    Ok(db
-        .prepare_cached("SELECT quantity FROM stock_quants WHERE tenant_id = ?1 AND product_id = ?2 AND location_id = ?3 AND coalesce(lot_id, 0) = coalesce(?4, 0)")?
-        .query_row(params![t.tenant_id(), product, location, lot], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0))
-}
-
 // --- starting -------------------------------------------------------------------------------
 
 /// Starts a count: checks the scope, refuses an overlap with a running count, and freezes
@@ -426,7 +417,7 @@ pub fn set_counts(ctx: &mut Ctx<'_>, a: SetCountsArgs) -> Result<Vec<CountLine>>
                 .prepare_cached("UPDATE stock_count_lines SET counted = NULL, book_at_count = NULL, counted_at = NULL, counted_by = NULL WHERE tenant_id = ?1 AND id = ?2")?
                 .execute(params![t.tenant_id(), line])?,
             Some(v) => {
-                let book = quant(db, &t, product, location, lot)?;
+                let book = super::engine::quant_quantity(db, &t, product, location, lot)?;
                 db.prepare_cached("UPDATE stock_count_lines SET counted = ?3, book_at_count = ?4, counted_at = ?5, counted_by = ?6 WHERE tenant_id = ?1 AND id = ?2")?
                     .execute(params![t.tenant_id(), line, v, book, ctx.now, user])?
             }
@@ -474,7 +465,7 @@ pub fn post(ctx: &mut Ctx<'_>, a: PostCountArgs) -> Result<StockCount> {
         let (counted, book) = match (counted, book) {
             (Some(c), Some(b)) => (*c, *b),
             _ if zero => {
-                let b = quant(db, &t, *product, *location, *lot)?;
+                let b = super::engine::quant_quantity(db, &t, *product, *location, *lot)?;
                 db.prepare_cached("UPDATE stock_count_lines SET counted = 0, book_at_count = ?3, counted_at = ?4, counted_by = ?5 WHERE tenant_id = ?1 AND id = ?2")?
                     .execute(params![t.tenant_id(), line, b, ctx.now, user])?;
                 (0, b)

@@ -638,8 +638,8 @@ fn add_quant(db: &Connection, t: &TenantCtx, product: ProductId, location: Locat
     Ok(())
 }
 
-/// The quantity on hand of (product, location, lot).
-fn quant_quantity(db: &Connection, t: &TenantCtx, product: ProductId, location: LocationId, lot: Option<LotId>) -> Result<i64> {
+/// The quantity on hand now (scaled) of (product, location, lot).
+pub(crate) fn quant_quantity(db: &Connection, t: &TenantCtx, product: ProductId, location: LocationId, lot: Option<LotId>) -> Result<i64> {
     Ok(db
         .prepare_cached("SELECT quantity FROM stock_quants WHERE tenant_id = ?1 AND product_id = ?2 AND location_id = ?3 AND coalesce(lot_id, 0) = coalesce(?4, 0)")?
         .query_row(params![t.tenant_id(), product, location, lot], |r| r.get(0))
