@@ -361,6 +361,8 @@ pub enum FieldCode {
     BelowMinimum,
     /// The partner `name` is not a supplier.
     NotSupplier,
+    /// More than what is left (`remaining` `unit`): to deliver, return, invoice or credit.
+    ExceedsRemaining,
 }
 }
 
@@ -578,6 +580,7 @@ impl FieldCode {
             KitHoldsNoStock => format!("{} is a kit: it holds no stock; count or reorder its components", q("sku")),
             BelowMinimum => format!("must be at least the minimum {}", q("min")),
             NotSupplier => format!("{} is not a supplier", q("name")),
+            ExceedsRemaining => format!("is more than the {} {} left", q("remaining"), q("unit")).replace("  ", " "),
         }
     }
 
@@ -747,6 +750,14 @@ pub enum Reason {
     CountClosed,
     /// A running stock count (`count`) already covers `location` for these products (conflict).
     CountOverlap,
+    /// Only a draft document changes or is deleted; this one is `state` (conflict).
+    DocumentNotDraft,
+    /// The order is `state`: only a confirmed order delivers, receives or is invoiced (conflict).
+    OrderNotConfirmed,
+    /// Confirming takes `customer` beyond the credit limit `limit` (open `open`, this order `order`) (conflict).
+    CreditLimitExceeded,
+    /// The bill asks for more than was received; the `fields` say which lines (validation).
+    BilledAboveReceived,
     /// `path` is not a Cora file (internal).
     NotACoraFile,
     /// `path` was written by a newer Cora (schema `found`; this build knows up to `known`) (internal).
@@ -843,6 +854,16 @@ impl Reason {
             },
             CountClosed => format!("this stock count is {}: its counts no longer change", q("state").replace('_', " ")),
             CountOverlap => format!("a running stock count already covers {} for these products; post or cancel it first", q("location")),
+            DocumentNotDraft => format!("only a draft document can change or be deleted; this one is {}", q("state")),
+            OrderNotConfirmed => format!("the order is {}: only a confirmed order is delivered, received or invoiced", q("state")),
+            CreditLimitExceeded => format!(
+                "confirming takes {} beyond the credit limit of {}: {} is open and this order adds {}",
+                q("customer"),
+                q("limit"),
+                q("open"),
+                q("order")
+            ),
+            BilledAboveReceived => "the bill asks for more than was received; accept the difference to post it".into(),
             RootLocation => "a warehouse's root location follows its warehouse: archive the warehouse instead".into(),
             NotACoraFile => format!("{} is not a Cora database", q("path")),
             FileTooNew => format!(

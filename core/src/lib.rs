@@ -25,9 +25,12 @@ pub mod money;
 pub mod locations;
 pub mod partners;
 pub mod prefs;
+pub mod purchasing;
 pub mod rbac;
+pub mod sales;
 pub mod sequence;
 pub mod store;
+pub mod trade;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod validate;

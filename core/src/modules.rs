@@ -13,4 +13,7 @@ pub(crate) fn register(r: &mut Registry) {
     crate::prefs::commands::register(r);
     crate::accounting::commands::register(r);
     crate::inventory::commands::register(r);
+    crate::trade::commands::register(r);
+    crate::sales::register(r);
+    crate::purchasing::register(r);
 }

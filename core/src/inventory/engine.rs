@@ -107,8 +107,10 @@ struct Header {
 fn allowed_pairs(kind: PickingKind) -> &'static [(LocationKind, LocationKind)] {
     use LocationKind::*;
     match kind {
-        PickingKind::Receipt => &[(Supplier, Internal)],
-        PickingKind::Delivery => &[(Internal, Customer)],
+        // A receipt from Customers is a customer return; a delivery to Suppliers, a return
+        // to the supplier.
+        PickingKind::Receipt => &[(Supplier, Internal), (Customer, Internal)],
+        PickingKind::Delivery => &[(Internal, Customer), (Internal, Supplier)],
         PickingKind::Internal => &[(Internal, Internal), (Internal, Transit), (Transit, Internal)],
         PickingKind::Adjustment => &[(Internal, InventoryLoss), (InventoryLoss, Internal)],
         PickingKind::Scrap => &[(Internal, InventoryLoss)],

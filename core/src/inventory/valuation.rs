@@ -720,6 +720,13 @@ pub(crate) fn value_picking(ctx: &mut Ctx<'_>, picking: PickingId, number: &str,
             (true, Some(c)) => Some(round_to(arith::mul("value", arith::from_scaled(m.entered_quantity, QTY_SCALE), arith::from_scaled(c, COST_SCALE))?, units)),
             _ => None,
         };
+        // Goods coming back from a customer go against cost of goods sold, goods going
+        // back to a supplier against goods received not billed, whatever the picking kind.
+        let counter = match (&acc, into) {
+            (Some(a), true) if m.from == LocationKind::Customer => Some(a.cogs),
+            (Some(a), false) if m.to == LocationKind::Supplier => Some(a.grni),
+            _ => counter,
+        };
         by_product.entry(m.product).or_default().push(Row::new(m.id, date, if into { qty } else { -qty }, base, counter));
     }
     let mut net = Net::default();

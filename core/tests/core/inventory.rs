@@ -188,9 +188,10 @@ fn refused_moves_templates_services_lots_serials_and_locations() {
         ("lines.2.lot_code".to_string(), "lot_not_tracked".to_string()),
         ("lines.3.quantity".to_string(), "not_positive".to_string()),
     ]);
-    // Receipts come from suppliers; a move never goes to where it comes from.
-    let customers = virtual_location(&mut app, "ACME", "customer");
-    let e = app.admin_in("ACME", "picking.create", json!({"kind": "receipt", "warehouse_id": wh, "date": "2026-03-01", "from_location_id": customers,
+    // Receipts come from suppliers (or customers, a return); a move never goes to where
+    // it comes from.
+    let loss = virtual_location(&mut app, "ACME", "inventory_loss");
+    let e = app.admin_in("ACME", "picking.create", json!({"kind": "receipt", "warehouse_id": wh, "date": "2026-03-01", "from_location_id": loss,
         "lines": [{"product_id": plain, "quantity": "1"}, {"product_id": plain, "quantity": "1", "from_location_id": stock}]})).unwrap_err();
     let codes = field_codes(&e);
     assert!(codes.contains(&("from_location_id".to_string(), "wrong_location_kind".to_string())), "{codes:?}");

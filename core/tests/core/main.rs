@@ -22,6 +22,7 @@ mod prefs;
 mod rbac;
 mod replenish;
 mod store;
+mod trade;
 mod transit;
 mod valuation;
 mod valuation_props;

@@ -426,6 +426,8 @@ export type CreateWarehouseArgs = { code: string, name: string, address?: string
  */
 root_name?: string, };
 
+export type CreditInvoiceArgs = { invoice_id: InvoiceId, date?: string, lines?: Array<QuantityLine>, idempotency_key?: string, };
+
 export type CurrencyInfo = { code: string, name: string, minor_units: number, enabled: boolean, base: boolean, 
 /**
  * The latest rate, with its date.
@@ -440,7 +442,18 @@ company: TenantId | null, entity: string, };
 
 export type DeleteRateArgs = { currency: string, date: string, };
 
+export type DeliveryStatus = "none" | "pending" | "partial" | "full";
+
 export type Dimension = "count" | "mass" | "volume" | "length" | "time";
+
+export type DocActionArgs = { id: number, idempotency_key?: string, 
+/**
+ * Confirm a sales order beyond the customer's credit limit (needs the override
+ * permission); post a bill above what was received (three-way match).
+ */
+allow_over?: boolean, };
+
+export type DocRef = { id: number, number: string | null, state: string, kind: string, date: string, };
 
 export type Done = { ok: boolean, };
 
@@ -524,7 +537,7 @@ export type ExportPartnersArgs = { format: ExportFormat, include_archived?: bool
 
 export type ExportReportArgs = { report: ReportKind, args: Record<string, unknown>, format: ExportFormat, };
 
-export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "short_at_date" | "costing_method_locked" | "not_a_done_receipt" | "same_warehouse" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero" | "has_stock_moves" | "serial_count" | "not_in_count_scope" | "kit_holds_no_stock" | "below_minimum" | "not_supplier";
+export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "short_at_date" | "costing_method_locked" | "not_a_done_receipt" | "same_warehouse" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero" | "has_stock_moves" | "serial_count" | "not_in_count_scope" | "kit_holds_no_stock" | "below_minimum" | "not_supplier" | "exceeds_remaining";
 
 export type FieldError = { 
 /**
@@ -702,6 +715,41 @@ allow_negative_stock: boolean, costing_method: CostingMethod,
  */
 loss_account_id: AccountId | null, };
 
+export type Invoice = { id: InvoiceId, side: Side, kind: InvoiceKind, state: InvoiceState, number: string | null, order_id: OrderId | null, order_number: string | null, credited_invoice_id: InvoiceId | null, partner_id: PartnerId, partner_name: string, billing_address_id: PartnerAddressId | null, currency: string, rate: string, date: string, due_date: string, reference: string, notes: string, net: string, tax: string, rounding: string, total: string, taxes: Array<TaxTotal>, entry_id: EntryId | null, lines: Array<InvoiceLine>, };
+
+export type InvoiceId = number;
+
+export type InvoiceInput = { partner_id: PartnerId, date: string, due_date?: string, currency?: string, rate?: string, reference?: string, notes?: string, 
+/**
+ * On create: the same key twice returns the first result and writes nothing.
+ */
+idempotency_key?: string, lines: Array<LineInput>, };
+
+export type InvoiceKind = "invoice" | "credit";
+
+export type InvoiceLine = { id: InvoiceLineId, line_no: number, order_line_id: OrderLineId | null, product_id: ProductId | null, sku: string | null, description: string, unit_id: UnitId | null, unit_code: string | null, quantity: string, unit_price: string, discount: string, tax_ids: Array<TaxId>, net: string, tax: string, gross: string, };
+
+export type InvoiceLineId = number;
+
+export type InvoiceOrderArgs = { order_id: OrderId, date?: string, 
+/**
+ * Default: every line's whole quantity to invoice (to credit).
+ */
+lines?: Array<QuantityLine>, 
+/**
+ * Sales: `ordered` invoices ordered quantities before delivery; default: the
+ * company's policy.
+ */
+policy?: InvoicePolicy, idempotency_key?: string, };
+
+export type InvoicePolicy = "delivered" | "ordered";
+
+export type InvoiceRow = { id: InvoiceId, kind: InvoiceKind, state: InvoiceState, number: string | null, partner_id: PartnerId, partner_name: string, order_number: string | null, date: string, due_date: string, currency: string, total: string, reference: string, };
+
+export type InvoiceState = "draft" | "posted" | "cancelled";
+
+export type InvoiceStatus = "none" | "to_invoice" | "to_credit" | "up_to_date" | "invoiced";
+
 export type Journal = { id: JournalId, code: string, name: string, kind: JournalKind, account_id: AccountId | null, archived: boolean, };
 
 export type JournalId = number;
@@ -767,6 +815,33 @@ balance: string,
 source: Source, };
 
 export type LineDraft = { account_id: AccountId | null, partner_id?: PartnerId, description: string, debit: string, credit: string, currency?: string, amount_currency?: string, tax_id?: TaxId, tax_base?: string, };
+
+export type LineInput = { 
+/**
+ * A transactable product (simple, variant or kit); none for a free-text line.
+ */
+product_id?: ProductId, 
+/**
+ * Default: the product's name. Required on a free-text line.
+ */
+description?: string, quantity: string, 
+/**
+ * Any unit of the product's dimension; default: the product's unit.
+ */
+unit_id?: UnitId, 
+/**
+ * Per unit of the line, in the document's currency. Default: the price list's or
+ * the supplier's price, else the product's sale price (sales) or cost (purchases).
+ */
+unit_price?: string, 
+/**
+ * Percent, 0 to 100, at most 2 decimals.
+ */
+discount?: string, 
+/**
+ * Default: the product's taxes for the side (none on a free-text line).
+ */
+tax_ids?: Array<TaxId>, };
 
 export type LineKind = "group" | "account" | "computed";
 
@@ -843,6 +918,21 @@ limit?: number,
  * The `next_cursor` of the previous page.
  */
 cursor?: string, };
+
+export type ListDocsArgs = { state?: string, partner_id?: PartnerId, date_from?: string, date_to?: string, min_total?: string, max_total?: string, 
+/**
+ * Open work only: orders with something to deliver or to invoice (`to_deliver`,
+ * `to_invoice`).
+ */
+open?: string, 
+/**
+ * Words of the number, reference or partner name.
+ */
+search?: string, 
+/**
+ * `date` (default), `number`, `total` or `partner`.
+ */
+sort?: string, desc?: boolean, limit?: number, cursor?: string, };
 
 export type ListEntriesArgs = { search?: string, journal_id?: JournalId, state?: EntryState, from?: string, to?: string, limit?: number, 
 /**
@@ -1093,6 +1183,68 @@ date?: string, };
 
 export type OnHandRow = { location_id: LocationId, location: string, lot_id: LotId | null, lot_code: string | null, quantity: string, };
 
+export type Order = { id: OrderId, side: Side, state: OrderState, number: string | null, partner_id: PartnerId, partner_name: string, billing_address_id: PartnerAddressId | null, shipping_address_id: PartnerAddressId | null, currency: string, rate: string, date: string, payment_terms_days: number, warehouse_id: WarehouseId | null, reference: string, notes: string, net: string, tax: string, rounding: string, total: string, taxes: Array<TaxTotal>, delivery_status: DeliveryStatus, invoice_status: InvoiceStatus, lines: Array<OrderLine>, 
+/**
+ * Deliveries or receipts, and their returns.
+ */
+pickings: Array<DocRef>, invoices: Array<DocRef>, };
+
+export type OrderId = number;
+
+export type OrderInput = { 
+/**
+ * A customer (sales) or a supplier (purchases).
+ */
+partner_id: PartnerId, date: string, 
+/**
+ * Default: the partner's currency.
+ */
+currency?: string, 
+/**
+ * Base currency per unit of the document's; default: the rate on the date.
+ */
+rate?: string, 
+/**
+ * Default: the partner's.
+ */
+payment_terms_days?: number, 
+/**
+ * Default: the partner's default billing address.
+ */
+billing_address_id?: PartnerAddressId, 
+/**
+ * Default: the partner's default shipping address.
+ */
+shipping_address_id?: PartnerAddressId, 
+/**
+ * Where goods leave from or arrive; default: the company's first warehouse.
+ */
+warehouse_id?: WarehouseId, reference?: string, notes?: string, 
+/**
+ * On create: the same key twice returns the first result and writes nothing.
+ */
+idempotency_key?: string, lines: Array<LineInput>, };
+
+export type OrderLine = { id: OrderLineId, line_no: number, product_id: ProductId | null, sku: string | null, description: string, unit_id: UnitId | null, unit_code: string | null, 
+/**
+ * Whether the line moves stock (a stockable product or a kit).
+ */
+ships: boolean, quantity: string, unit_price: string, discount: string, tax_ids: Array<TaxId>, net: string, tax: string, gross: string, delivered: string, returned: string, invoiced: string, credited: string, cancelled: string, 
+/**
+ * Ordered − cancelled − delivered (0 on lines that do not ship).
+ */
+to_deliver: string, 
+/**
+ * Due under the policy − (invoiced − credited); negative when a credit is due.
+ */
+to_invoice: string, };
+
+export type OrderLineId = number;
+
+export type OrderRow = { id: OrderId, state: OrderState, number: string | null, partner_id: PartnerId, partner_name: string, date: string, currency: string, total: string, reference: string, delivery_status: DeliveryStatus, invoice_status: InvoiceStatus, };
+
+export type OrderState = "draft" | "sent" | "confirmed" | "done" | "cancelled";
+
 export type Page<T> = { items: Array<T>, 
 /**
  * Rows matching the filters, over all pages.
@@ -1243,6 +1395,8 @@ cost: string,
  */
 effective_cost: string | null, archived: boolean, created_at: string, updated_at: string, };
 
+export type ProductArg = { product_id: ProductId, };
+
 export type ProductDetail = { product: Product, 
 /**
  * For a template: its attributes and values.
@@ -1269,6 +1423,8 @@ export type ProductId = number;
 
 export type ProductKind = "stockable" | "consumable" | "service";
 
+export type ProductTaxes = { product_id: ProductId, sale: Array<TaxId>, purchase: Array<TaxId>, };
+
 export type ProductTracking = { product_id: ProductId, sku: string, tracking: Tracking, };
 
 export type ProfitAndLoss = { currency: string, columns: Array<StatementColumn>, 
@@ -1285,9 +1441,15 @@ export type ProfitAndLossArgs = { from: string, to: string, compare?: Compare, }
 
 export type QuantDrift = { product_id: ProductId, location_id: LocationId, lot_id: LotId | null, maintained: string, from_moves: string, };
 
+export type QuantityLine = { line_id: number, quantity: string, 
+/**
+ * The lot or serial of a tracked product, on deliveries and receipts.
+ */
+lot_code?: string, };
+
 export type RateForArgs = { currency: string, date: string, };
 
-export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "no_chart_of_accounts" | "account_has_postings" | "year_closed" | "year_open" | "closing_period_follows_year" | "earlier_year_open" | "later_year_closed" | "default_account_missing" | "no_journal_of_kind" | "entry_not_posted" | "entry_posted" | "already_reversed" | "closing_entry_follows_year" | "invalid_transition" | "picking_not_draft" | "location_has_stock" | "root_location" | "inventory_account_missing" | "count_closed" | "count_overlap" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
+export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "no_chart_of_accounts" | "account_has_postings" | "year_closed" | "year_open" | "closing_period_follows_year" | "earlier_year_open" | "later_year_closed" | "default_account_missing" | "no_journal_of_kind" | "entry_not_posted" | "entry_posted" | "already_reversed" | "closing_entry_follows_year" | "invalid_transition" | "picking_not_draft" | "location_has_stock" | "root_location" | "inventory_account_missing" | "count_closed" | "count_overlap" | "document_not_draft" | "order_not_confirmed" | "credit_limit_exceeded" | "billed_above_received" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
 
 export type RenameCategoryArgs = { id: CategoryId, name: string, };
 
@@ -1417,6 +1579,8 @@ export type SetProductAttributesArgs = { product_id: ProductId,
  */
 attributes: Array<TemplateAttributeInput>, };
 
+export type SetProductTaxesArgs = { product_id: ProductId, side: Side, tax_ids: Array<TaxId>, };
+
 export type SetRateArgs = { currency: string, date: string, rate: string, };
 
 export type SetTrackingArgs = { product_id: ProductId, tracking: Tracking, };
@@ -1438,6 +1602,8 @@ from_location_id: LocationId,
 to_location_id: LocationId, date: string, reference?: string, lines: Array<MoveInput>, };
 
 export type Shipment = { shipped: Picking, receipt: Picking, };
+
+export type Side = "sale" | "purchase";
 
 export type Source = { module: string, kind: string, id: number | null, };
 
@@ -1657,6 +1823,8 @@ suggested: string, supplier_id: PartnerId | null, supplier_name: string | null, 
 
 export type Tracking = "none" | "lot" | "serial";
 
+export type TradeSettings = { invoice_policy: InvoicePolicy, };
+
 export type TrialBalance = { from: string, to: string, currency: string, rows: Array<TrialBalanceRow>, 
 /**
  * Opening and closing totals are zero: every entry balances.
@@ -1715,9 +1883,13 @@ costing_method?: CostingMethod, loss_account_id?: AccountId,
  */
 clear_loss_account?: boolean, };
 
+export type UpdateInvoiceArgs = { id: InvoiceId, date?: string, due_date?: string, reference?: string, notes?: string, };
+
 export type UpdateJournalArgs = { id: JournalId, journal: JournalInput, };
 
 export type UpdateLocationArgs = { id: LocationId, name: string, };
+
+export type UpdateOrderArgs = { id: OrderId, order: OrderInput, };
 
 export type UpdatePartnerArgs = { id: PartnerId, changes: PartnerFields, };
 
@@ -1750,6 +1922,8 @@ export type UpdateSettingsArgs = { tax_rounding?: TaxRounding, tax_rounding_mode
 export type UpdateTaxArgs = { id: TaxId, tax: TaxInput, };
 
 export type UpdateTaxGroupArgs = { id: TaxGroupId, group: TaxGroupInput, };
+
+export type UpdateTradeSettingsArgs = { invoice_policy?: InvoicePolicy, };
 
 export type UpdateUserArgs = { id: UserId, email?: string, display_name?: string, is_superuser?: boolean, };
 
@@ -1933,6 +2107,25 @@ export interface Commands {
   "preference.delete": { args: PreferenceKeyArgs; result: Done };
   "preference.get": { args: PreferenceKeyArgs; result: PreferenceValue };
   "preference.set": { args: SetPreferenceArgs; result: Done };
+  "purchase.bill_order": { args: InvoiceOrderArgs; result: Invoice };
+  "purchase.cancel_bill": { args: DocActionArgs; result: Invoice };
+  "purchase.cancel_order": { args: DocActionArgs; result: Order };
+  "purchase.confirm_order": { args: DocActionArgs; result: Order };
+  "purchase.create_bill": { args: InvoiceInput; result: Invoice };
+  "purchase.create_order": { args: OrderInput; result: Order };
+  "purchase.debit_bill": { args: CreditInvoiceArgs; result: Invoice };
+  "purchase.debit_order": { args: InvoiceOrderArgs; result: Invoice };
+  "purchase.delete_order": { args: IdArg<OrderId>; result: Done };
+  "purchase.get_bill": { args: IdArg<InvoiceId>; result: Invoice };
+  "purchase.get_order": { args: IdArg<OrderId>; result: Order };
+  "purchase.list_bills": { args: ListDocsArgs; result: Page<InvoiceRow> };
+  "purchase.list_orders": { args: ListDocsArgs; result: Page<OrderRow> };
+  "purchase.post_bill": { args: DocActionArgs; result: Invoice };
+  "purchase.receive": { args: ShipArgs; result: Order };
+  "purchase.return": { args: ShipArgs; result: Order };
+  "purchase.send_order": { args: DocActionArgs; result: Order };
+  "purchase.update_bill": { args: UpdateInvoiceArgs; result: Invoice };
+  "purchase.update_order": { args: UpdateOrderArgs; result: Order };
   "reorder_rule.create": { args: CreateReorderRuleArgs; result: ReorderRule };
   "reorder_rule.delete": { args: IdArg<ReorderRuleId>; result: Done };
   "reorder_rule.get": { args: IdArg<ReorderRuleId>; result: ReorderRule };
@@ -1959,6 +2152,25 @@ export interface Commands {
   "role.set_permissions": { args: SetPermissionsArgs; result: Role };
   "role.update": { args: UpdateRoleArgs; result: Role };
   "role.update_global": { args: UpdateRoleArgs; result: Role };
+  "sales.cancel_invoice": { args: DocActionArgs; result: Invoice };
+  "sales.cancel_order": { args: DocActionArgs; result: Order };
+  "sales.confirm_order": { args: DocActionArgs; result: Order };
+  "sales.create_invoice": { args: InvoiceInput; result: Invoice };
+  "sales.create_order": { args: OrderInput; result: Order };
+  "sales.credit_invoice": { args: CreditInvoiceArgs; result: Invoice };
+  "sales.credit_order": { args: InvoiceOrderArgs; result: Invoice };
+  "sales.delete_order": { args: IdArg<OrderId>; result: Done };
+  "sales.deliver": { args: ShipArgs; result: Order };
+  "sales.get_invoice": { args: IdArg<InvoiceId>; result: Invoice };
+  "sales.get_order": { args: IdArg<OrderId>; result: Order };
+  "sales.invoice_order": { args: InvoiceOrderArgs; result: Invoice };
+  "sales.list_invoices": { args: ListDocsArgs; result: Page<InvoiceRow> };
+  "sales.list_orders": { args: ListDocsArgs; result: Page<OrderRow> };
+  "sales.post_invoice": { args: DocActionArgs; result: Invoice };
+  "sales.return": { args: ShipArgs; result: Order };
+  "sales.send_order": { args: DocActionArgs; result: Order };
+  "sales.update_invoice": { args: UpdateInvoiceArgs; result: Invoice };
+  "sales.update_order": { args: UpdateOrderArgs; result: Order };
   "setup.bootstrap": { args: BootstrapArgs; result: LoginResult };
   "setup.status": { args: NoArgs; result: SetupStatus };
   "stock.moves": { args: StockMovesArgs; result: Page<MoveRow> };
@@ -1974,6 +2186,10 @@ export interface Commands {
   "tax.set_archived": { args: SetArchivedArg<TaxId>; result: Tax };
   "tax.update": { args: UpdateTaxArgs; result: Tax };
   "tax.update_group": { args: UpdateTaxGroupArgs; result: TaxGroup };
+  "trade.get_settings": { args: NoArgs; result: TradeSettings };
+  "trade.product_taxes": { args: ProductArg; result: ProductTaxes };
+  "trade.set_product_taxes": { args: SetProductTaxesArgs; result: ProductTaxes };
+  "trade.update_settings": { args: UpdateTradeSettingsArgs; result: TradeSettings };
   "transfer.ship": { args: ShipArgs; result: Shipment };
   "user.create": { args: CreateUserArgs; result: User };
   "user.get": { args: IdArg<UserId>; result: User };
@@ -2109,6 +2325,25 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "picking.get",
   "picking.list",
   "picking.update",
+  "purchase.bill_order",
+  "purchase.cancel_bill",
+  "purchase.cancel_order",
+  "purchase.confirm_order",
+  "purchase.create_bill",
+  "purchase.create_order",
+  "purchase.debit_bill",
+  "purchase.debit_order",
+  "purchase.delete_order",
+  "purchase.get_bill",
+  "purchase.get_order",
+  "purchase.list_bills",
+  "purchase.list_orders",
+  "purchase.post_bill",
+  "purchase.receive",
+  "purchase.return",
+  "purchase.send_order",
+  "purchase.update_bill",
+  "purchase.update_order",
   "reorder_rule.create",
   "reorder_rule.delete",
   "reorder_rule.get",
@@ -2129,6 +2364,25 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "role.list",
   "role.set_permissions",
   "role.update",
+  "sales.cancel_invoice",
+  "sales.cancel_order",
+  "sales.confirm_order",
+  "sales.create_invoice",
+  "sales.create_order",
+  "sales.credit_invoice",
+  "sales.credit_order",
+  "sales.delete_order",
+  "sales.deliver",
+  "sales.get_invoice",
+  "sales.get_order",
+  "sales.invoice_order",
+  "sales.list_invoices",
+  "sales.list_orders",
+  "sales.post_invoice",
+  "sales.return",
+  "sales.send_order",
+  "sales.update_invoice",
+  "sales.update_order",
   "stock.moves",
   "stock.on_hand",
   "stock.report",
@@ -2142,6 +2396,10 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "tax.set_archived",
   "tax.update",
   "tax.update_group",
+  "trade.get_settings",
+  "trade.product_taxes",
+  "trade.set_product_taxes",
+  "trade.update_settings",
   "transfer.ship",
   "warehouse.create",
   "warehouse.get",
@@ -2268,6 +2526,25 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "picking.get": "inventory.view_stock",
   "picking.list": "inventory.view_stock",
   "picking.update": "inventory.move_stock",
+  "purchase.bill_order": "purchase.manage_bills",
+  "purchase.cancel_bill": "purchase.manage_bills",
+  "purchase.cancel_order": "purchase.manage_orders",
+  "purchase.confirm_order": "purchase.manage_orders",
+  "purchase.create_bill": "purchase.manage_bills",
+  "purchase.create_order": "purchase.manage_orders",
+  "purchase.debit_bill": "purchase.manage_bills",
+  "purchase.debit_order": "purchase.manage_bills",
+  "purchase.delete_order": "purchase.manage_orders",
+  "purchase.get_bill": "purchase.view_orders",
+  "purchase.get_order": "purchase.view_orders",
+  "purchase.list_bills": "purchase.view_orders",
+  "purchase.list_orders": "purchase.view_orders",
+  "purchase.post_bill": "purchase.manage_bills",
+  "purchase.receive": "purchase.manage_orders",
+  "purchase.return": "purchase.manage_orders",
+  "purchase.send_order": "purchase.manage_orders",
+  "purchase.update_bill": "purchase.manage_bills",
+  "purchase.update_order": "purchase.manage_orders",
   "reorder_rule.create": "inventory.change_setup",
   "reorder_rule.delete": "inventory.change_setup",
   "reorder_rule.get": "inventory.view_stock",
@@ -2288,6 +2565,25 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "role.list": "role.view_role",
   "role.set_permissions": "role.change_role",
   "role.update": "role.change_role",
+  "sales.cancel_invoice": "sales.manage_invoices",
+  "sales.cancel_order": "sales.manage_orders",
+  "sales.confirm_order": "sales.manage_orders",
+  "sales.create_invoice": "sales.manage_invoices",
+  "sales.create_order": "sales.manage_orders",
+  "sales.credit_invoice": "sales.manage_invoices",
+  "sales.credit_order": "sales.manage_invoices",
+  "sales.delete_order": "sales.manage_orders",
+  "sales.deliver": "sales.manage_orders",
+  "sales.get_invoice": "sales.view_orders",
+  "sales.get_order": "sales.view_orders",
+  "sales.invoice_order": "sales.manage_invoices",
+  "sales.list_invoices": "sales.view_orders",
+  "sales.list_orders": "sales.view_orders",
+  "sales.post_invoice": "sales.manage_invoices",
+  "sales.return": "sales.manage_orders",
+  "sales.send_order": "sales.manage_orders",
+  "sales.update_invoice": "sales.manage_invoices",
+  "sales.update_order": "sales.manage_orders",
   "stock.moves": "inventory.view_stock",
   "stock.on_hand": "inventory.view_stock",
   "stock.report": "inventory.view_stock",
@@ -2301,6 +2597,10 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "tax.set_archived": "accounting.change_setup",
   "tax.update": "accounting.change_setup",
   "tax.update_group": "accounting.change_setup",
+  "trade.get_settings": "sales.view_orders",
+  "trade.product_taxes": "catalog.view_product",
+  "trade.set_product_taxes": "catalog.change_product",
+  "trade.update_settings": "trade.change_settings",
   "transfer.ship": "inventory.move_stock",
   "warehouse.create": "inventory.change_setup",
   "warehouse.get": "inventory.view_stock",

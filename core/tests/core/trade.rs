@@ -1,0 +1,351 @@
+//! Purchasing and sales through the real command layer: a textbook flow per side whose
+//! figures are worked out by hand (quotation → order → partial delivery or receipt →
+//! invoice or bill → posted → return → credit or debit note), with the stock and the
+//! books checked after each step; credit limits, three-way match, idempotency keys,
+//! immutability, gapless numbers and isolation.
+
+use crate::inventory::{done, product, warehouse};
+use cora_core::testing::TestApp;
+use cora_core::{ErrorCode, Reason};
+use serde_json::{Value, json};
+
+fn s(v: &Value) -> String {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).to_string()
+}
+
+fn balance(app: &mut TestApp, co: &str, code: &str) -> String {
+    let id = crate::accounting::account(app, co, code);
+    s(&app.admin_in(co, "account.get", json!({"id": id})).unwrap()["balance"])
+}
+
+fn tax(app: &mut TestApp, co: &str, code: &str) -> i64 {
+    let taxes = app.admin_in(co, "tax.list", json!({})).unwrap();
+    taxes.as_array().unwrap().iter().find(|t| t["code"] == code).unwrap()["id"].as_i64().unwrap()
+}
+
+fn partner(app: &mut TestApp, co: &str, name: &str, extra: Value) -> i64 {
+    let mut args = json!({"name": name});
+    for (k, v) in extra.as_object().unwrap() {
+        args[k] = v.clone();
+    }
+    app.admin_in(co, "partner.create", args).unwrap()["id"].as_i64().unwrap()
+}
+
+fn on_hand(app: &mut TestApp, co: &str, p: i64) -> String {
+    s(&app.admin_in(co, "stock.on_hand", json!({"product_id": p})).unwrap()["on_hand"])
+}
+
+fn checks_ok(app: &mut TestApp, co: &str) {
+    let c = app.admin_in(co, "inventory.check", json!({})).unwrap();
+    assert_eq!(c["ok"], true, "{c}");
+    let l = app.admin_in(co, "ledger.check", json!({})).unwrap();
+    assert_eq!(l["ok"], true, "{l}");
+}
+
+fn line<'a>(o: &'a Value, i: usize) -> &'a Value {
+    &o["lines"][i]
+}
+
+fn codes(e: &cora_core::Error) -> Vec<(String, String)> {
+    e.fields().iter().map(|f| (f.field.clone(), f.code.as_str())).collect()
+}
+
+/// Quotation → order → partial delivery → invoice → posted → rest delivered and
+/// invoiced → a return → its credit note; figures by hand.
+#[test]
+fn a_sales_order_from_quotation_to_credit_note_moves_stock_and_books_exactly() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let (wh, _) = warehouse(&mut app, "ACME");
+    let widget = product(&mut app, "ACME", "WIDGET", json!({"cost": "4", "sale_price": "10"}));
+    let service = product(&mut app, "ACME", "SETUP", json!({"kind": "service", "sale_price": "50"}));
+    let s20 = tax(&mut app, "ACME", "S20");
+    app.admin_in("ACME", "trade.set_product_taxes", json!({"product_id": widget, "side": "sale", "tax_ids": [s20]})).unwrap();
+    done(&mut app, "ACME", json!({"kind": "receipt", "warehouse_id": wh, "date": "2026-03-01", "lines": [{"product_id": widget, "quantity": "10", "unit_cost": "4"}]})).unwrap();
+    let customer = partner(&mut app, "ACME", "Client", json!({"is_customer": true, "payment_terms_days": 30}));
+
+    // The quotation: 5 × 10 − 10 % = 45.00 (+ 9.00 tax from the product's default);
+    // 1 × 50 with the tax named = 50.00 (+ 10.00). No number yet.
+    let q = app
+        .admin_in(
+            "ACME",
+            "sales.create_order",
+            json!({"partner_id": customer, "date": "2026-03-02", "warehouse_id": wh, "lines": [
+                {"product_id": widget, "quantity": "5", "discount": "10"},
+                {"product_id": service, "quantity": "1", "tax_ids": [s20]}]}),
+        )
+        .unwrap();
+    assert_eq!(q["state"], "draft");
+    assert!(q["number"].is_null());
+    assert_eq!((s(&q["net"]), s(&q["tax"]), s(&q["total"])), ("95".into(), "19".into(), "114".into()));
+    assert_eq!((s(&line(&q, 0)["unit_price"]), s(&line(&q, 0)["net"])), ("10".into(), "45".into()));
+    assert_eq!(q["taxes"][0]["amount"], "19");
+
+    let o = app.admin_in("ACME", "sales.confirm_order", json!({"id": q["id"]})).unwrap();
+    assert_eq!((o["state"].as_str(), o["number"].as_str()), (Some("confirmed"), Some("SO/00001")));
+    assert_eq!(o["delivery_status"], "pending");
+    // Confirmed lines are immutable, even to SQL.
+    let err = app.cora.store().conn().execute("UPDATE trade_order_lines SET quantity = 1 WHERE order_id = ?1", [o["id"].as_i64().unwrap()]).unwrap_err();
+    assert!(err.to_string().contains("immutable"), "{err}");
+    let e = app.admin_in("ACME", "sales.update_order", json!({"id": o["id"], "order": {"partner_id": customer, "date": "2026-03-02", "lines": [{"product_id": widget, "quantity": "1"}]}})).unwrap_err();
+    assert_eq!(e.refusal().reason, Reason::DocumentNotDraft.into());
+
+    // A partial delivery: 3 of 5; more than what is left is refused and changes nothing.
+    let wl = line(&o, 0)["id"].clone();
+    let e = app.admin_in("ACME", "sales.deliver", json!({"order_id": o["id"], "date": "2026-03-03", "lines": [{"line_id": wl, "quantity": "6"}]})).unwrap_err();
+    assert_eq!(codes(&e), vec![("lines.0.quantity".to_string(), "exceeds_remaining".to_string())]);
+    let o = app.admin_in("ACME", "sales.deliver", json!({"order_id": o["id"], "date": "2026-03-03", "lines": [{"line_id": wl, "quantity": "3"}]})).unwrap();
+    assert_eq!((s(&line(&o, 0)["delivered"]), s(&line(&o, 0)["to_deliver"])), ("3".into(), "2".into()));
+    assert_eq!(o["delivery_status"], "partial");
+    assert_eq!(o["pickings"][0]["number"], "WH/OUT/00001");
+    assert_eq!(on_hand(&mut app, "ACME", widget), "7");
+    assert_eq!(balance(&mut app, "ACME", "5000"), "12", "cost of goods sold: 3 × 4");
+
+    // Invoice what was delivered (the policy) and the service: 27.00 + 5.40, 50.00 + 10.00.
+    assert_eq!((s(&line(&o, 0)["to_invoice"]), s(&line(&o, 1)["to_invoice"])), ("3".into(), "1".into()));
+    let inv = app.admin_in("ACME", "sales.invoice_order", json!({"order_id": o["id"], "date": "2026-03-04"})).unwrap();
+    assert_eq!((inv["state"].as_str(), inv["number"].is_null()), (Some("draft"), true));
+    assert_eq!((s(&inv["net"]), s(&inv["tax"]), s(&inv["total"])), ("77".into(), "15.4".into(), "92.4".into()));
+    assert_eq!(inv["due_date"], "2026-04-03");
+    // The draft counts as invoiced: nothing is left to invoice twice.
+    let e = app.admin_in("ACME", "sales.invoice_order", json!({"order_id": o["id"], "date": "2026-03-04"})).unwrap_err();
+    assert_eq!(codes(&e)[0].1, "too_few_lines");
+    let inv = app.admin_in("ACME", "sales.post_invoice", json!({"id": inv["id"]})).unwrap();
+    assert_eq!((inv["state"].as_str(), inv["number"].as_str()), (Some("posted"), Some("INV/00001")));
+    assert_eq!(balance(&mut app, "ACME", "1200"), "92.4");
+    assert_eq!(balance(&mut app, "ACME", "4000"), "-77");
+    assert_eq!(balance(&mut app, "ACME", "2100"), "-15.4");
+    let err = app.cora.store().conn().execute("UPDATE trade_invoices SET total = 1 WHERE id = ?1", [inv["id"].as_i64().unwrap()]).unwrap_err();
+    assert!(err.to_string().contains("immutable"), "{err}");
+
+    // The backorder, then the rest invoiced: 2 × 9 = 18.00 + 3.60. The order is done.
+    let o = app.admin_in("ACME", "sales.deliver", json!({"order_id": o["id"], "date": "2026-03-05"})).unwrap();
+    assert_eq!(o["delivery_status"], "full");
+    let inv2 = app.admin_in("ACME", "sales.invoice_order", json!({"order_id": o["id"], "date": "2026-03-05"})).unwrap();
+    assert_eq!(s(&inv2["total"]), "21.6");
+    let inv2 = app.admin_in("ACME", "sales.post_invoice", json!({"id": inv2["id"]})).unwrap();
+    assert_eq!(inv2["number"], "INV/00002");
+    let o = app.admin_in("ACME", "sales.get_order", json!({"id": o["id"]})).unwrap();
+    assert_eq!((o["state"].as_str(), o["invoice_status"].as_str()), (Some("done"), Some("invoiced")));
+
+    // A return of one widget, then its credit note: 9.00 + 1.80.
+    let o = app.admin_in("ACME", "sales.return", json!({"order_id": o["id"], "date": "2026-03-06", "lines": [{"line_id": wl, "quantity": "1"}]})).unwrap();
+    assert_eq!((s(&line(&o, 0)["returned"]), s(&line(&o, 0)["to_invoice"])), ("1".into(), "-1".into()));
+    assert_eq!((o["state"].as_str(), o["invoice_status"].as_str()), (Some("confirmed"), Some("to_credit")));
+    assert_eq!(on_hand(&mut app, "ACME", widget), "6");
+    assert_eq!(balance(&mut app, "ACME", "5000"), "16", "the returned unit goes back against cost of goods sold");
+    let cn = app.admin_in("ACME", "sales.credit_order", json!({"order_id": o["id"], "date": "2026-03-06"})).unwrap();
+    assert_eq!((cn["kind"].as_str(), s(&cn["total"])), (Some("credit"), "10.8".to_string()));
+    let cn = app.admin_in("ACME", "sales.post_invoice", json!({"id": cn["id"]})).unwrap();
+    assert_eq!(cn["number"], "CN/00001");
+    assert_eq!(balance(&mut app, "ACME", "1200"), "103.2");
+    assert_eq!(balance(&mut app, "ACME", "4000"), "-86");
+    assert_eq!(balance(&mut app, "ACME", "1300"), "24");
+    let o = app.admin_in("ACME", "sales.get_order", json!({"id": o["id"]})).unwrap();
+    assert_eq!(o["state"], "done");
+    assert_eq!(o["invoices"].as_array().unwrap().len(), 3);
+    checks_ok(&mut app, "ACME");
+
+    // Lists by state and open work.
+    let list = app.admin_in("ACME", "sales.list_orders", json!({"state": "done"})).unwrap();
+    assert_eq!(list["total"], 1);
+    let list = app.admin_in("ACME", "sales.list_invoices", json!({"search": "INV/"})).unwrap();
+    assert_eq!(list["total"], 2);
+}
+
+#[test]
+fn a_purchase_order_is_received_in_parts_billed_three_way_and_debited_after_a_return() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let (wh, _) = warehouse(&mut app, "ACME");
+    let bolt = product(&mut app, "ACME", "BOLT", json!({"cost": "2"}));
+    let p20 = tax(&mut app, "ACME", "P20");
+    let supplier = partner(&mut app, "ACME", "Bolts Ltd", json!({"is_supplier": true}));
+    let customer = partner(&mut app, "ACME", "Client", json!({"is_customer": true}));
+    // A customer is not a supplier.
+    let e = app.admin_in("ACME", "purchase.create_order", json!({"partner_id": customer, "date": "2026-03-01", "lines": [{"product_id": bolt, "quantity": "1"}]})).unwrap_err();
+    assert_eq!(codes(&e)[0], ("partner_id".to_string(), "partner_role_required".to_string()));
+
+    // 100 × 1.50 = 150.00 + 30.00.
+    let po = app
+        .admin_in("ACME", "purchase.create_order", json!({"partner_id": supplier, "date": "2026-03-01", "warehouse_id": wh, "lines": [{"product_id": bolt, "quantity": "100", "unit_price": "1.5", "tax_ids": [p20]}]}))
+        .unwrap();
+    assert_eq!(s(&po["total"]), "180");
+    let po = app.admin_in("ACME", "purchase.confirm_order", json!({"id": po["id"]})).unwrap();
+    assert_eq!(po["number"], "PO/00001");
+    let bl = line(&po, 0)["id"].clone();
+
+    // Receive 60: stock valued at the order's price.
+    let po = app.admin_in("ACME", "purchase.receive", json!({"order_id": po["id"], "date": "2026-03-02", "lines": [{"line_id": bl, "quantity": "60"}]})).unwrap();
+    assert_eq!(on_hand(&mut app, "ACME", bolt), "60");
+    assert_eq!(balance(&mut app, "ACME", "1300"), "90");
+    assert_eq!(balance(&mut app, "ACME", "2010"), "-90");
+    assert_eq!(s(&line(&po, 0)["to_invoice"]), "60");
+
+    // Bill the 60 received: GRNI cleared, input tax, payable.
+    let bill = app.admin_in("ACME", "purchase.bill_order", json!({"order_id": po["id"], "date": "2026-03-03"})).unwrap();
+    assert_eq!(s(&bill["total"]), "108");
+    let bill = app.admin_in("ACME", "purchase.post_bill", json!({"id": bill["id"]})).unwrap();
+    assert_eq!(bill["number"], "BILL/00001");
+    assert_eq!(balance(&mut app, "ACME", "2010"), "0");
+    assert_eq!(balance(&mut app, "ACME", "1450"), "18");
+    assert_eq!(balance(&mut app, "ACME", "2000"), "-108");
+
+    // Three-way match: billing 10 more than received is written, but not posted.
+    let over = app.admin_in("ACME", "purchase.bill_order", json!({"order_id": po["id"], "date": "2026-03-03", "lines": [{"line_id": bl, "quantity": "10"}]})).unwrap();
+    let e = app.admin_in("ACME", "purchase.post_bill", json!({"id": over["id"]})).unwrap_err();
+    assert_eq!(e.refusal().reason, Reason::BilledAboveReceived.into());
+    assert_eq!(codes(&e), vec![("lines.0.quantity".to_string(), "exceeds_remaining".to_string())]);
+    assert_eq!(balance(&mut app, "ACME", "2000"), "-108", "nothing was posted");
+    let cancelled = app.admin_in("ACME", "purchase.cancel_bill", json!({"id": over["id"]})).unwrap();
+    assert_eq!(cancelled["state"], "cancelled");
+    let po = app.admin_in("ACME", "purchase.get_order", json!({"id": po["id"]})).unwrap();
+    assert_eq!(s(&line(&po, 0)["invoiced"]), "60", "a cancelled draft gives its quantities back");
+
+    // The rest received and billed: 40 × 1.50 = 60.00 + 12.00.
+    app.admin_in("ACME", "purchase.receive", json!({"order_id": po["id"], "date": "2026-03-04"})).unwrap();
+    let bill2 = app.admin_in("ACME", "purchase.bill_order", json!({"order_id": po["id"], "date": "2026-03-04"})).unwrap();
+    app.admin_in("ACME", "purchase.post_bill", json!({"id": bill2["id"]})).unwrap();
+    assert_eq!(balance(&mut app, "ACME", "2000"), "-180");
+    assert_eq!(balance(&mut app, "ACME", "2010"), "0");
+    let po = app.admin_in("ACME", "purchase.get_order", json!({"id": po["id"]})).unwrap();
+    assert_eq!(po["state"], "done");
+
+    // Return 10 to the supplier, then the debit note: 15.00 + 3.00.
+    let po = app.admin_in("ACME", "purchase.return", json!({"order_id": po["id"], "date": "2026-03-05", "lines": [{"line_id": bl, "quantity": "10"}]})).unwrap();
+    assert_eq!(on_hand(&mut app, "ACME", bolt), "90");
+    assert_eq!(balance(&mut app, "ACME", "1300"), "135");
+    assert_eq!(balance(&mut app, "ACME", "2010"), "15");
+    let dn = app.admin_in("ACME", "purchase.debit_order", json!({"order_id": po["id"], "date": "2026-03-05"})).unwrap();
+    assert_eq!(s(&dn["total"]), "18");
+    let dn = app.admin_in("ACME", "purchase.post_bill", json!({"id": dn["id"]})).unwrap();
+    assert_eq!(dn["number"], "DN/00001");
+    assert_eq!(balance(&mut app, "ACME", "2000"), "-162");
+    assert_eq!(balance(&mut app, "ACME", "2010"), "0");
+    assert_eq!(balance(&mut app, "ACME", "1450"), "27");
+    checks_ok(&mut app, "ACME");
+}
+
+#[test]
+fn credit_limits_idempotency_keys_cancellation_and_isolation() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    app.company("BETA");
+    let (wh, _) = warehouse(&mut app, "ACME");
+    let widget = product(&mut app, "ACME", "WIDGET", json!({"cost": "4", "sale_price": "60"}));
+    let customer = partner(&mut app, "ACME", "Careful Ltd", json!({"is_customer": true, "credit_limit": "100"}));
+    let args = json!({"partner_id": customer, "date": "2026-03-02", "warehouse_id": wh, "idempotency_key": "k-1", "lines": [{"product_id": widget, "quantity": "2"}]});
+
+    // The same key twice: one quotation.
+    let a = app.admin_in("ACME", "sales.create_order", args.clone()).unwrap();
+    let b = app.admin_in("ACME", "sales.create_order", args).unwrap();
+    assert_eq!(a["id"], b["id"]);
+    assert_eq!(app.admin_in("ACME", "sales.list_orders", json!({})).unwrap()["total"], 1);
+    // A key names one command.
+    let e = app.admin_in("ACME", "sales.confirm_order", json!({"id": a["id"], "idempotency_key": "k-1"})).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Conflict);
+
+    // 120 > the limit of 100: refused, with the figures; an override confirms it.
+    let e = app.admin_in("ACME", "sales.confirm_order", json!({"id": a["id"]})).unwrap_err();
+    assert_eq!(e.refusal().reason, Reason::CreditLimitExceeded.into());
+    assert_eq!(app.admin_in("ACME", "sales.get_order", json!({"id": a["id"]})).unwrap()["state"], "draft");
+    let seller = app.member("seller@acme.test", "ACME", "sales");
+    let e = app.call(&seller, Some("ACME"), "sales.confirm_order", json!({"id": a["id"], "allow_over": true})).unwrap_err();
+    assert_eq!(e.refusal().reason, Reason::CreditLimitExceeded.into(), "the sales role holds no override");
+    let o = app.admin_in("ACME", "sales.confirm_order", json!({"id": a["id"], "allow_over": true, "idempotency_key": "c-1"})).unwrap();
+    assert_eq!(o["number"], "SO/00001");
+    let again = app.admin_in("ACME", "sales.confirm_order", json!({"id": a["id"], "allow_over": true, "idempotency_key": "c-1"})).unwrap();
+    assert_eq!(again["number"], "SO/00001");
+    // Without the key, a second confirmation is an impossible transition naming the state.
+    let e = app.admin_in("ACME", "sales.confirm_order", json!({"id": a["id"]})).unwrap_err();
+    assert_eq!(e.refusal().reason, Reason::InvalidTransition.into());
+    assert!(e.to_string().contains("confirmed"), "{e}");
+
+    // Another company sees none of it.
+    let e = app.admin_in("BETA", "sales.get_order", json!({"id": a["id"]})).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotFound);
+    assert_eq!(app.admin_in("BETA", "sales.list_orders", json!({})).unwrap()["total"], 0);
+    let e = app.admin_in("BETA", "sales.create_order", json!({"partner_id": customer, "date": "2026-03-02", "lines": [{"product_id": widget, "quantity": "1"}]})).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Validation);
+
+    // Cancelling an order nothing was delivered from cancels it; a cancelled order stays so.
+    let o = app.admin_in("ACME", "sales.cancel_order", json!({"id": o["id"]})).unwrap();
+    assert_eq!(o["state"], "cancelled");
+    let e = app.admin_in("ACME", "sales.deliver", json!({"order_id": o["id"]})).unwrap_err();
+    assert_eq!(e.refusal().reason, Reason::OrderNotConfirmed.into());
+
+    // Cancelling after a partial delivery cancels the rest only.
+    done(&mut app, "ACME", json!({"kind": "receipt", "warehouse_id": wh, "date": "2026-03-01", "lines": [{"product_id": widget, "quantity": "10", "unit_cost": "4"}]})).unwrap();
+    let q = app.admin_in("ACME", "sales.create_order", json!({"partner_id": customer, "date": "2026-03-02", "lines": [{"product_id": widget, "quantity": "1", "unit_price": "10"}, {"product_id": widget, "quantity": "4", "unit_price": "10"}]})).unwrap();
+    let o = app.admin_in("ACME", "sales.confirm_order", json!({"id": q["id"]})).unwrap();
+    assert_eq!(o["number"], "SO/00002", "gapless: the cancelled order kept its number, quotations took none");
+    let o = app.admin_in("ACME", "sales.deliver", json!({"order_id": o["id"], "lines": [{"line_id": line(&o, 1)["id"], "quantity": "1"}]})).unwrap();
+    let o = app.admin_in("ACME", "sales.cancel_order", json!({"id": o["id"]})).unwrap();
+    assert_eq!(o["state"], "confirmed");
+    assert_eq!((s(&line(&o, 0)["cancelled"]), s(&line(&o, 1)["cancelled"])), ("1".into(), "3".into()));
+    assert_eq!((s(&line(&o, 1)["to_deliver"]), s(&line(&o, 1)["to_invoice"])), ("0".into(), "1".into()));
+    let inv = app.admin_in("ACME", "sales.invoice_order", json!({"order_id": o["id"]})).unwrap();
+    app.admin_in("ACME", "sales.post_invoice", json!({"id": inv["id"]})).unwrap();
+    assert_eq!(app.admin_in("ACME", "sales.get_order", json!({"id": o["id"]})).unwrap()["state"], "done");
+    checks_ok(&mut app, "ACME");
+}
+
+#[test]
+fn lines_take_prices_from_price_lists_and_supplier_prices_and_reorder_becomes_purchase_orders() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let (wh, _) = warehouse(&mut app, "ACME");
+    let widget = product(&mut app, "ACME", "WIDGET", json!({"cost": "4", "sale_price": "10"}));
+    let bolt = product(&mut app, "ACME", "BOLT", json!({"cost": "2"}));
+    let vip = partner(&mut app, "ACME", "VIP", json!({"is_customer": true}));
+    let walk_in = partner(&mut app, "ACME", "Walk-in", json!({"is_customer": true}));
+    let supplier = partner(&mut app, "ACME", "Bolts Ltd", json!({"is_supplier": true}));
+
+    // The VIP's own list with a quantity break; a general list for everyone else; an
+    // expired list that applies to nobody.
+    app.admin_in("ACME", "price_list.create", json!({"name": "VIP", "partner_ids": [vip], "items": [
+        {"product_id": widget, "price": "9"}, {"product_id": widget, "min_quantity": "10", "price": "8"}]})).unwrap();
+    app.admin_in("ACME", "price_list.create", json!({"name": "Everyone", "items": [{"product_id": widget, "discount": "5"}]})).unwrap();
+    app.admin_in("ACME", "price_list.create", json!({"name": "Old", "valid_to": "2026-01-31", "items": [{"product_id": widget, "price": "1"}]})).unwrap();
+    let e = app.admin_in("ACME", "price_list.create", json!({"name": "vip", "items": []})).unwrap_err();
+    assert_eq!(codes(&e), vec![("name".to_string(), "duplicate".to_string())]);
+    let e = app.admin_in("ACME", "price_list.create", json!({"name": "Bad", "items": [{"product_id": widget, "price": "1", "discount": "2"}]})).unwrap_err();
+    assert_eq!(codes(&e)[0].0, "items.0.price");
+
+    let order = |app: &mut TestApp, who: i64, q: &str| {
+        app.admin_in("ACME", "sales.create_order", json!({"partner_id": who, "date": "2026-03-02", "lines": [{"product_id": widget, "quantity": q}]})).unwrap()
+    };
+    let o = order(&mut app, vip, "5");
+    assert_eq!((s(&line(&o, 0)["unit_price"]), s(&line(&o, 0)["net"])), ("9".into(), "45".into()));
+    let o = order(&mut app, vip, "12");
+    assert_eq!(s(&line(&o, 0)["unit_price"]), "8");
+    let o = order(&mut app, walk_in, "2");
+    assert_eq!((s(&line(&o, 0)["unit_price"]), s(&line(&o, 0)["discount"]), s(&line(&o, 0)["net"])), ("10".into(), "5".into(), "19".into()));
+    // A price typed on the line wins.
+    let o = app.admin_in("ACME", "sales.create_order", json!({"partner_id": vip, "date": "2026-03-02", "lines": [{"product_id": widget, "quantity": "1", "unit_price": "7.5"}]})).unwrap();
+    assert_eq!(s(&line(&o, 0)["unit_price"]), "7.5");
+
+    // Supplier prices with a quantity break fill purchase lines.
+    app.admin_in("ACME", "supplier_price.create", json!({"partner_id": supplier, "product_id": bolt, "supplier_code": "B-1", "price": "1.2", "lead_time_days": 5})).unwrap();
+    app.admin_in("ACME", "supplier_price.create", json!({"partner_id": supplier, "product_id": bolt, "min_quantity": "100", "price": "1"})).unwrap();
+    let e = app.admin_in("ACME", "supplier_price.create", json!({"partner_id": vip, "product_id": bolt, "price": "1"})).unwrap_err();
+    assert_eq!(codes(&e)[0], ("partner_id".to_string(), "partner_role_required".to_string()));
+    let po = app.admin_in("ACME", "purchase.create_order", json!({"partner_id": supplier, "date": "2026-03-02", "lines": [{"product_id": bolt, "quantity": "50"}]})).unwrap();
+    assert_eq!(s(&line(&po, 0)["unit_price"]), "1.2");
+    app.admin_in("ACME", "purchase.delete_order", json!({"id": po["id"]})).unwrap();
+
+    // The to-reorder list becomes one draft purchase order per supplier; open orders count
+    // as coming in, so a second run orders nothing more.
+    app.admin_in("ACME", "reorder_rule.create", json!({"product_id": bolt, "warehouse_id": wh, "min_qty": "10", "max_qty": "100", "multiple": "25"})).unwrap();
+    app.admin_in("ACME", "reorder_rule.create", json!({"product_id": widget, "warehouse_id": wh, "min_qty": "1", "max_qty": "2"})).unwrap();
+    let r = app.admin_in("ACME", "purchase.from_reorder", json!({"date": "2026-03-03"})).unwrap();
+    assert_eq!(r["orders"].as_array().unwrap().len(), 1, "{r}");
+    assert_eq!(r["skipped"][0]["sku"], "WIDGET");
+    assert_eq!(r["skipped"][0]["reason"], "no_supplier");
+    let po = app.admin_in("ACME", "purchase.get_order", json!({"id": r["orders"][0]["id"]})).unwrap();
+    assert_eq!((po["state"].as_str(), po["partner_id"].as_i64()), (Some("draft"), Some(supplier)));
+    assert_eq!((s(&line(&po, 0)["quantity"]), s(&line(&po, 0)["unit_price"])), ("100".into(), "1".into()));
+    let r = app.admin_in("ACME", "purchase.from_reorder", json!({"date": "2026-03-03"})).unwrap();
+    assert_eq!(r["orders"].as_array().unwrap().len(), 0);
+    assert!(r["skipped"].as_array().unwrap().iter().any(|x| x["sku"] == "BOLT" && x["reason"] == "on_order"), "{r}");
+}
