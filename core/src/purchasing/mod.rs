@@ -38,6 +38,8 @@ static COMMANDS: SideCommands = SideCommands {
     post_invoice: "purchase.post_bill",
     cancel_invoice: "purchase.cancel_bill",
     credit_invoice: "purchase.debit_bill",
+    report: "purchase.report",
+    open_lines: "purchase.open_lines",
 };
 
 pub fn register(r: &mut Registry) {

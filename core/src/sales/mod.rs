@@ -38,6 +38,8 @@ static COMMANDS: SideCommands = SideCommands {
     post_invoice: "sales.post_invoice",
     cancel_invoice: "sales.cancel_invoice",
     credit_invoice: "sales.credit_invoice",
+    report: "sales.report",
+    open_lines: "sales.open_lines",
 };
 
 pub fn register(r: &mut Registry) {

@@ -30,6 +30,8 @@ pub struct SideCommands {
     pub post_invoice: &'static str,
     pub cancel_invoice: &'static str,
     pub credit_invoice: &'static str,
+    pub report: &'static str,
+    pub open_lines: &'static str,
 }
 
 pub fn register_side(r: &mut Registry, n: &'static SideCommands) {
@@ -108,6 +110,30 @@ pub fn register_side(r: &mut Registry, n: &'static SideCommands) {
         let t = ctx.tenant()?;
         flow::get_invoice(ctx.db(), &t, side, a.id)
     }));
+    r.add(CommandSpec::query(
+        n.report,
+        v,
+        match side {
+            Side::Sale => "Sales by product, customer, category or month: invoiced less credited, cost of goods sold and gross margin",
+            Side::Purchase => "Purchases by product, supplier, category or month: billed less debited",
+        },
+        move |ctx, a: TradeReportArgs| {
+            let t = ctx.tenant()?;
+            super::reports::report(ctx.db(), &t, side, &a)
+        },
+    ));
+    r.add(CommandSpec::query(
+        n.open_lines,
+        v,
+        match side {
+            Side::Sale => "Open order lines: backorders (to deliver) or to invoice",
+            Side::Purchase => "Open order lines: to receive or to bill",
+        },
+        move |ctx, a: OpenLinesArgs| {
+            let t = ctx.tenant()?;
+            super::reports::open_lines(ctx.db(), &t, side, &a)
+        },
+    ));
     r.add(CommandSpec::mutation(n.create_invoice, inv, "Create a draft invoice without an order", move |ctx, a: InvoiceInput| flow::create_invoice(ctx, side, a)));
     r.add(CommandSpec::mutation(n.update_invoice, inv, "Change a draft invoice's date, due date, reference or notes", move |ctx, a: UpdateInvoiceArgs| flow::update_invoice(ctx, side, a)));
     r.add(CommandSpec::mutation(n.post_invoice, inv, "Post a draft invoice or credit note: numbered and posted to the books", move |ctx, a: DocActionArgs| flow::post_invoice(ctx, side, a)));

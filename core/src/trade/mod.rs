@@ -49,6 +49,7 @@ pub mod idem;
 pub mod lines;
 pub mod model;
 pub mod pricing;
+pub mod reports;
 
 pub const OVERRIDE_CREDIT: &str = "sales.override_credit";
 pub const ACCEPT_OVER: &str = "purchase.accept_over";

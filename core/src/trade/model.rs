@@ -759,3 +759,107 @@ pub struct FromReorderResult {
     pub orders: Vec<OrderRow>,
     pub skipped: Vec<SkippedReorder>,
 }
+
+// --- reports --------------------------------------------------------------------------------
+
+str_enum! {
+    /// How a sales or purchases report groups its rows.
+    #[derive(Default)]
+    pub enum TradeGroupBy {
+        #[default]
+        Product = "product",
+        Partner = "partner",
+        Category = "category",
+        Month = "month",
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct TradeReportArgs {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    #[serde(default)]
+    #[ts(optional)]
+    pub group_by: Option<TradeGroupBy>,
+    /// Only this customer or supplier.
+    #[serde(default)]
+    #[ts(optional)]
+    pub partner_id: Option<PartnerId>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct TradeReportRow {
+    /// The product, partner or category id, or the month (`2026-03`).
+    pub key: String,
+    pub label: String,
+    /// In the product's unit (product rows only).
+    #[ts(type = "string | null")]
+    pub quantity: Option<Decimal>,
+    /// Invoiced less credited, net of tax, in base currency.
+    #[ts(type = "string")]
+    pub net: Decimal,
+    /// Sales only: cost of goods sold from the stock valuation of the orders' deliveries
+    /// less their returns, in the period.
+    #[ts(type = "string | null")]
+    pub cost: Option<Decimal>,
+    #[ts(type = "string | null")]
+    pub margin: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct TradeReport {
+    pub side: Side,
+    pub currency: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub group_by: TradeGroupBy,
+    pub rows: Vec<TradeReportRow>,
+    #[ts(type = "string")]
+    pub net: Decimal,
+    #[ts(type = "string | null")]
+    pub cost: Option<Decimal>,
+    #[ts(type = "string | null")]
+    pub margin: Option<Decimal>,
+}
+
+str_enum! {
+    #[derive(Default)]
+    pub enum OpenWork {
+        #[default]
+        ToDeliver = "to_deliver",
+        ToInvoice = "to_invoice",
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct OpenLinesArgs {
+    /// `to_deliver` (backorders: to receive on the purchase side) or `to_invoice` (to bill).
+    #[serde(default)]
+    #[ts(optional)]
+    pub what: Option<OpenWork>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub partner_id: Option<PartnerId>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct OpenLine {
+    pub order_id: OrderId,
+    pub number: String,
+    pub date: NaiveDate,
+    pub partner_name: String,
+    pub line_no: u32,
+    pub sku: Option<String>,
+    pub description: String,
+    pub unit_code: Option<String>,
+    #[ts(type = "string")]
+    pub ordered: Decimal,
+    #[ts(type = "string")]
+    pub open: Decimal,
+    /// The open quantity's net amount in the order's currency.
+    #[ts(type = "string")]
+    pub amount: Decimal,
+    pub currency: String,
+}

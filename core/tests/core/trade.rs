@@ -100,6 +100,8 @@ fn a_sales_order_from_quotation_to_credit_note_moves_stock_and_books_exactly() {
     assert_eq!(o["pickings"][0]["number"], "WH/OUT/00001");
     assert_eq!(on_hand(&mut app, "ACME", widget), "7");
     assert_eq!(balance(&mut app, "ACME", "5000"), "12", "cost of goods sold: 3 × 4");
+    let back = app.admin_in("ACME", "sales.open_lines", json!({"what": "to_deliver"})).unwrap();
+    assert_eq!((s(&back[0]["open"]), s(&back[0]["amount"]), back.as_array().unwrap().len()), ("2".into(), "18".into(), 1));
 
     // Invoice what was delivered (the policy) and the service: 27.00 + 5.40, 50.00 + 10.00.
     assert_eq!((s(&line(&o, 0)["to_invoice"]), s(&line(&o, 1)["to_invoice"])), ("3".into(), "1".into()));
@@ -145,6 +147,23 @@ fn a_sales_order_from_quotation_to_credit_note_moves_stock_and_books_exactly() {
     assert_eq!(o["state"], "done");
     assert_eq!(o["invoices"].as_array().unwrap().len(), 3);
     checks_ok(&mut app, "ACME");
+
+    // Sales and margin by product: the widget sold 3 + 2 − 1 = 4 for 27 + 18 − 9 = 36 at
+    // a cost of 4 × 4; the service 50 at no cost. The total is the income account's.
+    let r = app.admin_in("ACME", "sales.report", json!({"from": "2026-03-01", "to": "2026-03-31"})).unwrap();
+    let rows: Vec<(String, String, String, String)> = r["rows"].as_array().unwrap().iter().map(|x| (s(&x["label"]), s(&x["net"]), s(&x["cost"]), s(&x["margin"]))).collect();
+    assert_eq!(rows, vec![
+        ("SETUP Product SETUP".to_string(), "50".to_string(), "0".to_string(), "50".to_string()),
+        ("WIDGET Product WIDGET".to_string(), "36".to_string(), "16".to_string(), "20".to_string()),
+    ]);
+    assert_eq!(r["rows"][1]["quantity"], "4");
+    assert_eq!((s(&r["net"]), s(&r["cost"]), s(&r["margin"])), ("86".into(), "16".into(), "70".into()));
+    let r = app.admin_in("ACME", "sales.report", json!({"from": "2026-03-01", "to": "2026-03-31", "group_by": "partner"})).unwrap();
+    assert_eq!((s(&r["rows"][0]["label"]), s(&r["rows"][0]["margin"])), ("Client".into(), "70".into()));
+    let r = app.admin_in("ACME", "sales.report", json!({"from": "2026-04-01", "to": "2026-04-30", "group_by": "month"})).unwrap();
+    assert_eq!(r["rows"].as_array().unwrap().len(), 0);
+    let table = app.admin_in("ACME", "report.table", json!({"report": "sales_report", "args": {"from": "2026-03-01", "to": "2026-03-31"}})).unwrap();
+    assert_eq!(table["rows"][2]["cells"], json!(["Total", "", "86.00", "16.00", "70.00"]));
 
     // Lists by state and open work.
     let list = app.admin_in("ACME", "sales.list_orders", json!({"state": "done"})).unwrap();

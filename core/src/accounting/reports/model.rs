@@ -465,6 +465,14 @@ pub enum ReportKind {
     StockValuation,
     /// Inventory: `stock.moves` of one product (every page).
     StockMoves,
+    /// Trade: `sales.report` (by product, customer, category or month, with the margin).
+    SalesReport,
+    /// Trade: `purchase.report`.
+    PurchaseReport,
+    /// Trade: `sales.open_lines` (backorders, to invoice).
+    SalesOpenLines,
+    /// Trade: `purchase.open_lines` (to receive, to bill).
+    PurchaseOpenLines,
 }
 
 impl ReportKind {
@@ -478,6 +486,8 @@ impl ReportKind {
             }
             ReportKind::StockReport | ReportKind::ToReorder | ReportKind::StockMoves => inv::VIEW_STOCK,
             ReportKind::StockValuation => inv::VIEW_VALUATION,
+            ReportKind::SalesReport | ReportKind::SalesOpenLines => crate::sales::VIEW,
+            ReportKind::PurchaseReport | ReportKind::PurchaseOpenLines => crate::purchasing::VIEW,
         }
     }
 }

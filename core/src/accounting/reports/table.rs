@@ -259,6 +259,10 @@ pub fn build(db: &Connection, t: &TenantCtx, report: ReportKind, args: serde_jso
         ReportKind::ToReorder => crate::inventory::tables::to_reorder(db, t, parse(args)?),
         ReportKind::StockValuation => crate::inventory::tables::valuation(db, t, parse(args)?),
         ReportKind::StockMoves => crate::inventory::tables::moves(db, t, parse(args)?),
+        ReportKind::SalesReport => crate::trade::reports::table(db, t, crate::trade::model::Side::Sale, &parse(args)?),
+        ReportKind::PurchaseReport => crate::trade::reports::table(db, t, crate::trade::model::Side::Purchase, &parse(args)?),
+        ReportKind::SalesOpenLines => crate::trade::reports::open_lines_table(db, t, crate::trade::model::Side::Sale, &parse(args)?),
+        ReportKind::PurchaseOpenLines => crate::trade::reports::open_lines_table(db, t, crate::trade::model::Side::Purchase, &parse(args)?),
     }
 }
 

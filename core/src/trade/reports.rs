@@ -1,0 +1,259 @@
+//! Trade reports: sales by product, customer, category or month with the gross margin
+//! (revenue from posted invoices less credit notes, cost of goods sold from the stock
+//! valuation of the orders' deliveries less returns); purchases by supplier, product,
+//! category or month; and the open lines (backorders, to invoice, to bill). Each also
+//! prints and exports through `report.table` (see [`table`]).
+//!
+//! Revenue is in base currency at each invoice's rate (`trade_invoice_lines.net_base`,
+//! fixed when the line is written). Cost is dated by the move, revenue by the invoice.
+
+use super::engine::QTY;
+use super::model::*;
+use crate::accounting::reports::model::{ReportTable, ReportTableColumn, ReportTableRow};
+use crate::command::TenantCtx;
+use crate::{Error, FieldCode, Result, arith, money};
+use rust_decimal::Decimal;
+use rusqlite::{Connection, params};
+use std::collections::BTreeMap;
+
+#[derive(Default)]
+struct Acc {
+    label: String,
+    quantity: Option<Decimal>,
+    net: Decimal,
+    cost: Decimal,
+}
+
+pub fn report(db: &Connection, t: &TenantCtx, side: Side, a: &TradeReportArgs) -> Result<TradeReport> {
+    if a.to < a.from {
+        return Err(Error::field("to", FieldCode::OutOfRange.with("min", a.from).with("max", "…")));
+    }
+    let group = a.group_by.unwrap_or_default();
+    let currency = crate::accounting::chart::base_currency(db, t)?;
+    // Revenue (or purchases) per group and unit, signed by kind, in one grouped scan.
+    let key_sql = match group {
+        TradeGroupBy::Product => "coalesce(l.product_id, 0)",
+        TradeGroupBy::Partner => "i.partner_id",
+        TradeGroupBy::Category => "coalesce(p.category_id, 0)",
+        TradeGroupBy::Month => "substr(i.date, 1, 7)",
+    };
+    let label_sql = match group {
+        TradeGroupBy::Product => "coalesce(p.sku || ' ' || p.name, '(no product)')",
+        TradeGroupBy::Partner => "(SELECT name FROM partners x WHERE x.tenant_id = i.tenant_id AND x.id = i.partner_id)",
+        TradeGroupBy::Category => "coalesce((SELECT name FROM categories c WHERE c.tenant_id = p.tenant_id AND c.id = p.category_id), '(no category)')",
+        TradeGroupBy::Month => "substr(i.date, 1, 7)",
+    };
+    let sql = format!(
+        "SELECT CAST({key_sql} AS TEXT), {label_sql}, l.unit_id, u.factor_e6, pu.factor_e6,
+            sum(CASE WHEN i.kind = 'credit' THEN -l.net_base ELSE l.net_base END),
+            sum(CASE WHEN i.kind = 'credit' THEN -l.quantity ELSE l.quantity END)
+         FROM trade_invoices i
+         JOIN trade_invoice_lines l ON l.tenant_id = i.tenant_id AND l.invoice_id = i.id
+         LEFT JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
+         LEFT JOIN units u ON u.tenant_id = l.tenant_id AND u.id = l.unit_id
+         LEFT JOIN units pu ON pu.tenant_id = p.tenant_id AND pu.id = p.unit_id
+         WHERE i.tenant_id = ?1 AND i.side = ?2 AND i.state = 'posted' AND i.date BETWEEN ?3 AND ?4 AND (?5 IS NULL OR i.partner_id = ?5)
+         GROUP BY 1, l.unit_id"
+    );
+    let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
+    {
+        let mut st = db.prepare_cached(&sql)?;
+        let mut rows = st.query(params![t.tenant_id(), side, a.from, a.to, a.partner_id])?;
+        while let Some(r) = rows.next()? {
+            let key: String = r.get(0)?;
+            let e = acc.entry(key).or_default();
+            e.label = r.get(1)?;
+            e.net = arith::add("net", e.net, money::from_db(r.get(5)?))?;
+            if group == TradeGroupBy::Product {
+                let (f, pf): (Option<i64>, Option<i64>) = (r.get(3)?, r.get(4)?);
+                if let (Some(f), Some(pf)) = (f, pf) {
+                    let q = arith::div("quantity", arith::mul("quantity", money::from_db_at(r.get(6)?, QTY), Decimal::from(f))?, Decimal::from(pf))?;
+                    e.quantity = Some(arith::add("quantity", e.quantity.unwrap_or_default(), q)?);
+                }
+            }
+        }
+    }
+    // Cost of goods sold: the value the orders' deliveries took out of stock, less what
+    // their returns brought back (a kit's components count for the kit).
+    if side == Side::Sale {
+        let key_sql = match group {
+            TradeGroupBy::Product => "coalesce(m.kit_id, m.product_id)",
+            TradeGroupBy::Partner => "o.partner_id",
+            TradeGroupBy::Category => "coalesce(p.category_id, 0)",
+            TradeGroupBy::Month => "substr(m.date, 1, 7)",
+        };
+        let label_sql = match group {
+            TradeGroupBy::Product => "(SELECT sku || ' ' || name FROM products x WHERE x.tenant_id = m.tenant_id AND x.id = coalesce(m.kit_id, m.product_id))",
+            TradeGroupBy::Partner => "(SELECT name FROM partners x WHERE x.tenant_id = o.tenant_id AND x.id = o.partner_id)",
+            TradeGroupBy::Category => "coalesce((SELECT name FROM categories c WHERE c.tenant_id = p.tenant_id AND c.id = p.category_id), '(no category)')",
+            TradeGroupBy::Month => "substr(m.date, 1, 7)",
+        };
+        let sql = format!(
+            "SELECT CAST({key_sql} AS TEXT), {label_sql}, -sum(m.value)
+             FROM stock_moves m
+             JOIN trade_orders o ON o.tenant_id = m.tenant_id AND o.id = m.source_id
+             JOIN products p ON p.tenant_id = m.tenant_id AND p.id = coalesce(m.kit_id, m.product_id)
+             WHERE m.tenant_id = ?1 AND m.source_module = 'sales' AND m.state = 'done' AND m.date BETWEEN ?2 AND ?3
+               AND m.value IS NOT NULL AND (?4 IS NULL OR o.partner_id = ?4)
+             GROUP BY 1"
+        );
+        let mut st = db.prepare_cached(&sql)?;
+        let mut rows = st.query(params![t.tenant_id(), a.from, a.to, a.partner_id])?;
+        while let Some(r) = rows.next()? {
+            let key: String = r.get(0)?;
+            let e = acc.entry(key).or_default();
+            if e.label.is_empty() {
+                e.label = r.get(1)?;
+            }
+            e.cost = arith::add("cost", e.cost, money::from_db(r.get(2)?))?;
+        }
+    }
+    let sales = side == Side::Sale;
+    let mut out = Vec::with_capacity(acc.len());
+    let (mut net, mut cost) = (Decimal::ZERO, Decimal::ZERO);
+    for (key, e) in acc {
+        net = arith::add("net", net, e.net)?;
+        cost = arith::add("cost", cost, e.cost)?;
+        out.push(TradeReportRow {
+            key,
+            label: e.label,
+            quantity: e.quantity.map(|q| q.round_dp(QTY).normalize()),
+            net: e.net.normalize(),
+            cost: sales.then(|| e.cost.normalize()),
+            margin: if sales { Some(arith::sub("margin", e.net, e.cost)?.normalize()) } else { None },
+        });
+    }
+    if group != TradeGroupBy::Month {
+        out.sort_by(|a, b| b.net.cmp(&a.net).then_with(|| a.label.cmp(&b.label)));
+    }
+    Ok(TradeReport {
+        side,
+        currency,
+        from: a.from,
+        to: a.to,
+        group_by: group,
+        rows: out,
+        net: net.normalize(),
+        cost: sales.then(|| cost.normalize()),
+        margin: if sales { Some(arith::sub("margin", net, cost)?.normalize()) } else { None },
+    })
+}
+
+/// Lines of confirmed orders with something to deliver (receive) or to invoice (bill).
+pub fn open_lines(db: &Connection, t: &TenantCtx, side: Side, a: &OpenLinesArgs) -> Result<Vec<OpenLine>> {
+    let what = a.what.unwrap_or_default();
+    let ids: Vec<OrderId> = db
+        .prepare_cached("SELECT id FROM trade_orders WHERE tenant_id = ?1 AND side = ?2 AND state = 'confirmed' AND (?3 IS NULL OR partner_id = ?3) ORDER BY date, id")?
+        .query_map(params![t.tenant_id(), side, a.partner_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    let half_even = super::engine::rounding_rule(db, t)?.1 == crate::accounting::model::RoundingMode::HalfEven;
+    for id in ids {
+        let o = super::engine::get_order(db, t, side, id)?;
+        for l in &o.lines {
+            let open = match what {
+                OpenWork::ToDeliver => l.to_deliver,
+                OpenWork::ToInvoice => l.to_invoice,
+            };
+            if open.is_zero() {
+                continue;
+            }
+            let amount = super::lines::line_amount("amount", open, l.unit_price, i64::try_from((l.discount * Decimal::ONE_HUNDRED).trunc()).unwrap_or(0), &o.currency, half_even)?;
+            out.push(OpenLine {
+                order_id: o.id,
+                number: o.number.clone().unwrap_or_default(),
+                date: o.date,
+                partner_name: o.partner_name.clone(),
+                line_no: l.line_no,
+                sku: l.sku.clone(),
+                description: l.description.clone(),
+                unit_code: l.unit_code.clone(),
+                ordered: l.quantity,
+                open,
+                amount,
+                currency: o.currency.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+// --- printable tables -------------------------------------------------------------------------
+
+fn col(label: &str, numeric: bool) -> ReportTableColumn {
+    ReportTableColumn { label: label.into(), numeric }
+}
+
+fn amt(d: Decimal, units: u32) -> String {
+    format!("{:.*}", units as usize, d)
+}
+
+pub fn table(db: &Connection, t: &TenantCtx, side: Side, a: &TradeReportArgs) -> Result<ReportTable> {
+    let r = report(db, t, side, a)?;
+    let units = money::minor_units("currency", &r.currency)?;
+    let what = match r.group_by {
+        TradeGroupBy::Product => "product",
+        TradeGroupBy::Partner => if side == Side::Sale { "customer" } else { "supplier" },
+        TradeGroupBy::Category => "category",
+        TradeGroupBy::Month => "month",
+    };
+    let title = format!("{} by {what}", if side == Side::Sale { "Sales" } else { "Purchases" });
+    let sales = side == Side::Sale;
+    let mut columns = vec![col(if r.group_by == TradeGroupBy::Month { "Month" } else { "Name" }, false)];
+    if r.group_by == TradeGroupBy::Product {
+        columns.push(col("Quantity", true));
+    }
+    columns.push(col(&format!("Net ({})", r.currency), true));
+    if sales {
+        columns.push(col("Cost", true));
+        columns.push(col("Margin", true));
+    }
+    let mut rows = Vec::new();
+    let line = |label: String, q: Option<Decimal>, net: Decimal, cost: Option<Decimal>, margin: Option<Decimal>, bold: bool| {
+        let mut cells = vec![label];
+        if r.group_by == TradeGroupBy::Product {
+            cells.push(q.map(|q| q.normalize().to_string()).unwrap_or_default());
+        }
+        cells.push(amt(net, units));
+        if sales {
+            cells.push(amt(cost.unwrap_or_default(), units));
+            cells.push(amt(margin.unwrap_or_default(), units));
+        }
+        ReportTableRow { cells, level: 0, bold }
+    };
+    for x in &r.rows {
+        rows.push(line(x.label.clone(), x.quantity, x.net, x.cost, x.margin, false));
+    }
+    rows.push(line("Total".into(), None, r.net, r.cost, r.margin, true));
+    Ok(ReportTable { title, subtitle: format!("{} – {}", r.from, r.to), columns, rows })
+}
+
+pub fn open_lines_table(db: &Connection, t: &TenantCtx, side: Side, a: &OpenLinesArgs) -> Result<ReportTable> {
+    let rows = open_lines(db, t, side, a)?;
+    let title = match (side, a.what.unwrap_or_default()) {
+        (Side::Sale, OpenWork::ToDeliver) => "Backorders (to deliver)",
+        (Side::Sale, OpenWork::ToInvoice) => "To invoice",
+        (Side::Purchase, OpenWork::ToDeliver) => "To receive",
+        (Side::Purchase, OpenWork::ToInvoice) => "To bill",
+    };
+    let columns = vec![col("Order", false), col("Date", false), col("Partner", false), col("Product", false), col("Unit", false), col("Ordered", true), col("Open", true), col("Amount", true), col("Currency", false)];
+    let rows = rows
+        .into_iter()
+        .map(|l| ReportTableRow {
+            cells: vec![
+                l.number,
+                l.date.to_string(),
+                l.partner_name,
+                l.sku.map(|s| format!("{s} {}", l.description)).unwrap_or(l.description),
+                l.unit_code.unwrap_or_default(),
+                l.ordered.normalize().to_string(),
+                l.open.normalize().to_string(),
+                l.amount.normalize().to_string(),
+                l.currency,
+            ],
+            level: 0,
+            bold: false,
+        })
+        .collect();
+    Ok(ReportTable { title: title.into(), subtitle: String::new(), columns, rows })
+}
