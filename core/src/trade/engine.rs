@@ -475,8 +475,9 @@ fn write_lines(db: &Connection, t: &TenantCtx, order: OrderId, lines: &[Resolved
             money::to_db_at(&f("unit_price"), l.unit_price, PRICE)?,
             l.discount_bp,
             money::to_db(&f("net"), r.net)?,
-            money::to_db(&f("tax"), r.tax)?,
-            money::to_db(&f("gross"), r.gross)?,
+            // Under the document rule a line's tax is unrounded: kept to the stored scale.
+            money::to_db(&f("tax"), r.tax.round_dp(money::SCALE))?,
+            money::to_db(&f("gross"), r.gross.round_dp(money::SCALE))?,
         ])?;
         let id = db.last_insert_rowid();
         for tax in &l.tax_ids {
@@ -731,6 +732,8 @@ pub fn cancel(ctx: &mut Ctx<'_>, side: Side, a: DocActionArgs) -> Result<Order> 
             .query_row(params![t.tenant_id(), id], |r| r.get(0))?;
         if from == OrderState::Done || !touched {
             transition(from, OrderState::Cancelled)?;
+            // Every line's whole quantity is cancelled: nothing is left to deliver or due.
+            db.prepare_cached("UPDATE trade_order_lines SET cancelled = quantity WHERE tenant_id = ?1 AND order_id = ?2")?.execute(params![t.tenant_id(), id])?;
             db.prepare_cached("UPDATE trade_orders SET state = 'cancelled', updated_at = ?3 WHERE tenant_id = ?1 AND id = ?2")?.execute(params![t.tenant_id(), id, ctx.now])?;
             ctx.audit("trade_order", id, json!({"state": [from, OrderState::Cancelled]}));
         } else {

@@ -238,8 +238,8 @@ fn write_invoice(ctx: &mut Ctx<'_>, h: &NewInvoice<'_>, lines: &[ResolvedLine], 
             money::to_db_at(&f("unit_price"), l.unit_price, PRICE)?,
             l.discount_bp,
             money::to_db(&f("net"), r.net)?,
-            money::to_db(&f("tax"), r.tax)?,
-            money::to_db(&f("gross"), r.gross)?,
+            money::to_db(&f("tax"), r.tax.round_dp(money::SCALE))?,
+            money::to_db(&f("gross"), r.gross.round_dp(money::SCALE))?,
             money::to_db(&f("net"), if h.currency == base { r.net } else { money::round_money(&f("net"), arith::mul(&f("net"), r.net, h.rate)?, &base, half_even)? })?,
         ])?;
         let line = db.last_insert_rowid();
