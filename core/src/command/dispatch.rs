@@ -64,7 +64,10 @@ impl Cora {
     }
 
     /// Runs every item in one transaction: all commit, or none (the first error,
-    /// with its index, is returned and everything is rolled back).
+    /// with its index, is returned and everything is rolled back). An argument may be
+    /// `{"$ref": "N.path"}`: the value at `path` (dot-separated keys and array indexes)
+    /// in the result of item N (1-based, an earlier one), so a whole flow — create an
+    /// order, confirm it by its new id, deliver its first line — runs as one batch.
     pub fn call_atomic(&mut self, session: Option<&str>, items: &[BatchItem]) -> std::result::Result<Vec<Value>, (usize, Error)> {
         let registry = self.registry.clone();
         let now = (self.clock)();
@@ -78,11 +81,46 @@ impl Cora {
             if spec.persist_on_error {
                 return Err((i, Error::field("command", crate::FieldCode::NotBatchable)));
             }
-            out.push(run(&tx, spec, session, item.company.as_ref(), item.args.clone(), now).map_err(|e| (i, e))?);
+            let mut args = item.args.clone();
+            resolve_refs(&mut args, &out).map_err(|e| (i, e))?;
+            out.push(run(&tx, spec, session, item.company.as_ref(), args, now).map_err(|e| (i, e))?);
         }
         tx.commit().map_err(|e| (items.len(), e.into()))?;
         Ok(out)
     }
+}
+
+/// Replaces every `{"$ref": "N.path"}` in `args` with that value of result N (1-based).
+fn resolve_refs(args: &mut Value, results: &[Value]) -> Result<()> {
+    match args {
+        Value::Object(map) if map.len() == 1 && map.contains_key("$ref") => {
+            let r = map.get("$ref").and_then(Value::as_str).unwrap_or_default().to_string();
+            let bad = || Error::field("args", crate::FieldCode::Invalid.with("detail", format!("$ref {r}: name an earlier item's result as N.path")));
+            let mut parts = r.split('.');
+            let n: usize = parts.next().and_then(|n| n.parse().ok()).ok_or_else(bad)?;
+            let mut v = results.get(n.checked_sub(1).ok_or_else(bad)?).ok_or_else(bad)?;
+            for p in parts {
+                v = match v {
+                    Value::Array(a) => a.get(p.parse::<usize>().map_err(|_| bad())?).ok_or_else(bad)?,
+                    Value::Object(o) => o.get(p).ok_or_else(bad)?,
+                    _ => return Err(bad()),
+                };
+            }
+            *args = v.clone();
+        }
+        Value::Object(map) => {
+            for v in map.values_mut() {
+                resolve_refs(v, results)?;
+            }
+        }
+        Value::Array(a) => {
+            for v in a {
+                resolve_refs(v, results)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The panic boundary: a panic anywhere in a command (a bug, never an answer to input)

@@ -368,3 +368,36 @@ fn lines_take_prices_from_price_lists_and_supplier_prices_and_reorder_becomes_pu
     assert_eq!(r["orders"].as_array().unwrap().len(), 0);
     assert!(r["skipped"].as_array().unwrap().iter().any(|x| x["sku"] == "BOLT" && x["reason"] == "on_order"), "{r}");
 }
+
+/// A whole flow in one atomic batch: each step names what an earlier one made with
+/// `{"$ref": "N.path"}`; a refusal at the last step leaves nothing behind.
+#[test]
+fn a_whole_sales_flow_runs_as_one_atomic_batch_with_references() {
+    use cora_core::CompanyRef;
+    use cora_core::command::BatchItem;
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let (wh, _) = warehouse(&mut app, "ACME");
+    let widget = product(&mut app, "ACME", "WIDGET", json!({"cost": "4", "sale_price": "10"}));
+    done(&mut app, "ACME", json!({"kind": "receipt", "warehouse_id": wh, "date": "2026-03-01", "lines": [{"product_id": widget, "quantity": "10", "unit_cost": "4"}]})).unwrap();
+    let customer = partner(&mut app, "ACME", "Client", json!({"is_customer": true}));
+    let item = |cmd: &str, args: Value| BatchItem { command: cmd.into(), args, company: Some(CompanyRef::Code("ACME".into())) };
+    let flow = |last: Value| {
+        vec![
+            item("sales.create_order", json!({"partner_id": customer, "date": "2026-03-02", "warehouse_id": wh, "lines": [{"product_id": widget, "quantity": "2"}]})),
+            item("sales.confirm_order", json!({"id": {"$ref": "1.id"}})),
+            item("sales.deliver", json!({"order_id": {"$ref": "1.id"}, "date": "2026-03-02", "lines": [{"line_id": {"$ref": "2.lines.0.id"}, "quantity": "2"}]})),
+            item("sales.invoice_order", json!({"order_id": {"$ref": "1.id"}, "date": "2026-03-02"})),
+            item("sales.post_invoice", last),
+        ]
+    };
+    let admin = app.admin.clone();
+    let (i, e) = app.cora.call_atomic(Some(&admin), &flow(json!({"id": {"$ref": "9.id"}}))).unwrap_err();
+    assert_eq!((i, e.code()), (4, ErrorCode::Validation));
+    assert_eq!(app.admin_in("ACME", "sales.list_orders", json!({})).unwrap()["total"], 0, "rolled back");
+    assert_eq!(on_hand(&mut app, "ACME", widget), "10");
+    let out = app.cora.call_atomic(Some(&admin), &flow(json!({"id": {"$ref": "4.id"}}))).unwrap();
+    assert_eq!((out[1]["number"].as_str(), out[4]["number"].as_str(), out[4]["total"].as_str()), (Some("SO/00001"), Some("INV/00001"), Some("20")));
+    assert_eq!(on_hand(&mut app, "ACME", widget), "8");
+    checks_ok(&mut app, "ACME");
+}
