@@ -6,6 +6,8 @@ import { catalogScreens, searchProducts } from '../catalog';
 import { accountingScreens } from '../accounting';
 import { reportScreens } from '../reports';
 import { inventoryScreens, searchCounts, searchPickings } from '../inventory';
+import { salesScreens, salesSearches } from '../sales';
+import { purchasingScreens, purchasingSearches } from '../purchasing';
 
 export interface RecordHit {
   label: string;
@@ -15,5 +17,5 @@ export interface RecordHit {
 }
 export type RecordSearch = (q: string) => Promise<RecordHit[]>;
 
-export const extraScreens: ScreenDef[] = [...partnerScreens, ...catalogScreens, ...accountingScreens, ...reportScreens, ...inventoryScreens];
-export const recordSearches: RecordSearch[] = [searchPartners, searchProducts, searchPickings, searchCounts];
+export const extraScreens: ScreenDef[] = [...partnerScreens, ...salesScreens, ...purchasingScreens, ...catalogScreens, ...accountingScreens, ...reportScreens, ...inventoryScreens];
+export const recordSearches: RecordSearch[] = [searchPartners, searchProducts, searchPickings, searchCounts, ...salesSearches, ...purchasingSearches];

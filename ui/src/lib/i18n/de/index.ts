@@ -12,6 +12,7 @@ import { fields } from './fields';
 import { accounting } from './accounting';
 import { reports } from './reports';
 import { inventory } from './inventory';
+import { trade } from './trade';
 
 export const de: Catalog = {
   ...common,
@@ -26,4 +27,5 @@ export const de: Catalog = {
   ...accounting,
   ...reports,
   ...inventory,
+  ...trade,
 };

@@ -11,6 +11,7 @@ import { fields } from './fields';
 import { accounting } from './accounting';
 import { reports } from './reports';
 import { inventory } from './inventory';
+import { trade } from './trade';
 
 export const en = {
   ...common,
@@ -25,4 +26,5 @@ export const en = {
   ...accounting,
   ...reports,
   ...inventory,
+  ...trade,
 };
