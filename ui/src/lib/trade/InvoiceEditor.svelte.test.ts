@@ -1,0 +1,141 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import type { Component } from 'svelte';
+
+// The backend, faked at the api module as the other screen tests do.
+const call = vi.fn();
+vi.mock('../api', async (orig) => ({ ...(await orig<typeof import('../api')>()), call: (...a: unknown[]) => call(...a) }));
+
+import { ApiError } from '../api';
+import { i18n } from '../i18n/index.svelte';
+import { session } from '../session/session.svelte';
+import { clearLookups } from '../ui/lookup';
+import { router } from '../shell/router.svelte';
+import Host from '../ui/test/Host.svelte';
+import InvoiceEditor from './InvoiceEditor.svelte';
+import { PURCHASE, SALE } from './side';
+import { inputVat, invoice, invoiceLine, vat } from './fixtures';
+
+function backend(handlers: Record<string, (args: Record<string, unknown>) => unknown>) {
+  call.mockImplementation(async (name: string, args: Record<string, unknown>) => {
+    if (handlers[name]) return handlers[name](args);
+    if (name === 'tax.list') return [vat, inputVat];
+    if (name === 'tax.groups') return [];
+    if (name === 'partner.get') return { id: 4, name: 'Timber Ltd' };
+    throw new Error(`unexpected ${name}`);
+  });
+}
+const LOOKUPS = ['tax.list', 'tax.groups', 'partner.get'];
+const names = () => call.mock.calls.map((c) => c[0]).filter((n) => !LOOKUPS.includes(n));
+const argsOf = (name: string) => call.mock.calls.filter((c) => c[0] === name).map((c) => c[1]);
+function mount(props: Record<string, unknown>) {
+  return render(Host, { props: { component: InvoiceEditor as unknown as Component<Record<string, unknown>>, props: { side: PURCHASE, onclose: () => {}, ...props } } });
+}
+const ready = () => waitFor(() => expect(screen.getByTestId('invoice-editor').querySelector('[data-status="ready"]')).toBeTruthy());
+const cell = (row: number, key: string) => document.querySelector<HTMLElement>(`[data-testid="invoice-lines"] [data-row="${row}"][data-key="${key}"]`)!;
+const over = () =>
+  new ApiError({
+    code: 'validation', reason: 'billed_above_received', message: 'above',
+    fields: [{ field: 'lines.1.quantity', code: 'exceeds_remaining', message: 'more', params: { remaining: '2', unit: 'pc' } }],
+  } as never);
+
+beforeEach(() => {
+  call.mockReset();
+  clearLookups();
+  i18n.set('en');
+  router.reset(`inv-${Math.random()}`);
+  session.me = { user: { is_superuser: true }, companies: [], permissions: [] } as unknown as typeof session.me;
+});
+
+describe('invoice form', () => {
+  it('a bill above what was received is refused with its lines named; Accept difference and post posts it with allow_over', async () => {
+    const draft = invoice({ lines: [invoiceLine(), invoiceLine({ id: 22, line_no: 2, order_line_id: 12, sku: 'TB-1', description: 'Table', quantity: '3' })] });
+    backend({
+      'purchase.get_bill': () => draft,
+      'purchase.post_bill': (a) => {
+        if (!a.allow_over) throw over();
+        return { ...draft, state: 'posted', number: 'BILL/00001' };
+      },
+    });
+    mount({ id: 40 });
+    await ready();
+    // Lines of a bill made from an order are read-only; the order is a link.
+    expect(screen.getByRole('grid').getAttribute('aria-readonly')).toBe('true');
+    expect(screen.getByTestId('invoice-origin').textContent).toContain('PO/00001');
+    await fireEvent.click(screen.getByTestId('invoice-post'));
+    const refused = await screen.findByTestId('over-billed');
+    expect(refused.textContent).toContain('The bill asks for more than was received; accept the difference to post it.');
+    expect(cell(1, 'quantity').getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(cell(1, 'quantity').getAttribute('aria-describedby')!)!.textContent).toBe('Is more than the 2 pc left.');
+    expect(screen.getByTestId('line-problems').textContent).toContain('Line 2: Is more than the 2 pc left.');
+    await fireEvent.click(screen.getByTestId('invoice-accept'));
+    await waitFor(() => expect(screen.getByText('Bill BILL/00001')).toBeTruthy());
+    const [first, second] = argsOf('purchase.post_bill') as { id: number; idempotency_key: string; allow_over?: boolean }[];
+    expect(first.allow_over).toBeUndefined();
+    expect(second).toMatchObject({ id: 40, allow_over: true });
+    expect(second.idempotency_key).not.toBe(first.idempotency_key);
+    expect(screen.queryByTestId('over-billed')).toBeNull();
+    expect(screen.queryByTestId('invoice-post')).toBeNull();
+    expect(screen.getByTestId('invoice-credit')).toBeTruthy();
+  });
+
+  it('Post is disabled while it runs and a second click posts nothing', async () => {
+    let release: (v: unknown) => void = () => {};
+    backend({
+      'sales.get_invoice': () => invoice({ side: 'sale', order_id: null, order_number: null, lines: [invoiceLine({ order_line_id: null, tax_ids: [9] })] }),
+      'sales.post_invoice': () => new Promise((resolve) => (release = resolve)),
+    });
+    mount({ id: 40, side: SALE });
+    await ready();
+    const post = screen.getByTestId('invoice-post') as HTMLButtonElement;
+    await fireEvent.click(post);
+    await waitFor(() => expect(post.disabled).toBe(true));
+    expect((screen.getByTestId('invoice-cancel') as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(post);
+    release(invoice({ side: 'sale', state: 'posted', number: 'INV/00001' }));
+    await waitFor(() => expect(screen.getByText('Invoice INV/00001')).toBeTruthy());
+    expect(names()).toEqual(['sales.get_invoice', 'sales.post_invoice']);
+    expect(typeof (argsOf('sales.post_invoice')[0] as { idempotency_key: string }).idempotency_key).toBe('string');
+  });
+
+  it('a draft changes only its header: date, due date, reference and notes', async () => {
+    backend({
+      'purchase.get_bill': () => invoice(),
+      'purchase.update_bill': (a) => invoice({ reference: String(a.reference) }),
+    });
+    mount({ id: 40 });
+    await ready();
+    await fireEvent.input(screen.getByLabelText('Reference'), { target: { value: 'T-982' } });
+    await fireEvent.click(screen.getByTestId('invoice-editor-save'));
+    await waitFor(() => expect(argsOf('purchase.update_bill')).toHaveLength(1));
+    expect(argsOf('purchase.update_bill')[0]).toEqual({ id: 40, date: '2026-03-05', due_date: '2026-04-04', reference: 'T-982', notes: '' });
+  });
+
+  it('a free invoice is made from the list with the line grid; empty price and taxes are left to the server', async () => {
+    backend({
+      'partner.list': () => ({ items: [{ id: 3, name: 'Corner Shop', code: 'C0001' }], total: 1, next_cursor: null }),
+      'sales.create_invoice': (a) => invoice({ id: 41, side: 'sale', order_id: null, order_number: null, partner_id: Number(a.partner_id), partner_name: 'Corner Shop', lines: [invoiceLine({ order_line_id: null, product_id: null, sku: null, description: 'Consulting', tax_ids: [9] })] }),
+    });
+    const created = vi.fn();
+    mount({ id: null, side: SALE, oncreated: created });
+    await ready();
+    const picker = screen.getByRole('combobox', { name: /Customer/ });
+    await fireEvent.input(picker, { target: { value: 'Corner' } });
+    await fireEvent.click(await screen.findByRole('option', { name: /Corner Shop/ }));
+    // A free-text line: description and quantity.
+    const desc = cell(0, 'description');
+    await fireEvent.click(desc);
+    await fireEvent.keyDown(desc, { key: 'Enter' });
+    const input = desc.querySelector('input')!;
+    await fireEvent.input(input, { target: { value: 'Consulting' } });
+    await fireEvent.keyDown(input, { key: 'Enter' });
+    await fireEvent.click(screen.getByTestId('invoice-editor-save'));
+    await waitFor(() => expect(created).toHaveBeenCalledWith(41));
+    const sent = argsOf('sales.create_invoice')[0] as Record<string, unknown>;
+    expect(sent).toMatchObject({ partner_id: 3, lines: [{ description: 'Consulting', quantity: '1' }] });
+    expect((sent.lines as object[])[0]).not.toHaveProperty('tax_ids');
+    expect((sent.lines as object[])[0]).not.toHaveProperty('unit_price');
+    expect(typeof sent.idempotency_key).toBe('string');
+    within(screen.getByTestId('totals-panel')).getByText('€119.00');
+  });
+});
