@@ -40,6 +40,7 @@ describe('order list', () => {
     expect(first.textContent).toContain('€119.00');
     expect(first.textContent).toContain('Partly delivered');
     expect(first.textContent).toContain('To invoice');
+    expect(second.textContent).toContain('Draft');
     expect(second.textContent).toContain('Quotation');
     expect(lastArgs('sales.list_orders')).toEqual({ limit: expect.any(Number) });
 

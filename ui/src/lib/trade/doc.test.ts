@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { blankFilters, blankLine, fromLine, invoiceRows, lineNet, listArgs, orderActions, quantityLines, shipRows, taxChoices, toOrderInput, type TradeLine } from './doc';
 import { order, orderLine, vat, vat7 } from './fixtures';
+import { en } from '../i18n/en';
 
 describe('list filters', () => {
   it('send only what is set, with the page query', () => {
@@ -66,5 +67,13 @@ describe('order actions and dialogs', () => {
     expect(invoiceRows(o, false, null).map((r) => r.quantity)).toEqual(['1']);
     expect(invoiceRows(o, false, 'ordered').map((r) => r.quantity)).toEqual(['4']);
     expect(invoiceRows(order({ lines: [orderLine({ to_invoice: '-2' })] }), true, null).map((r) => r.quantity)).toEqual(['2']);
+  });
+});
+
+describe('side words', () => {
+  it('both sides carry the same keys', () => {
+    const of = (side: string) => Object.keys(en).filter((k) => k.startsWith(`trade.${side}.`)).map((k) => k.slice(`trade.${side}.`.length)).sort();
+    expect(of('sale').length).toBeGreaterThan(50);
+    expect(of('purchase')).toEqual(of('sale'));
   });
 });

@@ -23,6 +23,7 @@ export const trade = {
   'trade.col.state': 'Status',
   'trade.col.kind': 'Art',
   'trade.col.order': 'Auftrag',
+  'trade.col.draft': 'Entwurf',
   'trade.order_state.confirmed': 'Bestätigt',
   'trade.order_state.done': 'Erledigt',
   'trade.order_state.cancelled': 'Storniert',

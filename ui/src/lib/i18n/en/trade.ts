@@ -25,6 +25,7 @@ export const trade = {
   'trade.col.state': 'State',
   'trade.col.kind': 'Kind',
   'trade.col.order': 'Order',
+  'trade.col.draft': 'Draft',
   'trade.order_state.confirmed': 'Confirmed',
   'trade.order_state.done': 'Done',
   'trade.order_state.cancelled': 'Cancelled',
