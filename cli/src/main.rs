@@ -13,6 +13,7 @@ mod bench;
 mod bench_catalog;
 mod bench_inventory;
 mod bench_ledger;
+mod bench_trade;
 mod check;
 mod files;
 mod report;
@@ -189,6 +190,23 @@ enum Cmd {
         /// SQLite page cache in MiB for this run (default: the app's, 2 MiB).
         #[arg(long)]
         cache_mib: Option<u32>,
+    },
+    /// Measure the trade flows: a 3-line sales order and 75- and 500-line purchase orders
+    /// from quotation to posted invoice (each step committed, and each flow as one atomic
+    /// batch), then the sales report over many posted invoices.
+    BenchTrade {
+        /// Catalog size (the demo's).
+        #[arg(long, default_value_t = 5_000)]
+        products: u32,
+        /// Posted customer invoices to write before timing the sales report.
+        #[arg(long, default_value_t = 100_000)]
+        invoices: u64,
+        /// Times each flow is run.
+        #[arg(long, default_value_t = 50)]
+        runs: u32,
+        /// Keep the file here instead of a temporary directory.
+        #[arg(long)]
+        keep: Option<PathBuf>,
     },
     /// Measure inventory at scale: done moves per second with their stock journal
     /// entries, a backdated receipt before 10,000 later moves, and the stock queries.
@@ -439,6 +457,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
         Cmd::BenchCatalog { scale, runs } => bench_catalog::run(scale, runs),
         Cmd::Check { company, user } => check::run(&cli.db, &user, &company),
         Cmd::BenchLedger { lines, batch, runs, keep, cache_mib } => bench_ledger::run(lines, batch, runs, keep, cache_mib),
+        Cmd::BenchTrade { products, invoices, runs, keep } => bench_trade::run(products, invoices, runs, keep),
         Cmd::BenchInventory { products, moves, lines, batch, runs, keep, cache_mib } => bench_inventory::run(products, moves, lines, batch, runs, keep, cache_mib),
         Cmd::Import { kind, file, company, dry_run, user } => files::import(&cli.db, &user, &company, kind, &file, dry_run),
         Cmd::Report { name, args, out, format, company, user } => report::run(&cli.db, &user, &company, &name, &args, format, &out),

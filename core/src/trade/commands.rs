@@ -65,7 +65,7 @@ pub fn register_side(r: &mut Registry, n: &'static SideCommands) {
             Side::Sale => "Deliver goods of an order (all that is left, or some quantities): a delivery done now; the rest stays as a backorder",
             Side::Purchase => "Receive goods of an order (all that is left, or some quantities): a receipt done now; the rest stays as a backorder",
         },
-        move |ctx, a: ShipArgs| flow::ship(ctx, side, a, false),
+        move |ctx, a: ShipOrderArgs| flow::ship(ctx, side, a, false),
     ));
     r.add(CommandSpec::mutation(
         n.ret,
@@ -74,7 +74,7 @@ pub fn register_side(r: &mut Registry, n: &'static SideCommands) {
             Side::Sale => "Take back delivered goods from the customer (a return receipt)",
             Side::Purchase => "Send received goods back to the supplier (a return delivery)",
         },
-        move |ctx, a: ShipArgs| flow::ship(ctx, side, a, true),
+        move |ctx, a: ShipOrderArgs| flow::ship(ctx, side, a, true),
     ));
     r.add(CommandSpec::mutation(
         n.invoice_order,

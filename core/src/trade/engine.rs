@@ -622,13 +622,16 @@ pub(crate) fn state_of(db: &Connection, t: &TenantCtx, side: Side, id: OrderId) 
 
 /// Marks a quotation as sent to the partner.
 pub fn send(ctx: &mut Ctx<'_>, side: Side, a: DocActionArgs) -> Result<Order> {
-    let t = ctx.tenant()?;
-    let id = OrderId(a.id);
-    let from = state_of(ctx.db(), &t, side, id)?;
-    transition(from, OrderState::Sent)?;
-    ctx.db().prepare_cached("UPDATE trade_orders SET state = 'sent', updated_at = ?3 WHERE tenant_id = ?1 AND id = ?2")?.execute(params![t.tenant_id(), id, ctx.now])?;
-    ctx.audit("trade_order", id, json!({"state": [from, OrderState::Sent]}));
-    get_order(ctx.db(), &t, side, id)
+    let key = a.idempotency_key.clone();
+    super::idem::once(ctx, key.as_deref(), &format!("{}.send_order", side.module()), |ctx| {
+        let t = ctx.tenant()?;
+        let id = OrderId(a.id);
+        let from = state_of(ctx.db(), &t, side, id)?;
+        transition(from, OrderState::Sent)?;
+        ctx.db().prepare_cached("UPDATE trade_orders SET state = 'sent', updated_at = ?3 WHERE tenant_id = ?1 AND id = ?2")?.execute(params![t.tenant_id(), id, ctx.now])?;
+        ctx.audit("trade_order", id, json!({"state": [from, OrderState::Sent]}));
+        get_order(ctx.db(), &t, side, id)
+    })
 }
 
 /// The customer's open receivables in base currency: what the receivable accounts hold
@@ -878,7 +881,7 @@ pub fn get_order(db: &Connection, t: &TenantCtx, side: Side, id: OrderId) -> Res
     let policy = policy_for(db, t, side)?;
     let mut st = db.prepare_cached(
         "SELECT l.id, l.line_no, l.product_id, p.sku, l.description, l.unit_id, u.code, coalesce(p.kind = 'stockable' OR EXISTS (SELECT 1 FROM product_components k WHERE k.tenant_id = p.tenant_id AND k.kit_id = p.id), 0),
-            l.quantity, l.unit_price, l.discount_bp, l.net, l.tax, l.gross, l.delivered, l.returned, l.invoiced, l.credited, l.cancelled
+            l.quantity, l.unit_price, l.discount_bp, l.net, l.tax, l.gross, l.delivered, l.returned, l.invoiced, l.credited, l.cancelled, p.tracking
          FROM trade_order_lines l
          LEFT JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
          LEFT JOIN units u ON u.tenant_id = l.tenant_id AND u.id = l.unit_id
@@ -899,6 +902,7 @@ pub fn get_order(db: &Connection, t: &TenantCtx, side: Side, id: OrderId) -> Res
             unit_id: r.get(5)?,
             unit_code: r.get(6)?,
             ships,
+            tracking: r.get(19)?,
             quantity,
             unit_price: money::from_db_at(r.get(9)?, PRICE),
             discount: Decimal::new(r.get(10)?, 2).normalize(),
@@ -989,6 +993,9 @@ pub fn list_orders(db: &Connection, t: &TenantCtx, side: Side, a: &ListDocsArgs)
     use rusqlite::types::Value as V;
     let q = crate::list::ListQuery { search: None, sort: a.sort.clone(), desc: Some(a.desc.unwrap_or(a.sort.is_none())), limit: a.limit, cursor: a.cursor.clone(), include_archived: None };
     let plan = crate::list::ListPlan::new(&q, ORDER_SORTS)?;
+    if a.kind.is_some() {
+        return Err(Error::field("kind", FieldCode::Invalid));
+    }
     let mut f = doc_filter(t, side, a, "o", &["draft", "sent", "confirmed", "done", "cancelled"])?;
     match a.open.as_deref() {
         None | Some("") => {}
@@ -996,7 +1003,18 @@ pub fn list_orders(db: &Connection, t: &TenantCtx, side: Side, a: &ListDocsArgs)
             " AND o.state = 'confirmed' AND EXISTS (SELECT 1 FROM trade_order_lines l JOIN products pr ON pr.tenant_id = l.tenant_id AND pr.id = l.product_id
               WHERE l.tenant_id = o.tenant_id AND l.order_id = o.id AND (pr.kind = 'stockable' OR EXISTS (SELECT 1 FROM product_components k WHERE k.tenant_id = pr.tenant_id AND k.kit_id = pr.id)) AND l.quantity - l.cancelled - l.delivered > 0)",
         ),
-        Some("to_invoice") => f.sql.push_str(" AND o.state = 'confirmed'"),
+        Some("to_invoice") => {
+            // Lines whose due quantity (by the side's policy) differs from what is invoiced
+            // net of credits: the same formula as `due`, in SQL, so paging stays exact.
+            let ordered = policy_for(db, t, side)? == InvoicePolicy::Ordered;
+            f.sql.push_str(&format!(
+                " AND o.state = 'confirmed' AND EXISTS (SELECT 1 FROM trade_order_lines l LEFT JOIN products pr ON pr.tenant_id = l.tenant_id AND pr.id = l.product_id
+                  WHERE l.tenant_id = o.tenant_id AND l.order_id = o.id
+                    AND CASE WHEN {ordered} = 0 AND (pr.kind = 'stockable' OR EXISTS (SELECT 1 FROM product_components k WHERE k.tenant_id = pr.tenant_id AND k.kit_id = pr.id))
+                             THEN l.delivered - l.returned ELSE l.quantity - l.cancelled - l.returned END <> l.invoiced - l.credited)",
+                ordered = i32::from(ordered)
+            ));
+        }
         Some(_) => return Err(Error::field("open", FieldCode::NotOneOf.with("allowed", "to_deliver, to_invoice"))),
     }
     let total: i64 = db.prepare(&format!("SELECT count(*) FROM trade_orders o JOIN partners p ON p.tenant_id = o.tenant_id AND p.id = o.partner_id WHERE {}", f.sql))?.query_row(rusqlite::params_from_iter(f.params.iter()), |r| r.get(0))?;
@@ -1018,9 +1036,6 @@ pub fn list_orders(db: &Connection, t: &TenantCtx, side: Side, a: &ListDocsArgs)
     let mut rows = Vec::with_capacity(ids.len());
     for (id, sv) in ids {
         let o = get_order(db, t, side, OrderId(id))?;
-        if a.open.as_deref() == Some("to_invoice") && !o.lines.iter().any(|l| !l.to_invoice.is_zero()) {
-            continue;
-        }
         rows.push((
             OrderRow {
                 id: o.id,

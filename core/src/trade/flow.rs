@@ -48,7 +48,7 @@ fn require_open(o: &Order, returns: bool) -> Result<()> {
 /// Delivers (sales) or receives (purchases) goods of a confirmed order, or returns them
 /// (`returns`): one picking through the stock-move engine, done now; the lines' progress
 /// grows by the quantities moved. A quantity above what is left is refused.
-pub fn ship(ctx: &mut Ctx<'_>, side: Side, a: ShipArgs, returns: bool) -> Result<Order> {
+pub fn ship(ctx: &mut Ctx<'_>, side: Side, a: ShipOrderArgs, returns: bool) -> Result<Order> {
     let verb = match (side, returns) {
         (Side::Sale, false) => "deliver",
         (Side::Purchase, false) => "receive",
@@ -219,6 +219,15 @@ fn write_invoice(ctx: &mut Ctx<'_>, h: &NewInvoice<'_>, lines: &[ResolvedLine], 
         ctx.now
     ])?;
     let id = InvoiceId(db.last_insert_rowid());
+    insert_invoice_lines(db, &t, id, h.kind, h.currency, h.rate, lines, &calc, &base, half_even)?;
+    ctx.audit("trade_invoice", id, json!({"side": h.side, "kind": h.kind, "order": h.order, "lines": lines.len(), "total": calc.total.to_string()}));
+    Ok(id)
+}
+
+/// Writes an invoice's lines with their taxes, and counts them on their order lines
+/// (drafts count as invoiced, so nothing is invoiced twice).
+#[allow(clippy::too_many_arguments)]
+fn insert_invoice_lines(db: &Connection, t: &TenantCtx, id: InvoiceId, kind: InvoiceKind, currency: &str, rate: Decimal, lines: &[ResolvedLine], calc: &crate::accounting::model::TaxComputation, base: &str, half_even: bool) -> Result<()> {
     for (i, (l, r)) in lines.iter().zip(&calc.lines).enumerate() {
         let f = |k: &str| format!("lines.{i}.{k}");
         db.prepare_cached(
@@ -240,7 +249,7 @@ fn write_invoice(ctx: &mut Ctx<'_>, h: &NewInvoice<'_>, lines: &[ResolvedLine], 
             money::to_db(&f("net"), r.net)?,
             money::to_db(&f("tax"), r.tax.round_dp(money::SCALE))?,
             money::to_db(&f("gross"), r.gross.round_dp(money::SCALE))?,
-            money::to_db(&f("net"), if h.currency == base { r.net } else { money::round_money(&f("net"), arith::mul(&f("net"), r.net, h.rate)?, &base, half_even)? })?,
+            money::to_db(&f("net"), if currency == base { r.net } else { money::round_money(&f("net"), arith::mul(&f("net"), r.net, rate)?, base, half_even)? })?,
         ])?;
         let line = db.last_insert_rowid();
         for tax in &l.tax_ids {
@@ -248,7 +257,7 @@ fn write_invoice(ctx: &mut Ctx<'_>, h: &NewInvoice<'_>, lines: &[ResolvedLine], 
         }
         // The order line's progress counts drafts, so nothing is invoiced twice.
         if let Some(ol) = l.order_line {
-            let col = if h.kind == InvoiceKind::Invoice { "invoiced" } else { "credited" };
+            let col = if kind == InvoiceKind::Invoice { "invoiced" } else { "credited" };
             db.prepare_cached(&format!("UPDATE trade_order_lines SET {col} = {col} + ?3 WHERE tenant_id = ?1 AND id = ?2"))?.execute(params![
                 t.tenant_id(),
                 ol,
@@ -256,8 +265,7 @@ fn write_invoice(ctx: &mut Ctx<'_>, h: &NewInvoice<'_>, lines: &[ResolvedLine], 
             ])?;
         }
     }
-    ctx.audit("trade_invoice", id, json!({"side": h.side, "kind": h.kind, "order": h.order, "lines": lines.len(), "total": calc.total.to_string()}));
-    Ok(id)
+    Ok(())
 }
 
 fn load_line_taxes(db: &Connection, t: &TenantCtx, ids: &[TaxId], into: &mut BTreeMap<TaxId, Tax>) -> Result<()> {
@@ -429,7 +437,27 @@ pub fn update_invoice(ctx: &mut Ctx<'_>, side: Side, a: UpdateInvoiceArgs) -> Re
     }
     let reference = c.optional("reference", a.reference.as_deref().unwrap_or(&inv.reference), 200);
     let notes = c.optional("notes", a.notes.as_deref().unwrap_or(&inv.notes), 5000);
+    let mut new_lines = None;
+    if let Some(input) = &a.lines {
+        if inv.order_id.is_some() || inv.kind != InvoiceKind::Invoice {
+            c.push("lines", FieldCode::Invalid.with("detail", "the lines of an invoice made from an order or a credit note follow their source"));
+        } else {
+            let mut taxes = BTreeMap::new();
+            let pc = engine::PriceCtx { partner: inv.partner_id, currency: &inv.currency, date, rate: inv.rate };
+            let lines = engine::resolve_lines(db, &t, &mut c, side, &pc, input, &mut taxes)?;
+            new_lines = Some((lines, taxes));
+        }
+    }
     c.finish()?;
+    if let Some((lines, taxes)) = new_lines {
+        let calc = engine::compute(db, &t, &inv.currency, &lines, &taxes)?;
+        let [net, tax, rounding, total] = engine::totals_params(&calc)?;
+        let base = crate::accounting::chart::base_currency(db, &t)?;
+        let half_even = engine::rounding_rule(db, &t)?.1 == crate::accounting::model::RoundingMode::HalfEven;
+        db.prepare_cached("DELETE FROM trade_invoice_lines WHERE tenant_id = ?1 AND invoice_id = ?2")?.execute(params![t.tenant_id(), a.id])?;
+        insert_invoice_lines(db, &t, a.id, inv.kind, &inv.currency, inv.rate, &lines, &calc, &base, half_even)?;
+        db.prepare_cached("UPDATE trade_invoices SET net = ?3, tax = ?4, rounding = ?5, total = ?6 WHERE tenant_id = ?1 AND id = ?2")?.execute(params![t.tenant_id(), a.id, net, tax, rounding, total])?;
+    }
     db.prepare_cached("UPDATE trade_invoices SET date = ?3, due_date = ?4, reference = ?5, notes = ?6, updated_at = ?7 WHERE tenant_id = ?1 AND id = ?2")?
         .execute(params![t.tenant_id(), a.id, date, due, reference, notes, ctx.now])?;
     ctx.audit("trade_invoice", a.id, json!({"date": date, "due_date": due}));
@@ -439,6 +467,12 @@ pub fn update_invoice(ctx: &mut Ctx<'_>, side: Side, a: UpdateInvoiceArgs) -> Re
 /// Cancels a draft invoice; its quantities become invoiceable again. A posted invoice is
 /// corrected by a credit note instead.
 pub fn cancel_invoice(ctx: &mut Ctx<'_>, side: Side, a: DocActionArgs) -> Result<Invoice> {
+    let key = a.idempotency_key.clone();
+    let name = if side == Side::Sale { "cancel_invoice" } else { "cancel_bill" };
+    super::idem::once(ctx, key.as_deref(), &format!("{}.{name}", side.module()), |ctx| cancel_invoice_once(ctx, side, &a))
+}
+
+fn cancel_invoice_once(ctx: &mut Ctx<'_>, side: Side, a: &DocActionArgs) -> Result<Invoice> {
     let t = ctx.tenant()?;
     let db = ctx.db();
     let id = InvoiceId(a.id);
@@ -819,6 +853,10 @@ pub fn list_invoices(db: &Connection, t: &TenantCtx, side: Side, a: &ListDocsArg
     let q = crate::list::ListQuery { search: None, sort: a.sort.clone(), desc: Some(a.desc.unwrap_or(a.sort.is_none())), limit: a.limit, cursor: a.cursor.clone(), include_archived: None };
     let plan = crate::list::ListPlan::new(&q, INVOICE_SORTS)?;
     let mut f = engine::doc_filter(t, side, a, "i", &["draft", "posted", "cancelled"])?;
+    if let Some(k) = a.kind {
+        f.params.push(V::Text(k.as_str().into()));
+        f.sql.push_str(&format!(" AND i.kind = ?{}", f.params.len()));
+    }
     if a.open.is_some() {
         return Err(Error::field("open", FieldCode::NotOneOf.with("allowed", "")));
     }

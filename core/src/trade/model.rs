@@ -229,7 +229,7 @@ pub struct QuantityLine {
 /// Deliver (sales) or receive (purchases) goods of a confirmed order, or return them.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
-pub struct ShipArgs {
+pub struct ShipOrderArgs {
     pub order_id: OrderId,
     /// Default: the order's date or today, whichever is later.
     #[serde(default)]
@@ -295,11 +295,16 @@ pub struct InvoiceInput {
     pub lines: Vec<LineInput>,
 }
 
-/// A draft invoice's header: date, due date, reference and notes.
+/// A draft invoice's header: date, due date, reference and notes; and the lines of a
+/// draft made without an order.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateInvoiceArgs {
     pub id: InvoiceId,
+    /// Replaces the lines of a draft invoice that has no order.
+    #[serde(default)]
+    #[ts(optional)]
+    pub lines: Option<Vec<LineInput>>,
     #[serde(default)]
     #[ts(optional)]
     pub date: Option<NaiveDate>,
@@ -353,6 +358,10 @@ pub struct ListDocsArgs {
     #[ts(optional, type = "string")]
     #[schemars(with = "Option<String>")]
     pub max_total: Option<Decimal>,
+    /// Invoice lists: only invoices or only credit notes.
+    #[serde(default)]
+    #[ts(optional)]
+    pub kind: Option<InvoiceKind>,
     /// Open work only: orders with something to deliver or to invoice (`to_deliver`,
     /// `to_invoice`).
     #[serde(default)]
@@ -390,6 +399,8 @@ pub struct OrderLine {
     pub unit_code: Option<String>,
     /// Whether the line moves stock (a stockable product or a kit).
     pub ships: bool,
+    /// The product's tracking (`none`, `lot`, `serial`): deliveries name a lot or serial.
+    pub tracking: Option<String>,
     #[ts(type = "string")]
     pub quantity: Decimal,
     #[ts(type = "string")]

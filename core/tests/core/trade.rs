@@ -401,3 +401,51 @@ fn a_whole_sales_flow_runs_as_one_atomic_batch_with_references() {
     assert_eq!(on_hand(&mut app, "ACME", widget), "8");
     checks_ok(&mut app, "ACME");
 }
+
+#[test]
+fn free_invoices_take_new_lines_while_drafts_and_lists_filter_exactly() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let (wh, _) = warehouse(&mut app, "ACME");
+    let widget = product(&mut app, "ACME", "WIDGET", json!({"cost": "4", "sale_price": "10"}));
+    done(&mut app, "ACME", json!({"kind": "receipt", "warehouse_id": wh, "date": "2026-03-01", "lines": [{"product_id": widget, "quantity": "10", "unit_cost": "4"}]})).unwrap();
+    let customer = partner(&mut app, "ACME", "Client", json!({"is_customer": true}));
+
+    // A free invoice's lines are replaced while it is a draft; the totals follow.
+    let inv = app.admin_in("ACME", "sales.create_invoice", json!({"partner_id": customer, "date": "2026-03-02", "lines": [{"description": "Consulting", "quantity": "2", "unit_price": "100"}]})).unwrap();
+    assert_eq!(s(&inv["total"]), "200");
+    let inv = app.admin_in("ACME", "sales.update_invoice", json!({"id": inv["id"], "lines": [{"description": "Consulting", "quantity": "3", "unit_price": "100"}, {"product_id": widget, "quantity": "1"}]})).unwrap();
+    assert_eq!((s(&inv["total"]), inv["lines"].as_array().unwrap().len()), ("310".into(), 2));
+    let posted = app.admin_in("ACME", "sales.post_invoice", json!({"id": inv["id"]})).unwrap();
+    let e = app.admin_in("ACME", "sales.update_invoice", json!({"id": posted["id"], "notes": "late"})).unwrap_err();
+    assert_eq!(e.refusal().reason, Reason::DocumentNotDraft.into());
+    let cn = app.admin_in("ACME", "sales.credit_invoice", json!({"invoice_id": posted["id"], "date": "2026-03-03"})).unwrap();
+    let e = app.admin_in("ACME", "sales.update_invoice", json!({"id": cn["id"], "lines": [{"description": "x", "quantity": "1"}]})).unwrap_err();
+    assert_eq!(codes(&e)[0].0, "lines");
+    let only_credits = app.admin_in("ACME", "sales.list_invoices", json!({"kind": "credit"})).unwrap();
+    assert_eq!((only_credits["total"].as_i64(), only_credits["items"][0]["id"].clone()), (Some(1), cn["id"].clone()));
+
+    // "To invoice" counts and pages only orders with something to invoice.
+    let mk = |app: &mut TestApp| {
+        let q = app.admin_in("ACME", "sales.create_order", json!({"partner_id": customer, "date": "2026-03-02", "warehouse_id": wh, "lines": [{"product_id": widget, "quantity": "1"}]})).unwrap();
+        app.admin_in("ACME", "sales.confirm_order", json!({"id": q["id"]})).unwrap()
+    };
+    let a = mk(&mut app);
+    let _b = mk(&mut app);
+    let c = mk(&mut app);
+    assert_eq!(a["lines"][0]["tracking"], "none");
+    for o in [&a, &c] {
+        app.admin_in("ACME", "sales.deliver", json!({"order_id": o["id"], "date": "2026-03-02"})).unwrap();
+    }
+    let to_inv = app.admin_in("ACME", "sales.list_orders", json!({"open": "to_invoice", "limit": 1})).unwrap();
+    assert_eq!((to_inv["total"].as_i64(), to_inv["items"].as_array().unwrap().len()), (Some(2), 1));
+    let next = app.admin_in("ACME", "sales.list_orders", json!({"open": "to_invoice", "limit": 1, "cursor": to_inv["next_cursor"]})).unwrap();
+    assert_eq!(next["items"].as_array().unwrap().len(), 1);
+    assert!(next["next_cursor"].is_null());
+
+    // Send is idempotent by key too.
+    let q = app.admin_in("ACME", "sales.create_order", json!({"partner_id": customer, "date": "2026-03-02", "lines": [{"product_id": widget, "quantity": "1"}]})).unwrap();
+    let s1 = app.admin_in("ACME", "sales.send_order", json!({"id": q["id"], "idempotency_key": "send-1"})).unwrap();
+    let s2 = app.admin_in("ACME", "sales.send_order", json!({"id": q["id"], "idempotency_key": "send-1"})).unwrap();
+    assert_eq!((s1["state"].as_str(), s2["state"].as_str()), (Some("sent"), Some("sent")));
+}

@@ -563,6 +563,14 @@ export type FiscalYearArg = { id: FiscalYearId, };
 
 export type FiscalYearId = number;
 
+export type FromReorderArgs = { warehouse_id?: WarehouseId, 
+/**
+ * Default: today.
+ */
+date?: string, idempotency_key?: string, };
+
+export type FromReorderResult = { orders: Array<OrderRow>, skipped: Array<SkippedReorder>, };
+
 export type GeneralLedger = { account_id: AccountId, code: string, name: string, type: AccountType, from: string, to: string, currency: string, 
 /**
  * Debit minus credit before `from`.
@@ -921,6 +929,10 @@ cursor?: string, };
 
 export type ListDocsArgs = { state?: string, partner_id?: PartnerId, date_from?: string, date_to?: string, min_total?: string, max_total?: string, 
 /**
+ * Invoice lists: only invoices or only credit notes.
+ */
+kind?: InvoiceKind, 
+/**
  * Open work only: orders with something to deliver or to invoice (`to_deliver`,
  * `to_invoice`).
  */
@@ -1038,6 +1050,8 @@ limit?: number,
 cursor?: string, };
 
 export type ListStatesArgs = { country_code: string, search?: string, };
+
+export type ListSupplierPricesArgs = { product_id?: ProductId, partner_id?: PartnerId, };
 
 export type ListUnitsArgs = { 
 /**
@@ -1183,6 +1197,20 @@ date?: string, };
 
 export type OnHandRow = { location_id: LocationId, location: string, lot_id: LotId | null, lot_code: string | null, quantity: string, };
 
+export type OpenLine = { order_id: OrderId, number: string, date: string, partner_name: string, line_no: number, sku: string | null, description: string, unit_code: string | null, ordered: string, open: string, 
+/**
+ * The open quantity's net amount in the order's currency.
+ */
+amount: string, currency: string, };
+
+export type OpenLinesArgs = { 
+/**
+ * `to_deliver` (backorders: to receive on the purchase side) or `to_invoice` (to bill).
+ */
+what?: OpenWork, partner_id?: PartnerId, };
+
+export type OpenWork = "to_deliver" | "to_invoice";
+
 export type Order = { id: OrderId, side: Side, state: OrderState, number: string | null, partner_id: PartnerId, partner_name: string, billing_address_id: PartnerAddressId | null, shipping_address_id: PartnerAddressId | null, currency: string, rate: string, date: string, payment_terms_days: number, warehouse_id: WarehouseId | null, reference: string, notes: string, net: string, tax: string, rounding: string, total: string, taxes: Array<TaxTotal>, delivery_status: DeliveryStatus, invoice_status: InvoiceStatus, lines: Array<OrderLine>, 
 /**
  * Deliveries or receipts, and their returns.
@@ -1229,7 +1257,11 @@ export type OrderLine = { id: OrderLineId, line_no: number, product_id: ProductI
 /**
  * Whether the line moves stock (a stockable product or a kit).
  */
-ships: boolean, quantity: string, unit_price: string, discount: string, tax_ids: Array<TaxId>, net: string, tax: string, gross: string, delivered: string, returned: string, invoiced: string, credited: string, cancelled: string, 
+ships: boolean, 
+/**
+ * The product's tracking (`none`, `lot`, `serial`): deliveries name a lot or serial.
+ */
+tracking: string | null, quantity: string, unit_price: string, discount: string, tax_ids: Array<TaxId>, net: string, tax: string, gross: string, delivered: string, returned: string, invoiced: string, credited: string, cancelled: string, 
 /**
  * Ordered − cancelled − delivered (0 on lines that do not ship).
  */
@@ -1371,6 +1403,36 @@ key: string, };
 
 export type PreferenceValue = { value: string | null, };
 
+export type PriceList = { id: PriceListId, name: string, currency: string, valid_from: string | null, valid_to: string | null, partner_ids: Array<PartnerId>, items: Array<PriceListItem>, archived: boolean, };
+
+export type PriceListId = number;
+
+export type PriceListInput = { name: string, 
+/**
+ * Default: the company's base currency.
+ */
+currency?: string, valid_from?: string, valid_to?: string, 
+/**
+ * The customers it is for; none: every customer (a customer's own list comes first).
+ */
+partner_ids: Array<PartnerId>, items: Array<PriceListItemInput>, };
+
+export type PriceListItem = { product_id: ProductId, sku: string, product_name: string, min_quantity: string, price: string | null, discount: string | null, };
+
+export type PriceListItemInput = { product_id: ProductId, 
+/**
+ * In the product's unit; the item applies from this quantity on (default 0).
+ */
+min_quantity?: string, 
+/**
+ * A fixed price per product unit, in the list's currency…
+ */
+price?: string, 
+/**
+ * …or a discount in percent on the catalog price.
+ */
+discount?: string, };
+
 export type Product = { id: ProductId, sku: string, barcode: string | null, name: string, description: string, category_id: CategoryId | null, category_name: string | null, brand_id: BrandId | null, brand_name: string | null, unit_id: UnitId, unit_code: string, kind: ProductKind, 
 /**
  * A variant template: declares attributes; never sold or stocked itself.
@@ -1457,7 +1519,7 @@ export type ReorderRule = { id: ReorderRuleId, product_id: ProductId, sku: strin
 
 export type ReorderRuleId = number;
 
-export type ReportKind = "trial_balance" | "general_ledger" | "journal" | "profit_and_loss" | "balance_sheet" | "partner_ledger" | "stock_report" | "to_reorder" | "stock_valuation" | "stock_moves";
+export type ReportKind = "trial_balance" | "general_ledger" | "journal" | "profit_and_loss" | "balance_sheet" | "partner_ledger" | "stock_report" | "to_reorder" | "stock_valuation" | "stock_moves" | "sales_report" | "purchase_report" | "sales_open_lines" | "purchase_open_lines";
 
 export type ReportTable = { title: string, subtitle: string, columns: Array<ReportTableColumn>, rows: Array<ReportTableRow>, };
 
@@ -1601,9 +1663,26 @@ from_location_id: LocationId,
  */
 to_location_id: LocationId, date: string, reference?: string, lines: Array<MoveInput>, };
 
+export type ShipOrderArgs = { order_id: OrderId, 
+/**
+ * Default: the order's date or today, whichever is later.
+ */
+date?: string, 
+/**
+ * Default (not on returns): everything still to deliver.
+ */
+lines?: Array<QuantityLine>, idempotency_key?: string, };
+
 export type Shipment = { shipped: Picking, receipt: Picking, };
 
 export type Side = "sale" | "purchase";
+
+export type SkippedReorder = { product_id: ProductId, sku: string, 
+/**
+ * `no_supplier` (no rule supplier and no supplier price) or `on_order` (open purchase
+ * orders already bring it to the maximum).
+ */
+reason: string, };
 
 export type Source = { module: string, kind: string, id: number | null, };
 
@@ -1743,6 +1822,24 @@ available: string | null, };
 
 export type StockSource = { module: string, kind: string, id: number | null, };
 
+export type SupplierPrice = { id: SupplierPriceId, partner_id: PartnerId, partner_name: string, product_id: ProductId, sku: string, supplier_code: string, currency: string, min_quantity: string, price: string, lead_time_days: number, };
+
+export type SupplierPriceId = number;
+
+export type SupplierPriceInput = { partner_id: PartnerId, product_id: ProductId, supplier_code?: string, 
+/**
+ * Default: the supplier's currency.
+ */
+currency?: string, 
+/**
+ * In the product's unit (default 0).
+ */
+min_quantity?: string, 
+/**
+ * Per product unit.
+ */
+price: string, lead_time_days?: number, };
+
 export type Tax = { id: TaxId, code: string, name: string, kind: TaxKind, 
 /**
  * Percent (19.5 for 19.5 %).
@@ -1823,6 +1920,35 @@ suggested: string, supplier_id: PartnerId | null, supplier_name: string | null, 
 
 export type Tracking = "none" | "lot" | "serial";
 
+export type TradeGroupBy = "product" | "partner" | "category" | "month";
+
+export type TradeReport = { side: Side, currency: string, from: string, to: string, group_by: TradeGroupBy, rows: Array<TradeReportRow>, net: string, cost: string | null, margin: string | null, };
+
+export type TradeReportArgs = { from: string, to: string, group_by?: TradeGroupBy, 
+/**
+ * Only this customer or supplier.
+ */
+partner_id?: PartnerId, };
+
+export type TradeReportRow = { 
+/**
+ * The product, partner or category id, or the month (`2026-03`).
+ */
+key: string, label: string, 
+/**
+ * In the product's unit (product rows only).
+ */
+quantity: string | null, 
+/**
+ * Invoiced less credited, net of tax, in base currency.
+ */
+net: string, 
+/**
+ * Sales only: cost of goods sold from the stock valuation of the orders' deliveries
+ * less their returns, in the period.
+ */
+cost: string | null, margin: string | null, };
+
 export type TradeSettings = { invoice_policy: InvoicePolicy, };
 
 export type TrialBalance = { from: string, to: string, currency: string, rows: Array<TrialBalanceRow>, 
@@ -1883,7 +2009,11 @@ costing_method?: CostingMethod, loss_account_id?: AccountId,
  */
 clear_loss_account?: boolean, };
 
-export type UpdateInvoiceArgs = { id: InvoiceId, date?: string, due_date?: string, reference?: string, notes?: string, };
+export type UpdateInvoiceArgs = { id: InvoiceId, 
+/**
+ * Replaces the lines of a draft invoice that has no order.
+ */
+lines?: Array<LineInput>, date?: string, due_date?: string, reference?: string, notes?: string, };
 
 export type UpdateJournalArgs = { id: JournalId, journal: JournalInput, };
 
@@ -1894,6 +2024,8 @@ export type UpdateOrderArgs = { id: OrderId, order: OrderInput, };
 export type UpdatePartnerArgs = { id: PartnerId, changes: PartnerFields, };
 
 export type UpdatePickingArgs = { id: PickingId, picking: PickingInput, };
+
+export type UpdatePriceListArgs = { id: PriceListId, list: PriceListInput, };
 
 export type UpdateProductArgs = { id: ProductId, sku?: string, name?: string, description?: string, 
 /**
@@ -1918,6 +2050,8 @@ clear_supplier?: boolean, };
 export type UpdateRoleArgs = { id: RoleId, name?: string, description?: string, };
 
 export type UpdateSettingsArgs = { tax_rounding?: TaxRounding, tax_rounding_mode?: RoundingMode, defaults?: AccountDefaults, };
+
+export type UpdateSupplierPriceArgs = { id: SupplierPriceId, price: SupplierPriceInput, };
 
 export type UpdateTaxArgs = { id: TaxId, tax: TaxInput, };
 
@@ -2107,6 +2241,11 @@ export interface Commands {
   "preference.delete": { args: PreferenceKeyArgs; result: Done };
   "preference.get": { args: PreferenceKeyArgs; result: PreferenceValue };
   "preference.set": { args: SetPreferenceArgs; result: Done };
+  "price_list.create": { args: PriceListInput; result: PriceList };
+  "price_list.get": { args: IdArg<PriceListId>; result: PriceList };
+  "price_list.list": { args: ArchivedArg; result: Array<PriceList> };
+  "price_list.set_archived": { args: SetArchivedArg<PriceListId>; result: PriceList };
+  "price_list.update": { args: UpdatePriceListArgs; result: PriceList };
   "purchase.bill_order": { args: InvoiceOrderArgs; result: Invoice };
   "purchase.cancel_bill": { args: DocActionArgs; result: Invoice };
   "purchase.cancel_order": { args: DocActionArgs; result: Order };
@@ -2116,13 +2255,16 @@ export interface Commands {
   "purchase.debit_bill": { args: CreditInvoiceArgs; result: Invoice };
   "purchase.debit_order": { args: InvoiceOrderArgs; result: Invoice };
   "purchase.delete_order": { args: IdArg<OrderId>; result: Done };
+  "purchase.from_reorder": { args: FromReorderArgs; result: FromReorderResult };
   "purchase.get_bill": { args: IdArg<InvoiceId>; result: Invoice };
   "purchase.get_order": { args: IdArg<OrderId>; result: Order };
   "purchase.list_bills": { args: ListDocsArgs; result: Page<InvoiceRow> };
   "purchase.list_orders": { args: ListDocsArgs; result: Page<OrderRow> };
+  "purchase.open_lines": { args: OpenLinesArgs; result: Array<OpenLine> };
   "purchase.post_bill": { args: DocActionArgs; result: Invoice };
-  "purchase.receive": { args: ShipArgs; result: Order };
-  "purchase.return": { args: ShipArgs; result: Order };
+  "purchase.receive": { args: ShipOrderArgs; result: Order };
+  "purchase.report": { args: TradeReportArgs; result: TradeReport };
+  "purchase.return": { args: ShipOrderArgs; result: Order };
   "purchase.send_order": { args: DocActionArgs; result: Order };
   "purchase.update_bill": { args: UpdateInvoiceArgs; result: Invoice };
   "purchase.update_order": { args: UpdateOrderArgs; result: Order };
@@ -2160,14 +2302,16 @@ export interface Commands {
   "sales.credit_invoice": { args: CreditInvoiceArgs; result: Invoice };
   "sales.credit_order": { args: InvoiceOrderArgs; result: Invoice };
   "sales.delete_order": { args: IdArg<OrderId>; result: Done };
-  "sales.deliver": { args: ShipArgs; result: Order };
+  "sales.deliver": { args: ShipOrderArgs; result: Order };
   "sales.get_invoice": { args: IdArg<InvoiceId>; result: Invoice };
   "sales.get_order": { args: IdArg<OrderId>; result: Order };
   "sales.invoice_order": { args: InvoiceOrderArgs; result: Invoice };
   "sales.list_invoices": { args: ListDocsArgs; result: Page<InvoiceRow> };
   "sales.list_orders": { args: ListDocsArgs; result: Page<OrderRow> };
+  "sales.open_lines": { args: OpenLinesArgs; result: Array<OpenLine> };
   "sales.post_invoice": { args: DocActionArgs; result: Invoice };
-  "sales.return": { args: ShipArgs; result: Order };
+  "sales.report": { args: TradeReportArgs; result: TradeReport };
+  "sales.return": { args: ShipOrderArgs; result: Order };
   "sales.send_order": { args: DocActionArgs; result: Order };
   "sales.update_invoice": { args: UpdateInvoiceArgs; result: Invoice };
   "sales.update_order": { args: UpdateOrderArgs; result: Order };
@@ -2177,6 +2321,10 @@ export interface Commands {
   "stock.on_hand": { args: OnHandArgs; result: OnHand };
   "stock.report": { args: StockReportArgs; result: StockReport };
   "stock.to_reorder": { args: ToReorderArgs; result: Array<ToReorderRow> };
+  "supplier_price.create": { args: SupplierPriceInput; result: SupplierPrice };
+  "supplier_price.delete": { args: IdArg<SupplierPriceId>; result: Done };
+  "supplier_price.list": { args: ListSupplierPricesArgs; result: Array<SupplierPrice> };
+  "supplier_price.update": { args: UpdateSupplierPriceArgs; result: SupplierPrice };
   "tax.compute": { args: ComputeTaxesArgs; result: TaxComputation };
   "tax.create": { args: TaxInput; result: Tax };
   "tax.create_group": { args: TaxGroupInput; result: TaxGroup };
@@ -2325,6 +2473,11 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "picking.get",
   "picking.list",
   "picking.update",
+  "price_list.create",
+  "price_list.get",
+  "price_list.list",
+  "price_list.set_archived",
+  "price_list.update",
   "purchase.bill_order",
   "purchase.cancel_bill",
   "purchase.cancel_order",
@@ -2334,12 +2487,15 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "purchase.debit_bill",
   "purchase.debit_order",
   "purchase.delete_order",
+  "purchase.from_reorder",
   "purchase.get_bill",
   "purchase.get_order",
   "purchase.list_bills",
   "purchase.list_orders",
+  "purchase.open_lines",
   "purchase.post_bill",
   "purchase.receive",
+  "purchase.report",
   "purchase.return",
   "purchase.send_order",
   "purchase.update_bill",
@@ -2378,7 +2534,9 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "sales.invoice_order",
   "sales.list_invoices",
   "sales.list_orders",
+  "sales.open_lines",
   "sales.post_invoice",
+  "sales.report",
   "sales.return",
   "sales.send_order",
   "sales.update_invoice",
@@ -2387,6 +2545,10 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "stock.on_hand",
   "stock.report",
   "stock.to_reorder",
+  "supplier_price.create",
+  "supplier_price.delete",
+  "supplier_price.list",
+  "supplier_price.update",
   "tax.compute",
   "tax.create",
   "tax.create_group",
@@ -2526,6 +2688,11 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "picking.get": "inventory.view_stock",
   "picking.list": "inventory.view_stock",
   "picking.update": "inventory.move_stock",
+  "price_list.create": "sales.manage_prices",
+  "price_list.get": "sales.view_orders",
+  "price_list.list": "sales.view_orders",
+  "price_list.set_archived": "sales.manage_prices",
+  "price_list.update": "sales.manage_prices",
   "purchase.bill_order": "purchase.manage_bills",
   "purchase.cancel_bill": "purchase.manage_bills",
   "purchase.cancel_order": "purchase.manage_orders",
@@ -2535,12 +2702,15 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "purchase.debit_bill": "purchase.manage_bills",
   "purchase.debit_order": "purchase.manage_bills",
   "purchase.delete_order": "purchase.manage_orders",
+  "purchase.from_reorder": "purchase.manage_orders",
   "purchase.get_bill": "purchase.view_orders",
   "purchase.get_order": "purchase.view_orders",
   "purchase.list_bills": "purchase.view_orders",
   "purchase.list_orders": "purchase.view_orders",
+  "purchase.open_lines": "purchase.view_orders",
   "purchase.post_bill": "purchase.manage_bills",
   "purchase.receive": "purchase.manage_orders",
+  "purchase.report": "purchase.view_orders",
   "purchase.return": "purchase.manage_orders",
   "purchase.send_order": "purchase.manage_orders",
   "purchase.update_bill": "purchase.manage_bills",
@@ -2579,7 +2749,9 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "sales.invoice_order": "sales.manage_invoices",
   "sales.list_invoices": "sales.view_orders",
   "sales.list_orders": "sales.view_orders",
+  "sales.open_lines": "sales.view_orders",
   "sales.post_invoice": "sales.manage_invoices",
+  "sales.report": "sales.view_orders",
   "sales.return": "sales.manage_orders",
   "sales.send_order": "sales.manage_orders",
   "sales.update_invoice": "sales.manage_invoices",
@@ -2588,6 +2760,10 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "stock.on_hand": "inventory.view_stock",
   "stock.report": "inventory.view_stock",
   "stock.to_reorder": "inventory.view_stock",
+  "supplier_price.create": "purchase.manage_prices",
+  "supplier_price.delete": "purchase.manage_prices",
+  "supplier_price.list": "purchase.view_orders",
+  "supplier_price.update": "purchase.manage_prices",
   "tax.compute": "accounting.view_ledger",
   "tax.create": "accounting.change_setup",
   "tax.create_group": "accounting.change_setup",

@@ -167,7 +167,7 @@ describe('order form', () => {
     const confirmed = order({
       side: 'purchase', state: 'confirmed', number: 'PO/00001', delivery_status: 'partial', invoice_status: 'to_invoice',
       lines: [
-        orderLine({ id: 11, quantity: '5', delivered: '2', to_deliver: '3', to_invoice: '2' }),
+        orderLine({ id: 11, quantity: '5', delivered: '2', to_deliver: '3', to_invoice: '2', tracking: 'lot' }),
         orderLine({ id: 12, line_no: 2, sku: 'TB-1', description: 'Table', quantity: '1', to_deliver: '1' }),
         orderLine({ id: 13, line_no: 3, sku: 'SV-1', description: 'Assembly', ships: false, to_deliver: '0', to_invoice: '1' }),
       ],
@@ -184,6 +184,8 @@ describe('order form', () => {
     expect(qty.map((q) => q.value)).toEqual(['3', '1']);
     expect(dialog.textContent).not.toContain('Assembly');
     await fireEvent.input(qty[1], { target: { value: '0' } });
+    // Only the tracked product asks for its lot.
+    expect(within(dialog).queryByRole('textbox', { name: 'Lot or serial of TB-1 Table' })).toBeNull();
     await fireEvent.input(within(dialog).getByRole('textbox', { name: 'Lot or serial of CH-1 Chair' }), { target: { value: 'L-42' } });
     await fireEvent.click(within(dialog).getByTestId('ship-submit'));
     await waitFor(() => expect(screen.queryByTestId('ship-dialog')).toBeNull());

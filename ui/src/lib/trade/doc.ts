@@ -231,18 +231,8 @@ export function deliveredDue(l: OrderLine): string {
   return l.ships ? sub(sub(l.delivered, l.returned), sub(l.invoiced, l.credited)) : orderedDue(l);
 }
 
-/**
- * What `sales.deliver`, `purchase.receive` and `*.return` take (trade's `ShipArgs`). The
- * generated bindings hold only the stock transfer's `ShipArgs` under that name (two Rust
- * types with one name: the last one written wins), so these commands are called with
- * this type and a cast until the core renames one of them.
- */
-export interface ShipOrderArgs {
-  order_id: number;
-  date?: string;
-  lines?: QuantityLine[];
-  idempotency_key?: string;
-}
+/** What `sales.deliver`, `purchase.receive` and `*.return` take. */
+export type { ShipOrderArgs } from '../api';
 
 // --- the dialogs' quantities ----------------------------------------------------------------------
 
@@ -254,6 +244,8 @@ export interface QtyRow {
   left: string;
   quantity: string;
   lot_code: string;
+  /** The product is tracked by lot or serial: its moves name one. */
+  tracked: boolean;
 }
 
 const labelOf = (l: OrderLine) => (l.sku ? `${l.sku} ${l.description}` : l.description);
@@ -264,7 +256,7 @@ export function shipRows(o: Order, mode: 'ship' | 'return'): QtyRow[] {
     .filter((l) => l.ships)
     .map((l) => {
       const left = mode === 'ship' ? l.to_deliver : sub(l.delivered, l.returned);
-      return { line_id: l.id, label: labelOf(l), unit: l.unit_code ?? '', left, quantity: mode === 'ship' ? left : '', lot_code: '' };
+      return { line_id: l.id, label: labelOf(l), unit: l.unit_code ?? '', left, quantity: mode === 'ship' ? left : '', lot_code: '', tracked: !!l.tracking && l.tracking !== 'none' };
     })
     .filter((r) => isPos(r.left));
 }
@@ -274,7 +266,7 @@ export function invoiceRows(o: Order, credit: boolean, policy: InvoicePolicy | n
   return o.lines
     .map((l) => {
       const left = credit ? sub('0', l.to_invoice) : policy === 'ordered' ? orderedDue(l) : policy === 'delivered' ? deliveredDue(l) : l.to_invoice;
-      return { line_id: l.id, label: labelOf(l), unit: l.unit_code ?? '', left, quantity: left, lot_code: '' };
+      return { line_id: l.id, label: labelOf(l), unit: l.unit_code ?? '', left, quantity: left, lot_code: '', tracked: false };
     })
     .filter((r) => isPos(r.left));
 }

@@ -8,7 +8,7 @@ export const warehouse = { id: 1, code: 'WH', name: 'Main', address: '', root_lo
 
 export function orderLine(o: Partial<OrderLine> = {}): OrderLine {
   return {
-    id: 11, line_no: 1, product_id: 7, sku: 'CH-1', description: 'Chair', unit_id: 1, unit_code: 'pc', ships: true, quantity: '2', unit_price: '50', discount: '0',
+    id: 11, line_no: 1, product_id: 7, sku: 'CH-1', description: 'Chair', unit_id: 1, unit_code: 'pc', ships: true, tracking: 'none', quantity: '2', unit_price: '50', discount: '0',
     tax_ids: [9], net: '100.00', tax: '19.00', gross: '119.00', delivered: '0', returned: '0', invoiced: '0', credited: '0', cancelled: '0', to_deliver: '0', to_invoice: '0', ...o,
   };
 }
