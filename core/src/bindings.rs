@@ -14,6 +14,8 @@ pub struct TsCollector {
     decls: BTreeMap<String, String>,
     commands: Vec<(String, String, String)>,
     current: Option<String>,
+    /// Two Rust types that generate the same TypeScript name (one would hide the other).
+    clashes: Vec<String>,
 }
 
 impl TypeVisitor for TsCollector {
@@ -21,7 +23,12 @@ impl TypeVisitor for TsCollector {
         if T::output_path().is_none() || !self.seen.insert(TypeId::of::<T>()) {
             return;
         }
-        self.decls.insert(T::ident(&self.cfg), format!("export {}", T::decl(&self.cfg)));
+        let decl = format!("export {}", T::decl(&self.cfg));
+        if let Some(old) = self.decls.insert(T::ident(&self.cfg), decl.clone())
+            && old != decl
+        {
+            self.clashes.push(T::ident(&self.cfg));
+        }
         T::visit_dependencies(self);
     }
 }
@@ -39,14 +46,25 @@ impl TsCollector {
     }
 }
 
+/// The TypeScript names two different Rust types would both take (must be none: the
+/// bindings keep one declaration per name, so the other commands would be mistyped).
+pub fn name_clashes(registry: &crate::Registry) -> Vec<String> {
+    collect(registry).clashes
+}
+
 /// The whole `bindings.ts` file.
 pub fn typescript(registry: &crate::Registry) -> String {
+    render(&collect(registry), registry)
+}
+
+fn collect(registry: &crate::Registry) -> TsCollector {
     let mut c = TsCollector {
         cfg: Config::new().with_large_int("number"),
         seen: HashSet::new(),
         decls: BTreeMap::new(),
         commands: Vec::new(),
         current: None,
+        clashes: Vec::new(),
     };
     let error_body = <crate::ErrorBody as TS>::decl(&c.cfg);
     c.decls.insert("ErrorBody".into(), format!("export {error_body}"));
@@ -59,6 +77,10 @@ pub fn typescript(registry: &crate::Registry) -> String {
         c.current = Some(spec.name.to_string());
         (spec.ts)(&mut c);
     }
+    c
+}
+
+fn render(c: &TsCollector, registry: &crate::Registry) -> String {
     let mut out = String::from(
         "// Generated from the Rust types by `cora gen-types`. Do not edit: CI fails when this file is stale.\n\n",
     );

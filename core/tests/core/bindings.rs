@@ -32,3 +32,9 @@ fn bindings_name_every_command_and_its_permission() {
     assert!(!ts.contains("bigint"), "a 64-bit integer became bigint");
     assert!(!ts.contains(": any"), "an untyped field");
 }
+
+#[test]
+fn no_two_rust_types_take_one_typescript_name() {
+    // A second `ShipArgs` once hid the first: three commands were typed with the wrong args.
+    assert_eq!(cora_core::bindings::name_clashes(&Registry::new()), Vec::<String>::new());
+}
