@@ -980,6 +980,12 @@ pub(crate) fn doc_filter(t: &TenantCtx, side: Side, a: &ListDocsArgs, alias: &st
     if let Some(v) = a.max_total {
         add(&format!("{alias}.total <= ?"), V::Integer(money::to_db("max_total", v)?), &mut params, &mut sql);
     }
+    if let Some(p) = a.product_id {
+        params.push(V::Integer(p.0));
+        let n = params.len();
+        let lines = if alias == "o" { "trade_order_lines l WHERE l.tenant_id = o.tenant_id AND l.order_id = o.id" } else { "trade_invoice_lines l WHERE l.tenant_id = i.tenant_id AND l.invoice_id = i.id" };
+        sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM {lines} AND l.product_id = ?{n})"));
+    }
     if let Some(p) = a.search.as_deref().and_then(crate::list::like_pattern) {
         params.push(V::Text(p));
         let n = params.len();

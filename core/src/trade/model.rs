@@ -358,6 +358,10 @@ pub struct ListDocsArgs {
     #[ts(optional, type = "string")]
     #[schemars(with = "Option<String>")]
     pub max_total: Option<Decimal>,
+    /// Only documents with a line of this product.
+    #[serde(default)]
+    #[ts(optional)]
+    pub product_id: Option<crate::catalog::model::ProductId>,
     /// Invoice lists: only invoices or only credit notes.
     #[serde(default)]
     #[ts(optional)]

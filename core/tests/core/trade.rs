@@ -422,6 +422,8 @@ fn free_invoices_take_new_lines_while_drafts_and_lists_filter_exactly() {
     let cn = app.admin_in("ACME", "sales.credit_invoice", json!({"invoice_id": posted["id"], "date": "2026-03-03"})).unwrap();
     let e = app.admin_in("ACME", "sales.update_invoice", json!({"id": cn["id"], "lines": [{"description": "x", "quantity": "1"}]})).unwrap_err();
     assert_eq!(codes(&e)[0].0, "lines");
+    let with_widget = app.admin_in("ACME", "sales.list_invoices", json!({"product_id": widget})).unwrap();
+    assert_eq!(with_widget["total"], 2, "the invoice and its credit note name the widget");
     let only_credits = app.admin_in("ACME", "sales.list_invoices", json!({"kind": "credit"})).unwrap();
     assert_eq!((only_credits["total"].as_i64(), only_credits["items"][0]["id"].clone()), (Some(1), cn["id"].clone()));
 
@@ -448,4 +450,32 @@ fn free_invoices_take_new_lines_while_drafts_and_lists_filter_exactly() {
     let s1 = app.admin_in("ACME", "sales.send_order", json!({"id": q["id"], "idempotency_key": "send-1"})).unwrap();
     let s2 = app.admin_in("ACME", "sales.send_order", json!({"id": q["id"], "idempotency_key": "send-1"})).unwrap();
     assert_eq!((s1["state"].as_str(), s2["state"].as_str()), (Some("sent"), Some("sent")));
+}
+
+/// A kit sold is delivered as its components; its margin counts their cost.
+#[test]
+fn a_kit_is_delivered_as_its_components_and_its_margin_counts_their_cost() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let (wh, _) = warehouse(&mut app, "ACME");
+    let leg = product(&mut app, "ACME", "LEG", json!({"cost": "2"}));
+    let top = product(&mut app, "ACME", "TOP", json!({"cost": "10"}));
+    let table = product(&mut app, "ACME", "TABLE", json!({"sale_price": "40"}));
+    app.admin_in("ACME", "catalog.set_components", json!({"product_id": table, "components": [{"product_id": leg, "quantity": "4"}, {"product_id": top, "quantity": "1"}]})).unwrap();
+    done(&mut app, "ACME", json!({"kind": "receipt", "warehouse_id": wh, "date": "2026-03-01", "lines": [
+        {"product_id": leg, "quantity": "40", "unit_cost": "2"}, {"product_id": top, "quantity": "10", "unit_cost": "10"}]})).unwrap();
+    let customer = partner(&mut app, "ACME", "Client", json!({"is_customer": true}));
+    let q = app.admin_in("ACME", "sales.create_order", json!({"partner_id": customer, "date": "2026-03-02", "warehouse_id": wh, "lines": [{"product_id": table, "quantity": "2"}]})).unwrap();
+    assert_eq!(line(&q, 0)["ships"], true);
+    let o = app.admin_in("ACME", "sales.confirm_order", json!({"id": q["id"]})).unwrap();
+    let o = app.admin_in("ACME", "sales.deliver", json!({"order_id": o["id"], "date": "2026-03-03"})).unwrap();
+    assert_eq!(s(&line(&o, 0)["delivered"]), "2");
+    assert_eq!((on_hand(&mut app, "ACME", leg), on_hand(&mut app, "ACME", top)), ("32".into(), "8".into()));
+    let inv = app.admin_in("ACME", "sales.invoice_order", json!({"order_id": o["id"], "date": "2026-03-03"})).unwrap();
+    app.admin_in("ACME", "sales.post_invoice", json!({"id": inv["id"]})).unwrap();
+    // 2 tables at 40 = 80; their cost 2 × (4 × 2 + 10) = 36.
+    let r = app.admin_in("ACME", "sales.report", json!({"from": "2026-03-01", "to": "2026-03-31"})).unwrap();
+    assert_eq!(r["rows"].as_array().unwrap().len(), 1, "{r}");
+    assert_eq!((s(&r["rows"][0]["label"]), s(&r["rows"][0]["net"]), s(&r["rows"][0]["cost"]), s(&r["rows"][0]["margin"])), ("TABLE Product TABLE".into(), "80".into(), "36".into(), "44".into()));
+    checks_ok(&mut app, "ACME");
 }

@@ -929,6 +929,10 @@ cursor?: string, };
 
 export type ListDocsArgs = { state?: string, partner_id?: PartnerId, date_from?: string, date_to?: string, min_total?: string, max_total?: string, 
 /**
+ * Only documents with a line of this product.
+ */
+product_id?: ProductId, 
+/**
  * Invoice lists: only invoices or only credit notes.
  */
 kind?: InvoiceKind, 
