@@ -325,3 +325,32 @@ CREATE TABLE supplier_prices (
     FOREIGN KEY (tenant_id, product_id) REFERENCES products (tenant_id, id)
 ) STRICT;
 CREATE INDEX supplier_prices_product ON supplier_prices (tenant_id, product_id, id);
+
+-- Each document's totals per tax, as the one computation gave them when its lines were
+-- written (read back instead of recomputed; the lines never change once numbered).
+CREATE TABLE trade_order_taxes (
+    tenant_id INTEGER NOT NULL,
+    order_id  INTEGER NOT NULL,
+    tax_id    INTEGER NOT NULL,
+    base      INTEGER NOT NULL,
+    amount    INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, order_id, tax_id),
+    FOREIGN KEY (tenant_id, order_id) REFERENCES trade_orders (tenant_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (tenant_id, tax_id) REFERENCES taxes (tenant_id, id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE trade_invoice_taxes (
+    tenant_id  INTEGER NOT NULL,
+    invoice_id INTEGER NOT NULL,
+    tax_id     INTEGER NOT NULL,
+    base       INTEGER NOT NULL,
+    amount     INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, invoice_id, tax_id),
+    FOREIGN KEY (tenant_id, invoice_id) REFERENCES trade_invoices (tenant_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (tenant_id, tax_id) REFERENCES taxes (tenant_id, id)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER trade_invoice_taxes_fixed BEFORE DELETE ON trade_invoice_taxes
+WHEN (SELECT state FROM trade_invoices WHERE tenant_id = OLD.tenant_id AND id = OLD.invoice_id) = 'posted'
+BEGIN
+    SELECT RAISE(ABORT, 'a posted invoice''s taxes are immutable');
+END;

@@ -205,6 +205,11 @@ fn measure(path: &std::path::Path, products: u32, invoices: u64, runs: u32) -> R
     let mut figures = Vec::new();
     let l3 = lines(3, &s20, &mut rng);
     figures.push(figure(&mut b, "3-line sales order, quotation to posted invoice", &STEPS_SALE, customer, wh, &l3, &today, runs, 1.0, true)?);
+    // The same flow without the commit's fsync (synchronous=NORMAL on this connection
+    // only): the engine's own work per step, apart from what the disk costs.
+    b.cora.store().conn().pragma_update(None, "synchronous", "NORMAL").map_err(cora_core::Error::from)?;
+    figures.push(figure(&mut b, "3-line sales order, quotation to posted invoice, without the fsync (synchronous=NORMAL)", &STEPS_SALE, customer, wh, &l3, &today, runs, 1.0, true)?);
+    b.cora.store().conn().pragma_update(None, "synchronous", "FULL").map_err(cora_core::Error::from)?;
     let l75 = lines(75, &p20, &mut rng);
     figures.push(figure(&mut b, "75-line purchase order to posted bill", &STEPS_PURCHASE, supplier, wh, &l75, &today, runs.min(20), 20.0, false)?);
     let l500 = lines(500, &p20, &mut rng);

@@ -487,6 +487,36 @@ fn write_lines(db: &Connection, t: &TenantCtx, order: OrderId, lines: &[Resolved
     Ok(())
 }
 
+/// Stores a document's per-tax totals (`table` is `trade_order_taxes` or
+/// `trade_invoice_taxes`, keyed by `key` = `order_id` or `invoice_id`), replacing them.
+pub(crate) fn write_taxes(db: &Connection, t: &TenantCtx, table: &str, key: &str, id: i64, calc: &TaxComputation) -> Result<()> {
+    db.prepare_cached(&format!("DELETE FROM {table} WHERE tenant_id = ?1 AND {key} = ?2"))?.execute(params![t.tenant_id(), id])?;
+    let mut st = db.prepare_cached(&format!("INSERT INTO {table} (tenant_id, {key}, tax_id, base, amount) VALUES (?1, ?2, ?3, ?4, ?5)"))?;
+    for x in &calc.taxes {
+        st.execute(params![t.tenant_id(), id, x.tax_id, money::to_db("base", x.base)?, money::to_db("tax", x.amount)?])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn read_taxes(db: &Connection, t: &TenantCtx, table: &str, key: &str, id: i64) -> Result<Vec<crate::accounting::model::TaxTotal>> {
+    let mut st = db.prepare_cached(&format!("SELECT tax_id, base, amount FROM {table} WHERE tenant_id = ?1 AND {key} = ?2 ORDER BY tax_id"))?;
+    let rows = st.query_map(params![t.tenant_id(), id], |r| Ok(crate::accounting::model::TaxTotal { tax_id: r.get(0)?, base: money::from_db(r.get(1)?), amount: money::from_db(r.get(2)?) }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The taxes of every line of a document, in one query: line id → tax ids.
+pub(crate) fn taxes_by_line(db: &Connection, t: &TenantCtx, table: &str, lines_table: &str, key: &str, id: i64) -> Result<std::collections::HashMap<i64, Vec<TaxId>>> {
+    let mut st = db.prepare_cached(&format!(
+        "SELECT x.line_id, x.tax_id FROM {table} x JOIN {lines_table} l ON l.tenant_id = x.tenant_id AND l.id = x.line_id WHERE l.tenant_id = ?1 AND l.{key} = ?2 ORDER BY x.line_id, x.tax_id"
+    ))?;
+    let mut out: std::collections::HashMap<i64, Vec<TaxId>> = std::collections::HashMap::new();
+    let mut rows = st.query(params![t.tenant_id(), id])?;
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?).or_default().push(r.get(1)?);
+    }
+    Ok(out)
+}
+
 pub(crate) fn totals_params(calc: &TaxComputation) -> Result<[i64; 4]> {
     Ok([money::to_db("net", calc.net)?, money::to_db("tax", calc.tax)?, money::to_db("rounding", calc.rounding)?, money::to_db("total", calc.total)?])
 }
@@ -554,6 +584,7 @@ pub fn create_order(ctx: &mut Ctx<'_>, side: Side, o: OrderInput) -> Result<Orde
         ])?;
         let id = OrderId(db.last_insert_rowid());
         write_lines(db, &t, id, &lines, &calc)?;
+        write_taxes(db, &t, "trade_order_taxes", "order_id", id.0, &calc)?;
         ctx.audit("trade_order", id, json!({"side": side, "partner": h.partner, "lines": lines.len(), "total": calc.total.to_string()}));
         get_order(db, &t, side, id)
     })
@@ -595,6 +626,7 @@ pub fn update_order(ctx: &mut Ctx<'_>, side: Side, a: UpdateOrderArgs) -> Result
         ctx.now
     ])?;
     write_lines(db, &t, a.id, &lines, &calc)?;
+    write_taxes(db, &t, "trade_order_taxes", "order_id", a.id.0, &calc)?;
     ctx.audit("trade_order", a.id, json!({"updated": true, "lines": lines.len(), "total": calc.total.to_string()}));
     get_order(db, &t, side, a.id)
 }
@@ -608,6 +640,7 @@ pub fn delete_order(ctx: &mut Ctx<'_>, side: Side, id: OrderId) -> Result<crate:
         return Err(Error::refused(Reason::DocumentNotDraft.with("state", state.as_str())));
     }
     db.prepare_cached("DELETE FROM trade_order_lines WHERE tenant_id = ?1 AND order_id = ?2")?.execute(params![t.tenant_id(), id])?;
+    db.prepare_cached("DELETE FROM trade_order_taxes WHERE tenant_id = ?1 AND order_id = ?2")?.execute(params![t.tenant_id(), id])?;
     db.prepare_cached("DELETE FROM trade_orders WHERE tenant_id = ?1 AND id = ?2")?.execute(params![t.tenant_id(), id])?;
     ctx.audit("trade_order", id, json!({"deleted": true}));
     Ok(crate::command::Done::OK)
@@ -767,9 +800,17 @@ pub(crate) fn refresh_state(db: &Connection, t: &TenantCtx, id: OrderId) -> Resu
     if !matches!(state, OrderState::Confirmed | OrderState::Done) {
         return Ok(());
     }
-    let o = get_order(db, t, side, id)?;
-    let done = o.lines.iter().all(|l| l.to_deliver.is_zero() && l.to_invoice.is_zero()) && o.delivery_status != DeliveryStatus::Pending;
-    let new = if done { OrderState::Done } else { OrderState::Confirmed };
+    // The same formulas as `get_order` (`due`, to deliver), over the lines in SQL.
+    let ordered = policy_for(db, t, side)? == InvoicePolicy::Ordered;
+    let open: bool = db
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM (SELECT l.*, coalesce(p.kind = 'stockable' OR EXISTS (SELECT 1 FROM product_components k WHERE k.tenant_id = p.tenant_id AND k.kit_id = p.id), 0) AS ships
+                     FROM trade_order_lines l LEFT JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id WHERE l.tenant_id = ?1 AND l.order_id = ?2) l
+               WHERE (l.ships AND l.quantity - l.cancelled - l.delivered > 0)
+                  OR CASE WHEN l.ships AND NOT ?3 THEN l.delivered - l.returned ELSE l.quantity - l.cancelled - l.returned END <> l.invoiced - l.credited)",
+        )?
+        .query_row(params![t.tenant_id(), id, ordered], |r| r.get(0))?;
+    let new = if open { OrderState::Confirmed } else { OrderState::Done };
     if new != state {
         db.prepare_cached("UPDATE trade_orders SET state = ?3 WHERE tenant_id = ?1 AND id = ?2")?.execute(params![t.tenant_id(), id, new])?;
     }
@@ -815,28 +856,6 @@ fn statuses(state: OrderState, lines: &[OrderLine]) -> (DeliveryStatus, InvoiceS
         InvoiceStatus::None
     };
     (delivery, invoice)
-}
-
-pub(crate) fn line_taxes(db: &Connection, t: &TenantCtx, table: &str, line: i64) -> Result<Vec<TaxId>> {
-    let mut st = db.prepare_cached(&format!("SELECT tax_id FROM {table} WHERE tenant_id = ?1 AND line_id = ?2 ORDER BY tax_id"))?;
-    let rows = st.query_map(params![t.tenant_id(), line], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The per-tax totals of a stored document, recomputed by the one computation from its
-/// stored lines (they equal the stored totals: the lines are immutable once numbered).
-pub(crate) fn tax_totals(db: &Connection, t: &TenantCtx, currency: &str, lines: &[(Decimal, Decimal, i64, Vec<TaxId>)]) -> Result<TaxComputation> {
-    let mut taxes = BTreeMap::new();
-    for (_, _, _, ids) in lines {
-        for id in ids {
-            if !taxes.contains_key(id) {
-                taxes.insert(*id, crate::accounting::tax::get_tax(db, t, *id)?);
-            }
-        }
-    }
-    let priced: Vec<Priced> = lines.iter().map(|(q, p, d, ids)| Priced { quantity: *q, unit_price: *p, discount_bp: *d, tax_ids: ids.clone() }).collect();
-    let (rule, mode) = rounding_rule(db, t)?;
-    lines::compute(currency, &priced, &taxes, rule, mode)
 }
 
 pub fn get_order(db: &Connection, t: &TenantCtx, side: Side, id: OrderId) -> Result<Order> {
@@ -920,11 +939,11 @@ pub fn get_order(db: &Connection, t: &TenantCtx, side: Side, id: OrderId) -> Res
         })
     })?;
     o.lines = rows.collect::<rusqlite::Result<_>>()?;
+    let mut taxes = taxes_by_line(db, t, "trade_order_line_taxes", "trade_order_lines", "order_id", id.0)?;
     for l in &mut o.lines {
-        l.tax_ids = line_taxes(db, t, "trade_order_line_taxes", l.id.0)?;
+        l.tax_ids = taxes.remove(&l.id.0).unwrap_or_default();
     }
-    let stored: Vec<(Decimal, Decimal, i64, Vec<TaxId>)> = o.lines.iter().map(|l| (l.quantity, l.unit_price, i64::try_from((l.discount * Decimal::ONE_HUNDRED).trunc()).unwrap_or(0), l.tax_ids.clone())).collect();
-    o.taxes = if stored.is_empty() { Vec::new() } else { tax_totals(db, t, &o.currency, &stored)?.taxes };
+    o.taxes = read_taxes(db, t, "trade_order_taxes", "order_id", id.0)?;
     (o.delivery_status, o.invoice_status) = statuses(o.state, &o.lines);
     let mut st = db.prepare_cached(
         "SELECT p.id, p.number, p.state, CASE WHEN x.is_return THEN 'return' ELSE p.kind END, p.date FROM trade_order_pickings x

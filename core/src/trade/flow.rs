@@ -220,6 +220,7 @@ fn write_invoice(ctx: &mut Ctx<'_>, h: &NewInvoice<'_>, lines: &[ResolvedLine], 
     ])?;
     let id = InvoiceId(db.last_insert_rowid());
     insert_invoice_lines(db, &t, id, h.kind, h.currency, h.rate, lines, &calc, &base, half_even)?;
+    engine::write_taxes(db, &t, "trade_invoice_taxes", "invoice_id", id.0, &calc)?;
     ctx.audit("trade_invoice", id, json!({"side": h.side, "kind": h.kind, "order": h.order, "lines": lines.len(), "total": calc.total.to_string()}));
     Ok(id)
 }
@@ -456,6 +457,7 @@ pub fn update_invoice(ctx: &mut Ctx<'_>, side: Side, a: UpdateInvoiceArgs) -> Re
         let half_even = engine::rounding_rule(db, &t)?.1 == crate::accounting::model::RoundingMode::HalfEven;
         db.prepare_cached("DELETE FROM trade_invoice_lines WHERE tenant_id = ?1 AND invoice_id = ?2")?.execute(params![t.tenant_id(), a.id])?;
         insert_invoice_lines(db, &t, a.id, inv.kind, &inv.currency, inv.rate, &lines, &calc, &base, half_even)?;
+        engine::write_taxes(db, &t, "trade_invoice_taxes", "invoice_id", a.id.0, &calc)?;
         db.prepare_cached("UPDATE trade_invoices SET net = ?3, tax = ?4, rounding = ?5, total = ?6 WHERE tenant_id = ?1 AND id = ?2")?.execute(params![t.tenant_id(), a.id, net, tax, rounding, total])?;
     }
     db.prepare_cached("UPDATE trade_invoices SET date = ?3, due_date = ?4, reference = ?5, notes = ?6, updated_at = ?7 WHERE tenant_id = ?1 AND id = ?2")?
@@ -830,13 +832,11 @@ pub fn get_invoice(db: &Connection, t: &TenantCtx, side: Side, id: InvoiceId) ->
         })
     })?;
     inv.lines = rows.collect::<rusqlite::Result<_>>()?;
+    let mut taxes = engine::taxes_by_line(db, t, "trade_invoice_line_taxes", "trade_invoice_lines", "invoice_id", id.0)?;
     for l in &mut inv.lines {
-        l.tax_ids = engine::line_taxes(db, t, "trade_invoice_line_taxes", l.id.0)?;
+        l.tax_ids = taxes.remove(&l.id.0).unwrap_or_default();
     }
-    let stored: Vec<(Decimal, Decimal, i64, Vec<TaxId>)> = inv.lines.iter().map(|l| (l.quantity, l.unit_price, i64::try_from((l.discount * Decimal::ONE_HUNDRED).trunc()).unwrap_or(0), l.tax_ids.clone())).collect();
-    if !stored.is_empty() {
-        inv.taxes = engine::tax_totals(db, t, &inv.currency, &stored)?.taxes;
-    }
+    inv.taxes = engine::read_taxes(db, t, "trade_invoice_taxes", "invoice_id", id.0)?;
     Ok(inv)
 }
 

@@ -220,6 +220,8 @@ impl World {
                 for id in self.cos[co].orders[side].clone() {
                     let o = self.call(co, &format!("{}.get_order", SIDES[side]), json!({"id": id})).unwrap();
                     prop_assert_eq!(d(&o["net"]) + d(&o["tax"]) + d(&o["rounding"]), d(&o["total"]));
+                    let per_tax: Decimal = o["taxes"].as_array().unwrap().iter().map(|x| d(&x["amount"])).sum();
+                    prop_assert_eq!(per_tax, d(&o["tax"]), "the per-tax totals add up to the tax: {}", o);
                     for l in o["lines"].as_array().unwrap() {
                         let (q, del, ret, inv, cr, can) = (d(&l["quantity"]), d(&l["delivered"]), d(&l["returned"]), d(&l["invoiced"]), d(&l["credited"]), d(&l["cancelled"]));
                         prop_assert!(ret <= del && del <= q - can + Decimal::ZERO.max(del - (q - can)) && cr <= inv, "{l}");
