@@ -1,6 +1,8 @@
 //! PDF printing for Cora. Reports arrive as a [`PrintTable`] (the same rows the CSV and
 //! XLSX exports carry, so every format shows the same figures) and are typeset by typst
-//! from `templates/report.typ` with the fonts typst ships.
+//! from `templates/report.typ` with the fonts typst ships. Trade documents (quotations,
+//! orders, delivery notes, invoices, credit notes, bills) arrive as a [`PrintDocument`]
+//! and are typeset from `templates/document.typ` ([`document_pdf`]).
 //!
 //! This crate is used by the `cora` CLI and the desktop shell; `cora-core` never depends
 //! on it, so the core's build and tests never pay for the typesetter.
@@ -8,6 +10,9 @@
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 use typst_as_lib::TypstEngine;
+
+mod document;
+pub use document::{DocumentLine, DocumentTax, DocumentTotals, Party, PrintDocument, document_pdf, group, separators};
 
 static REPORT: &str = include_str!("../templates/report.typ");
 
@@ -49,13 +54,14 @@ pub struct PrintTable {
     pub rows: Vec<Row>,
 }
 
-fn english() -> String {
+pub(crate) fn english() -> String {
     "en".into()
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    /// The table is not printable (no columns, a row with the wrong number of cells).
+    /// The table or document is not printable (no columns, a row with the wrong number of
+    /// cells, a figure that is not a decimal).
     #[error("cannot print this table: {0}")]
     Invalid(String),
     /// typst refused the document (a bug in the template).
@@ -85,8 +91,8 @@ fn typeset(table: &PrintTable) -> Result<typst_layout::PagedDocument, RenderErro
     engine().compile_with_input(input).output.map_err(|e| RenderError::Typeset(format!("{e:?}")))
 }
 
-/// The table as a typst dictionary (`sys.inputs`).
-fn to_dict(table: &PrintTable) -> Result<typst::foundations::Dict, RenderError> {
+/// A table or document as a typst dictionary (`sys.inputs`).
+pub(crate) fn to_dict<T: Serialize>(table: &T) -> Result<typst::foundations::Dict, RenderError> {
     use typst::foundations::{Array, Dict, IntoValue, Str, Value};
     fn json(v: &serde_json::Value) -> Value {
         match v {
