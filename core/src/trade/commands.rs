@@ -193,4 +193,10 @@ pub fn register(r: &mut Registry) {
         "Set a product's default taxes on one side (the lines take them)",
         engine::set_product_taxes,
     ));
+    r.add(CommandSpec::query(
+        "trade.document",
+        Access::Permission(crate::sales::VIEW),
+        "A quotation, order, delivery note, invoice, credit note, bill or debit note ready to print (by id or number; purchase documents also need the purchasing view)",
+        super::print::document,
+    ));
 }

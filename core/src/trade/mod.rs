@@ -7,7 +7,8 @@
 //! Parts: [`lines`] (the one computation of amounts), [`engine`] (orders: lines, states,
 //! confirmation, cancellation, reading), [`flow`] (deliveries, receipts and returns through
 //! the stock-move engine; invoices and credit notes posted through the ledger), [`idem`]
-//! (idempotency keys), [`commands`] (the registry entries of both sides).
+//! (idempotency keys), [`print`] (the printable view of every document), [`commands`] (the
+//! registry entries of both sides).
 //!
 //! Invariants (enforced here, and by SQLite where it can be):
 //! - **One computation.** A line's amount is quantity × unit price × (1 − discount),
@@ -49,6 +50,7 @@ pub mod idem;
 pub mod lines;
 pub mod model;
 pub mod pricing;
+pub mod print;
 pub mod reports;
 
 pub const OVERRIDE_CREDIT: &str = "sales.override_credit";

@@ -1,0 +1,719 @@
+//! Printed documents: one [`DocumentView`] for every kind of trade document (quotation,
+//! sales order, delivery note, customer invoice and credit note; request for quotation,
+//! purchase order, supplier bill and debit note), which `cora-render` typesets from one
+//! template. `trade.document` gives it to the CLI and the desktop shell.
+//!
+//! Rules:
+//! - **The figures are the stored ones.** Lines, per-tax totals, net, tax, rounding and
+//!   total come from [`engine::get_order`] and [`flow::get_invoice`] as they are stored
+//!   (and posted); nothing here or in the renderer adds, multiplies or rounds money. An
+//!   amount is only padded to its currency's minor units (`92.4` → `92.40`), never
+//!   rounded: a value with more decimals is printed as it is.
+//! - **Text is ready; numbers are decimal strings.** Every label-free text (names,
+//!   addresses, dates as ISO 8601, payment terms) is formatted here in English; amounts,
+//!   prices, quantities and discounts stay plain decimal strings (`-1234.50`), which the
+//!   renderer groups for the company's locale.
+//! - **A document of another company does not exist** (every read is through the
+//!   caller's [`TenantCtx`]), and a delivery note is only a delivery made for a sales order.
+//!
+//! Not printed because the data model has no such thing yet: a company logo, and payment
+//! instructions (bank details) — `payment_instructions` stays empty until companies have
+//! that setting.
+
+use super::model::*;
+use super::{engine, flow};
+use crate::accounting::model::{TaxId, TaxTotal};
+use crate::command::{Ctx, TenantCtx};
+use crate::inventory::model::{PickingId, PickingKind, PickingState};
+use crate::partners::model::{AddressKind, Partner, PartnerAddress, PartnerAddressId};
+use crate::{Error, FieldCode, Result, money};
+use rust_decimal::Decimal;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Which document `trade.document` reads: the order, invoice or delivery of a side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentSource {
+    /// A quotation or sales order (`sales.get_order`).
+    SalesOrder,
+    /// A request for quotation or purchase order (`purchase.get_order`).
+    PurchaseOrder,
+    /// A customer invoice or credit note (`sales.get_invoice`).
+    Invoice,
+    /// A supplier bill or debit note (`purchase.get_bill`).
+    Bill,
+    /// A delivery made for a sales order (a done or pending delivery picking).
+    Delivery,
+}
+
+impl DocumentSource {
+    fn side(self) -> Side {
+        match self {
+            DocumentSource::SalesOrder | DocumentSource::Invoice | DocumentSource::Delivery => Side::Sale,
+            DocumentSource::PurchaseOrder | DocumentSource::Bill => Side::Purchase,
+        }
+    }
+
+    /// The entity a not-found error names.
+    fn entity(self) -> &'static str {
+        match self {
+            DocumentSource::SalesOrder => "sales_order",
+            DocumentSource::PurchaseOrder => "purchase_order",
+            DocumentSource::Invoice => "invoice",
+            DocumentSource::Bill => "bill",
+            DocumentSource::Delivery => "delivery",
+        }
+    }
+}
+
+/// A document to print, by id or by number (exactly one of them).
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentArgs {
+    pub doc: DocumentSource,
+    #[serde(default)]
+    #[ts(optional)]
+    pub id: Option<i64>,
+    /// The document's number (`INV/00001`, `SO/00003`, `WH/OUT/00002`); quotations and
+    /// drafts have none and are read by id.
+    #[serde(default)]
+    #[ts(optional)]
+    pub number: Option<String>,
+}
+
+/// What kind of document is printed: it picks the title and which blocks are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Quotation,
+    SalesOrder,
+    DeliveryNote,
+    Invoice,
+    CreditNote,
+    RequestForQuotation,
+    PurchaseOrder,
+    SupplierBill,
+    DebitNote,
+}
+
+impl DocumentKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            DocumentKind::Quotation => "Quotation",
+            DocumentKind::SalesOrder => "Sales order",
+            DocumentKind::DeliveryNote => "Delivery note",
+            DocumentKind::Invoice => "Invoice",
+            DocumentKind::CreditNote => "Credit note",
+            DocumentKind::RequestForQuotation => "Request for quotation",
+            DocumentKind::PurchaseOrder => "Purchase order",
+            DocumentKind::SupplierBill => "Supplier bill",
+            DocumentKind::DebitNote => "Debit note",
+        }
+    }
+}
+
+/// The company or the partner as printed: name, address lines, tax id.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct DocumentParty {
+    pub name: String,
+    /// The legal name when it differs from the name, else empty.
+    pub legal_name: String,
+    /// The partner's code (empty for the company).
+    pub code: String,
+    /// Street lines, postal code and city, region, country: the non-empty ones in order.
+    pub address: Vec<String>,
+    pub tax_id: String,
+    pub email: String,
+    pub phone: String,
+}
+
+/// One printed line. On a delivery note the price columns are null.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct DocumentLine {
+    pub line_no: u32,
+    pub sku: String,
+    pub description: String,
+    /// 0 for a line, 1 for a kit's component under its kit (delivery notes).
+    pub level: u32,
+    #[ts(type = "string")]
+    pub quantity: Decimal,
+    pub unit: String,
+    #[ts(type = "string | null")]
+    pub unit_price: Option<Decimal>,
+    /// Percent; null or 0 for none.
+    #[ts(type = "string | null")]
+    pub discount: Option<Decimal>,
+    /// The names of the line's taxes, comma-separated.
+    pub taxes: String,
+    #[ts(type = "string | null")]
+    pub net: Option<Decimal>,
+    /// Lot or serial numbers (delivery notes).
+    pub lot: String,
+}
+
+/// One tax of the summary: the stored base and amount.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct DocumentTax {
+    pub tax_id: TaxId,
+    pub name: String,
+    #[ts(type = "string")]
+    pub rate: Decimal,
+    #[ts(type = "string")]
+    pub base: Decimal,
+    #[ts(type = "string")]
+    pub amount: Decimal,
+}
+
+/// The stored totals: `net + tax + rounding = total`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct DocumentTotals {
+    #[ts(type = "string")]
+    pub net: Decimal,
+    #[ts(type = "string")]
+    pub tax: Decimal,
+    /// Null when zero (nothing to print).
+    #[ts(type = "string | null")]
+    pub rounding: Option<Decimal>,
+    #[ts(type = "string")]
+    pub total: Decimal,
+    pub currency: String,
+}
+
+/// A trade document ready to print.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct DocumentView {
+    pub kind: DocumentKind,
+    pub title: String,
+    /// The number, or `Draft` before it has one.
+    pub number: String,
+    /// `Draft` or `Cancelled` when the document is not (yet) in force; empty otherwise.
+    pub status: String,
+    /// ISO 8601 dates.
+    pub date: String,
+    pub due_date: Option<String>,
+    /// `30 days`, `Due on receipt`; null where terms do not apply (delivery notes).
+    pub payment_terms: Option<String>,
+    pub reference: String,
+    /// The order a delivery, invoice or credit note was made from.
+    pub order_number: Option<String>,
+    /// A credit or debit note: the invoice or bill it corrects.
+    pub credits_number: Option<String>,
+    /// The company's locale (BCP 47): how numbers are grouped when printed.
+    pub locale: String,
+    pub currency: String,
+    /// The company's logo: none (companies have no logo in the data model yet).
+    pub logo: Option<String>,
+    pub company: DocumentParty,
+    /// `Bill to`, `Supplier`, `Deliver to`.
+    pub partner_label: String,
+    pub partner: DocumentParty,
+    /// The delivery address, when it is not the partner's address above.
+    pub ship_to: Option<DocumentParty>,
+    /// False on a delivery note: quantities only, no prices, taxes or totals.
+    pub priced: bool,
+    pub lines: Vec<DocumentLine>,
+    pub taxes: Vec<DocumentTax>,
+    pub totals: Option<DocumentTotals>,
+    /// The total in English words (`One hundred and 40/100 EUR`).
+    pub amount_in_words: Option<String>,
+    pub notes: String,
+    /// Payment instructions (bank details): empty until companies have that setting.
+    pub payment_instructions: String,
+}
+
+// --- the command ------------------------------------------------------------------------------
+
+/// `trade.document`: the printable view of one document of the caller's company. The
+/// command needs the sales view; purchase documents also need the purchasing view.
+pub fn document(ctx: &mut Ctx<'_>, a: DocumentArgs) -> Result<DocumentView> {
+    if a.doc.side() == Side::Purchase && !ctx.has_permission(crate::purchasing::VIEW)? {
+        return Err(Error::forbidden(crate::Reason::Forbidden.with("command", "trade.document").with("permission", crate::purchasing::VIEW)));
+    }
+    let t = ctx.tenant()?;
+    let db = ctx.db();
+    let id = match (a.id, a.number.as_deref().map(str::trim)) {
+        (Some(id), None) => id,
+        (None, Some(number)) if !number.is_empty() => find_by_number(db, &t, a.doc, number)?.ok_or_else(|| Error::not_found(a.doc.entity(), number))?,
+        (Some(_), Some(_)) => return Err(Error::field("number", FieldCode::Invalid.with("detail", "give id or number, not both"))),
+        (None, _) => return Err(Error::field("id", FieldCode::Required)),
+    };
+    match a.doc {
+        DocumentSource::SalesOrder | DocumentSource::PurchaseOrder => order_view(db, &t, a.doc.side(), OrderId(id)),
+        DocumentSource::Invoice | DocumentSource::Bill => invoice_view(db, &t, a.doc.side(), InvoiceId(id)),
+        DocumentSource::Delivery => delivery_view(db, &t, PickingId(id)),
+    }
+}
+
+fn find_by_number(db: &Connection, t: &TenantCtx, doc: DocumentSource, number: &str) -> Result<Option<i64>> {
+    let found = match doc {
+        DocumentSource::SalesOrder | DocumentSource::PurchaseOrder => db
+            .prepare_cached("SELECT id FROM trade_orders WHERE tenant_id = ?1 AND side = ?2 AND number = ?3")?
+            .query_row(params![t.tenant_id(), doc.side(), number], |r| r.get(0)),
+        // Invoice and credit-note numbers come from series with different prefixes.
+        DocumentSource::Invoice | DocumentSource::Bill => db
+            .prepare_cached("SELECT id FROM trade_invoices WHERE tenant_id = ?1 AND side = ?2 AND number = ?3 ORDER BY id LIMIT 1")?
+            .query_row(params![t.tenant_id(), doc.side(), number], |r| r.get(0)),
+        DocumentSource::Delivery => db.prepare_cached("SELECT id FROM pickings WHERE tenant_id = ?1 AND number = ?2")?.query_row(params![t.tenant_id(), number], |r| r.get(0)),
+    };
+    Ok(found.optional()?)
+}
+
+// --- the builders -----------------------------------------------------------------------------
+
+/// A quotation or order (request for quotation or purchase order).
+pub fn order_view(db: &Connection, t: &TenantCtx, side: Side, id: OrderId) -> Result<DocumentView> {
+    let o = engine::get_order(db, t, side, id)?;
+    let numbered = o.number.is_some();
+    let kind = match (side, numbered) {
+        (Side::Sale, false) => DocumentKind::Quotation,
+        (Side::Sale, true) => DocumentKind::SalesOrder,
+        (Side::Purchase, false) => DocumentKind::RequestForQuotation,
+        (Side::Purchase, true) => DocumentKind::PurchaseOrder,
+    };
+    let status = if o.state == OrderState::Cancelled { "Cancelled" } else { "" };
+    let partner = crate::partners::repo::get(db, t, o.partner_id)?;
+    let units = money::minor_units("currency", &o.currency)?;
+    let names = TaxNames::load(db, t, o.lines.iter().flat_map(|l| l.tax_ids.iter()).chain(o.taxes.iter().map(|x| &x.tax_id)))?;
+    let lines = o
+        .lines
+        .iter()
+        .map(|l| priced_line(l.line_no, l.sku.as_deref(), &l.description, l.quantity, l.unit_code.as_deref(), l.unit_price, l.discount, &l.tax_ids, l.net, units, &names))
+        .collect();
+    let billing = address_of(&partner, o.billing_address_id, AddressKind::Billing);
+    let shipping = o.shipping_address_id.and_then(|a| partner.addresses.iter().find(|x| x.id == a));
+    let ship_to = match (side, shipping) {
+        (Side::Sale, Some(s)) if Some(s.id) != billing.map(|b| b.id) => Some(DocumentParty { name: partner.name.clone(), address: address_lines(&s.address), ..Default::default() }),
+        _ => None,
+    };
+    Ok(DocumentView {
+        kind,
+        title: kind.title().into(),
+        number: o.number.clone().unwrap_or_else(|| "Draft".into()),
+        status: status.into(),
+        date: o.date.to_string(),
+        due_date: None,
+        payment_terms: Some(terms(o.payment_terms_days)),
+        reference: o.reference.clone(),
+        order_number: None,
+        credits_number: None,
+        locale: String::new(),
+        currency: o.currency.clone(),
+        logo: None,
+        company: company(db, t)?,
+        partner_label: partner_label(side).into(),
+        partner: party(&partner, billing),
+        ship_to,
+        priced: true,
+        lines,
+        taxes: taxes(&o.taxes, units, &names),
+        totals: Some(totals(o.net, o.tax, o.rounding, o.total, &o.currency, units)),
+        amount_in_words: Some(amount_in_words(o.total, &o.currency, units)),
+        notes: o.notes.clone(),
+        payment_instructions: String::new(),
+    }
+    .with_locale(db, t)?)
+}
+
+/// A customer invoice or credit note (supplier bill or debit note).
+pub fn invoice_view(db: &Connection, t: &TenantCtx, side: Side, id: InvoiceId) -> Result<DocumentView> {
+    let inv = flow::get_invoice(db, t, side, id)?;
+    let kind = match (side, inv.kind) {
+        (Side::Sale, InvoiceKind::Invoice) => DocumentKind::Invoice,
+        (Side::Sale, InvoiceKind::Credit) => DocumentKind::CreditNote,
+        (Side::Purchase, InvoiceKind::Invoice) => DocumentKind::SupplierBill,
+        (Side::Purchase, InvoiceKind::Credit) => DocumentKind::DebitNote,
+    };
+    let status = match inv.state {
+        InvoiceState::Draft => "Draft",
+        InvoiceState::Cancelled => "Cancelled",
+        InvoiceState::Posted => "",
+    };
+    let partner = crate::partners::repo::get(db, t, inv.partner_id)?;
+    let units = money::minor_units("currency", &inv.currency)?;
+    let names = TaxNames::load(db, t, inv.lines.iter().flat_map(|l| l.tax_ids.iter()).chain(inv.taxes.iter().map(|x| &x.tax_id)))?;
+    let lines = inv
+        .lines
+        .iter()
+        .map(|l| priced_line(l.line_no, l.sku.as_deref(), &l.description, l.quantity, l.unit_code.as_deref(), l.unit_price, l.discount, &l.tax_ids, l.net, units, &names))
+        .collect();
+    let credits_number = match inv.credited_invoice_id {
+        Some(c) => db.prepare_cached("SELECT number FROM trade_invoices WHERE tenant_id = ?1 AND id = ?2")?.query_row(params![t.tenant_id(), c], |r| r.get(0)).optional()?.flatten(),
+        None => None,
+    };
+    let days = (inv.due_date - inv.date).num_days();
+    let billing = address_of(&partner, inv.billing_address_id, AddressKind::Billing);
+    Ok(DocumentView {
+        kind,
+        title: kind.title().into(),
+        number: inv.number.clone().unwrap_or_else(|| "Draft".into()),
+        status: status.into(),
+        date: inv.date.to_string(),
+        due_date: Some(inv.due_date.to_string()),
+        payment_terms: Some(terms(u32::try_from(days).unwrap_or(0))),
+        // An invoice made from an order carries the order's number as its reference:
+        // printed once, as the order.
+        reference: if inv.order_number.as_deref() == Some(inv.reference.as_str()) { String::new() } else { inv.reference.clone() },
+        order_number: inv.order_number.clone(),
+        credits_number,
+        locale: String::new(),
+        currency: inv.currency.clone(),
+        logo: None,
+        company: company(db, t)?,
+        partner_label: partner_label(side).into(),
+        partner: party(&partner, billing),
+        ship_to: None,
+        priced: true,
+        lines,
+        taxes: taxes(&inv.taxes, units, &names),
+        totals: Some(totals(inv.net, inv.tax, inv.rounding, inv.total, &inv.currency, units)),
+        amount_in_words: Some(amount_in_words(inv.total, &inv.currency, units)),
+        notes: inv.notes.clone(),
+        payment_instructions: String::new(),
+    }
+    .with_locale(db, t)?)
+}
+
+/// A delivery note: a delivery made for a sales order, with quantities only. A kit is
+/// printed as its line with the components it was delivered as beneath it.
+pub fn delivery_view(db: &Connection, t: &TenantCtx, id: PickingId) -> Result<DocumentView> {
+    let not_found = || Error::not_found("delivery", id);
+    let p = match crate::inventory::engine::get_picking(db, t, id) {
+        Ok(p) => p,
+        Err(Error::NotFound { .. }) => return Err(not_found()),
+        Err(e) => return Err(e),
+    };
+    let order_id = match &p.source {
+        Some(s) if s.module == Side::Sale.module() && s.kind == "order" && p.kind == PickingKind::Delivery => s.id.ok_or_else(not_found)?,
+        _ => return Err(not_found()),
+    };
+    let o = engine::get_order(db, t, Side::Sale, OrderId(order_id))?;
+    let partner = crate::partners::repo::get(db, t, p.partner_id.unwrap_or(o.partner_id))?;
+    let mut lines: Vec<DocumentLine> = Vec::with_capacity(p.moves.len());
+    let mut kit_lines = std::collections::BTreeSet::new();
+    for m in &p.moves {
+        let line = |sku: String, description: String, level: u32, quantity: Decimal, unit: String, lot: String| DocumentLine {
+            line_no: m.line_no,
+            sku,
+            description,
+            level,
+            quantity: quantity.normalize(),
+            unit,
+            unit_price: None,
+            discount: None,
+            taxes: String::new(),
+            net: None,
+            lot,
+        };
+        let lot = m.lot_code.clone().unwrap_or_default();
+        match m.kit_id {
+            Some(kit) => {
+                if kit_lines.insert(m.line_no) {
+                    let (sku, name) = product_names(db, t, kit)?;
+                    lines.push(line(sku, name, 0, m.entered_quantity, m.entered_unit_code.clone(), String::new()));
+                }
+                let (_, name) = product_names(db, t, m.product_id)?;
+                lines.push(line(m.sku.clone(), name, 1, m.quantity, m.unit_code.clone(), lot));
+            }
+            None => {
+                let (_, name) = product_names(db, t, m.product_id)?;
+                lines.push(line(m.sku.clone(), name, 0, m.entered_quantity, m.entered_unit_code.clone(), lot));
+            }
+        }
+    }
+    // Where the goods go: the order's delivery address, else the partner's billing one.
+    let shipping = o.shipping_address_id.and_then(|a| partner.addresses.iter().find(|x| x.id == a)).or_else(|| address_of(&partner, o.billing_address_id, AddressKind::Shipping));
+    let kind = DocumentKind::DeliveryNote;
+    Ok(DocumentView {
+        kind,
+        title: kind.title().into(),
+        number: p.number.clone().unwrap_or_else(|| "Draft".into()),
+        status: match p.state {
+            PickingState::Done => "",
+            PickingState::Cancelled => "Cancelled",
+            _ => "Draft",
+        }
+        .into(),
+        date: p.date.to_string(),
+        due_date: None,
+        payment_terms: None,
+        reference: o.reference.clone(),
+        order_number: o.number.clone(),
+        credits_number: None,
+        locale: String::new(),
+        currency: o.currency.clone(),
+        logo: None,
+        company: company(db, t)?,
+        partner_label: "Deliver to".into(),
+        partner: party(&partner, shipping),
+        ship_to: None,
+        priced: false,
+        lines,
+        taxes: Vec::new(),
+        totals: None,
+        amount_in_words: None,
+        notes: String::new(),
+        payment_instructions: String::new(),
+    }
+    .with_locale(db, t)?)
+}
+
+impl DocumentView {
+    fn with_locale(mut self, db: &Connection, t: &TenantCtx) -> Result<Self> {
+        self.locale = db.prepare_cached("SELECT locale FROM companies WHERE id = ?1")?.query_row(params![t.tenant_id()], |r| r.get(0))?;
+        Ok(self)
+    }
+}
+
+// --- pieces -----------------------------------------------------------------------------------
+
+fn partner_label(side: Side) -> &'static str {
+    match side {
+        Side::Sale => "Bill to",
+        Side::Purchase => "Supplier",
+    }
+}
+
+fn terms(days: u32) -> String {
+    match days {
+        0 => "Due on receipt".into(),
+        1 => "1 day".into(),
+        n => format!("{n} days"),
+    }
+}
+
+/// An amount as stored, shown with at least its currency's minor units: trailing zeros
+/// are added, digits are never removed (no rounding happens here).
+pub fn amount(v: Decimal, units: u32) -> Decimal {
+    let mut v = v.normalize();
+    if v.scale() < units {
+        v.rescale(units);
+    }
+    v
+}
+
+struct TaxNames(BTreeMap<TaxId, (String, Decimal)>);
+
+impl TaxNames {
+    fn load<'a>(db: &Connection, t: &TenantCtx, ids: impl Iterator<Item = &'a TaxId>) -> Result<TaxNames> {
+        let mut m = BTreeMap::new();
+        for id in ids {
+            if !m.contains_key(id) {
+                let tax = crate::accounting::tax::get_tax(db, t, *id)?;
+                m.insert(*id, (tax.name, tax.rate.normalize()));
+            }
+        }
+        Ok(TaxNames(m))
+    }
+
+    fn name(&self, id: TaxId) -> String {
+        self.0.get(&id).map(|(n, _)| n.clone()).unwrap_or_default()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn priced_line(
+    line_no: u32,
+    sku: Option<&str>,
+    description: &str,
+    quantity: Decimal,
+    unit: Option<&str>,
+    unit_price: Decimal,
+    discount: Decimal,
+    tax_ids: &[TaxId],
+    net: Decimal,
+    units: u32,
+    names: &TaxNames,
+) -> DocumentLine {
+    DocumentLine {
+        line_no,
+        sku: sku.unwrap_or_default().into(),
+        description: description.into(),
+        level: 0,
+        quantity: quantity.normalize(),
+        unit: unit.unwrap_or_default().into(),
+        unit_price: Some(amount(unit_price, units)),
+        discount: Some(discount.normalize()),
+        taxes: tax_ids.iter().map(|id| names.name(*id)).collect::<Vec<_>>().join(", "),
+        net: Some(amount(net, units)),
+        lot: String::new(),
+    }
+}
+
+fn taxes(taxes: &[TaxTotal], units: u32, names: &TaxNames) -> Vec<DocumentTax> {
+    taxes
+        .iter()
+        .map(|x| {
+            let (name, rate) = names.0.get(&x.tax_id).cloned().unwrap_or_default();
+            DocumentTax { tax_id: x.tax_id, name, rate, base: amount(x.base, units), amount: amount(x.amount, units) }
+        })
+        .collect()
+}
+
+fn totals(net: Decimal, tax: Decimal, rounding: Decimal, total: Decimal, currency: &str, units: u32) -> DocumentTotals {
+    DocumentTotals {
+        net: amount(net, units),
+        tax: amount(tax, units),
+        rounding: (!rounding.is_zero()).then(|| amount(rounding, units)),
+        total: amount(total, units),
+        currency: currency.into(),
+    }
+}
+
+fn product_names(db: &Connection, t: &TenantCtx, id: crate::catalog::model::ProductId) -> Result<(String, String)> {
+    db.prepare_cached("SELECT sku, name FROM products WHERE tenant_id = ?1 AND id = ?2")?
+        .query_row(params![t.tenant_id(), id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| Error::not_found("product", id))
+}
+
+/// The address a document names, else the partner's default of `kind`, else its first
+/// of `kind`, else its first address.
+fn address_of(p: &Partner, named: Option<PartnerAddressId>, kind: AddressKind) -> Option<&PartnerAddress> {
+    if let Some(a) = named.and_then(|id| p.addresses.iter().find(|a| a.id == id)) {
+        return Some(a);
+    }
+    p.addresses
+        .iter()
+        .find(|a| a.kind == kind && a.is_default)
+        .or_else(|| p.addresses.iter().find(|a| a.kind == kind))
+        .or_else(|| p.addresses.first())
+}
+
+fn address_lines(a: &crate::locations::model::Address) -> Vec<String> {
+    let city = [a.postal_code.trim(), a.city_name.as_deref().unwrap_or("").trim()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ");
+    [a.line1.trim(), a.line2.trim(), &city, a.state_name.as_deref().unwrap_or("").trim(), a.country_name.trim()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.to_string())
+        .collect()
+}
+
+fn party(p: &Partner, address: Option<&PartnerAddress>) -> DocumentParty {
+    DocumentParty {
+        name: p.name.clone(),
+        legal_name: if p.legal_name.trim() == p.name.trim() { String::new() } else { p.legal_name.clone() },
+        code: p.code.clone(),
+        address: address.map(|a| address_lines(&a.address)).unwrap_or_default(),
+        tax_id: p.tax_id.clone(),
+        email: p.email.clone(),
+        phone: p.phone.clone(),
+    }
+}
+
+fn company(db: &Connection, t: &TenantCtx) -> Result<DocumentParty> {
+    let c = crate::company::repo::get(db, t.tenant_id())?;
+    let a = &c.address;
+    let country: String = if a.country_code.is_empty() {
+        String::new()
+    } else {
+        db.prepare_cached("SELECT name FROM countries WHERE code = ?1")?.query_row(params![a.country_code], |r| r.get(0)).optional()?.unwrap_or_else(|| a.country_code.clone())
+    };
+    let city = [a.postal_code.trim(), a.city.trim()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ");
+    let address = [a.line1.trim(), a.line2.trim(), &city, a.region.trim(), country.trim()].iter().filter(|s| !s.is_empty()).map(|s| s.to_string()).collect();
+    Ok(DocumentParty {
+        legal_name: if c.legal_name.trim() == c.name.trim() { String::new() } else { c.legal_name.clone() },
+        name: c.name,
+        code: String::new(),
+        address,
+        tax_id: c.tax_id,
+        email: String::new(),
+        phone: String::new(),
+    })
+}
+
+// --- the amount in words (English) --------------------------------------------------------------
+
+const ONES: [&str; 20] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen",
+];
+const TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+
+fn below_thousand(n: u64) -> String {
+    let (h, rest) = (n / 100, n % 100);
+    let tail = match rest {
+        0 => String::new(),
+        r if r < 20 => ONES[r as usize].to_string(),
+        r if r % 10 == 0 => TENS[(r / 10) as usize].to_string(),
+        r => format!("{}-{}", TENS[(r / 10) as usize], ONES[(r % 10) as usize]),
+    };
+    match (h, tail.is_empty()) {
+        (0, _) => tail,
+        (h, true) => format!("{} hundred", ONES[h as usize]),
+        (h, false) => format!("{} hundred {tail}", ONES[h as usize]),
+    }
+}
+
+/// A whole number in English words (`1234` → `one thousand two hundred thirty-four`).
+pub fn number_in_words(n: u64) -> String {
+    if n == 0 {
+        return ONES[0].into();
+    }
+    const SCALES: [&str; 7] = ["", "thousand", "million", "billion", "trillion", "quadrillion", "quintillion"];
+    let mut groups = Vec::new();
+    let mut rest = n;
+    while rest > 0 {
+        groups.push(rest % 1000);
+        rest /= 1000;
+    }
+    let mut words = Vec::new();
+    for (i, g) in groups.iter().enumerate().rev() {
+        if *g == 0 {
+            continue;
+        }
+        let w = below_thousand(*g);
+        words.push(if SCALES[i].is_empty() { w } else { format!("{w} {}", SCALES[i]) });
+    }
+    words.join(" ")
+}
+
+/// The stored total in words: the whole units in English, the minor units as a fraction
+/// of its digits (`One hundred ninety and 40/100 EUR`). Nothing is rounded: the digits
+/// are the stored total's.
+pub fn amount_in_words(total: Decimal, currency: &str, units: u32) -> String {
+    let v = amount(total, units);
+    let text = v.abs().to_string();
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut words = match whole.parse::<u64>() {
+        Ok(n) => number_in_words(n),
+        Err(_) => whole.to_string(),
+    };
+    if v.is_sign_negative() && !v.is_zero() {
+        words = format!("minus {words}");
+    }
+    if let Some(first) = words.get(..1) {
+        words = format!("{}{}", first.to_uppercase(), &words[1..]);
+    }
+    if frac.is_empty() { format!("{words} {currency}") } else { format!("{words} and {frac}/1{} {currency}", "0".repeat(frac.len())) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_padded_never_rounded() {
+        assert_eq!(amount(Decimal::new(924, 1), 2).to_string(), "92.40");
+        assert_eq!(amount(Decimal::new(92, 0), 2).to_string(), "92.00");
+        assert_eq!(amount(Decimal::new(92_4567, 4), 2).to_string(), "92.4567");
+        assert_eq!(amount(Decimal::new(1500, 0), 0).to_string(), "1500");
+        assert_eq!(amount(Decimal::new(-5, 2), 2).to_string(), "-0.05");
+    }
+
+    #[test]
+    fn numbers_read_in_english() {
+        assert_eq!(number_in_words(0), "zero");
+        assert_eq!(number_in_words(7), "seven");
+        assert_eq!(number_in_words(40), "forty");
+        assert_eq!(number_in_words(92), "ninety-two");
+        assert_eq!(number_in_words(100), "one hundred");
+        assert_eq!(number_in_words(1_234), "one thousand two hundred thirty-four");
+        assert_eq!(number_in_words(2_000_015), "two million fifteen");
+        assert_eq!(number_in_words(u64::MAX).split(' ').next(), Some("eighteen"));
+        assert_eq!(amount_in_words(Decimal::new(924, 1), "EUR", 2), "Ninety-two and 40/100 EUR");
+        assert_eq!(amount_in_words(Decimal::new(1500, 0), "JPY", 0), "One thousand five hundred JPY");
+        assert_eq!(amount_in_words(Decimal::new(1_005, 3), "KWD", 3), "One and 005/1000 KWD");
+    }
+}
