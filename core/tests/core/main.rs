@@ -23,6 +23,7 @@ mod rbac;
 mod replenish;
 mod store;
 mod trade;
+mod trade_print;
 mod trade_props;
 mod transit;
 mod valuation;
