@@ -16,6 +16,7 @@ mod bench_ledger;
 mod bench_trade;
 mod check;
 mod files;
+mod print;
 mod report;
 
 /// Exit codes: distinct for usage, sign-in/permission, bad input, and internal errors.
@@ -134,6 +135,26 @@ enum Cmd {
         out: PathBuf,
         #[arg(long, value_enum, default_value = "pdf")]
         format: report::ReportFormat,
+        /// The company's code.
+        #[arg(long)]
+        company: String,
+        #[arg(long, env = "CORA_USER")]
+        user: String,
+    },
+    /// Print a trade document to PDF: a quotation or sales order, delivery note, customer
+    /// invoice or credit note, purchase order, supplier bill or debit note, by its number
+    /// (or --id: quotations and drafts have no number).
+    Print {
+        doc: print::Doc,
+        /// The document's number, e.g. INV/00001.
+        #[arg(required_unless_present = "id", conflicts_with = "id")]
+        number: Option<String>,
+        /// The document's id instead of its number.
+        #[arg(long)]
+        id: Option<i64>,
+        /// The PDF file to write (never overwritten).
+        #[arg(long)]
+        out: PathBuf,
         /// The company's code.
         #[arg(long)]
         company: String,
@@ -461,6 +482,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
         Cmd::BenchInventory { products, moves, lines, batch, runs, keep, cache_mib } => bench_inventory::run(products, moves, lines, batch, runs, keep, cache_mib),
         Cmd::Import { kind, file, company, dry_run, user } => files::import(&cli.db, &user, &company, kind, &file, dry_run),
         Cmd::Report { name, args, out, format, company, user } => report::run(&cli.db, &user, &company, &name, &args, format, &out),
+        Cmd::Print { doc, number, id, out, company, user } => print::run(&cli.db, &user, &company, doc, number.as_deref(), id, &out),
         Cmd::Export { kind, out, format, company, user } => files::export(&cli.db, &user, &company, kind, format, &out),
     }
 }

@@ -7,6 +7,7 @@ mod concurrency;
 mod exchange;
 mod files;
 mod misc;
+mod print;
 mod report;
 
 use serde_json::Value;
