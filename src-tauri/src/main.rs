@@ -208,6 +208,28 @@ async fn print_report(
     Ok(Some(path))
 }
 
+/// Prints a trade document (quotation, order, delivery note, invoice, credit note, bill,
+/// debit note) to PDF where the user chooses: core gives the document with its stored
+/// figures (`trade.document`, `doc` as there), `cora-render` typesets it. `lang` is the
+/// page's language (hyphenation). Returns the path, or None when cancelled.
+#[tauri::command]
+async fn print_document(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    doc: String,
+    id: i64,
+    company: Option<CompanyRef>,
+    lang: String,
+) -> Result<Option<PathBuf>, ErrorBody> {
+    let view = shell.call("trade.document", json!({"doc": doc, "id": id}), company.as_ref())?;
+    let mut print: cora_render::PrintDocument = serde_json::from_value(view).map_err(|e| Error::Internal(e.to_string()).to_body())?;
+    print.lang = lang;
+    let pdf = cora_render::document_pdf(&print).map_err(|e| Error::Internal(e.to_string()).to_body())?;
+    let Some(path) = files::pick_save(&app, &format!("{}.pdf", print.number.replace('/', "-"))) else { return Ok(None) };
+    std::fs::write(&path, pdf).map_err(|e| Error::field("file", cora_core::FieldCode::CannotWriteFile.with("path", path.display()).with("detail", e)).to_body())?;
+    Ok(Some(path))
+}
+
 /// Every second, asks core (as the signed-in user) what was written since the last look
 /// and tells the page which of their companies and entities changed. Nobody signed in:
 /// nothing is asked and nothing is told. A panic costs one tick, not the watcher.
@@ -275,7 +297,7 @@ fn main() {
             watch(handle);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![call, file_state, file_open, file_dialog, save_export, print_report])
+        .invoke_handler(tauri::generate_handler![call, file_state, file_open, file_dialog, save_export, print_report, print_document])
         .run(tauri::generate_context!())
         .expect("error while running the Cora desktop app");
 }
