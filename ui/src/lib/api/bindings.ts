@@ -455,6 +455,111 @@ allow_over?: boolean, };
 
 export type DocRef = { id: number, number: string | null, state: string, kind: string, date: string, };
 
+export type DocumentArgs = { doc: DocumentSource, id?: number, 
+/**
+ * The document's number (`INV/00001`, `SO/00003`, `WH/OUT/00002`); quotations and
+ * drafts have none and are read by id.
+ */
+number?: string, };
+
+export type DocumentKind = "quotation" | "sales_order" | "delivery_note" | "invoice" | "credit_note" | "request_for_quotation" | "purchase_order" | "supplier_bill" | "debit_note";
+
+export type DocumentLine = { line_no: number, sku: string, description: string, 
+/**
+ * 0 for a line, 1 for a kit's component under its kit (delivery notes).
+ */
+level: number, quantity: string, unit: string, unit_price: string | null, 
+/**
+ * Percent; null or 0 for none.
+ */
+discount: string | null, 
+/**
+ * The names of the line's taxes, comma-separated.
+ */
+taxes: string, net: string | null, 
+/**
+ * Lot or serial numbers (delivery notes).
+ */
+lot: string, };
+
+export type DocumentParty = { name: string, 
+/**
+ * The legal name when it differs from the name, else empty.
+ */
+legal_name: string, 
+/**
+ * The partner's code (empty for the company).
+ */
+code: string, 
+/**
+ * Street lines, postal code and city, region, country: the non-empty ones in order.
+ */
+address: Array<string>, tax_id: string, email: string, phone: string, };
+
+export type DocumentSource = "sales_order" | "purchase_order" | "invoice" | "bill" | "delivery";
+
+export type DocumentTax = { tax_id: TaxId, name: string, rate: string, base: string, amount: string, };
+
+export type DocumentTotals = { net: string, tax: string, 
+/**
+ * Null when zero (nothing to print).
+ */
+rounding: string | null, total: string, currency: string, };
+
+export type DocumentView = { kind: DocumentKind, title: string, 
+/**
+ * The number, or `Draft` before it has one.
+ */
+number: string, 
+/**
+ * `Draft` or `Cancelled` when the document is not (yet) in force; empty otherwise.
+ */
+status: string, 
+/**
+ * ISO 8601 dates.
+ */
+date: string, due_date: string | null, 
+/**
+ * `30 days`, `Due on receipt`; null where terms do not apply (delivery notes).
+ */
+payment_terms: string | null, reference: string, 
+/**
+ * The order a delivery, invoice or credit note was made from.
+ */
+order_number: string | null, 
+/**
+ * A credit or debit note: the invoice or bill it corrects.
+ */
+credits_number: string | null, 
+/**
+ * The company's locale (BCP 47): how numbers are grouped when printed.
+ */
+locale: string, currency: string, 
+/**
+ * The company's logo: none (companies have no logo in the data model yet).
+ */
+logo: string | null, company: DocumentParty, 
+/**
+ * `Bill to`, `Supplier`, `Deliver to`.
+ */
+partner_label: string, partner: DocumentParty, 
+/**
+ * The delivery address, when it is not the partner's address above.
+ */
+ship_to: DocumentParty | null, 
+/**
+ * False on a delivery note: quantities only, no prices, taxes or totals.
+ */
+priced: boolean, lines: Array<DocumentLine>, taxes: Array<DocumentTax>, totals: DocumentTotals | null, 
+/**
+ * The total in English words (`One hundred and 40/100 EUR`).
+ */
+amount_in_words: string | null, notes: string, 
+/**
+ * Payment instructions (bank details): empty until companies have that setting.
+ */
+payment_instructions: string, };
+
 export type Done = { ok: boolean, };
 
 export type DoneBatchArgs = { 
@@ -2338,6 +2443,7 @@ export interface Commands {
   "tax.set_archived": { args: SetArchivedArg<TaxId>; result: Tax };
   "tax.update": { args: UpdateTaxArgs; result: Tax };
   "tax.update_group": { args: UpdateTaxGroupArgs; result: TaxGroup };
+  "trade.document": { args: DocumentArgs; result: DocumentView };
   "trade.get_settings": { args: NoArgs; result: TradeSettings };
   "trade.product_taxes": { args: ProductArg; result: ProductTaxes };
   "trade.set_product_taxes": { args: SetProductTaxesArgs; result: ProductTaxes };
@@ -2562,6 +2668,7 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "tax.set_archived",
   "tax.update",
   "tax.update_group",
+  "trade.document",
   "trade.get_settings",
   "trade.product_taxes",
   "trade.set_product_taxes",
@@ -2777,6 +2884,7 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "tax.set_archived": "accounting.change_setup",
   "tax.update": "accounting.change_setup",
   "tax.update_group": "accounting.change_setup",
+  "trade.document": "sales.view_orders",
   "trade.get_settings": "sales.view_orders",
   "trade.product_taxes": "catalog.view_product",
   "trade.set_product_taxes": "catalog.change_product",
