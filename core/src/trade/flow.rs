@@ -358,7 +358,9 @@ pub fn invoice_order(ctx: &mut Ctx<'_>, side: Side, a: InvoiceOrderArgs, credit:
         }
         c.finish()?;
         let date = a.date.unwrap_or_else(|| today(ctx).max(o.date));
-        let reference = o.number.clone().unwrap_or_default();
+        // The partner's own reference (their PO number) travels to the invoice; the order
+        // number is on the invoice anyway (`order_number`).
+        let reference = if o.reference.is_empty() { o.number.clone().unwrap_or_default() } else { o.reference.clone() };
         let h = NewInvoice {
             side,
             kind: if credit { InvoiceKind::Credit } else { InvoiceKind::Invoice },

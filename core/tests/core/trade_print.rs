@@ -80,9 +80,9 @@ fn a_posted_invoice_prints_its_stored_totals_lines_and_addresses() {
     assert_eq!(doc, app.admin_in("ACME", "trade.document", json!({"doc": "invoice", "number": "INV/00001"})).unwrap(), "by id or by number");
     assert_eq!((s(&doc["kind"]), s(&doc["title"]), s(&doc["number"]), s(&doc["status"])), ("invoice".into(), "Invoice".into(), "INV/00001".into(), String::new()));
     assert_eq!((s(&doc["date"]), s(&doc["due_date"]), s(&doc["payment_terms"])), ("2026-03-04".into(), "2026-04-03".into(), "30 days".into()));
-    // The invoice's reference is the order's number (the engine's choice): printed once.
-    assert_eq!(s(&inv["reference"]), "SO/00001");
-    assert_eq!((doc["order_number"].as_str(), s(&doc["reference"]), s(&doc["notes"])), (Some("SO/00001"), String::new(), String::new()));
+    // The customer's reference travels from the order to the invoice, beside its number.
+    assert_eq!(s(&inv["reference"]), "PO 7781");
+    assert_eq!((doc["order_number"].as_str(), s(&doc["reference"]), s(&doc["notes"])), (Some("SO/00001"), "PO 7781".to_string(), String::new()));
     assert_eq!((s(&doc["currency"]), s(&doc["locale"])), ("EUR".into(), "en-IE".into()));
 
     // The totals are the invoice's, padded to cents: 3 × 10.50 − 10 % = 28.35 (+ 5.67),

@@ -1,5 +1,5 @@
 // The typed door to the command layer. Screens import from here, never from @tauri-apps.
-import type { CommandName, Commands, CompanyRef, DataChange, ErrorBody, ExportFile, FieldError } from './bindings';
+import type { CommandName, Commands, CompanyRef, DataChange, DocumentSource, ErrorBody, ExportFile, FieldError } from './bindings';
 import { COMPANY_SCOPED } from './bindings';
 import { invokeShell, onShellEvent, setWindowTitle, inShell } from './tauri';
 
@@ -109,6 +109,16 @@ export async function saveExport(file: ExportFile): Promise<string | null> {
 export async function printReport(report: string, args: Record<string, unknown>, printed: string, lang: string): Promise<string | null> {
   try {
     return (await transport('print_report', { report, args, company: currentCompany, printed, lang })) as string | null;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+/** Prints a trade document (`trade.document`: a quotation or order, invoice, bill, credit
+ * or debit note, delivery note) to PDF through the native Save dialog; null when cancelled. */
+export async function printDocument(doc: DocumentSource, id: number, lang: string): Promise<string | null> {
+  try {
+    return (await transport('print_document', { doc, id, company: currentCompany, lang })) as string | null;
   } catch (e) {
     throw toApiError(e);
   }

@@ -1,5 +1,6 @@
 // Verkauf und Einkauf (ui/src/lib/trade/, sales/, purchasing/).
 export const trade = {
+  'trade.print': 'PDF drucken',
   'trade.group.sales': 'Verkauf',
   'trade.group.purchasing': 'Einkauf',
   'trade.screen.sales_orders': 'Angebote & Aufträge',

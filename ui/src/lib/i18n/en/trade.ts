@@ -2,6 +2,7 @@
 // invoices and bills, credit and debit notes, settings. Words that differ by side sit under
 // trade.sale.* and trade.purchase.* with the same keys.
 export const trade = {
+  'trade.print': 'Print PDF',
   'trade.group.sales': 'Sales',
   'trade.group.purchasing': 'Purchasing',
   'trade.screen.sales_orders': 'Quotations & orders',
