@@ -48,4 +48,43 @@ describe('to reorder', () => {
     await waitFor(() => expect(call.mock.calls.filter((c) => c[0] === 'stock.to_reorder').at(-1)![1]).toEqual({ warehouse_id: 2 }));
     await waitFor(() => expect(screen.getByTestId('to-reorder').textContent).toContain('Nothing to reorder'));
   });
+
+  it('creates purchase orders for a role that may, links the orders made and says what was skipped and why', async () => {
+    call.mockImplementation(async (name: string) => {
+      if (name === 'warehouse.list') return warehouses;
+      if (name === 'stock.to_reorder') return [bolt];
+      if (name === 'purchase.from_reorder') {
+        return {
+          orders: [{ id: 31, state: 'draft', number: null, partner_id: 3, partner_name: 'Bolt Works', date: '2026-03-02', currency: 'EUR', total: '96.00', reference: '', delivery_status: 'none', invoice_status: 'none' }],
+          skipped: [{ product_id: 2, sku: 'NUT', reason: 'no_supplier' }, { product_id: 4, sku: 'WASHER', reason: 'on_order' }],
+        };
+      }
+      throw new Error(`unexpected ${name}`);
+    });
+    render(Host, { props: { component: ToReorder as unknown as Component<Record<string, unknown>>, props: {} } });
+    await waitFor(() => expect(screen.getByTestId('to-reorder').textContent).toContain('BOLT'));
+    await fireEvent.click(screen.getByTestId('make-orders'));
+    const made = await screen.findByTestId('reorder-made');
+    const args = call.mock.calls.find((c) => c[0] === 'purchase.from_reorder')![1] as Record<string, unknown>;
+    expect(typeof args.idempotency_key).toBe('string');
+    expect(args).not.toHaveProperty('warehouse_id');
+    expect(made.textContent).toContain('1 draft purchase order made');
+    expect(made.textContent).toContain('Draft RFQ · Bolt Works');
+    expect(screen.getByTestId('reorder-skipped').textContent).toContain('NUT — no supplier');
+    expect(screen.getByTestId('reorder-skipped').textContent).toContain('WASHER — already on order');
+    await fireEvent.click(screen.getByText('Draft RFQ · Bolt Works'));
+    expect(router.route.screen).toBe('purchase-orders');
+  });
+
+  it('offers no purchase orders to a role that may not make them', async () => {
+    session.me = { user: { is_superuser: false }, companies: [], permissions: [] } as unknown as typeof session.me;
+    call.mockImplementation(async (name: string) => {
+      if (name === 'warehouse.list') return warehouses;
+      if (name === 'stock.to_reorder') return [bolt];
+      throw new Error(`unexpected ${name}`);
+    });
+    render(Host, { props: { component: ToReorder as unknown as Component<Record<string, unknown>>, props: {} } });
+    await waitFor(() => expect(screen.getByTestId('to-reorder').textContent).toContain('BOLT'));
+    expect(screen.queryByTestId('make-orders')).toBeNull();
+  });
 });
