@@ -53,6 +53,23 @@ fn cora(db: &Path, args: &[&str]) {
     assert!(out.status.success(), "cora {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// Runs `cora --db DB ARGS…` as the administrator and returns what it printed, as JSON;
+/// panics when it fails.
+fn cora_json(db: &Path, args: &[&str]) -> Value {
+    let cli = cli_binary();
+    let out = Command::new(&cli)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("CORA_USER", ADMIN_EMAIL)
+        .env("CORA_PASSWORD", ADMIN_PASSWORD)
+        .env_remove("CORA_DB")
+        .output()
+        .unwrap_or_else(|e| panic!("run {}: {e}", cli.display()));
+    assert!(out.status.success(), "cora {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("cora {args:?} printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
 fn tauri_driver() -> PathBuf {
     if let Some(p) = std::env::var_os("TAURI_DRIVER") {
         return PathBuf::from(p);
@@ -1355,6 +1372,153 @@ async fn stock_received_transferred_and_delivered_in_the_ui_matches_the_inventor
     ui.go("stock-report").await;
     ui.see_any("[data-testid=stock-report-grid]", "CHAIR").await;
     ui.shot("70-stock-report").await;
+    drop(driver);
+}
+
+/// Issue 11: a quotation entered in the line grid, confirmed, delivered in part, invoiced
+/// from the delivered quantities and posted; the stock and the receivables follow.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built desktop app, tauri-driver and Xvfb: run scripts/e2e.sh"]
+async fn a_quotation_confirmed_delivered_in_part_and_invoiced_in_the_ui_moves_stock_and_receivables() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("trade.db");
+    // Today in UTC (the company's zone), for the receipt: the app dates the order today.
+    let today = Command::new("date").args(["-u", "+%F"]).output().expect("run date").stdout;
+    let today = String::from_utf8(today).unwrap().trim().to_string();
+    cora(&db, &["init", "--admin-email", ADMIN_EMAIL]);
+    cora(&db, &["call", "company.create", r#"{"code":"TRADE","name":"Trade Ltd","base_currency":"EUR","locale":"en-IE","timezone":"UTC"}"#]);
+    let wh = cora_json(&db, &["call", "--company", "TRADE", "warehouse.create", r#"{"code":"WH","name":"Main warehouse"}"#])["id"].clone();
+    let product = cora_json(
+        &db,
+        &["call", "--company", "TRADE", "catalog.create_product", r#"{"sku":"DESK","name":"Standing desk","kind":"stockable","cost":"40.00","sale_price":"30.00"}"#],
+    )["product"]["id"]
+        .clone();
+    let taxes = cora_json(&db, &["call", "--company", "TRADE", "tax.list", "{}"]);
+    let s20 = taxes.as_array().unwrap().iter().find(|x| x["code"] == "S20").expect("S20 in the default chart")["id"].clone();
+    cora(&db, &["call", "--company", "TRADE", "trade.set_product_taxes", &json!({"product_id": product, "side": "sale", "tax_ids": [s20]}).to_string()]);
+    let receipt = json!({"kind": "receipt", "warehouse_id": wh, "date": today, "lines": [{"product_id": product, "quantity": "10", "unit_cost": "40"}]});
+    let picking = cora_json(&db, &["call", "--company", "TRADE", "picking.create", &receipt.to_string()])["id"].clone();
+    cora(&db, &["call", "--company", "TRADE", "picking.done", &json!({"id": picking}).to_string()]);
+    cora(&db, &["call", "--company", "TRADE", "partner.create", r#"{"name":"Corner Shop","is_customer":true}"#]);
+
+    let (driver, client) = start(Some(db)).await;
+    let ui = Ui { c: client, shots: screenshots_dir() };
+    ui.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    ui.see("[data-testid=header-company]", "Trade Ltd").await;
+    let enter = char::from(Key::Enter).to_string();
+    let tab = char::from(Key::Tab).to_string();
+    let pause = || tokio::time::sleep(Duration::from_millis(300));
+    let cell = |row: u32, col: u32| format!("[data-testid=order-lines] td[data-row=\"{row}\"][data-col=\"{col}\"]");
+
+    // A quotation for the customer: 5 desks at 25.00 (the list price is 30.00), S20 from the product.
+    ui.go("sales-orders").await;
+    ui.shot("trade-01-orders-empty").await;
+    ui.click("[data-testid=new-sales-orders]").await;
+    ui.wait("[data-testid=order-editor]").await;
+    pause().await;
+    ui.pick("#f-partner_id", "Corner", "Corner Shop").await;
+    ui.click(&cell(0, 0)).await;
+    ui.keys("DESK").await;
+    ui.highlighted("Standing desk").await;
+    ui.keys(&enter).await;
+    pause().await;
+    ui.click(&cell(0, 2)).await;
+    ui.keys("5").await;
+    ui.keys(&tab).await;
+    pause().await;
+    ui.click(&cell(0, 4)).await;
+    ui.keys("25").await;
+    ui.keys(&tab).await;
+    pause().await;
+    ui.see(&cell(0, 7), "125.00").await;
+    ui.shot("trade-02-quotation-lines").await;
+    ui.click("[data-testid=order-editor-save]").await;
+    // The server's totals: 125.00 net, 25.00 of S20, 150.00.
+    ui.see("[data-testid=total-net]", "125.00").await;
+    ui.see(&format!("[data-testid=total-tax-{s20}]"), "25.00").await;
+    ui.see("[data-testid=totals-panel]", "S20").await;
+    ui.see("[data-testid=total-total]", "150.00").await;
+    ui.shot("trade-03-quotation-saved").await;
+
+    // Confirmed: the order takes its number.
+    ui.click("[data-testid=order-confirm]").await;
+    ui.see("[data-testid=order-editor]", "SO/00001").await;
+    ui.wait("[data-testid=order-ship]").await;
+    ui.shot("trade-04-order-confirmed").await;
+
+    // 3 of the 5 delivered through the dialog: partly delivered, 2 to deliver.
+    ui.click("[data-testid=order-ship]").await;
+    ui.wait("[data-testid=ship-dialog]").await;
+    ui.see("[data-testid=ship-lines]", "Standing desk").await;
+    ui.fill("[data-testid=ship-lines] input", "3").await;
+    ui.keys(&tab).await;
+    pause().await;
+    ui.shot("trade-05-deliver-dialog").await;
+    ui.click("[data-testid=ship-submit]").await;
+    ui.gone("[data-testid=ship-dialog]").await;
+    ui.see("[data-testid=order-editor]", "Partly delivered").await;
+    ui.see(&cell(0, 8), "3").await; // delivered
+    ui.see(&cell(0, 11), "2").await; // to deliver
+    ui.see_any("[data-testid=picking-link]", "WH/OUT/").await;
+    ui.shot("trade-06-order-partly-delivered").await;
+
+    // Invoiced from the delivered quantities: a draft of 3 × 25.00 + 20 % = 90.00, then posted.
+    ui.click("[data-testid=order-invoice]").await;
+    ui.wait("[data-testid=invoice-order-dialog]").await;
+    ui.wait("[data-testid=invoice-policy]").await.select_by_value("delivered").await.unwrap();
+    pause().await;
+    let qty = ui.wait("[data-testid=invoice-order-lines] input").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(qty, "3", "the dialog offers the delivered quantity");
+    ui.shot("trade-07-invoice-dialog").await;
+    ui.click("[data-testid=invoice-order-submit]").await;
+    ui.wait("[data-testid=invoice-editor]").await;
+    ui.see("[data-testid=invoice-origin]", "SO/00001").await;
+    ui.see("[data-testid=total-net]", "75.00").await;
+    ui.see("[data-testid=total-total]", "90.00").await;
+    ui.shot("trade-08-invoice-draft").await;
+    ui.click("[data-testid=invoice-post]").await;
+    ui.see("[data-testid=invoice-editor]", "INV/00001").await;
+    ui.wait("[data-testid=invoice-credit]").await;
+    ui.shot("trade-09-invoice-posted").await;
+    let total = content(&ui.wait("[data-testid=total-total]").await).await;
+
+    // The lists: the order invoiced in part, the invoice posted.
+    ui.go("sales-orders").await;
+    ui.see_any("[data-testid=grid-row]", "SO/00001").await;
+    ui.shot("trade-10-orders-list").await;
+    ui.go("sales-invoices").await;
+    ui.see_any("[data-testid=grid-row]", "INV/00001").await;
+    ui.shot("trade-11-invoices-list").await;
+
+    // The stock: 10 received, 3 delivered, 7 on hand.
+    ui.go("stock-on-hand").await;
+    ui.pick("#f-product", "DESK", "Standing desk").await;
+    ui.see("[data-testid=on-hand]", "7").await;
+    ui.see_any("[data-testid=stock-moves]", "WH/OUT/").await;
+    ui.shot("trade-12-stock-on-hand").await;
+    let on_hand = ui.invoke("stock.on_hand", json!({"product_id": product}), json!("TRADE")).await["ok"].clone();
+    let units = on_hand["on_hand"].as_str().unwrap_or_default();
+    assert!(units == "7" || units.trim_end_matches('0').trim_end_matches('.') == "7", "7 on hand: {on_hand}");
+
+    // The trial balance: accounts receivable carry the invoice's total.
+    ui.go("report-trial-balance").await;
+    ui.see_any("[data-testid=trial-balance] tbody tr", "Accounts receivable").await;
+    let mut receivable = None;
+    for row in ui.c.find_all(Locator::Css("[data-testid=trial-balance] tbody tr")).await.unwrap() {
+        if content(&row).await.contains("Accounts receivable") {
+            let mut cells = Vec::new();
+            for td in row.find_all(Locator::Css("td")).await.unwrap() {
+                cells.push(content(&td).await.trim().to_string());
+            }
+            receivable = Some(cells);
+        }
+    }
+    let receivable = receivable.expect("a receivables row");
+    // code, account, type, opening, debit, credit, closing
+    assert!(total.contains("90.00"), "the invoice's total: {total}");
+    assert_eq!(receivable[4], "90.00", "receivables debited by the invoice total: {receivable:?}");
+    assert_eq!(receivable[6], "90.00", "receivables close at the invoice total: {receivable:?}");
+    ui.shot("trade-13-trial-balance").await;
     drop(driver);
 }
 
