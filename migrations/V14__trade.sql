@@ -349,8 +349,32 @@ CREATE TABLE trade_invoice_taxes (
     FOREIGN KEY (tenant_id, invoice_id) REFERENCES trade_invoices (tenant_id, id) ON DELETE CASCADE,
     FOREIGN KEY (tenant_id, tax_id) REFERENCES taxes (tenant_id, id)
 ) STRICT, WITHOUT ROWID;
+-- A numbered document's per-tax totals never change.
 CREATE TRIGGER trade_invoice_taxes_fixed BEFORE DELETE ON trade_invoice_taxes
-WHEN (SELECT state FROM trade_invoices WHERE tenant_id = OLD.tenant_id AND id = OLD.invoice_id) = 'posted'
+WHEN (SELECT state FROM trade_invoices WHERE tenant_id = OLD.tenant_id AND id = OLD.invoice_id) <> 'draft'
 BEGIN
     SELECT RAISE(ABORT, 'a posted invoice''s taxes are immutable');
+END;
+CREATE TRIGGER trade_invoice_taxes_no_insert BEFORE INSERT ON trade_invoice_taxes
+WHEN (SELECT state FROM trade_invoices WHERE tenant_id = NEW.tenant_id AND id = NEW.invoice_id) <> 'draft'
+BEGIN
+    SELECT RAISE(ABORT, 'a posted invoice''s taxes are immutable');
+END;
+CREATE TRIGGER trade_invoice_taxes_no_update BEFORE UPDATE ON trade_invoice_taxes
+BEGIN
+    SELECT RAISE(ABORT, 'per-tax totals are replaced with their lines, never updated');
+END;
+CREATE TRIGGER trade_order_taxes_fixed BEFORE DELETE ON trade_order_taxes
+WHEN (SELECT state FROM trade_orders WHERE tenant_id = OLD.tenant_id AND id = OLD.order_id) NOT IN ('draft', 'sent')
+BEGIN
+    SELECT RAISE(ABORT, 'a confirmed order''s taxes are immutable');
+END;
+CREATE TRIGGER trade_order_taxes_no_insert BEFORE INSERT ON trade_order_taxes
+WHEN (SELECT state FROM trade_orders WHERE tenant_id = NEW.tenant_id AND id = NEW.order_id) NOT IN ('draft', 'sent')
+BEGIN
+    SELECT RAISE(ABORT, 'a confirmed order''s taxes are immutable');
+END;
+CREATE TRIGGER trade_order_taxes_no_update BEFORE UPDATE ON trade_order_taxes
+BEGIN
+    SELECT RAISE(ABORT, 'per-tax totals are replaced with their lines, never updated');
 END;

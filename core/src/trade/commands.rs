@@ -39,11 +39,10 @@ pub fn register_side(r: &mut Registry, n: &'static SideCommands) {
     let v = Access::Permission(n.view);
     let m = Access::Permission(n.manage);
     let inv = Access::Permission(n.invoice);
-    let (order, orders, ship, invoice) = match side {
-        Side::Sale => ("sales order", "Sales quotations and orders", "Deliver", "customer invoice"),
-        Side::Purchase => ("purchase order", "Requests for quotation and purchase orders", "Receive", "supplier bill"),
+    let orders = match side {
+        Side::Sale => "Sales quotations and orders",
+        Side::Purchase => "Requests for quotation and purchase orders",
     };
-    let _ = (order, ship, invoice);
     r.add(CommandSpec::query(n.list_orders, v, orders, move |ctx, a: ListDocsArgs| {
         let t = ctx.tenant()?;
         engine::list_orders(ctx.db(), &t, side, &a)

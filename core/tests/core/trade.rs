@@ -479,3 +479,19 @@ fn a_kit_is_delivered_as_its_components_and_its_margin_counts_their_cost() {
     assert_eq!((s(&r["rows"][0]["label"]), s(&r["rows"][0]["net"]), s(&r["rows"][0]["cost"]), s(&r["rows"][0]["margin"])), ("TABLE Product TABLE".into(), "80".into(), "36".into(), "44".into()));
     checks_ok(&mut app, "ACME");
 }
+
+#[test]
+fn a_posted_invoices_tax_totals_cannot_be_changed_even_in_sql() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let customer = partner(&mut app, "ACME", "Client", json!({"is_customer": true}));
+    let s20 = tax(&mut app, "ACME", "S20");
+    let inv = app.admin_in("ACME", "sales.create_invoice", json!({"partner_id": customer, "date": "2026-03-02", "lines": [{"description": "Work", "quantity": "1", "unit_price": "100", "tax_ids": [s20]}]})).unwrap();
+    app.admin_in("ACME", "sales.post_invoice", json!({"id": inv["id"]})).unwrap();
+    let id = inv["id"].as_i64().unwrap();
+    let conn = app.cora.store().conn();
+    for sql in ["UPDATE trade_invoice_taxes SET amount = 1 WHERE invoice_id = ?1", "DELETE FROM trade_invoice_taxes WHERE invoice_id = ?1"] {
+        let e = conn.execute(sql, [id]).unwrap_err();
+        assert!(e.to_string().contains("immutable") || e.to_string().contains("never updated"), "{sql}: {e}");
+    }
+}
