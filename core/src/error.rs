@@ -363,6 +363,24 @@ pub enum FieldCode {
     NotSupplier,
     /// More than what is left (`remaining` `unit`): to deliver, return, invoice or credit.
     ExceedsRemaining,
+    /// More than the `open` still open.
+    ExceedsOpen,
+    /// Not in `currency`, the currency it must match.
+    CurrencyDiffers,
+    /// Belongs to another partner or account than the rest (`partner`).
+    OtherPartner,
+    /// Already fully allocated, paid or reconciled.
+    NothingOpen,
+    /// The chosen lines do not add up: `left` against `right`.
+    AmountsDiffer,
+    /// Already reconciled with the bank.
+    AlreadyReconciled,
+    /// Statement `statement` (number `index` in the file) opens at `opening`, but the previous statement closed at `previous`.
+    StatementChainBroken,
+    /// Statement `statement`'s opening `opening` plus its lines `lines` is not its closing `closing`.
+    StatementUnbalanced,
+    /// The file could not be read as `format`: `detail` (line `line`).
+    InvalidStatementFile,
 }
 }
 
@@ -581,6 +599,23 @@ impl FieldCode {
             BelowMinimum => format!("must be at least the minimum {}", q("min")),
             NotSupplier => format!("{} is not a supplier", q("name")),
             ExceedsRemaining => format!("is more than the {} {} left", q("remaining"), q("unit")).replace("  ", " "),
+            ExceedsOpen => format!("is more than the {} still open", q("open")),
+            CurrencyDiffers => format!("must be in {}", q("currency")),
+            OtherPartner => format!("belongs to another partner or account ({})", q("partner")),
+            NothingOpen => "has nothing left open".into(),
+            AmountsDiffer => format!("the chosen lines do not add up: {} against {}", q("left"), q("right")),
+            AlreadyReconciled => "is already reconciled with the bank".into(),
+            StatementChainBroken => format!(
+                "statement {} (number {} in the file) opens at {}, but the previous statement closed at {}",
+                q("statement"),
+                q("index"),
+                q("opening"),
+                q("previous")
+            ),
+            StatementUnbalanced => {
+                format!("statement {}: the opening {} plus its lines {} is not its closing {}", q("statement"), q("opening"), q("lines"), q("closing"))
+            }
+            InvalidStatementFile => format!("the file could not be read as {}: {} (line {})", q("format"), q("detail"), q("line")),
         }
     }
 
@@ -758,6 +793,10 @@ pub enum Reason {
     CreditLimitExceeded,
     /// The bill asks for more than was received; the `fields` say which lines (validation).
     BilledAboveReceived,
+    /// A ledger line of the entry is reconciled with a bank statement: undo that first (conflict).
+    Reconciled,
+    /// The payment is already cancelled (conflict).
+    PaymentCancelled,
     /// `path` is not a Cora file (internal).
     NotACoraFile,
     /// `path` was written by a newer Cora (schema `found`; this build knows up to `known`) (internal).
@@ -864,6 +903,8 @@ impl Reason {
                 q("order")
             ),
             BilledAboveReceived => "the bill asks for more than was received; accept the difference to post it".into(),
+            Reconciled => "it is reconciled with a bank statement: undo the reconciliation first".into(),
+            PaymentCancelled => "the payment is already cancelled".into(),
             RootLocation => "a warehouse's root location follows its warehouse: archive the warehouse instead".into(),
             NotACoraFile => format!("{} is not a Cora database", q("path")),
             FileTooNew => format!(

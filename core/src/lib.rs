@@ -16,6 +16,7 @@ pub mod company;
 pub mod demo;
 pub mod error;
 pub mod exchange;
+pub mod finance;
 pub mod ids;
 pub mod inventory;
 pub mod keys;

@@ -16,4 +16,5 @@ pub(crate) fn register(r: &mut Registry) {
     crate::trade::commands::register(r);
     crate::sales::register(r);
     crate::purchasing::register(r);
+    crate::finance::commands::register(r);
 }

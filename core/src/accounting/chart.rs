@@ -101,6 +101,7 @@ pub(crate) fn set_default(db: &Connection, t: &TenantCtx, key: &str, id: Account
 /// taxes (those whose accounts the chart has) and the current fiscal year.
 pub(crate) fn finish_setup(db: &Connection, t: &TenantCtx, today: chrono::NaiveDate, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
     super::journals::seed(db, t, now)?;
+    crate::finance::bank::adopt_journals(db, t, now)?;
     super::tax::seed(db, t, now)?;
     super::periods::ensure_year(db, t, today)?;
     // Inventory's loss/gain account, when the chart has one (a company that got its chart

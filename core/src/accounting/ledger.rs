@@ -923,7 +923,18 @@ pub fn reverse_entry(ctx: &mut Ctx<'_>, id: EntryId, date: Option<NaiveDate>, me
     if closing && !allow_closing {
         return Err(Error::refused(Reason::ClosingEntryFollowsYear));
     }
-    post_with(ctx, draft, source, Some(id), closing)
+    // A line reconciled with a bank statement is locked: its entry stays.
+    if ctx
+        .db()
+        .prepare_cached("SELECT 1 FROM journal_lines l JOIN bank_rec_book r ON r.tenant_id = l.tenant_id AND r.journal_line_id = l.id WHERE l.tenant_id = ?1 AND l.entry_id = ?2")?
+        .exists(params![t.tenant_id(), id])?
+    {
+        return Err(Error::refused(Reason::Reconciled));
+    }
+    let posted = post_with(ctx, draft, source, Some(id), closing)?;
+    // Receivable and payable items the reversal cancels out are matched with each other.
+    crate::finance::items::match_reversal(ctx, id, posted.id)?;
+    Ok(posted)
 }
 
 /// Recomputes every maintained balance from the lines, and checks that every posted entry
@@ -997,8 +1008,10 @@ pub fn check(db: &Connection, t: &TenantCtx) -> Result<LedgerCheck> {
         )?
         .query_map([t.tenant_id()], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let ok = unbalanced.is_empty() && drift.is_empty() && numbering_gaps.is_empty();
-    Ok(LedgerCheck { ok, entries, lines, unbalanced_entries: unbalanced, drift, numbering_gaps })
+    let subledger = crate::finance::items::check(db, t)?;
+    let bank_assertions = crate::finance::reconcile::check_assertions(db, t)?;
+    let ok = unbalanced.is_empty() && drift.is_empty() && numbering_gaps.is_empty() && subledger.is_empty() && bank_assertions.is_empty();
+    Ok(LedgerCheck { ok, entries, lines, unbalanced_entries: unbalanced, drift, numbering_gaps, subledger, bank_assertions })
 }
 
 /// Decimal helper for callers building drafts from scaled integers.

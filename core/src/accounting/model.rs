@@ -804,6 +804,11 @@ pub struct LedgerCheck {
     pub drift: Vec<BalanceDrift>,
     /// Series whose numbers skip or repeat a value.
     pub numbering_gaps: Vec<String>,
+    /// Receivable and payable items that differ from their allocations or whose open
+    /// amounts do not sum to their control account's balance.
+    pub subledger: Vec<String>,
+    /// Reconciled bank statements whose period changed in the books since.
+    pub bank_assertions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]

@@ -756,9 +756,21 @@ pub fn post_invoice(ctx: &mut Ctx<'_>, side: Side, a: DocActionArgs) -> Result<I
             None
         };
         let db = ctx.db();
+        if let Some(e) = entry {
+            // The receivable or payable item falls due when the invoice does.
+            db.prepare_cached("UPDATE open_items SET due_date = ?3 WHERE tenant_id = ?1 AND entry_id = ?2")?.execute(params![t.tenant_id(), e, inv.due_date])?;
+        }
         db.prepare_cached("UPDATE trade_invoices SET state = 'posted', number = ?3, entry_id = ?4, posted_at = ?5, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2")?
             .execute(params![t.tenant_id(), id, number, entry, ctx.now])?;
         ctx.audit("trade_invoice", id, json!({"state": [state, InvoiceState::Posted], "number": number, "entry": entry}));
+        // A credit note settles what it can of the invoice it credits.
+        if let (Some(e), Some(orig)) = (entry, inv.credited_invoice_id) {
+            let orig_entry: Option<crate::accounting::model::EntryId> =
+                ctx.db().prepare_cached("SELECT entry_id FROM trade_invoices WHERE tenant_id = ?1 AND id = ?2")?.query_row(params![t.tenant_id(), orig], |r| r.get(0))?;
+            if let Some(oe) = orig_entry {
+                crate::finance::items::settle_entries(ctx, oe, e)?;
+            }
+        }
         if let Some(o) = inv.order_id {
             engine::refresh_state(ctx.db(), &t, o)?;
         }
@@ -772,7 +784,8 @@ pub fn get_invoice(db: &Connection, t: &TenantCtx, side: Side, id: InvoiceId) ->
     let mut inv = db
         .prepare_cached(
             "SELECT i.id, i.side, i.kind, i.state, i.number, i.order_id, o.number, i.credited_invoice_id, i.partner_id, p.name, i.billing_address_id, i.currency, i.rate,
-                i.date, i.due_date, i.reference, i.notes, i.net, i.tax, i.rounding, i.total, i.entry_id
+                i.date, i.due_date, i.reference, i.notes, i.net, i.tax, i.rounding, i.total, i.entry_id,
+                (SELECT sum(oi.open_amount) FROM open_items oi WHERE oi.tenant_id = i.tenant_id AND oi.entry_id = i.entry_id)
              FROM trade_invoices i JOIN partners p ON p.tenant_id = i.tenant_id AND p.id = i.partner_id
              LEFT JOIN trade_orders o ON o.tenant_id = i.tenant_id AND o.id = i.order_id
              WHERE i.tenant_id = ?1 AND i.id = ?2 AND i.side = ?3",
@@ -802,11 +815,14 @@ pub fn get_invoice(db: &Connection, t: &TenantCtx, side: Side, id: InvoiceId) ->
                 total: money::from_db(r.get(20)?),
                 taxes: Vec::new(),
                 entry_id: r.get(21)?,
+                open_amount: r.get::<_, Option<i64>>(22)?.map(|v| money::from_db(v).abs()),
+                pay_state: None,
                 lines: Vec::new(),
             })
         })
         .optional()?
         .ok_or_else(|| Error::not_found(if side == Side::Sale { "invoice" } else { "bill" }, id))?;
+    inv.pay_state = inv.open_amount.map(|o| crate::finance::items::pay_state(inv.total, o));
     let mut st = db.prepare_cached(
         "SELECT l.id, l.line_no, l.order_line_id, l.product_id, p.sku, l.description, l.unit_id, u.code, l.quantity, l.unit_price, l.discount_bp, l.net, l.tax, l.gross
          FROM trade_invoice_lines l
@@ -870,7 +886,8 @@ pub fn list_invoices(db: &Connection, t: &TenantCtx, side: Side, a: &ListDocsArg
     f.params.push(V::Integer(kid));
     f.params.push(V::Integer(plan.fetch_limit()));
     let sql = format!(
-        "SELECT i.id, i.kind, i.state, i.number, i.partner_id, p.name, o.number, i.date, i.due_date, i.currency, i.total, i.reference, {sort}
+        "SELECT i.id, i.kind, i.state, i.number, i.partner_id, p.name, o.number, i.date, i.due_date, i.currency, i.total, i.reference,
+                (SELECT sum(oi.open_amount) FROM open_items oi WHERE oi.tenant_id = i.tenant_id AND oi.entry_id = i.entry_id), {sort}
          FROM {from} WHERE {w} AND {ks} ORDER BY {ord} LIMIT ?{lim}",
         sort = plan.sort.sql,
         w = f.sql,
@@ -896,11 +913,17 @@ pub fn list_invoices(db: &Connection, t: &TenantCtx, side: Side, a: &ListDocsArg
                     currency: r.get(9)?,
                     total: money::from_db(r.get(10)?),
                     reference: r.get(11)?,
+                    open_amount: r.get::<_, Option<i64>>(12)?.map(|v| money::from_db(v).abs()),
+                    pay_state: None,
                 },
-                r.get(12)?,
+                r.get(13)?,
                 id,
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let mut rows = rows;
+    for (row, _, _) in rows.iter_mut() {
+        row.pay_state = row.open_amount.map(|o| crate::finance::items::pay_state(row.total, o));
+    }
     Ok(plan.finish(rows, total))
 }

@@ -3,7 +3,7 @@
 
 use crate::accounting::model::{EntryId, TaxId, TaxTotal};
 use crate::catalog::model::{ProductId, UnitId};
-use crate::ids::id_type;
+use crate::ids::{id_type, str_enum};
 use crate::inventory::model::WarehouseId;
 use crate::partners::model::{PartnerAddressId, PartnerId};
 use chrono::NaiveDate;
@@ -11,35 +11,6 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 id_type!(OrderId, OrderLineId, InvoiceId, InvoiceLineId);
-
-macro_rules! str_enum {
-    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal,)* }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $v,)* }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v,)*];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$v => $s,)* }
-            }
-            pub fn parse(s: &str) -> Option<$name> {
-                match s { $($s => Some($name::$v),)* _ => None }
-            }
-        }
-        impl rusqlite::ToSql for $name {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(self.as_str().into())
-            }
-        }
-        impl rusqlite::types::FromSql for $name {
-            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-                let s = v.as_str()?;
-                $name::parse(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("bad {}: {s}", stringify!($name)).into()))
-            }
-        }
-    };
-}
 
 str_enum! {
     /// Which side of trade a document is on: what the company sells or what it buys.
@@ -551,6 +522,11 @@ pub struct Invoice {
     pub total: Decimal,
     pub taxes: Vec<TaxTotal>,
     pub entry_id: Option<EntryId>,
+    /// What is still to be paid (or refunded), in the document's currency; none for drafts.
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub open_amount: Option<Decimal>,
+    pub pay_state: Option<crate::finance::model::PayState>,
     pub lines: Vec<InvoiceLine>,
 }
 
@@ -569,6 +545,10 @@ pub struct InvoiceRow {
     #[ts(type = "string")]
     pub total: Decimal,
     pub reference: String,
+    #[ts(type = "string | null")]
+    #[schemars(with = "Option<String>")]
+    pub open_amount: Option<Decimal>,
+    pub pay_state: Option<crate::finance::model::PayState>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]

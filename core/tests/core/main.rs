@@ -11,6 +11,7 @@ mod bad_input;
 mod bindings;
 mod catalog;
 mod edges;
+mod finance;
 mod errors;
 mod inventory;
 mod inventory_props;

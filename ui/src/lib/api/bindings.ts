@@ -55,6 +55,35 @@ export type Address = { line1: string, line2: string, postal_code: string, count
 
 export type AddressKind = "billing" | "shipping" | "other";
 
+export type Aging = { side: ItemSide, date: string, currency: string, 
+/**
+ * Column titles: "current", "1-30", ..., "90+".
+ */
+columns: Array<string>, rows: Array<AgingRow>, totals: string[], total: string, };
+
+export type AgingArgs = { side: ItemSide, 
+/**
+ * Default: today.
+ */
+date?: string, 
+/**
+ * Upper bounds in days overdue of the buckets after "current" (default: the company's).
+ */
+buckets?: Array<number>, partner_id?: PartnerId, };
+
+export type AgingRow = { partner_id: PartnerId, partner_name: string, 
+/**
+ * current, then one per bucket, then over the last bucket (base currency, signed
+ * so that what the partner owes — or is owed, for payables — is positive).
+ */
+amounts: string[], total: string, };
+
+export type AllocateArgs = { items: Array<ItemAmount>, 
+/**
+ * Default: the latest of the items' dates.
+ */
+date?: string, };
+
 export type ApplyChartArgs = { 
 /**
  * `generic` (the only chart shipped); others come in by `account.import`.
@@ -103,11 +132,112 @@ export type BalanceSheetArgs = { date: string, compare?: Compare, };
 
 export type BalanceTotals = { opening: string, debit: string, credit: string, closing: string, };
 
+export type BankAccount = { id: BankAccountId, kind: BankKind, name: string, journal_id: JournalId, journal_code: string, account_id: AccountId, account_code: string, currency: string, iban: string, number: string, bic: string, csv_mapping: StatementCsvMapping | null, archived: boolean, 
+/**
+ * The book balance now, in the account's currency.
+ */
+balance: string, 
+/**
+ * Statement lines not reconciled yet.
+ */
+unreconciled: number, };
+
+export type BankAccountId = number;
+
+export type BankAccountInput = { kind: BankKind, name: string, 
+/**
+ * Default: the base currency.
+ */
+currency?: string, iban: string, number: string, bic: string, 
+/**
+ * An existing bank or cash ledger account with no bank account yet; default: a new
+ * one under the chart's bank (or cash) accounts.
+ */
+account_id?: AccountId, 
+/**
+ * The journal's code (default: derived from the name).
+ */
+journal_code?: string, };
+
+export type BankKind = "bank" | "cash";
+
+export type BankMove = { id: BankMoveId, bank_account_id: BankAccountId, kind: BankMoveKind, date: string, amount: string, counter_account_id: AccountId | null, partner_id: PartnerId | null, tax_id: TaxId | null, description: string, reference: string, entry_id: EntryId, entry_number: string, };
+
+export type BankMoveId = number;
+
+export type BankMoveInput = { bank_account_id: BankAccountId, kind: BankMoveKind, date: string, 
+/**
+ * Positive, in the account's currency; `kind` says in or out.
+ */
+amount: string, counter_account_id: AccountId, partner_id?: PartnerId, 
+/**
+ * A tax included in the amount (its base and tax are booked apart).
+ */
+tax_id?: TaxId, description: string, reference: string, };
+
+export type BankMoveKind = "receipt" | "expense" | "transfer" | "count";
+
+export type BankRecId = number;
+
+export type BankRule = { id: BankRuleId, bank_account_id: BankAccountId | null, name: string, pattern: string, account_id: AccountId, partner_id: PartnerId | null, tax_id: TaxId | null, };
+
+export type BankRuleId = number;
+
+export type BankRuleInput = { bank_account_id?: BankAccountId, name: string, pattern: string, account_id: AccountId, partner_id?: PartnerId, tax_id?: TaxId, };
+
+export type BatchPayArgs = { bank_account_id: BankAccountId, due_by: string, date: string, 
+/**
+ * Only these suppliers (default: all).
+ */
+partner_ids: Array<PartnerId>, };
+
+export type BatchPayResult = { payments: Array<PaymentRow>, total: string, };
+
+export type BookLine = { id: JournalLineId, entry_id: EntryId, entry_number: string, date: string, 
+/**
+ * Signed, the account's currency: + money in.
+ */
+amount: string, partner_id: PartnerId | null, partner_name: string | null, reference: string, description: string, payment_id: PaymentId | null, rec_id: BankRecId | null, };
+
+export type BookLinesArgs = { bank_account_id: BankAccountId, unreconciled?: boolean, from?: string, to?: string, limit?: number, };
+
 export type BootstrapArgs = { email: string, display_name: string, password: string, };
 
 export type Brand = { id: BrandId, name: string, archived: boolean, product_count: number, };
 
 export type BrandId = number;
+
+export type CancelPaymentArgs = { id: PaymentId, 
+/**
+ * Default: the payment's date.
+ */
+date?: string, };
+
+export type CashCount = { book: string, counted: string, difference: string, move_id: BankMoveId | null, };
+
+export type CashCountArgs = { bank_account_id: BankAccountId, date: string, 
+/**
+ * What was counted.
+ */
+counted: string, 
+/**
+ * Where a difference goes (default: the company's cash difference account).
+ */
+account_id?: AccountId, };
+
+export type CashFlow = { from: string, to: string, currency: string, opening: string, rows: Array<CashFlowRow>, closing: string, };
+
+export type CashFlowRow = { 
+/**
+ * customers, suppliers, transfers, or the counter account's type (income, expense, ...).
+ */
+category: string, inflow: string, outflow: string, };
+
+export type CashPosition = { date: string, currency: string, rows: Array<CashPositionRow>, total: string, };
+
+export type CashPositionArgs = { date?: string, };
+
+export type CashPositionRow = { bank_account_id: BankAccountId, name: string, kind: BankKind, currency: string, balance: string, base: string, };
 
 export type Category = { id: CategoryId, parent_id: CategoryId | null, name: string, 
 /**
@@ -356,6 +486,8 @@ export type CreateFiscalYearArgs = {
  */
 date: string, };
 
+export type CreateFromLine = { "kind": "payment", partner_side: PartnerSide, partner_id: PartnerId, items: Array<ItemAmount>, } | { "kind": "move", account_id: AccountId, partner_id?: PartnerId, tax_id?: TaxId, };
+
 export type CreateLocationArgs = { 
 /**
  * An internal location: the new one goes under it, in its warehouse.
@@ -428,6 +560,8 @@ root_name?: string, };
 
 export type CreditInvoiceArgs = { invoice_id: InvoiceId, date?: string, lines?: Array<QuantityLine>, idempotency_key?: string, };
 
+export type CsvPreview = { headers: Array<string>, rows: Array<Array<string>>, delimiter: string, };
+
 export type CurrencyInfo = { code: string, name: string, minor_units: number, enabled: boolean, base: boolean, 
 /**
  * The latest rate, with its date.
@@ -445,6 +579,8 @@ export type DeleteRateArgs = { currency: string, date: string, };
 export type DeliveryStatus = "none" | "pending" | "partial" | "full";
 
 export type Dimension = "count" | "mass" | "volume" | "length" | "time";
+
+export type Direction = "in" | "out";
 
 export type DocActionArgs = { id: number, idempotency_key?: string, 
 /**
@@ -642,7 +778,7 @@ export type ExportPartnersArgs = { format: ExportFormat, include_archived?: bool
 
 export type ExportReportArgs = { report: ReportKind, args: Record<string, unknown>, format: ExportFormat, };
 
-export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "short_at_date" | "costing_method_locked" | "not_a_done_receipt" | "same_warehouse" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero" | "has_stock_moves" | "serial_count" | "not_in_count_scope" | "kit_holds_no_stock" | "below_minimum" | "not_supplier" | "exceeds_remaining";
+export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "short_at_date" | "costing_method_locked" | "not_a_done_receipt" | "same_warehouse" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero" | "has_stock_moves" | "serial_count" | "not_in_count_scope" | "kit_holds_no_stock" | "below_minimum" | "not_supplier" | "exceeds_remaining" | "exceeds_open" | "currency_differs" | "other_partner" | "nothing_open" | "amounts_differ" | "already_reconciled" | "statement_chain_broken" | "statement_unbalanced" | "invalid_statement_file";
 
 export type FieldError = { 
 /**
@@ -661,6 +797,20 @@ params: Record<string, string>,
  * English, derived from `code` and `params` (for the CLI and logs).
  */
 message: string, };
+
+export type FinanceSettings = { 
+/**
+ * A payment within this many days of an invoice's date may take the discount (0: none).
+ */
+discount_days: number, 
+/**
+ * Percent off the invoice total.
+ */
+discount_percent: string, discount_given_account_id: AccountId | null, discount_taken_account_id: AccountId | null, cash_difference_account_id: AccountId | null, unrealised_gain_account_id: AccountId | null, unrealised_loss_account_id: AccountId | null, 
+/**
+ * The upper bounds in days of the overdue aging buckets after "current" (30, 60, 90 → 1–30, 31–60, 61–90, 90+).
+ */
+aging_buckets: Array<number>, };
 
 export type FiscalYear = { id: FiscalYearId, name: string, start_date: string, end_date: string, closed: boolean, closing_entry_id: EntryId | null, periods: Array<Period>, };
 
@@ -796,6 +946,36 @@ unchanged: number,
  */
 errors: Array<RowError>, };
 
+export type ImportStatementArgs = { bank_account_id: BankAccountId, 
+/**
+ * The file, base64.
+ */
+content: string, file_name: string, 
+/**
+ * Default: detected from the content.
+ */
+format?: StatementFormat, 
+/**
+ * For CSV: default the account's saved mapping.
+ */
+mapping?: StatementCsvMapping, 
+/**
+ * Save `mapping` on the bank account for its next CSV files.
+ */
+save_mapping?: boolean, 
+/**
+ * Check and report, write nothing.
+ */
+dry_run?: boolean, };
+
+export type ImportStatementResult = { format: StatementFormat, dry_run: boolean, statements: Array<ImportedStatement>, lines: number, duplicates: number, };
+
+export type ImportedStatement = { id: StatementId | null, bank_ref: string, date: string, opening: string | null, closing: string | null, lines: number, 
+/**
+ * Lines already imported before (same fingerprint): skipped.
+ */
+duplicates: number, };
+
 export type InventoryCheck = { ok: boolean, quants: number, done_moves: number, 
 /**
  * Maintained quantities that differ from the sum of the done moves.
@@ -828,7 +1008,11 @@ allow_negative_stock: boolean, costing_method: CostingMethod,
  */
 loss_account_id: AccountId | null, };
 
-export type Invoice = { id: InvoiceId, side: Side, kind: InvoiceKind, state: InvoiceState, number: string | null, order_id: OrderId | null, order_number: string | null, credited_invoice_id: InvoiceId | null, partner_id: PartnerId, partner_name: string, billing_address_id: PartnerAddressId | null, currency: string, rate: string, date: string, due_date: string, reference: string, notes: string, net: string, tax: string, rounding: string, total: string, taxes: Array<TaxTotal>, entry_id: EntryId | null, lines: Array<InvoiceLine>, };
+export type Invoice = { id: InvoiceId, side: Side, kind: InvoiceKind, state: InvoiceState, number: string | null, order_id: OrderId | null, order_number: string | null, credited_invoice_id: InvoiceId | null, partner_id: PartnerId, partner_name: string, billing_address_id: PartnerAddressId | null, currency: string, rate: string, date: string, due_date: string, reference: string, notes: string, net: string, tax: string, rounding: string, total: string, taxes: Array<TaxTotal>, entry_id: EntryId | null, 
+/**
+ * What is still to be paid (or refunded), in the document's currency; none for drafts.
+ */
+open_amount: string | null, pay_state: PayState | null, lines: Array<InvoiceLine>, };
 
 export type InvoiceId = number;
 
@@ -857,11 +1041,17 @@ policy?: InvoicePolicy, idempotency_key?: string, };
 
 export type InvoicePolicy = "delivered" | "ordered";
 
-export type InvoiceRow = { id: InvoiceId, kind: InvoiceKind, state: InvoiceState, number: string | null, partner_id: PartnerId, partner_name: string, order_number: string | null, date: string, due_date: string, currency: string, total: string, reference: string, };
+export type InvoiceRow = { id: InvoiceId, kind: InvoiceKind, state: InvoiceState, number: string | null, partner_id: PartnerId, partner_name: string, order_number: string | null, date: string, due_date: string, currency: string, total: string, reference: string, open_amount: string | null, pay_state: PayState | null, };
 
 export type InvoiceState = "draft" | "posted" | "cancelled";
 
 export type InvoiceStatus = "none" | "to_invoice" | "to_credit" | "up_to_date" | "invoiced";
+
+export type ItemAmount = { item_id: ItemId, amount: string, };
+
+export type ItemId = number;
+
+export type ItemSide = "receivable" | "payable";
 
 export type Journal = { id: JournalId, code: string, name: string, kind: JournalKind, account_id: AccountId | null, archived: boolean, };
 
@@ -870,6 +1060,8 @@ export type JournalId = number;
 export type JournalInput = { code: string, name: string, kind: JournalKind, account_id?: AccountId, };
 
 export type JournalKind = "sales" | "purchase" | "bank" | "cash" | "stock" | "general" | "opening" | "closing";
+
+export type JournalLineId = number;
 
 export type JournalReport = { from: string, to: string, currency: string, 
 /**
@@ -911,7 +1103,16 @@ drift: Array<BalanceDrift>,
 /**
  * Series whose numbers skip or repeat a value.
  */
-numbering_gaps: Array<string>, };
+numbering_gaps: Array<string>, 
+/**
+ * Receivable and payable items that differ from their allocations or whose open
+ * amounts do not sum to their control account's balance.
+ */
+subledger: Array<string>, 
+/**
+ * Reconciled bank statements whose period changed in the books since.
+ */
+bank_assertions: Array<string>, };
 
 export type LedgerLine = { line_id: number, date: string, entry_id: EntryId, entry_number: string, journal_code: string, account_id: AccountId, account_code: string, 
 /**
@@ -1087,6 +1288,8 @@ export type ListPartnersArgs = { query?: ListQuery,
  */
 role?: PartnerRole, };
 
+export type ListPaymentsArgs = { partner_side?: PartnerSide, partner_id?: PartnerId, bank_account_id?: BankAccountId, from?: string, to?: string, search?: string, limit?: number, offset?: number, };
+
 export type ListPickingsArgs = { 
 /**
  * Words of the number or reference.
@@ -1215,6 +1418,16 @@ moves: Array<MoveRow>,
  */
 on_hand: Array<OnHandRow>, };
 
+export type Match = { id: MatchId, partner_id: PartnerId, date: string, currency: string, 
+/**
+ * The realised exchange difference posted with it.
+ */
+fx_entry_id: EntryId | null, fx_amount: string, reverses_id: MatchId | null, reversed_by: MatchId | null, rows: Array<MatchRow>, };
+
+export type MatchId = number;
+
+export type MatchRow = { item_id: ItemId, document: string, amount: string, base: string, };
+
 export type Me = { user: User, companies: Array<CompanySummary>, 
 /**
  * Permission codenames per company id the user is a member of (all for a superuser).
@@ -1305,6 +1518,34 @@ location_id?: LocationId, lot_id?: LotId,
 date?: string, };
 
 export type OnHandRow = { location_id: LocationId, location: string, lot_id: LotId | null, lot_code: string | null, quantity: string, };
+
+export type OpenItem = { id: ItemId, side: ItemSide, partner_id: PartnerId, partner_name: string, account_id: AccountId, entry_id: EntryId, 
+/**
+ * The document's number (invoice, credit note, payment) or the entry's.
+ */
+document: string, 
+/**
+ * invoice, credit, payment, refund, fx or entry.
+ */
+kind: string, 
+/**
+ * The trade invoice behind the item, if any.
+ */
+invoice_id: number | null, payment_id: PaymentId | null, date: string, due_date: string, currency: string, 
+/**
+ * Signed: positive is owed to the company (a receivable debit, a payable debit).
+ */
+amount: string, base: string, open_amount: string, open_base: string, };
+
+export type OpenItemsArgs = { side: ItemSide, partner_id?: PartnerId, currency?: string, 
+/**
+ * Only items open at this date (default: now, by the maintained open amounts).
+ */
+at?: string, 
+/**
+ * Include items fully matched (the partner's whole history).
+ */
+include_closed?: boolean, limit?: number, };
 
 export type OpenLine = { order_id: OrderId, number: string, date: string, partner_name: string, line_no: number, sku: string | null, description: string, unit_code: string | null, ordered: string, open: string, 
 /**
@@ -1442,11 +1683,65 @@ export type PartnerRow = { id: PartnerId, code: string, name: string, email: str
  */
 city_name: string | null, country_code: string | null, currency: string, archived: boolean, };
 
+export type PartnerSide = "customer" | "supplier";
+
+export type PartnerStatement = { partner_id: PartnerId, partner_name: string, side: ItemSide, from: string, to: string, currency: string, opening: string, entries: Array<StatementEntry>, closing: string, 
+/**
+ * The items open at `to`, oldest due first.
+ */
+open_items: Array<OpenItem>, aging: Aging, };
+
+export type PartnerStatementArgs = { partner_id: PartnerId, side: ItemSide, from: string, to: string, };
+
+export type PayState = "unpaid" | "partial" | "paid";
+
+export type Payment = { id: PaymentId, number: string, partner_side: PartnerSide, direction: Direction, bank_account_id: BankAccountId, bank_account_name: string, partner_id: PartnerId, partner_name: string, date: string, currency: string, rate: string, amount: string, base: string, discount: string, reference: string, memo: string, entry_id: EntryId, item_id: ItemId, cancelled: boolean, reconciled: boolean, 
+/**
+ * What is not allocated yet (the partner's credit from this payment).
+ */
+unallocated: string, allocations: Array<PaymentAllocation>, };
+
+export type PaymentAllocation = { match_id: MatchId, item_id: ItemId, document: string, date: string, amount: string, };
+
+export type PaymentId = number;
+
+export type PaymentInput = { partner_side: PartnerSide, 
+/**
+ * Default: in from a customer, out to a supplier; the other way is a refund.
+ */
+direction?: Direction, bank_account_id: BankAccountId, partner_id: PartnerId, date: string, 
+/**
+ * In the bank account's currency, positive.
+ */
+amount: string, 
+/**
+ * Base currency per unit of the account's currency (default: the rate on the date).
+ */
+rate?: string, reference: string, memo: string, 
+/**
+ * Items to allocate to; none and `auto_allocate` unset: the whole amount stays as
+ * the partner's credit.
+ */
+allocations: Array<ItemAmount>, 
+/**
+ * Allocate to the oldest open items (by due date) what `allocations` does not.
+ */
+auto_allocate?: boolean, 
+/**
+ * An early-payment discount taken on the allocated invoices (document currency),
+ * within the company's discount terms.
+ */
+discount?: string, idempotency_key?: string, };
+
+export type PaymentRow = { id: PaymentId, number: string, partner_side: PartnerSide, direction: Direction, bank_account_name: string, partner_id: PartnerId, partner_name: string, date: string, currency: string, amount: string, unallocated: string, reference: string, cancelled: boolean, };
+
 export type Period = { id: PeriodId, fiscal_year_id: FiscalYearId, name: string, start_date: string, end_date: string, closed: boolean, 
 /**
  * The year's closing period: it holds only the year-end closing entry.
  */
 is_closing: boolean, };
+
+export type PeriodArgs = { from: string, to: string, };
 
 export type PeriodId = number;
 
@@ -1511,6 +1806,8 @@ export type PreferenceKeyArgs = {
 key: string, };
 
 export type PreferenceValue = { value: string | null, };
+
+export type PreviewCsvArgs = { content: string, delimiter?: string, has_header: boolean, skip_rows: number, };
 
 export type PriceList = { id: PriceListId, name: string, currency: string, valid_from: string | null, valid_to: string | null, partner_ids: Array<PartnerId>, items: Array<PriceListItem>, archived: boolean, };
 
@@ -1620,7 +1917,36 @@ lot_code?: string, };
 
 export type RateForArgs = { currency: string, date: string, };
 
-export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "no_chart_of_accounts" | "account_has_postings" | "year_closed" | "year_open" | "closing_period_follows_year" | "earlier_year_open" | "later_year_closed" | "default_account_missing" | "no_journal_of_kind" | "entry_not_posted" | "entry_posted" | "already_reversed" | "closing_entry_follows_year" | "invalid_transition" | "picking_not_draft" | "location_has_stock" | "root_location" | "inventory_account_missing" | "count_closed" | "count_overlap" | "document_not_draft" | "order_not_confirmed" | "credit_limit_exceeded" | "billed_above_received" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
+export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "no_chart_of_accounts" | "account_has_postings" | "year_closed" | "year_open" | "closing_period_follows_year" | "earlier_year_open" | "later_year_closed" | "default_account_missing" | "no_journal_of_kind" | "entry_not_posted" | "entry_posted" | "already_reversed" | "closing_entry_follows_year" | "invalid_transition" | "picking_not_draft" | "location_has_stock" | "root_location" | "inventory_account_missing" | "count_closed" | "count_overlap" | "document_not_draft" | "order_not_confirmed" | "credit_limit_exceeded" | "billed_above_received" | "reconciled" | "payment_cancelled" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
+
+export type RecReport = { bank_account_id: BankAccountId, date: string, currency: string, 
+/**
+ * The closing balance of the last statement up to the date (with balances).
+ */
+statement_balance: string | null, statement_date: string | null, book_balance: string, 
+/**
+ * Book lines up to the date no statement line is matched to.
+ */
+unreconciled_book: Array<BookLine>, 
+/**
+ * Statement lines up to the date matched to no book line.
+ */
+unreconciled_statement: Array<StatementLine>, 
+/**
+ * Book balance − unreconciled book lines + unreconciled statement lines: equals the
+ * statement balance when everything is accounted for.
+ */
+adjusted_book_balance: string, };
+
+export type RecReportArgs = { bank_account_id: BankAccountId, 
+/**
+ * Default: today.
+ */
+date?: string, };
+
+export type ReconcileArgs = { bank_account_id: BankAccountId, statement_line_ids: Array<StatementLineId>, book_line_ids: Array<JournalLineId>, create?: CreateFromLine, };
+
+export type Reconciliation = { id: BankRecId, bank_account_id: BankAccountId, statement_line_ids: Array<StatementLineId>, book_line_ids: Array<JournalLineId>, payment_id: PaymentId | null, move_id: BankMoveId | null, };
 
 export type RenameCategoryArgs = { id: CategoryId, name: string, };
 
@@ -1659,6 +1985,18 @@ level: number,
 bold: boolean, };
 
 export type ResetPasswordArgs = { id: UserId, new_password: string, };
+
+export type Revaluation = { date: string, entry_id: EntryId | null, reversal_entry_id: EntryId | null, 
+/**
+ * Net unrealised difference, base currency (positive: a gain).
+ */
+net: string, items: number, };
+
+export type RevalueArgs = { 
+/**
+ * The period end to value at (the reversal is dated the day after).
+ */
+date: string, };
 
 export type ReverseArgs = { id: EntryId, 
 /**
@@ -1711,6 +2049,8 @@ export type SetComponentsArgs = { product_id: ProductId,
 components: Array<ComponentInput>, };
 
 export type SetCountsArgs = { id: CountId, entries: Array<CountEntry>, };
+
+export type SetCsvMappingArgs = { id: BankAccountId, mapping: StatementCsvMapping | null, };
 
 export type SetCurrencyEnabledArgs = { currency: string, enabled: boolean, };
 
@@ -1805,6 +2145,8 @@ code: string, name: string,
  */
 kind: string, };
 
+export type Statement = { id: StatementId, bank_account_id: BankAccountId, bank_ref: string, date: string, opening: string | null, closing: string | null, format: string, file_name: string, lines: number, reconciled: number, };
+
 export type StatementColumn = { 
 /**
  * `current` or `comparison`.
@@ -1814,6 +2156,34 @@ key: string,
  * None for a balance sheet (balances since the beginning).
  */
 from: string | null, to: string, };
+
+export type StatementCsvMapping = { 
+/**
+ * `,` `;` or a tab; none: detected.
+ */
+delimiter?: string, has_header: boolean, skip_rows: number, 
+/**
+ * A column's header (with a header row) or its 1-based position.
+ */
+date: string, 
+/**
+ * A chrono format such as `%d.%m.%Y`; empty: ISO and the common ones.
+ */
+date_format: string, value_date?: string, 
+/**
+ * One signed column, or separate `debit` (money out) and `credit` (money in) columns.
+ */
+amount?: string, debit?: string, credit?: string, decimal_comma: boolean, counterparty?: string, counterparty_account?: string, reference?: string, description?: string, bank_ref?: string, currency?: string, };
+
+export type StatementEntry = { date: string, document: string, kind: string, due_date: string, 
+/**
+ * Base currency; positive raises what the partner owes (receivable) or is owed (payable).
+ */
+amount: string, balance: string, };
+
+export type StatementFormat = "camt053" | "ofx" | "mt940" | "csv";
+
+export type StatementId = number;
 
 export type StatementLine = { kind: LineKind, 
 /**
@@ -1828,6 +2198,10 @@ level: number,
  * One figure per column, shown positive when the line adds to its section.
  */
 amounts: string[], };
+
+export type StatementLineId = number;
+
+export type StatementLinesArgs = { bank_account_id: BankAccountId, statement_id?: StatementId, unreconciled?: boolean, limit?: number, };
 
 export type StatementSection = { 
 /**
@@ -1931,6 +2305,28 @@ available: string | null, };
 
 export type StockSource = { module: string, kind: string, id: number | null, };
 
+export type SuggestArgs = { bank_account_id: BankAccountId, 
+/**
+ * Default: every unreconciled line of the account.
+ */
+statement_line_ids: Array<StatementLineId>, 
+/**
+ * Book lines this many days either side of a statement line's date (default 10).
+ */
+days?: number, };
+
+export type Suggestion = { statement_line_id: StatementLineId, kind: SuggestionKind, 
+/**
+ * 0–100: how sure the match is.
+ */
+score: number, book_line_ids: Array<JournalLineId>, items: Array<ItemAmount>, partner_id: PartnerId | null, partner_side: PartnerSide | null, rule_id: BankRuleId | null, account_id: AccountId | null, tax_id: TaxId | null, 
+/**
+ * What the suggestion matches, for the screen (document numbers, the rule's name).
+ */
+label: string, };
+
+export type SuggestionKind = "book" | "items" | "rule";
+
 export type SupplierPrice = { id: SupplierPriceId, partner_id: PartnerId, partner_name: string, product_id: ProductId, sku: string, supplier_code: string, currency: string, min_quantity: string, price: string, lead_time_days: number, };
 
 export type SupplierPriceId = number;
@@ -1976,6 +2372,22 @@ export type TaxLineResult = { net: string,
  * Tax of this line (rounded per line under the `line` rule; unrounded otherwise).
  */
 tax: string, gross: string, };
+
+export type TaxReport = { from: string, to: string, currency: string, rows: Array<TaxReportRow>, collected: string, paid: string, 
+/**
+ * Collected − paid: what is due to the tax office (negative: a refund).
+ */
+due: string, };
+
+export type TaxReportRow = { tax_id: TaxId, code: string, name: string, 
+/**
+ * sales or purchase.
+ */
+kind: string, rate: string, 
+/**
+ * Net of credit notes, base currency.
+ */
+base: string, tax: string, };
 
 export type TaxRounding = "line" | "document";
 
@@ -2060,6 +2472,20 @@ cost: string | null, margin: string | null, };
 
 export type TradeSettings = { invoice_policy: InvoicePolicy, };
 
+export type TransferInput = { from_account_id: BankAccountId, to_account_id: BankAccountId, date: string, 
+/**
+ * Leaving the first account, in its currency.
+ */
+amount: string, 
+/**
+ * Arriving in the second account, in its currency (required when they differ).
+ */
+received?: string, 
+/**
+ * A bank fee charged on top to the first account, booked to `fee_account_id`.
+ */
+fee?: string, fee_account_id?: AccountId, description: string, };
+
 export type TrialBalance = { from: string, to: string, currency: string, rows: Array<TrialBalanceRow>, 
 /**
  * Opening and closing totals are zero: every entry balances.
@@ -2077,6 +2503,12 @@ opening: string, debit: string, credit: string,
  * Debit minus credit up to and including `to`.
  */
 closing: string, };
+
+export type UnallocateArgs = { match_id: MatchId, 
+/**
+ * Default: today (never before the match).
+ */
+date?: string, };
 
 export type Unit = { id: UnitId, code: string, name: string, dimension: Dimension, 
 /**
@@ -2100,6 +2532,8 @@ export type UpdateAttributeArgs = { id: AttributeId, name?: string,
  * product uses them).
  */
 values?: Array<AttributeValueInput>, };
+
+export type UpdateBankAccountArgs = { id: BankAccountId, name: string, iban: string, number: string, bic: string, };
 
 export type UpdateBrandArgs = { id: BrandId, name?: string, archived?: boolean, };
 
@@ -2238,6 +2672,28 @@ export interface Commands {
   "auth.login": { args: LoginArgs; result: LoginResult };
   "auth.logout": { args: NoArgs; result: Done };
   "auth.me": { args: NoArgs; result: Me };
+  "bank.book_lines": { args: BookLinesArgs; result: Array<BookLine> };
+  "bank.cash_count": { args: CashCountArgs; result: CashCount };
+  "bank.create_account": { args: BankAccountInput; result: BankAccount };
+  "bank.create_move": { args: BankMoveInput; result: BankMove };
+  "bank.create_rule": { args: BankRuleInput; result: BankRule };
+  "bank.delete_rule": { args: IdArg<BankRuleId>; result: Done };
+  "bank.get_account": { args: IdArg<BankAccountId>; result: BankAccount };
+  "bank.get_move": { args: IdArg<BankMoveId>; result: BankMove };
+  "bank.import_statement": { args: ImportStatementArgs; result: ImportStatementResult };
+  "bank.list_accounts": { args: ArchivedArg; result: Array<BankAccount> };
+  "bank.list_rules": { args: NoArgs; result: Array<BankRule> };
+  "bank.list_statements": { args: IdArg<BankAccountId>; result: Array<Statement> };
+  "bank.preview_csv": { args: PreviewCsvArgs; result: CsvPreview };
+  "bank.reconcile": { args: ReconcileArgs; result: Reconciliation };
+  "bank.reconciliation_report": { args: RecReportArgs; result: RecReport };
+  "bank.set_account_archived": { args: SetArchivedArg<BankAccountId>; result: BankAccount };
+  "bank.set_csv_mapping": { args: SetCsvMappingArgs; result: BankAccount };
+  "bank.statement_lines": { args: StatementLinesArgs; result: Array<StatementLine> };
+  "bank.suggest": { args: SuggestArgs; result: Array<Suggestion> };
+  "bank.transfer": { args: TransferInput; result: Array<BankMove> };
+  "bank.undo_reconciliation": { args: IdArg<BankRecId>; result: Done };
+  "bank.update_account": { args: UpdateBankAccountArgs; result: BankAccount };
   "catalog.convert_quantity": { args: ConvertQuantityArgs; result: ConvertedQuantity };
   "catalog.create_attribute": { args: CreateAttributeArgs; result: Attribute };
   "catalog.create_brand": { args: CreateBrandArgs; result: Brand };
@@ -2296,6 +2752,23 @@ export interface Commands {
   "entry.post_new": { args: EntryDraft; result: Entry };
   "entry.reverse": { args: ReverseArgs; result: Entry };
   "entry.update": { args: UpdateDraftArgs; result: Entry };
+  "finance.aging": { args: AgingArgs; result: Aging };
+  "finance.allocate": { args: AllocateArgs; result: Match };
+  "finance.batch_pay": { args: BatchPayArgs; result: BatchPayResult };
+  "finance.cancel_payment": { args: CancelPaymentArgs; result: Payment };
+  "finance.cash_flow": { args: PeriodArgs; result: CashFlow };
+  "finance.cash_position": { args: CashPositionArgs; result: CashPosition };
+  "finance.create_payment": { args: PaymentInput; result: Payment };
+  "finance.get_match": { args: IdArg<MatchId>; result: Match };
+  "finance.get_payment": { args: IdArg<PaymentId>; result: Payment };
+  "finance.get_settings": { args: NoArgs; result: FinanceSettings };
+  "finance.list_payments": { args: ListPaymentsArgs; result: Array<PaymentRow> };
+  "finance.open_items": { args: OpenItemsArgs; result: Array<OpenItem> };
+  "finance.partner_statement": { args: PartnerStatementArgs; result: PartnerStatement };
+  "finance.revalue": { args: RevalueArgs; result: Revaluation };
+  "finance.tax_report": { args: PeriodArgs; result: TaxReport };
+  "finance.unallocate": { args: UnallocateArgs; result: Match };
+  "finance.update_settings": { args: FinanceSettings; result: FinanceSettings };
   "fiscal_year.close": { args: FiscalYearArg; result: FiscalYear };
   "fiscal_year.create": { args: CreateFiscalYearArgs; result: FiscalYear };
   "fiscal_year.list": { args: NoArgs; result: Array<FiscalYear> };
@@ -2481,6 +2954,28 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "accounting.settings",
   "accounting.update_settings",
   "audit.list",
+  "bank.book_lines",
+  "bank.cash_count",
+  "bank.create_account",
+  "bank.create_move",
+  "bank.create_rule",
+  "bank.delete_rule",
+  "bank.get_account",
+  "bank.get_move",
+  "bank.import_statement",
+  "bank.list_accounts",
+  "bank.list_rules",
+  "bank.list_statements",
+  "bank.preview_csv",
+  "bank.reconcile",
+  "bank.reconciliation_report",
+  "bank.set_account_archived",
+  "bank.set_csv_mapping",
+  "bank.statement_lines",
+  "bank.suggest",
+  "bank.transfer",
+  "bank.undo_reconciliation",
+  "bank.update_account",
   "catalog.convert_quantity",
   "catalog.create_attribute",
   "catalog.create_brand",
@@ -2536,6 +3031,23 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "entry.post_new",
   "entry.reverse",
   "entry.update",
+  "finance.aging",
+  "finance.allocate",
+  "finance.batch_pay",
+  "finance.cancel_payment",
+  "finance.cash_flow",
+  "finance.cash_position",
+  "finance.create_payment",
+  "finance.get_match",
+  "finance.get_payment",
+  "finance.get_settings",
+  "finance.list_payments",
+  "finance.open_items",
+  "finance.partner_statement",
+  "finance.revalue",
+  "finance.tax_report",
+  "finance.unallocate",
+  "finance.update_settings",
   "fiscal_year.close",
   "fiscal_year.create",
   "fiscal_year.list",
@@ -2697,6 +3209,28 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "accounting.settings": "accounting.view_ledger",
   "accounting.update_settings": "accounting.change_setup",
   "audit.list": "audit.view_auditlog",
+  "bank.book_lines": "finance.view_payments",
+  "bank.cash_count": "finance.manage_bank",
+  "bank.create_account": "finance.manage_bank",
+  "bank.create_move": "finance.manage_bank",
+  "bank.create_rule": "finance.reconcile_statements",
+  "bank.delete_rule": "finance.reconcile_statements",
+  "bank.get_account": "finance.view_payments",
+  "bank.get_move": "finance.view_payments",
+  "bank.import_statement": "finance.manage_bank",
+  "bank.list_accounts": "finance.view_payments",
+  "bank.list_rules": "finance.view_payments",
+  "bank.list_statements": "finance.view_payments",
+  "bank.preview_csv": "finance.manage_bank",
+  "bank.reconcile": "finance.reconcile_statements",
+  "bank.reconciliation_report": "finance.view_payments",
+  "bank.set_account_archived": "finance.manage_bank",
+  "bank.set_csv_mapping": "finance.manage_bank",
+  "bank.statement_lines": "finance.view_payments",
+  "bank.suggest": "finance.view_payments",
+  "bank.transfer": "finance.manage_bank",
+  "bank.undo_reconciliation": "finance.reconcile_statements",
+  "bank.update_account": "finance.manage_bank",
   "catalog.convert_quantity": "catalog.view_unit",
   "catalog.create_attribute": "catalog.change_attribute",
   "catalog.create_brand": "catalog.change_brand",
@@ -2752,6 +3286,23 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "entry.post_new": "accounting.post_entry",
   "entry.reverse": "accounting.post_entry",
   "entry.update": "accounting.add_entry",
+  "finance.aging": "finance.view_payments",
+  "finance.allocate": "finance.manage_payments",
+  "finance.batch_pay": "finance.manage_payments",
+  "finance.cancel_payment": "finance.manage_payments",
+  "finance.cash_flow": "finance.view_payments",
+  "finance.cash_position": "finance.view_payments",
+  "finance.create_payment": "finance.manage_payments",
+  "finance.get_match": "finance.view_payments",
+  "finance.get_payment": "finance.view_payments",
+  "finance.get_settings": "finance.view_payments",
+  "finance.list_payments": "finance.view_payments",
+  "finance.open_items": "finance.view_payments",
+  "finance.partner_statement": "finance.view_payments",
+  "finance.revalue": "finance.change_setup",
+  "finance.tax_report": "finance.view_payments",
+  "finance.unallocate": "finance.manage_payments",
+  "finance.update_settings": "finance.change_setup",
   "fiscal_year.close": "accounting.close_period",
   "fiscal_year.create": "accounting.change_setup",
   "fiscal_year.list": "accounting.view_ledger",
