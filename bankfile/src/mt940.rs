@@ -413,10 +413,15 @@ fn german(value: &str) -> Option<Narrative> {
     let separator = joined.get(3..)?.chars().next().filter(char::is_ascii_punctuation)?;
     let mut subfields: Vec<(u8, String)> = Vec::new();
     for piece in joined.get(4..)?.split(separator) {
-        let number = piece.get(..2).filter(|n| n.bytes().all(|b| b.is_ascii_digit()));
-        match (number.and_then(|n| n.parse::<u8>().ok()), subfields.last_mut()) {
+        let number = piece
+            .get(..2)
+            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|n| n.parse::<u8>().ok())
+            .filter(|n| matches!(n, 0 | 10 | 20..=34 | 38 | 60..=63));
+        match (number, subfields.last_mut()) {
             (Some(number), _) => subfields.push((number, piece[2..].to_string())),
-            // The separator inside a value: it belongs to the previous subfield.
+            // The separator inside a value: it belongs to the previous subfield. Text whose
+            // first "subfield" is none of the known ones is not in this format at all.
             (None, Some(last)) => {
                 last.1.push(separator);
                 last.1.push_str(piece);
@@ -604,6 +609,15 @@ mod tests {
         assert_eq!(n.counterparty, "ACME Handels AG");
         assert_eq!(n.account, "DE44500105175407324931");
         assert_eq!(n.reference, None);
+    }
+
+    #[test]
+    fn free_text_that_starts_with_digits_is_not_structured() {
+        assert_eq!(german("123.45 EUR fee"), None);
+        assert_eq!(narrative("123.45 EUR fee").description, "123.45 EUR fee");
+        let n = german("166?20Ref 2026?99?21more?32Name").unwrap();
+        assert_eq!(n.description, "Ref 2026?99 more");
+        assert_eq!(n.counterparty, "Name");
     }
 
     #[test]
