@@ -135,6 +135,23 @@ fn camt_v08_reads_like_v02() {
 }
 
 #[test]
+fn camt_previous_closing_stands_in_for_the_opening() {
+    let text = String::from_utf8(data("camt053_001_02.xml")).unwrap();
+    let prcd = text.replace("<Cd>OPBD</Cd>", "<Cd>PRCD</Cd>");
+    let statements = parse(prcd.as_bytes(), Format::Camt053, None).unwrap();
+    assert_eq!(statements[0].opening, Some(dec("12500.00")));
+    assert_eq!(statements[1].opening, Some(dec("13484.60")));
+    // a debit balance is negative
+    let overdrawn = text.replacen(
+        "<Amt Ccy=\"EUR\">12500.00</Amt>\n        <CdtDbtInd>CRDT</CdtDbtInd>",
+        "<Amt Ccy=\"EUR\">12500.00</Amt>\n        <CdtDbtInd>DBIT</CdtDbtInd>",
+        1,
+    );
+    let statements = parse(overdrawn.as_bytes(), Format::Camt053, None).unwrap();
+    assert_eq!(statements[0].opening, Some(dec("-12500.00")));
+}
+
+#[test]
 fn camt_errors_name_line_and_field() {
     let text = String::from_utf8(data("camt053_001_02.xml")).unwrap();
 
@@ -218,6 +235,26 @@ fn ofx_xml() {
             line(day(2026, 1, 25), None, "-23.40", "EUR", "Hotel Zürich", "", "",
                 "Kartenzahlung CHF 22.00", "2026012500003"),
         ]
+    );
+}
+
+#[test]
+fn ofx_credit_card_statement() {
+    let file = "OFXHEADER:100\nDATA:OFXSGML\nVERSION:151\n\n<OFX><CREDITCARDMSGSRSV1><CCSTMTTRNRS>\
+        <TRNUID>7<CCSTMTRS><CURDEF>EUR<CCACCTFROM><ACCTID>4111 1111 1111 1111</CCACCTFROM>\
+        <BANKTRANLIST><DTSTART>20260201<DTEND>20260228\
+        <STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20260203<TRNAMT>-19,90<FITID>CC1<NAME>Buchladen</STMTTRN>\
+        </BANKTRANLIST><LEDGERBAL><BALAMT>-19,90<DTASOF>20260228</LEDGERBAL>\
+        </CCSTMTRS></CCSTMTTRNRS></CREDITCARDMSGSRSV1></OFX>";
+    assert_eq!(detect(file.as_bytes()), Some(Format::Ofx));
+    let s = &parse(file.as_bytes(), Format::Ofx, None).unwrap()[0];
+    assert_eq!((s.id.as_str(), s.account.as_str()), ("7", "4111111111111111"));
+    // a decimal comma in OFX amounts is read too
+    assert_eq!((s.opening, s.closing), (Some(dec("0")), Some(dec("-19.90"))));
+    assert_eq!(s.date, Some(day(2026, 2, 28)));
+    assert_eq!(
+        s.lines,
+        vec![line(day(2026, 2, 3), None, "-19.90", "EUR", "Buchladen", "", "", "", "CC1")]
     );
 }
 
