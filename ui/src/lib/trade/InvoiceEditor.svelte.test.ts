@@ -122,7 +122,8 @@ describe('invoice form', () => {
     const picker = screen.getByRole('combobox', { name: /Customer/ });
     await fireEvent.input(picker, { target: { value: 'Corner' } });
     await fireEvent.click(await screen.findByRole('option', { name: /Corner Shop/ }));
-    // A free-text line: description and quantity.
+    // The empty line shows no quantity; a free-text line starts at 1.
+    expect(cell(0, 'quantity').textContent!.trim()).toBe('');
     const desc = cell(0, 'description');
     await fireEvent.click(desc);
     await fireEvent.keyDown(desc, { key: 'Enter' });

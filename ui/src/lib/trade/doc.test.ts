@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blankFilters, blankLine, fromLine, invoiceRows, lineNet, listArgs, orderActions, quantityLines, shipRows, taxChoices, toOrderInput, type TradeLine } from './doc';
+import { blankFilters, blankLine, fromLine, startLine, invoiceRows, lineNet, listArgs, orderActions, quantityLines, shipRows, taxChoices, toOrderInput, type TradeLine } from './doc';
 import { order, orderLine, vat, vat7 } from './fixtures';
 import { en } from '../i18n/en';
 
@@ -34,6 +34,12 @@ describe('order lines', () => {
       lines: [{ product_id: 7, description: 'Chair', quantity: '2', unit_id: 1, unit_price: '50', discount: '5', tax_ids: [9] }, { product_id: 8, quantity: '2' }],
     });
     expect(rows).toEqual([0, 2]);
+  });
+
+  it('the empty line has no quantity; a started line takes 1 unless one was typed', () => {
+    expect(blankLine().quantity).toBe('');
+    expect(startLine(blankLine())).toEqual({ quantity: '1' });
+    expect(startLine({ quantity: '2.5' })).toEqual({});
   });
 
   it('a line shows the server’s amount until it changes, then a preview at the currency’s decimals', () => {

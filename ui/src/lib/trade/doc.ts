@@ -53,8 +53,14 @@ export interface TradeLine extends Record<string, unknown> {
   basis: string;
 }
 
+/** The empty line: no quantity shown until something is entered (then `startLine`). */
 export function blankLine(): TradeLine {
-  return { id: null, product_id: null, product: '', description: '', quantity: '1', unit_id: null, unit: '', unit_price: '', discount: '', tax_key: null, taxes: '', saved_net: '', basis: '' };
+  return { id: null, product_id: null, product: '', description: '', quantity: '', unit_id: null, unit: '', unit_price: '', discount: '', tax_key: null, taxes: '', saved_net: '', basis: '' };
+}
+
+/** A line's quantity once it has a product or anything else entered: 1 unless one was typed. */
+export function startLine(l: Pick<TradeLine, 'quantity'>): Partial<TradeLine> {
+  return l.quantity.trim() ? {} : { quantity: '1' };
 }
 
 /** The inputs that decide a line's amount, as one text. */
