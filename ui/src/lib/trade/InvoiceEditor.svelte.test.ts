@@ -98,6 +98,19 @@ describe('invoice form', () => {
     expect(typeof (argsOf('sales.post_invoice')[0] as { idempotency_key: string }).idempotency_key).toBe('string');
   });
 
+  it('a posted invoice shows its header read-only: no field to type in, no format hints or required marks, no Save', async () => {
+    backend({ 'purchase.get_bill': () => invoice({ state: 'posted', number: 'BILL/00001' }) });
+    mount({ id: 40 });
+    await ready();
+    const head = screen.getByTestId('invoice-editor').querySelector('.head')!;
+    const fields = [...head.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('input, textarea, select')];
+    expect(fields.length).toBeGreaterThanOrEqual(6);
+    for (const f of fields) expect(f.disabled || (f as HTMLInputElement).readOnly).toBe(true);
+    expect(head.textContent).not.toContain('Format');
+    expect(head.querySelector('.req')).toBeNull();
+    expect(screen.queryByTestId('invoice-editor-save')).toBeNull();
+  });
+
   it('a draft changes only its header: date, due date, reference and notes', async () => {
     backend({
       'purchase.get_bill': () => invoice(),
