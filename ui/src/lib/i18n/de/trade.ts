@@ -255,8 +255,9 @@ export const trade = {
   'trade.sale.invoice.cancel_title': 'Diesen Entwurf stornieren?',
   'trade.sale.invoice.cancel_text': 'Seine Mengen können erneut fakturiert werden.',
   'trade.sale.invoice.credit': 'Gutschrift',
-  'trade.sale.invoice.credit_title': 'Die ganze Rechnung gutschreiben?',
-  'trade.sale.invoice.credit_text': 'Ein Gutschriftentwurf über die ganze Rechnung wird erstellt und geöffnet; buchen Sie ihn, damit er wirkt.',
+  'trade.sale.invoice.credit_title': 'Gutschrift zu {number}',
+  'trade.sale.invoice.credit_text': 'Verringern Sie eine Menge, um eine Position teilweise gutzuschreiben; 0 lässt sie weg. Unverändert wird jede Position gutgeschrieben, soweit frühere Gutschriften sie nicht schon erfasst haben. Der Gutschriftentwurf wird danach geöffnet.',
+  'trade.sale.invoice.credit_none': 'Diese Rechnung hat keine Positionen zum Gutschreiben.',
   'trade.sale.invoice.credit_ok': 'Gutschriftentwurf erstellt.',
 
   'trade.purchase.partner': 'Lieferant',
@@ -344,7 +345,8 @@ export const trade = {
   'trade.purchase.invoice.cancel_title': 'Diesen Entwurf stornieren?',
   'trade.purchase.invoice.cancel_text': 'Seine Mengen können erneut abgerechnet werden.',
   'trade.purchase.invoice.credit': 'Lastschrift',
-  'trade.purchase.invoice.credit_title': 'Die ganze Eingangsrechnung belasten?',
-  'trade.purchase.invoice.credit_text': 'Ein Lastschriftentwurf über die ganze Eingangsrechnung wird erstellt und geöffnet; buchen Sie ihn, damit er wirkt.',
+  'trade.purchase.invoice.credit_title': 'Lastschrift zu {number}',
+  'trade.purchase.invoice.credit_text': 'Verringern Sie eine Menge, um eine Position teilweise zu belasten; 0 lässt sie weg. Unverändert wird jede Position belastet, soweit frühere Lastschriften sie nicht schon erfasst haben. Der Lastschriftentwurf wird danach geöffnet.',
+  'trade.purchase.invoice.credit_none': 'Diese Eingangsrechnung hat keine Positionen zum Belasten.',
   'trade.purchase.invoice.credit_ok': 'Lastschriftentwurf erstellt.',
 };
