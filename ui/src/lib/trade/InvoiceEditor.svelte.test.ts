@@ -98,6 +98,71 @@ describe('invoice form', () => {
     expect(typeof (argsOf('sales.post_invoice')[0] as { idempotency_key: string }).idempotency_key).toBe('string');
   });
 
+  it('a posted invoice shows its header read-only: no field to type in, no format hints or required marks, no Save', async () => {
+    backend({ 'purchase.get_bill': () => invoice({ state: 'posted', number: 'BILL/00001' }) });
+    mount({ id: 40 });
+    await ready();
+    const head = screen.getByTestId('invoice-editor').querySelector('.head')!;
+    const fields = [...head.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('input, textarea, select')];
+    expect(fields.length).toBeGreaterThanOrEqual(6);
+    for (const f of fields) expect(f.disabled || (f as HTMLInputElement).readOnly).toBe(true);
+    expect(head.textContent).not.toContain('Format');
+    expect(head.querySelector('.req')).toBeNull();
+    expect(screen.queryByTestId('invoice-editor-save')).toBeNull();
+  });
+
+  it('Credit note opens a dialog of the lines at their full quantities: unchanged it asks for all that is left, lowered it sends only the chosen quantities', async () => {
+    const posted = invoice({
+      side: 'sale', state: 'posted', number: 'INV/00007',
+      lines: [invoiceLine({ id: 21, quantity: '2', tax_ids: [9] }), invoiceLine({ id: 22, line_no: 2, order_line_id: 12, sku: 'TB-1', description: 'Table', quantity: '3', tax_ids: [9] })],
+    });
+    backend({
+      'sales.get_invoice': (a) => (a.id === 40 ? posted : invoice({ id: Number(a.id), side: 'sale', kind: 'credit', credited_invoice_id: 40 })),
+      'sales.credit_invoice': () => invoice({ id: 41, side: 'sale', kind: 'credit', credited_invoice_id: 40 }),
+    });
+    mount({ id: 40, side: SALE });
+    await ready();
+    await fireEvent.click(screen.getByTestId('invoice-credit'));
+    const dialog = await screen.findByTestId('credit-dialog');
+    expect(dialog.textContent).toContain('Credit note for INV/00007');
+    const qty = within(dialog).getAllByRole('textbox', { name: /^Quantity of/ }) as HTMLInputElement[];
+    expect(qty.map((q) => q.value)).toEqual(['2', '3']);
+    // Above what was invoiced: refused beside the line, nothing sent.
+    await fireEvent.input(qty[1], { target: { value: '4' } });
+    await fireEvent.click(within(dialog).getByTestId('credit-submit'));
+    expect(within(dialog).getByTestId('credit-line-error').textContent).toBe('Must be at most 3');
+    expect(argsOf('sales.credit_invoice')).toHaveLength(0);
+    // Lowered: only the chosen quantities.
+    await fireEvent.input(qty[1], { target: { value: '1' } });
+    await fireEvent.input(qty[0], { target: { value: '0' } });
+    await fireEvent.click(within(dialog).getByTestId('credit-submit'));
+    await waitFor(() => expect(argsOf('sales.credit_invoice')).toHaveLength(1));
+    const sent = argsOf('sales.credit_invoice')[0] as Record<string, unknown>;
+    expect(sent).toMatchObject({ invoice_id: 40, lines: [{ line_id: 22, quantity: '1' }] });
+    expect(typeof sent.idempotency_key).toBe('string');
+    await waitFor(() => expect(screen.queryByTestId('credit-dialog')).toBeNull());
+  });
+
+  it('a credit note left at the full quantities is asked for without lines; a refusal stays in the dialog', async () => {
+    const posted = invoice({ side: 'sale', state: 'posted', number: 'INV/00007', lines: [invoiceLine({ id: 21, quantity: '2', tax_ids: [9] })] });
+    backend({
+      'sales.get_invoice': () => posted,
+      'sales.credit_invoice': () => {
+        throw new ApiError({ code: 'validation', message: 'refused', fields: [{ field: 'lines', code: 'too_few_lines', message: 'none', params: { min: 1 } }] } as never);
+      },
+    });
+    mount({ id: 40, side: SALE });
+    await ready();
+    await fireEvent.click(screen.getByTestId('invoice-credit'));
+    const dialog = await screen.findByTestId('credit-dialog');
+    await fireEvent.click(within(dialog).getByTestId('credit-submit'));
+    await within(dialog).findByTestId('credit-message');
+    const sent = argsOf('sales.credit_invoice')[0] as Record<string, unknown>;
+    expect(sent.invoice_id).toBe(40);
+    expect(sent).not.toHaveProperty('lines');
+    expect(screen.getByTestId('credit-dialog')).toBeTruthy();
+  });
+
   it('a draft changes only its header: date, due date, reference and notes', async () => {
     backend({
       'purchase.get_bill': () => invoice(),
@@ -122,7 +187,8 @@ describe('invoice form', () => {
     const picker = screen.getByRole('combobox', { name: /Customer/ });
     await fireEvent.input(picker, { target: { value: 'Corner' } });
     await fireEvent.click(await screen.findByRole('option', { name: /Corner Shop/ }));
-    // A free-text line: description and quantity.
+    // The empty line shows no quantity; a free-text line starts at 1.
+    expect(cell(0, 'quantity').textContent!.trim()).toBe('');
     const desc = cell(0, 'description');
     await fireEvent.click(desc);
     await fireEvent.keyDown(desc, { key: 'Enter' });

@@ -163,6 +163,23 @@ describe('order form', () => {
     expect((screen.getByTestId('order-confirm') as HTMLButtonElement).disabled).toBe(false);
   });
 
+  it('a quotation or an RFQ is cancelled as such; only a confirmed order offers "Cancel order"', async () => {
+    backend({ 'sales.get_order': () => order({ state: 'sent' }) });
+    const a = mount({ id: 5 });
+    await ready();
+    expect(screen.getByTestId('order-cancel').textContent).toBe('Cancel quotation…');
+    a.unmount();
+    backend({ 'purchase.get_order': () => order({ side: 'purchase', state: 'draft' }) });
+    const b = mount({ id: 5, side: PURCHASE });
+    await ready();
+    expect(screen.getByTestId('order-cancel').textContent).toBe('Cancel RFQ…');
+    b.unmount();
+    backend({ 'sales.get_order': () => order({ state: 'confirmed', number: 'SO/00001' }) });
+    mount({ id: 5 });
+    await ready();
+    expect(screen.getByTestId('order-cancel').textContent).toBe('Cancel order…');
+  });
+
   it('Receive opens the dialog at what is left per line and sends only the lines with a quantity', async () => {
     const confirmed = order({
       side: 'purchase', state: 'confirmed', number: 'PO/00001', delivery_status: 'partial', invoice_status: 'to_invoice',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { blankFilters, blankLine, fromLine, invoiceRows, lineNet, listArgs, orderActions, quantityLines, shipRows, taxChoices, toOrderInput, type TradeLine } from './doc';
-import { order, orderLine, vat, vat7 } from './fixtures';
+import { blankFilters, blankLine, creditArgs, creditRows, fromLine, invoiceRows, lineNet, listArgs, orderActions, qtyProblem, quantityLines, shipRows, startLine, taxChoices, toOrderInput, type TradeLine } from './doc';
+import { invoice, invoiceLine, order, orderLine, vat, vat7 } from './fixtures';
 import { en } from '../i18n/en';
 
 describe('list filters', () => {
@@ -36,6 +36,12 @@ describe('order lines', () => {
     expect(rows).toEqual([0, 2]);
   });
 
+  it('the empty line has no quantity; a started line takes 1 unless one was typed', () => {
+    expect(blankLine().quantity).toBe('');
+    expect(startLine(blankLine())).toEqual({ quantity: '1' });
+    expect(startLine({ quantity: '2.5' })).toEqual({});
+  });
+
   it('a line shows the server’s amount until it changes, then a preview at the currency’s decimals', () => {
     const saved = fromLine(orderLine({ net: '99.99' }), [vat]);
     expect(lineNet(saved, 2)).toBe('99.99');
@@ -67,6 +73,54 @@ describe('order actions and dialogs', () => {
     expect(invoiceRows(o, false, null).map((r) => r.quantity)).toEqual(['1']);
     expect(invoiceRows(o, false, 'ordered').map((r) => r.quantity)).toEqual(['4']);
     expect(invoiceRows(order({ lines: [orderLine({ to_invoice: '-2' })] }), true, null).map((r) => r.quantity)).toEqual(['2']);
+  });
+});
+
+describe('crediting a posted invoice', () => {
+  const posted = invoice({
+    state: 'posted', number: 'BILL/00001',
+    lines: [invoiceLine({ id: 21, quantity: '2' }), invoiceLine({ id: 22, line_no: 2, sku: null, description: 'Freight', unit_code: null, quantity: '1.5' }), invoiceLine({ id: 23, line_no: 3, quantity: '0' })],
+  });
+
+  it('lists every line with a quantity at its invoiced quantity', () => {
+    expect(creditRows(posted).map((r) => [r.line_id, r.label, r.unit, r.left, r.quantity])).toEqual([
+      [21, 'CH-1 Chair', 'pc', '2', '2'],
+      [22, 'Freight', '', '1.5', '1.5'],
+    ]);
+  });
+
+  it('a quantity may be lowered to 0 or left empty, never raised above the invoiced one, negative, or finer than 4 decimals', () => {
+    expect(qtyProblem('', '2')).toBe('');
+    expect(qtyProblem('0', '2')).toBe('');
+    expect(qtyProblem('1.25', '2')).toBe('');
+    expect(qtyProblem('2.000', '2')).toBe('');
+    expect(qtyProblem('2.0001', '2')).toBe('above');
+    expect(qtyProblem('3', '2')).toBe('above');
+    expect(qtyProblem('-1', '2')).toBe('negative');
+    expect(qtyProblem('0.00001', '2')).toBe('scale');
+    expect(qtyProblem('1,5', '2')).toBe('invalid');
+    expect(qtyProblem('abc', '2')).toBe('invalid');
+  });
+
+  it('untouched, the note is asked for without lines (the core credits what is left of each); lowered, only the chosen quantities are sent', () => {
+    const rows = creditRows(posted);
+    expect(creditArgs(40, rows, 'k1', '2026-03-09')).toEqual({ args: { invoice_id: 40, idempotency_key: 'k1', date: '2026-03-09' }, rows: [] });
+    rows[0].quantity = '1';
+    rows[1].quantity = '0';
+    expect(creditArgs(40, rows, 'k2')).toEqual({ args: { invoice_id: 40, idempotency_key: 'k2', lines: [{ line_id: 21, quantity: '1' }] }, rows: [0] });
+    rows[1].quantity = '';
+    rows[0].quantity = '0.5';
+    expect(creditArgs(40, rows, 'k3')?.args.lines).toEqual([{ line_id: 21, quantity: '0.5' }]);
+  });
+
+  it('nothing chosen, or a quantity that cannot be sent, sends nothing', () => {
+    const rows = creditRows(posted);
+    rows[0].quantity = '0';
+    rows[1].quantity = '';
+    expect(creditArgs(40, rows, 'k')).toBeNull();
+    rows[1].quantity = '9';
+    expect(creditArgs(40, rows, 'k')).toBeNull();
+    expect(creditArgs(40, [], 'k')).toBeNull();
   });
 });
 

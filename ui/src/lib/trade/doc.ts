@@ -5,7 +5,7 @@
 // end to end; money is never computed here beyond a line's preview before it is saved
 // (the document's totals are always the server's).
 import type {
-  DeliveryStatus, Invoice, InvoiceInput, InvoiceLine, InvoicePolicy, InvoiceState, InvoiceStatus, LineInput, ListDocsArgs, Order, OrderInput, OrderLine,
+  CreditInvoiceArgs, DeliveryStatus, Invoice, InvoiceInput, InvoiceLine, InvoicePolicy, InvoiceState, InvoiceStatus, LineInput, ListDocsArgs, Order, OrderInput, OrderLine,
   OrderState, QuantityLine, Tax, TaxGroup,
 } from '../api';
 import { dec, lineAmount, sub } from '../ui/linegrid';
@@ -53,8 +53,14 @@ export interface TradeLine extends Record<string, unknown> {
   basis: string;
 }
 
+/** The empty line: no quantity shown until something is entered (then `startLine`). */
 export function blankLine(): TradeLine {
-  return { id: null, product_id: null, product: '', description: '', quantity: '1', unit_id: null, unit: '', unit_price: '', discount: '', tax_key: null, taxes: '', saved_net: '', basis: '' };
+  return { id: null, product_id: null, product: '', description: '', quantity: '', unit_id: null, unit: '', unit_price: '', discount: '', tax_key: null, taxes: '', saved_net: '', basis: '' };
+}
+
+/** A line's quantity once it has a product or anything else entered: 1 unless one was typed. */
+export function startLine(l: Pick<TradeLine, 'quantity'>): Partial<TradeLine> {
+  return l.quantity.trim() ? {} : { quantity: '1' };
 }
 
 /** The inputs that decide a line's amount, as one text. */
@@ -283,6 +289,49 @@ export function quantityLines(rows: QtyRow[], withLots: boolean): { lines: Quant
     from.push(i);
   });
   return { lines, rows: from };
+}
+
+// --- crediting a posted invoice ------------------------------------------------------------------
+
+/**
+ * The credit (debit) note dialog's rows: every line of the posted invoice at its invoiced
+ * quantity, all of it by default. What earlier notes credited is not known here (the
+ * invoice's lines do not carry it): the core refuses more than is left, line by line.
+ */
+export function creditRows(inv: Invoice): QtyRow[] {
+  return inv.lines
+    .filter((l) => isPos(l.quantity))
+    .map((l) => ({ line_id: l.id, label: l.sku ? `${l.sku} ${l.description}` : l.description, unit: l.unit_code ?? '', left: l.quantity, quantity: l.quantity, lot_code: '', tracked: false }));
+}
+
+export type QtyProblem = '' | 'invalid' | 'negative' | 'scale' | 'above';
+
+/** Why a dialog's quantity (a decimal string; '' is none) cannot be sent: '' when it can. */
+export function qtyProblem(quantity: string, left: string, scale = 4): QtyProblem {
+  const q = quantity.trim();
+  if (!q) return '';
+  if (!/^-?\d+(\.\d+)?$/.test(q)) return 'invalid';
+  if (isNeg(q)) return 'negative';
+  const decimals = q.includes('.') ? q.split('.')[1].replace(/0+$/, '').length : 0;
+  if (decimals > scale) return 'scale';
+  if (isPos(sub(q, left))) return 'above';
+  return '';
+}
+
+/**
+ * What credit_invoice (debit_bill) takes for the dialog's rows, and for each line sent the
+ * row it came from. Every row at its full quantity: no lines, so the core credits what is
+ * left of each line (after earlier notes); else only the rows with a quantity. Null when
+ * a row's quantity cannot be sent or nothing is chosen.
+ */
+export function creditArgs(invoiceId: number, rows: QtyRow[], key: string, date?: string): { args: CreditInvoiceArgs; rows: number[] } | null {
+  if (rows.some((r) => qtyProblem(r.quantity, r.left))) return null;
+  const args: CreditInvoiceArgs = { invoice_id: invoiceId, idempotency_key: key };
+  if (date) args.date = date;
+  if (rows.length && rows.every((r) => isZero(sub(r.quantity.trim() || '0', r.left)))) return { args, rows: [] };
+  const { lines, rows: from } = quantityLines(rows, false);
+  if (!lines.length) return null;
+  return { args: { ...args, lines }, rows: from };
 }
 
 // --- invoices ---------------------------------------------------------------------------------

@@ -129,6 +129,27 @@ describe('LineGrid', () => {
     expect(focused()).toMatchObject({ row: '1', key: 'quantity' });
   });
 
+  it('the empty line shows no quantity until something is entered; then it starts with its defaults', async () => {
+    const empty = (): OrderLine => ({ ...blank(), quantity: '' });
+    const started = (l: OrderLine) => (l.quantity.trim() ? {} : { quantity: '1' });
+    const { p, cell, u } = setup([], { newLine: empty, started });
+    expect(cell(0, 'quantity').textContent!.trim()).toBe('');
+    // A product picked: quantity 1 by default.
+    await u.click(cell(0, 'product_id'));
+    await u.keyboard('Gad');
+    await u.click(await screen.findByRole('option', { name: /Gadget/ }));
+    expect(p.lines).toEqual([{ product_id: 2, product: 'Gadget', quantity: '1', price: '5.00', discount: '' }]);
+    expect(cell(1, 'quantity').textContent!.trim()).toBe('');
+    // A quantity typed first is kept.
+    await u.click(cell(1, 'quantity'));
+    await u.keyboard('3{Enter}');
+    expect((p.lines as OrderLine[])[1].quantity).toBe('3');
+    // A started line's quantity cleared stays cleared (no default forced back).
+    await u.click(cell(0, 'quantity'));
+    await u.keyboard('{Delete}');
+    expect((p.lines as OrderLine[])[0].quantity).toBe('');
+  });
+
   it('Mod+Enter / Insert insert a line, Mod+Delete deletes one', async () => {
     const { p, cell, u } = setup([line({ quantity: '1' }), line({ quantity: '2' })]);
     await u.click(cell(0, 'quantity'));

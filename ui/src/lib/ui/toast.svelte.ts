@@ -1,4 +1,4 @@
-// Toasts: short messages at the top that go away by themselves. Use `ok` only when
+// Toasts: short messages at the bottom right that go away by themselves. Use `ok` only when
 // nothing else on screen shows the result (a dialog that closed, a file saved
 // elsewhere); a row that appears or a form that closes already says it.
 
