@@ -25,7 +25,7 @@ if cargo tree -p cora-core -e normal --prefix none | grep -qE '^tauri'; then
 fi
 
 step "core and CLI tests"
-cargo test -p cora-core -p cora-cli -p cora-render --no-fail-fast
+cargo test -p cora-core -p cora-cli -p cora-render -p cora-bankfile --no-fail-fast
 
 step "generated TypeScript types are current"
 cargo run -q -p cora-cli -- gen-types --check --out ui/src/lib/api/bindings.ts
