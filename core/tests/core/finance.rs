@@ -372,3 +372,63 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+    /// Statements cut from one list of bank lines at random, overlapping, imported in any
+    /// order and some twice: each line is in the books once; a reconciled line stays.
+    #[test]
+    fn overlapping_statements_import_each_line_once(lines in proptest::collection::vec((0..5u32, 1..900u32), 1..30), cuts in proptest::collection::vec((0..30usize, 1..30usize), 1..6)) {
+        let mut app = TestApp::new();
+        app.company("ACME");
+        let bk = bank(&mut app, "ACME");
+        let rows: Vec<String> = lines.iter().map(|(d, a)| format!("2026-03-{:02},{},Shop,ref {a}", d + 1, cents(*a))).collect();
+        // Identical lines on a day are distinct payments: each occurrence is a line.
+        let mut covered = std::collections::BTreeSet::new();
+        let mapping = json!({"has_header": true, "date": "date", "amount": "amount", "counterparty": "counterparty", "reference": "reference"});
+        let mut imported = 0u64;
+        let mut first_rec: Option<Value> = None;
+        for (from, len) in &cuts {
+            let from = from % rows.len();
+            let to = (from + len).min(rows.len());
+            // A file holds whole days, as a bank's export does.
+            let day = |r: &String| r[..10].to_string();
+            let (d0, d1) = (day(&rows[from]), day(&rows[to - 1]));
+            let mut part: Vec<&String> = rows.iter().filter(|r| day(r) >= d0.clone().min(d1.clone()) && day(r) <= d0.clone().max(d1.clone())).collect();
+            part.sort_by_key(|r| day(r));
+            for r in &part {
+                covered.insert(day(r));
+            }
+            let csv = format!("date,amount,counterparty,reference\n{}\n", part.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("\n"));
+            let r = app.admin_in("ACME", "bank.import_statement", json!({"bank_account_id": bk, "content": b64(&csv), "format": "csv", "mapping": mapping})).unwrap();
+            imported += r["lines"].as_u64().unwrap();
+            if first_rec.is_none() {
+                let open = app.admin_in("ACME", "bank.statement_lines", json!({"bank_account_id": bk, "unreconciled": true})).unwrap();
+                if let Some(l) = open.as_array().unwrap().first() {
+                    let fees = crate::accounting::account(&mut app, "ACME", "6800");
+                    let rec = app.admin_in("ACME", "bank.reconcile", json!({"bank_account_id": bk, "statement_line_ids": [l["id"]], "create": {"kind": "move", "account_id": fees}})).unwrap();
+                    first_rec = Some(l.clone());
+                    prop_assert!(rec["move_id"].is_number());
+                }
+            }
+        }
+        let all = app.admin_in("ACME", "bank.statement_lines", json!({"bank_account_id": bk})).unwrap();
+        let n = all.as_array().unwrap().len() as u64;
+        prop_assert_eq!(n, imported);
+        // Exactly the lines of the days some file covered, each once.
+        let expected = rows.iter().filter(|r| covered.contains(&r[..10].to_string())).count() as u64;
+        prop_assert_eq!(n, expected);
+        // The reconciled line is still there and locked.
+        if let Some(l) = first_rec {
+            let err = app.cora.store().conn().execute("DELETE FROM bank_statement_lines WHERE id = ?1", [l["id"].as_i64().unwrap()]).unwrap_err();
+            prop_assert!(err.to_string().contains("locked"), "{}", err);
+            let err = app.cora.store().conn().execute("UPDATE bank_statement_lines SET amount = 1 WHERE id = ?1", [l["id"].as_i64().unwrap()]).unwrap_err();
+            prop_assert!(err.to_string().contains("never change"), "{}", err);
+        }
+        ledger_ok(&mut app, "ACME");
+    }
+}
+
+fn cents(v: u32) -> String {
+    format!("{}.{:02}", v / 100, v % 100)
+}
