@@ -432,3 +432,113 @@ proptest! {
 fn cents(v: u32) -> String {
     format!("{}.{:02}", v / 100, v % 100)
 }
+
+/// A month of a small company's money, every figure by hand: an early-payment discount,
+/// a batch payment of the bills due, a revaluation and its reversal, a transfer with a
+/// fee, a cash count, an expense with tax; then the tax report, cash position, cash flow,
+/// a partner statement and the aging printed as a table.
+#[test]
+fn a_month_of_payments_moves_and_reports_adds_up() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let acc = |app: &mut TestApp, code: &str| crate::accounting::account(app, "ACME", code);
+    let (charges, rent, gain, loss, services) = (acc(&mut app, "6800"), acc(&mut app, "6100"), acc(&mut app, "4400"), acc(&mut app, "7100"), acc(&mut app, "4010"));
+    app.admin_in("ACME", "finance.update_settings", json!({"discount_days": 10, "discount_percent": "2", "discount_given_account_id": charges,
+        "discount_taken_account_id": services, "cash_difference_account_id": charges, "unrealised_gain_account_id": gain, "unrealised_loss_account_id": loss,
+        "aging_buckets": [30, 60, 90]})).unwrap();
+    let c = partner(&mut app, "ACME", "Client", json!({"is_customer": true}));
+    let s_ = partner(&mut app, "ACME", "Supplier", json!({"is_supplier": true}));
+    let bk = bank(&mut app, "ACME");
+
+    // 1000 invoiced on the 1st, paid on the 5th less 2 %: 980 and a discount of 20.
+    let inv = invoice(&mut app, "ACME", "sale", c, "2026-03-01", "1000", json!({}));
+    let item = item_of(&mut app, "ACME", "receivable", &inv["entry_id"]);
+    let args = |d: &str| json!({"partner_side": "customer", "bank_account_id": bk, "partner_id": c, "date": "2026-03-05", "amount": "980", "discount": d,
+        "allocations": [{"item_id": item["id"], "amount": "1000"}]});
+    let e = app.admin_in("ACME", "finance.create_payment", args("21")).unwrap_err();
+    assert_eq!((e.fields()[0].field.clone(), e.fields()[0].code.as_str()), ("discount".to_string(), "exceeds_open".to_string()));
+    let p = app.admin_in("ACME", "finance.create_payment", args("20")).unwrap();
+    assert_eq!((s(&p["discount"]).as_str(), s(&p["unallocated"]).as_str()), ("20", "0"));
+    assert_eq!(app.admin_in("ACME", "sales.get_invoice", json!({"id": inv["id"]})).unwrap()["pay_state"], "paid");
+
+    // Bills: 300 due on the 15th, 200 due at the end of April; the batch pays what is due by the 31st.
+    let a = invoice(&mut app, "ACME", "purchase", s_, "2026-03-01", "300", json!({"due_date": "2026-03-15"}));
+    let b = invoice(&mut app, "ACME", "purchase", s_, "2026-03-02", "200", json!({"due_date": "2026-04-30"}));
+    let r = app.admin_in("ACME", "finance.batch_pay", json!({"bank_account_id": bk, "due_by": "2026-03-31", "date": "2026-03-20"})).unwrap();
+    assert_eq!((r["payments"].as_array().unwrap().len(), s(&r["total"]).as_str()), (1, "300"));
+    assert_eq!(app.admin_in("ACME", "purchase.get_bill", json!({"id": a["id"]})).unwrap()["pay_state"], "paid");
+    assert_eq!(app.admin_in("ACME", "purchase.get_bill", json!({"id": b["id"]})).unwrap()["pay_state"], "unpaid");
+
+    // A USD invoice of 100 at 0.9 (90), revalued at 1.0 on the 31st: +10, reversed on 1 April.
+    app.admin_in("ACME", "currency.set_enabled", json!({"currency": "USD", "enabled": true})).unwrap();
+    app.admin_in("ACME", "currency.set_rate", json!({"currency": "USD", "date": "2026-03-01", "rate": "0.9"})).unwrap();
+    app.admin_in("ACME", "currency.set_rate", json!({"currency": "USD", "date": "2026-03-31", "rate": "1"})).unwrap();
+    invoice(&mut app, "ACME", "sale", c, "2026-03-10", "100", json!({"currency": "USD"}));
+    let rv = app.admin_in("ACME", "finance.revalue", json!({"date": "2026-03-31"})).unwrap();
+    assert_eq!((s(&rv["net"]).as_str(), rv["items"].as_u64()), ("10", Some(1)));
+    for (date, want) in [("2026-03-31", "100"), ("2026-04-01", "90")] {
+        let ag = app.admin_in("ACME", "finance.aging", json!({"side": "receivable", "date": date})).unwrap();
+        assert_eq!(s(&ag["total"]), want, "{date}");
+        assert_eq!(dec(&ag["total"]), control_at(&mut app, "ACME", "receivable", date), "{date}");
+    }
+    let e = app.admin_in("ACME", "finance.revalue", json!({"date": "2026-03-31"})).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Conflict);
+
+    // A till: 100 moved from the bank with a fee of 2; counted 95 the next day.
+    let till = app.admin_in("ACME", "bank.create_account", json!({"kind": "cash", "name": "Till"})).unwrap()["id"].as_i64().unwrap();
+    app.admin_in("ACME", "bank.transfer", json!({"from_account_id": bk, "to_account_id": till, "date": "2026-03-21", "amount": "100", "fee": "2", "fee_account_id": charges}))
+        .unwrap();
+    let cc = app.admin_in("ACME", "bank.cash_count", json!({"bank_account_id": till, "date": "2026-03-22", "counted": "95"})).unwrap();
+    assert_eq!((s(&cc["book"]).as_str(), s(&cc["difference"]).as_str()), ("100", "-5"));
+    // Rent of 120 with 20 % input tax in it: 100 + 20.
+    let p20 = app.admin_in("ACME", "tax.list", json!({})).unwrap().as_array().unwrap().iter().find(|t| t["code"] == "P20").unwrap()["id"].clone();
+    app.admin_in("ACME", "bank.create_move", json!({"bank_account_id": bk, "kind": "expense", "date": "2026-03-23", "amount": "120", "counter_account_id": rent,
+        "tax_id": p20, "description": "Rent March"})).unwrap();
+
+    let tr = app.admin_in("ACME", "finance.tax_report", json!({"from": "2026-03-01", "to": "2026-03-31"})).unwrap();
+    let p = tr["rows"].as_array().unwrap().iter().find(|r| r["code"] == "P20").unwrap();
+    assert_eq!((s(&p["base"]).as_str(), s(&p["tax"]).as_str(), s(&tr["due"]).as_str()), ("100", "20", "-20"));
+    // Bank: 980 − 300 − 102 − 120 = 458; till: 100 − 5 = 95.
+    let cp = app.admin_in("ACME", "finance.cash_position", json!({"date": "2026-03-31"})).unwrap();
+    let bal = |name: &str| s(&cp["rows"].as_array().unwrap().iter().find(|r| r["name"] == name).unwrap()["balance"]);
+    assert_eq!((bal("Bank"), bal("Till"), s(&cp["total"])), ("458".into(), "95".into(), "553".into()));
+    let cf = app.admin_in("ACME", "finance.cash_flow", json!({"from": "2026-03-01", "to": "2026-03-31"})).unwrap();
+    let flows: Vec<(String, String, String)> = cf["rows"].as_array().unwrap().iter().map(|r| (s(&r["category"]), s(&r["inflow"]), s(&r["outflow"]))).collect();
+    assert_eq!(flows, vec![
+        ("customers".into(), "980".into(), "0".into()),
+        ("expense".into(), "0".into(), "125".into()),
+        ("suppliers".into(), "0".into(), "300".into()),
+        ("transfers".into(), "100".into(), "102".into()),
+    ]);
+    assert_eq!(s(&cf["closing"]), "553");
+
+    // The client's statement for March: 1000 invoiced, 980 paid, 20 discount; then the USD invoice.
+    let st = app.admin_in("ACME", "finance.partner_statement", json!({"partner_id": c, "side": "receivable", "from": "2026-03-01", "to": "2026-03-30"})).unwrap();
+    let amounts: Vec<String> = st["entries"].as_array().unwrap().iter().map(|e| s(&e["amount"])).collect();
+    assert_eq!(amounts, vec!["1000", "-980", "-20", "90"]);
+    assert_eq!((s(&st["opening"]).as_str(), s(&st["closing"]).as_str()), ("0", "90"));
+    let t = app.admin_in("ACME", "report.table", json!({"report": "aging", "args": {"side": "receivable", "date": "2026-04-15"}})).unwrap();
+    assert_eq!(t["title"], "Receivables aging");
+    // The USD invoice fell due on 10 March: 36 days overdue on 15 April.
+    let last = t["rows"].as_array().unwrap().last().unwrap()["cells"].clone();
+    assert_eq!(last, json!(["Total", "0.00", "0.00", "90.00", "0.00", "0.00", "90.00"]));
+    ledger_ok(&mut app, "ACME");
+}
+
+#[test]
+fn auto_allocation_settles_a_partners_oldest_items_first() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let c = partner(&mut app, "ACME", "Client", json!({"is_customer": true}));
+    let bk = bank(&mut app, "ACME");
+    let i1 = invoice(&mut app, "ACME", "sale", c, "2026-03-01", "50", json!({}));
+    let i2 = invoice(&mut app, "ACME", "sale", c, "2026-03-02", "70", json!({}));
+    app.admin_in("ACME", "finance.create_payment", json!({"partner_side": "customer", "bank_account_id": bk, "partner_id": c, "date": "2026-03-03", "amount": "80"})).unwrap();
+    let m = app.admin_in("ACME", "finance.auto_allocate", json!({"side": "receivable"})).unwrap();
+    assert_eq!(m.as_array().unwrap().len(), 2);
+    let open = |app: &mut TestApp, id: &Value| s(&app.admin_in("ACME", "sales.get_invoice", json!({"id": id})).unwrap()["open_amount"]);
+    assert_eq!((open(&mut app, &i1["id"]), open(&mut app, &i2["id"])), ("0".into(), "40".into()));
+    // Nothing left to match: nothing written.
+    assert_eq!(app.admin_in("ACME", "finance.auto_allocate", json!({"side": "receivable"})).unwrap(), json!([]));
+    ledger_ok(&mut app, "ACME");
+}
