@@ -43,7 +43,9 @@ fn render(company: &str, check: &Value, accounts: &Value, years: &Value) -> Stri
     let s = |v: &Value| v.as_str().unwrap_or("?").to_string();
     let mut t = format!("Ledger check of {company}: {} posted entries, {} lines\n", check["entries"], check["lines"]);
     if check["ok"] == json!(true) {
-        t.push_str("OK: every entry balances, every maintained balance equals the sum of its lines, every series is gapless.\n");
+        t.push_str(
+            "OK: every entry balances, every maintained balance equals the sum of its lines, every series is gapless, open items match their allocations and control accounts, reconciled statements still agree with the books.\n",
+        );
         return t;
     }
     let unbalanced = check["unbalanced_entries"].as_array().cloned().unwrap_or_default();
@@ -70,6 +72,15 @@ fn render(company: &str, check: &Value, accounts: &Value, years: &Value) -> Stri
     let gaps = check["numbering_gaps"].as_array().cloned().unwrap_or_default();
     if !gaps.is_empty() {
         t.push_str(&format!("FAILED: numbering gaps in {}\n", gaps.iter().map(s).collect::<Vec<_>>().join(", ")));
+    }
+    for (key, what) in [("subledger", "receivables and payables"), ("bank_assertions", "reconciled bank statements")] {
+        let found = check[key].as_array().cloned().unwrap_or_default();
+        if !found.is_empty() {
+            t.push_str(&format!("FAILED: {what}:\n"));
+            for f in &found {
+                t.push_str(&format!("  {}\n", s(f)));
+            }
+        }
     }
     t
 }
