@@ -41,6 +41,8 @@ CREATE UNIQUE INDEX journal_lines_key ON journal_lines (tenant_id, id);
 CREATE INDEX open_items_partner ON open_items (tenant_id, side, partner_id, date, id);
 CREATE INDEX open_items_open ON open_items (tenant_id, side, open_until, date);
 CREATE INDEX open_items_entry ON open_items (tenant_id, entry_id);
+-- Items name their document: the invoice posted as their entry.
+CREATE INDEX trade_invoices_entry ON trade_invoices (tenant_id, entry_id) WHERE entry_id IS NOT NULL;
 
 CREATE TRIGGER journal_lines_open_item AFTER INSERT ON journal_lines
 WHEN (SELECT subtype FROM accounts WHERE tenant_id = NEW.tenant_id AND id = NEW.account_id) IN ('receivable', 'payable')
@@ -181,6 +183,7 @@ CREATE TABLE payments (
 ) STRICT;
 CREATE INDEX payments_list ON payments (tenant_id, date, id);
 CREATE INDEX payments_partner ON payments (tenant_id, partner_id, date);
+CREATE INDEX payments_bank_line ON payments (tenant_id, bank_line_id);
 CREATE TRIGGER payments_fixed BEFORE UPDATE ON payments
 WHEN OLD.reversal_entry_id IS NOT NULL OR NEW.reversal_entry_id IS NULL
   OR NEW.id IS NOT OLD.id OR NEW.tenant_id IS NOT OLD.tenant_id OR NEW.number IS NOT OLD.number OR NEW.amount IS NOT OLD.amount
@@ -223,6 +226,7 @@ CREATE TABLE bank_moves (
     FOREIGN KEY (tenant_id, bank_line_id) REFERENCES journal_lines (tenant_id, id)
 ) STRICT;
 CREATE INDEX bank_moves_account ON bank_moves (tenant_id, bank_account_id, date, id);
+CREATE INDEX bank_moves_bank_line ON bank_moves (tenant_id, bank_line_id);
 CREATE TRIGGER bank_moves_fixed BEFORE UPDATE ON bank_moves
 BEGIN
     SELECT RAISE(ABORT, 'a posted bank move is immutable: reverse its entry instead');

@@ -263,11 +263,20 @@ pub fn suggest(db: &Connection, t: &TenantCtx, a: &SuggestArgs) -> Result<Vec<Su
         // 2. Open items named in the text (one or many), or one of the same amount.
         // Money in pays receivables (open > 0); money out pays payables (open < 0).
         let want_positive = l.amount > Decimal::ZERO;
-        let named: Vec<&OpenItem> = by_doc
-            .iter()
-            .filter(|(d, it)| d.len() >= 4 && ntext.contains(d.as_str()) && (it.open_amount > Decimal::ZERO) == want_positive)
-            .map(|(_, it)| *it)
-            .collect();
+        // Document numbers named in the text, word by word (a number is one word).
+        let mut named: Vec<&OpenItem> = Vec::new();
+        for word in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')')) {
+            let w = norm(word);
+            if w.len() < 4 {
+                continue;
+            }
+            if let Some(it) = by_doc.get(&w)
+                && (it.open_amount > Decimal::ZERO) == want_positive
+                && !named.iter().any(|n| n.id == it.id)
+            {
+                named.push(it);
+            }
+        }
         let mut chosen: Vec<&OpenItem> = Vec::new();
         let mut score = 0;
         if !named.is_empty() {
