@@ -28,7 +28,7 @@ pub fn create(ctx: &mut Ctx<'_>, a: PaymentInput) -> Result<Payment> {
 fn create_now(ctx: &mut Ctx<'_>, a: PaymentInput) -> Result<Payment> {
     let t = ctx.tenant()?;
     let db = ctx.db();
-    let acc = super::bank::get(db, &t, a.bank_account_id)?;
+    let acc = super::bank::facts(db, &t, a.bank_account_id)?;
     if acc.archived {
         return Err(Error::field("bank_account_id", FieldCode::Archived));
     }
@@ -333,7 +333,7 @@ pub fn cancel(ctx: &mut Ctx<'_>, a: CancelPaymentArgs) -> Result<Payment> {
 /// supplier, allocated to its bills (net of its debit notes and credits).
 pub fn batch_pay(ctx: &mut Ctx<'_>, a: BatchPayArgs) -> Result<BatchPayResult> {
     let t = ctx.tenant()?;
-    let acc = super::bank::get(ctx.db(), &t, a.bank_account_id)?;
+    let acc = super::bank::facts(ctx.db(), &t, a.bank_account_id)?;
     let control = control_account(ctx.db(), &t, PartnerSide::Supplier)?;
     let open = items::open_items(
         ctx.db(),

@@ -171,7 +171,7 @@ fn norm(s: &str) -> String {
 
 /// Suggested matches for statement lines, best first per line.
 pub fn suggest(db: &Connection, t: &TenantCtx, a: &SuggestArgs) -> Result<Vec<Suggestion>> {
-    let acc = super::bank::get(db, t, a.bank_account_id)?;
+    let acc = super::bank::facts(db, t, a.bank_account_id)?;
     let days = i64::from(a.days.unwrap_or(10).min(366));
     let lines: Vec<StatementLine> = if a.statement_line_ids.is_empty() {
         super::statements::lines(db, t, &super::statements::StatementLinesArgs { bank_account_id: acc.id, statement_id: None, unreconciled: Some(true), limit: Some(20_000) })?
@@ -344,7 +344,7 @@ pub fn suggest(db: &Connection, t: &TenantCtx, a: &SuggestArgs) -> Result<Vec<Su
 
 pub fn reconcile(ctx: &mut Ctx<'_>, a: ReconcileArgs) -> Result<Reconciliation> {
     let t = ctx.tenant()?;
-    let acc = super::bank::get(ctx.db(), &t, a.bank_account_id)?;
+    let acc = super::bank::facts(ctx.db(), &t, a.bank_account_id)?;
     if a.statement_line_ids.is_empty() {
         return Err(Error::field("statement_line_ids", FieldCode::Required));
     }
@@ -502,7 +502,7 @@ pub fn undo(ctx: &mut Ctx<'_>, id: BankRecId) -> Result<crate::command::Done> {
 }
 
 pub fn report(db: &Connection, t: &TenantCtx, a: &RecReportArgs, today: NaiveDate) -> Result<RecReport> {
-    let acc = super::bank::get(db, t, a.bank_account_id)?;
+    let acc = super::bank::facts(db, t, a.bank_account_id)?;
     let date = a.date.unwrap_or(today);
     let last: Option<(NaiveDate, i64)> = db
         .prepare_cached("SELECT date, closing FROM bank_statements WHERE tenant_id = ?1 AND bank_account_id = ?2 AND closing IS NOT NULL AND date <= ?3 ORDER BY date DESC, id DESC LIMIT 1")?
@@ -577,7 +577,7 @@ pub fn create_rule(ctx: &mut Ctx<'_>, a: BankRuleInput) -> Result<BankRule> {
         return Err(Error::field("account_id", FieldCode::AccountIsGroup));
     }
     if let Some(b) = a.bank_account_id {
-        super::bank::get(ctx.db(), &t, b).map_err(|_| Error::field("bank_account_id", FieldCode::NotFound))?;
+        super::bank::facts(ctx.db(), &t, b).map_err(|_| Error::field("bank_account_id", FieldCode::NotFound))?;
     }
     let db = ctx.db();
     db.prepare_cached(

@@ -286,7 +286,7 @@ fn last_closing(db: &Connection, t: &TenantCtx, acc: BankAccountId) -> Result<Op
 pub fn import(ctx: &mut Ctx<'_>, a: ImportStatementArgs) -> Result<ImportStatementResult> {
     let t = ctx.tenant()?;
     let db = ctx.db();
-    let acc = super::bank::get(db, &t, a.bank_account_id)?;
+    let acc = super::bank::facts(db, &t, a.bank_account_id)?;
     let bytes = decode(&a.content)?;
     let format = match a.format {
         Some(f) => f,
@@ -437,7 +437,7 @@ pub fn list(db: &Connection, t: &TenantCtx, acc: BankAccountId) -> Result<Vec<St
 }
 
 pub fn lines(db: &Connection, t: &TenantCtx, a: &StatementLinesArgs) -> Result<Vec<StatementLine>> {
-    super::bank::get(db, t, a.bank_account_id)?;
+    super::bank::facts(db, t, a.bank_account_id)?;
     Ok(db
         .prepare_cached(
             "SELECT l.id, l.statement_id, l.date, l.value_date, l.amount, l.counterparty, l.counterparty_account, l.reference, l.description, l.bank_ref, r.rec_id
