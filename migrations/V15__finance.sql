@@ -101,7 +101,9 @@ CREATE TABLE allocations (
     FOREIGN KEY (tenant_id, match_id) REFERENCES matches (tenant_id, id),
     FOREIGN KEY (tenant_id, item_id) REFERENCES open_items (tenant_id, id)
 ) STRICT;
-CREATE INDEX allocations_item ON allocations (tenant_id, item_id, date);
+-- Covering: an item's matches and its amounts at a date come from the index alone (the
+-- planner would otherwise take the covering UNIQUE index above and walk the company).
+CREATE INDEX allocations_item ON allocations (tenant_id, item_id, date, match_id, amount, base);
 CREATE TRIGGER allocations_no_update BEFORE UPDATE ON allocations
 BEGIN
     SELECT RAISE(ABORT, 'allocations are append-only: unallocate instead');

@@ -390,8 +390,7 @@ pub fn open_items(db: &Connection, t: &TenantCtx, a: &OpenItemsArgs) -> Result<V
 pub(crate) fn live_matches(db: &Connection, t: &TenantCtx, item: ItemId) -> Result<Vec<MatchId>> {
     Ok(db
         .prepare_cached(
-            // CROSS JOIN keeps the item's allocations first: the planner would otherwise
-            // walk every match through the reverses_id index (all NULL but reversals).
+            // The item's allocations first (CROSS JOIN), through allocations_item.
             "SELECT m.id FROM allocations a CROSS JOIN matches m ON m.tenant_id = a.tenant_id AND m.id = a.match_id
              WHERE a.tenant_id = ?1 AND a.item_id = ?2 AND m.reverses_id IS NULL
                AND NOT EXISTS (SELECT 1 FROM matches r WHERE r.tenant_id = m.tenant_id AND r.reverses_id = m.id)
