@@ -13,6 +13,7 @@ mod bench;
 mod bench_catalog;
 mod bench_inventory;
 mod bench_ledger;
+mod bench_finance;
 mod bench_trade;
 mod check;
 mod files;
@@ -211,6 +212,21 @@ enum Cmd {
         /// SQLite page cache in MiB for this run (default: the app's, 2 MiB).
         #[arg(long)]
         cache_mib: Option<u32>,
+    },
+    /// Measure receivables at scale: many invoices with payments, then the aging, a
+    /// partner statement, an allocation across 50 invoices and statement suggestions.
+    BenchFinance {
+        #[arg(long, default_value_t = 2_000)]
+        customers: u32,
+        /// Invoices to write (90 % of them paid).
+        #[arg(long, default_value_t = 100_000)]
+        invoices: u64,
+        /// Times each measurement is run.
+        #[arg(long, default_value_t = 20)]
+        runs: u32,
+        /// Keep the file here instead of a temporary directory.
+        #[arg(long)]
+        keep: Option<PathBuf>,
     },
     /// Measure the trade flows: a 3-line sales order and 75- and 500-line purchase orders
     /// from quotation to posted invoice (each step committed, and each flow as one atomic
@@ -479,6 +495,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
         Cmd::Check { company, user } => check::run(&cli.db, &user, &company),
         Cmd::BenchLedger { lines, batch, runs, keep, cache_mib } => bench_ledger::run(lines, batch, runs, keep, cache_mib),
         Cmd::BenchTrade { products, invoices, runs, keep } => bench_trade::run(products, invoices, runs, keep),
+        Cmd::BenchFinance { customers, invoices, runs, keep } => bench_finance::run(customers, invoices, runs, keep),
         Cmd::BenchInventory { products, moves, lines, batch, runs, keep, cache_mib } => bench_inventory::run(products, moves, lines, batch, runs, keep, cache_mib),
         Cmd::Import { kind, file, company, dry_run, user } => files::import(&cli.db, &user, &company, kind, &file, dry_run),
         Cmd::Report { name, args, out, format, company, user } => report::run(&cli.db, &user, &company, &name, &args, format, &out),

@@ -42,6 +42,12 @@ pub fn register(r: &mut Registry) {
         let t = ctx.tenant()?;
         items::get_match(ctx.db(), &t, id)
     }));
+    r.add(CommandSpec::mutation(
+        "finance.auto_allocate",
+        pay,
+        "Match every partner's open debits and credits against each other, oldest first",
+        items::auto_allocate,
+    ));
     r.add(CommandSpec::mutation("finance.unallocate", pay, "Reverse an allocation: what it matched is open again", items::unallocate));
     r.add(CommandSpec::query("finance.get_match", v, "One allocation with its items", |ctx, a: IdArg<MatchId>| {
         let t = ctx.tenant()?;

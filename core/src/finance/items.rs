@@ -126,7 +126,7 @@ pub fn allocate(ctx: &mut Ctx<'_>, amounts: &[(ItemId, Decimal)], date: Option<N
         return Err(Error::field("items", FieldCode::AmountsDiffer.with("left", debit.normalize()).with("right", credit.normalize())));
     }
     let latest = items.iter().map(|(it, _)| it.date).max().unwrap_or_default();
-    let date = date.unwrap_or(latest);
+    let mut date = date.unwrap_or(latest);
     if date < latest {
         return Err(Error::field("date", FieldCode::OutOfRange.with("min", latest)));
     }
@@ -149,6 +149,9 @@ pub fn allocate(ctx: &mut Ctx<'_>, amounts: &[(ItemId, Decimal)], date: Option<N
         let counter = if gain { settings.defaults.fx_gain } else { settings.defaults.fx_loss }
             .ok_or_else(|| Error::refused(Reason::DefaultAccountMissing.with("default", if gain { "fx_gain" } else { "fx_loss" })))?;
         let journal = crate::accounting::journals::by_kind(db, &t, JournalKind::General)?;
+        // The general journal's series is chronological: a match dated before its last
+        // entry is recognised on that entry's date instead (the match with it).
+        date = crate::accounting::ledger::earliest_posting_date(db, &t, journal, date)?;
         let v = sum.abs();
         let control = LineDraft {
             account_id: Some(account),
@@ -232,9 +235,14 @@ pub fn unallocate(ctx: &mut Ctx<'_>, a: UnallocateArgs) -> Result<Match> {
         return Err(Error::refused(Reason::AlreadyReversed));
     }
     let today = crate::accounting::periods::today(ctx.db(), &t, ctx.now)?;
-    let date = a.date.unwrap_or(today.max(m.date));
+    let mut date = a.date.unwrap_or(today.max(m.date));
     if date < m.date {
         return Err(Error::field("date", FieldCode::OutOfRange.with("min", m.date)));
+    }
+    if m.fx_entry_id.is_some() {
+        // The reversal goes to the general journal, whose series is chronological.
+        let journal = crate::accounting::journals::by_kind(ctx.db(), &t, JournalKind::General)?;
+        date = crate::accounting::ledger::earliest_posting_date(ctx.db(), &t, journal, date)?;
     }
     let fx_items: Vec<ItemId> = match m.fx_entry_id {
         Some(e) => items_of_entry(ctx.db(), &t, e)?,
@@ -462,4 +470,42 @@ pub fn check(db: &Connection, t: &TenantCtx) -> Result<Vec<String>> {
         out.push(format!("the open items of account {} do not sum to its balance", code?));
     }
     Ok(out)
+}
+
+/// Matches each partner's open debit and credit items against each other, oldest first
+/// (same control account and currency): what opening balances, imported entries and
+/// manual postings leave open. Returns the matches made.
+pub fn auto_allocate(ctx: &mut Ctx<'_>, a: AutoAllocateArgs) -> Result<Vec<MatchId>> {
+    let t = ctx.tenant()?;
+    let open = open_items(ctx.db(), &t, &OpenItemsArgs { side: a.side, partner_id: a.partner_id, currency: None, at: None, include_closed: None, limit: None })?;
+    let mut groups: std::collections::BTreeMap<(PartnerId, AccountId, String), Vec<OpenItem>> = Default::default();
+    for i in open {
+        if !i.open_amount.is_zero() {
+            groups.entry((i.partner_id, i.account_id, i.currency.clone())).or_default().push(i);
+        }
+    }
+    let mut made = Vec::new();
+    for (_, mut its) in groups {
+        its.sort_by(|x, y| x.date.cmp(&y.date).then(x.id.cmp(&y.id)));
+        let mut debits: Vec<(ItemId, Decimal, NaiveDate)> = its.iter().filter(|i| i.open_amount > Decimal::ZERO).map(|i| (i.id, i.open_amount, i.date)).collect();
+        let mut credits: Vec<(ItemId, Decimal, NaiveDate)> = its.iter().filter(|i| i.open_amount < Decimal::ZERO).map(|i| (i.id, -i.open_amount, i.date)).collect();
+        let (mut di, mut ci) = (0, 0);
+        while di < debits.len() && ci < credits.len() {
+            let v = debits[di].1.min(credits[ci].1);
+            let date = debits[di].2.max(credits[ci].2);
+            made.push(allocate(ctx, &[(debits[di].0, v), (credits[ci].0, v)], Some(date), None)?);
+            debits[di].1 = arith::sub("amount", debits[di].1, v)?;
+            credits[ci].1 = arith::sub("amount", credits[ci].1, v)?;
+            if debits[di].1.is_zero() {
+                di += 1;
+            }
+            if credits[ci].1.is_zero() {
+                ci += 1;
+            }
+        }
+    }
+    if made.is_empty() {
+        ctx.wrote_nothing();
+    }
+    Ok(made)
 }

@@ -581,3 +581,12 @@ pub struct BookLinesArgs {
     #[ts(optional)]
     pub limit: Option<u32>,
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct AutoAllocateArgs {
+    pub side: ItemSide,
+    #[serde(default)]
+    #[ts(optional)]
+    pub partner_id: Option<PartnerId>,
+}

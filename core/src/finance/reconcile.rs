@@ -276,7 +276,7 @@ pub fn suggest(db: &Connection, t: &TenantCtx, a: &SuggestArgs) -> Result<Vec<Su
             chosen.sort_by_key(|i| i.id);
             let sum = arith::sum("amount", chosen.iter().map(|i| i.open_amount.abs()))?;
             score = if sum == l.amount.abs() { 95 } else { 75 };
-        } else if let Some(c) = items_by_amount.get(&(if want_positive { l.amount } else { l.amount }).normalize()) {
+        } else if let Some(c) = items_by_amount.get(&l.amount.normalize()) {
             // The same open amount: sure only if the counterparty names the partner.
             let by_name: Vec<&&OpenItem> = c.iter().filter(|i| !l.counterparty.is_empty() && keys::fold(&l.counterparty).contains(&keys::fold(&i.partner_name))).collect();
             if let Some(i) = by_name.first() {

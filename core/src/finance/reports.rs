@@ -396,3 +396,119 @@ pub struct CashPositionArgs {
     #[ts(optional)]
     pub date: Option<NaiveDate>,
 }
+
+// --- printable tables (`report.table`, `report.export`, `cora report`) -------------------------
+
+use crate::accounting::reports::model::{ReportTable, ReportTableColumn, ReportTableRow};
+
+fn col(label: &str, numeric: bool) -> ReportTableColumn {
+    ReportTableColumn { label: label.into(), numeric }
+}
+
+fn amt(d: Decimal, units: u32) -> String {
+    format!("{:.*}", units as usize, d)
+}
+
+fn row(cells: Vec<String>, bold: bool) -> ReportTableRow {
+    ReportTableRow { cells, level: 0, bold }
+}
+
+fn today(db: &Connection, t: &TenantCtx) -> Result<NaiveDate> {
+    crate::accounting::periods::today(db, t, chrono::Utc::now())
+}
+
+pub fn aging_table(db: &Connection, t: &TenantCtx, a: &AgingArgs) -> Result<ReportTable> {
+    let r = aging(db, t, a, today(db, t)?)?;
+    let units = money::minor_units("currency", &r.currency)?;
+    let mut columns = vec![col(if a.side == ItemSide::Receivable { "Customer" } else { "Supplier" }, false)];
+    for c in &r.columns {
+        columns.push(col(if c == "current" { "Current" } else { c }, true));
+    }
+    columns.push(col(&format!("Total ({})", r.currency), true));
+    let mut rows: Vec<ReportTableRow> = r
+        .rows
+        .iter()
+        .map(|x| {
+            let mut cells = vec![x.partner_name.clone()];
+            cells.extend(x.amounts.iter().map(|v| amt(*v, units)));
+            cells.push(amt(x.total, units));
+            row(cells, false)
+        })
+        .collect();
+    let mut cells = vec!["Total".to_string()];
+    cells.extend(r.totals.iter().map(|v| amt(*v, units)));
+    cells.push(amt(r.total, units));
+    rows.push(row(cells, true));
+    let title = if a.side == ItemSide::Receivable { "Receivables aging" } else { "Payables aging" };
+    Ok(ReportTable { title: title.into(), subtitle: format!("at {}", r.date), columns, rows })
+}
+
+/// A partner statement: the opening balance, each document of the period with the running
+/// balance, the closing balance; then the items open at the end with their aging.
+pub fn partner_statement_table(db: &Connection, t: &TenantCtx, a: &PartnerStatementArgs) -> Result<ReportTable> {
+    let r = partner_statement(db, t, a)?;
+    let units = money::minor_units("currency", &r.currency)?;
+    let columns = vec![col("Date", false), col("Document", false), col("Due", false), col(&format!("Amount ({})", r.currency), true), col("Balance", true)];
+    let e = String::new;
+    let mut rows = vec![row(vec![r.from.to_string(), "Opening balance".into(), e(), e(), amt(r.opening, units)], true)];
+    for x in &r.entries {
+        rows.push(row(vec![x.date.to_string(), x.document.clone(), x.due_date.to_string(), amt(x.amount, units), amt(x.balance, units)], false));
+    }
+    rows.push(row(vec![r.to.to_string(), "Closing balance".into(), e(), e(), amt(r.closing, units)], true));
+    rows.push(row(vec![e(), "Open items".into(), e(), e(), e()], true));
+    let sign = if a.side == ItemSide::Receivable { Decimal::ONE } else { Decimal::NEGATIVE_ONE };
+    for i in &r.open_items {
+        rows.push(row(vec![i.date.to_string(), i.document.clone(), i.due_date.to_string(), amt(arith::mul("amount", i.open_base, sign)?, units), e()], false));
+    }
+    for (k, c) in r.aging.columns.iter().enumerate() {
+        let v = r.aging.totals.get(k).copied().unwrap_or_default();
+        rows.push(row(vec![e(), format!("Aging {}", if c == "current" { "current" } else { c }), e(), amt(v, units), e()], false));
+    }
+    Ok(ReportTable { title: format!("Statement of account: {}", r.partner_name), subtitle: format!("{} – {}", r.from, r.to), columns, rows })
+}
+
+pub fn cash_position_table(db: &Connection, t: &TenantCtx, a: &CashPositionArgs) -> Result<ReportTable> {
+    let date = match a.date {
+        Some(d) => d,
+        None => today(db, t)?,
+    };
+    let r = cash_position(db, t, date)?;
+    let units = money::minor_units("currency", &r.currency)?;
+    let columns = vec![col("Account", false), col("Kind", false), col("Currency", false), col("Balance", true), col(&format!("In {}", r.currency), true)];
+    let mut rows: Vec<ReportTableRow> = Vec::new();
+    for x in &r.rows {
+        let u = money::minor_units("currency", &x.currency)?;
+        rows.push(row(vec![x.name.clone(), x.kind.as_str().into(), x.currency.clone(), amt(x.balance, u), amt(x.base, units)], false));
+    }
+    rows.push(row(vec!["Total".into(), String::new(), String::new(), String::new(), amt(r.total, units)], true));
+    Ok(ReportTable { title: "Cash position".into(), subtitle: format!("at {}", r.date), columns, rows })
+}
+
+pub fn tax_report_table(db: &Connection, t: &TenantCtx, a: &PeriodArgs) -> Result<ReportTable> {
+    let r = tax_report(db, t, a)?;
+    let units = money::minor_units("currency", &r.currency)?;
+    let columns = vec![col("Tax", false), col("Name", false), col("Rate %", true), col(&format!("Base ({})", r.currency), true), col("Tax", true)];
+    let mut rows = Vec::new();
+    for kind in ["sales", "purchase"] {
+        rows.push(row(vec![if kind == "sales" { "Sales (collected)".into() } else { "Purchases (paid)".into() }, String::new(), String::new(), String::new(), String::new()], true));
+        for x in r.rows.iter().filter(|x| x.kind == kind) {
+            rows.push(row(vec![x.code.clone(), x.name.clone(), x.rate.to_string(), amt(x.base, units), amt(x.tax, units)], false));
+        }
+    }
+    rows.push(row(vec!["Collected".into(), String::new(), String::new(), String::new(), amt(r.collected, units)], true));
+    rows.push(row(vec!["Paid".into(), String::new(), String::new(), String::new(), amt(r.paid, units)], true));
+    rows.push(row(vec!["Due".into(), String::new(), String::new(), String::new(), amt(r.due, units)], true));
+    Ok(ReportTable { title: "Tax report".into(), subtitle: format!("{} – {}", r.from, r.to), columns, rows })
+}
+
+pub fn cash_flow_table(db: &Connection, t: &TenantCtx, a: &PeriodArgs) -> Result<ReportTable> {
+    let r = cash_flow(db, t, a)?;
+    let units = money::minor_units("currency", &r.currency)?;
+    let columns = vec![col("Category", false), col(&format!("In ({})", r.currency), true), col("Out", true), col("Net", true)];
+    let mut rows = vec![row(vec!["Opening cash".into(), String::new(), String::new(), amt(r.opening, units)], true)];
+    for x in &r.rows {
+        rows.push(row(vec![x.category.clone(), amt(x.inflow, units), amt(x.outflow, units), amt(arith::sub("amount", x.inflow, x.outflow)?, units)], false));
+    }
+    rows.push(row(vec!["Closing cash".into(), String::new(), String::new(), amt(r.closing, units)], true));
+    Ok(ReportTable { title: "Cash flow (direct)".into(), subtitle: format!("{} – {}", r.from, r.to), columns, rows })
+}

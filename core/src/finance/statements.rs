@@ -16,6 +16,7 @@ use serde_json::json;
 /// How a bank's CSV statements are laid out (saved per bank account).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
 #[ts(rename = "StatementCsvMapping")]
+#[schemars(rename = "StatementCsvMapping")]
 pub struct CsvMapping {
     /// `,` `;` or a tab; none: detected.
     #[serde(default)]
@@ -218,6 +219,8 @@ pub struct Statement {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[ts(rename = "BankStatementLine")]
+#[schemars(rename = "BankStatementLine")]
 pub struct StatementLine {
     pub id: StatementLineId,
     pub statement_id: StatementId,

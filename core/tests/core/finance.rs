@@ -372,3 +372,173 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+    /// Statements cut from one list of bank lines at random, overlapping, imported in any
+    /// order and some twice: each line is in the books once; a reconciled line stays.
+    #[test]
+    fn overlapping_statements_import_each_line_once(lines in proptest::collection::vec((0..5u32, 1..900u32), 1..30), cuts in proptest::collection::vec((0..30usize, 1..30usize), 1..6)) {
+        let mut app = TestApp::new();
+        app.company("ACME");
+        let bk = bank(&mut app, "ACME");
+        let rows: Vec<String> = lines.iter().map(|(d, a)| format!("2026-03-{:02},{},Shop,ref {a}", d + 1, cents(*a))).collect();
+        // Identical lines on a day are distinct payments: each occurrence is a line.
+        let mut covered = std::collections::BTreeSet::new();
+        let mapping = json!({"has_header": true, "date": "date", "amount": "amount", "counterparty": "counterparty", "reference": "reference"});
+        let mut imported = 0u64;
+        let mut first_rec: Option<Value> = None;
+        for (from, len) in &cuts {
+            let from = from % rows.len();
+            let to = (from + len).min(rows.len());
+            // A file holds whole days, as a bank's export does.
+            let day = |r: &String| r[..10].to_string();
+            let (d0, d1) = (day(&rows[from]), day(&rows[to - 1]));
+            let mut part: Vec<&String> = rows.iter().filter(|r| day(r) >= d0.clone().min(d1.clone()) && day(r) <= d0.clone().max(d1.clone())).collect();
+            part.sort_by_key(|r| day(r));
+            for r in &part {
+                covered.insert(day(r));
+            }
+            let csv = format!("date,amount,counterparty,reference\n{}\n", part.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("\n"));
+            let r = app.admin_in("ACME", "bank.import_statement", json!({"bank_account_id": bk, "content": b64(&csv), "format": "csv", "mapping": mapping})).unwrap();
+            imported += r["lines"].as_u64().unwrap();
+            if first_rec.is_none() {
+                let open = app.admin_in("ACME", "bank.statement_lines", json!({"bank_account_id": bk, "unreconciled": true})).unwrap();
+                if let Some(l) = open.as_array().unwrap().first() {
+                    let fees = crate::accounting::account(&mut app, "ACME", "6800");
+                    let rec = app.admin_in("ACME", "bank.reconcile", json!({"bank_account_id": bk, "statement_line_ids": [l["id"]], "create": {"kind": "move", "account_id": fees}})).unwrap();
+                    first_rec = Some(l.clone());
+                    prop_assert!(rec["move_id"].is_number());
+                }
+            }
+        }
+        let all = app.admin_in("ACME", "bank.statement_lines", json!({"bank_account_id": bk})).unwrap();
+        let n = all.as_array().unwrap().len() as u64;
+        prop_assert_eq!(n, imported);
+        // Exactly the lines of the days some file covered, each once.
+        let expected = rows.iter().filter(|r| covered.contains(&r[..10].to_string())).count() as u64;
+        prop_assert_eq!(n, expected);
+        // The reconciled line is still there and locked.
+        if let Some(l) = first_rec {
+            let err = app.cora.store().conn().execute("DELETE FROM bank_statement_lines WHERE id = ?1", [l["id"].as_i64().unwrap()]).unwrap_err();
+            prop_assert!(err.to_string().contains("locked"), "{}", err);
+            let err = app.cora.store().conn().execute("UPDATE bank_statement_lines SET amount = 1 WHERE id = ?1", [l["id"].as_i64().unwrap()]).unwrap_err();
+            prop_assert!(err.to_string().contains("never change"), "{}", err);
+        }
+        ledger_ok(&mut app, "ACME");
+    }
+}
+
+fn cents(v: u32) -> String {
+    format!("{}.{:02}", v / 100, v % 100)
+}
+
+/// A month of a small company's money, every figure by hand: an early-payment discount,
+/// a batch payment of the bills due, a revaluation and its reversal, a transfer with a
+/// fee, a cash count, an expense with tax; then the tax report, cash position, cash flow,
+/// a partner statement and the aging printed as a table.
+#[test]
+fn a_month_of_payments_moves_and_reports_adds_up() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let acc = |app: &mut TestApp, code: &str| crate::accounting::account(app, "ACME", code);
+    let (charges, rent, gain, loss, services) = (acc(&mut app, "6800"), acc(&mut app, "6100"), acc(&mut app, "4400"), acc(&mut app, "7100"), acc(&mut app, "4010"));
+    app.admin_in("ACME", "finance.update_settings", json!({"discount_days": 10, "discount_percent": "2", "discount_given_account_id": charges,
+        "discount_taken_account_id": services, "cash_difference_account_id": charges, "unrealised_gain_account_id": gain, "unrealised_loss_account_id": loss,
+        "aging_buckets": [30, 60, 90]})).unwrap();
+    let c = partner(&mut app, "ACME", "Client", json!({"is_customer": true}));
+    let s_ = partner(&mut app, "ACME", "Supplier", json!({"is_supplier": true}));
+    let bk = bank(&mut app, "ACME");
+
+    // 1000 invoiced on the 1st, paid on the 5th less 2 %: 980 and a discount of 20.
+    let inv = invoice(&mut app, "ACME", "sale", c, "2026-03-01", "1000", json!({}));
+    let item = item_of(&mut app, "ACME", "receivable", &inv["entry_id"]);
+    let args = |d: &str| json!({"partner_side": "customer", "bank_account_id": bk, "partner_id": c, "date": "2026-03-05", "amount": "980", "discount": d,
+        "allocations": [{"item_id": item["id"], "amount": "1000"}]});
+    let e = app.admin_in("ACME", "finance.create_payment", args("21")).unwrap_err();
+    assert_eq!((e.fields()[0].field.clone(), e.fields()[0].code.as_str()), ("discount".to_string(), "exceeds_open".to_string()));
+    let p = app.admin_in("ACME", "finance.create_payment", args("20")).unwrap();
+    assert_eq!((s(&p["discount"]).as_str(), s(&p["unallocated"]).as_str()), ("20", "0"));
+    assert_eq!(app.admin_in("ACME", "sales.get_invoice", json!({"id": inv["id"]})).unwrap()["pay_state"], "paid");
+
+    // Bills: 300 due on the 15th, 200 due at the end of April; the batch pays what is due by the 31st.
+    let a = invoice(&mut app, "ACME", "purchase", s_, "2026-03-01", "300", json!({"due_date": "2026-03-15"}));
+    let b = invoice(&mut app, "ACME", "purchase", s_, "2026-03-02", "200", json!({"due_date": "2026-04-30"}));
+    let r = app.admin_in("ACME", "finance.batch_pay", json!({"bank_account_id": bk, "due_by": "2026-03-31", "date": "2026-03-20"})).unwrap();
+    assert_eq!((r["payments"].as_array().unwrap().len(), s(&r["total"]).as_str()), (1, "300"));
+    assert_eq!(app.admin_in("ACME", "purchase.get_bill", json!({"id": a["id"]})).unwrap()["pay_state"], "paid");
+    assert_eq!(app.admin_in("ACME", "purchase.get_bill", json!({"id": b["id"]})).unwrap()["pay_state"], "unpaid");
+
+    // A USD invoice of 100 at 0.9 (90), revalued at 1.0 on the 31st: +10, reversed on 1 April.
+    app.admin_in("ACME", "currency.set_enabled", json!({"currency": "USD", "enabled": true})).unwrap();
+    app.admin_in("ACME", "currency.set_rate", json!({"currency": "USD", "date": "2026-03-01", "rate": "0.9"})).unwrap();
+    app.admin_in("ACME", "currency.set_rate", json!({"currency": "USD", "date": "2026-03-31", "rate": "1"})).unwrap();
+    invoice(&mut app, "ACME", "sale", c, "2026-03-10", "100", json!({"currency": "USD"}));
+    let rv = app.admin_in("ACME", "finance.revalue", json!({"date": "2026-03-31"})).unwrap();
+    assert_eq!((s(&rv["net"]).as_str(), rv["items"].as_u64()), ("10", Some(1)));
+    for (date, want) in [("2026-03-31", "100"), ("2026-04-01", "90")] {
+        let ag = app.admin_in("ACME", "finance.aging", json!({"side": "receivable", "date": date})).unwrap();
+        assert_eq!(s(&ag["total"]), want, "{date}");
+        assert_eq!(dec(&ag["total"]), control_at(&mut app, "ACME", "receivable", date), "{date}");
+    }
+    let e = app.admin_in("ACME", "finance.revalue", json!({"date": "2026-03-31"})).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Conflict);
+
+    // A till: 100 moved from the bank with a fee of 2; counted 95 the next day.
+    let till = app.admin_in("ACME", "bank.create_account", json!({"kind": "cash", "name": "Till"})).unwrap()["id"].as_i64().unwrap();
+    app.admin_in("ACME", "bank.transfer", json!({"from_account_id": bk, "to_account_id": till, "date": "2026-03-21", "amount": "100", "fee": "2", "fee_account_id": charges}))
+        .unwrap();
+    let cc = app.admin_in("ACME", "bank.cash_count", json!({"bank_account_id": till, "date": "2026-03-22", "counted": "95"})).unwrap();
+    assert_eq!((s(&cc["book"]).as_str(), s(&cc["difference"]).as_str()), ("100", "-5"));
+    // Rent of 120 with 20 % input tax in it: 100 + 20.
+    let p20 = app.admin_in("ACME", "tax.list", json!({})).unwrap().as_array().unwrap().iter().find(|t| t["code"] == "P20").unwrap()["id"].clone();
+    app.admin_in("ACME", "bank.create_move", json!({"bank_account_id": bk, "kind": "expense", "date": "2026-03-23", "amount": "120", "counter_account_id": rent,
+        "tax_id": p20, "description": "Rent March"})).unwrap();
+
+    let tr = app.admin_in("ACME", "finance.tax_report", json!({"from": "2026-03-01", "to": "2026-03-31"})).unwrap();
+    let p = tr["rows"].as_array().unwrap().iter().find(|r| r["code"] == "P20").unwrap();
+    assert_eq!((s(&p["base"]).as_str(), s(&p["tax"]).as_str(), s(&tr["due"]).as_str()), ("100", "20", "-20"));
+    // Bank: 980 − 300 − 102 − 120 = 458; till: 100 − 5 = 95.
+    let cp = app.admin_in("ACME", "finance.cash_position", json!({"date": "2026-03-31"})).unwrap();
+    let bal = |name: &str| s(&cp["rows"].as_array().unwrap().iter().find(|r| r["name"] == name).unwrap()["balance"]);
+    assert_eq!((bal("Bank"), bal("Till"), s(&cp["total"])), ("458".into(), "95".into(), "553".into()));
+    let cf = app.admin_in("ACME", "finance.cash_flow", json!({"from": "2026-03-01", "to": "2026-03-31"})).unwrap();
+    let flows: Vec<(String, String, String)> = cf["rows"].as_array().unwrap().iter().map(|r| (s(&r["category"]), s(&r["inflow"]), s(&r["outflow"]))).collect();
+    assert_eq!(flows, vec![
+        ("customers".into(), "980".into(), "0".into()),
+        ("expense".into(), "0".into(), "125".into()),
+        ("suppliers".into(), "0".into(), "300".into()),
+        ("transfers".into(), "100".into(), "102".into()),
+    ]);
+    assert_eq!(s(&cf["closing"]), "553");
+
+    // The client's statement for March: 1000 invoiced, 980 paid, 20 discount; then the USD invoice.
+    let st = app.admin_in("ACME", "finance.partner_statement", json!({"partner_id": c, "side": "receivable", "from": "2026-03-01", "to": "2026-03-30"})).unwrap();
+    let amounts: Vec<String> = st["entries"].as_array().unwrap().iter().map(|e| s(&e["amount"])).collect();
+    assert_eq!(amounts, vec!["1000", "-980", "-20", "90"]);
+    assert_eq!((s(&st["opening"]).as_str(), s(&st["closing"]).as_str()), ("0", "90"));
+    let t = app.admin_in("ACME", "report.table", json!({"report": "aging", "args": {"side": "receivable", "date": "2026-04-15"}})).unwrap();
+    assert_eq!(t["title"], "Receivables aging");
+    // The USD invoice fell due on 10 March: 36 days overdue on 15 April.
+    let last = t["rows"].as_array().unwrap().last().unwrap()["cells"].clone();
+    assert_eq!(last, json!(["Total", "0.00", "0.00", "90.00", "0.00", "0.00", "90.00"]));
+    ledger_ok(&mut app, "ACME");
+}
+
+#[test]
+fn auto_allocation_settles_a_partners_oldest_items_first() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let c = partner(&mut app, "ACME", "Client", json!({"is_customer": true}));
+    let bk = bank(&mut app, "ACME");
+    let i1 = invoice(&mut app, "ACME", "sale", c, "2026-03-01", "50", json!({}));
+    let i2 = invoice(&mut app, "ACME", "sale", c, "2026-03-02", "70", json!({}));
+    app.admin_in("ACME", "finance.create_payment", json!({"partner_side": "customer", "bank_account_id": bk, "partner_id": c, "date": "2026-03-03", "amount": "80"})).unwrap();
+    let m = app.admin_in("ACME", "finance.auto_allocate", json!({"side": "receivable"})).unwrap();
+    assert_eq!(m.as_array().unwrap().len(), 2);
+    let open = |app: &mut TestApp, id: &Value| s(&app.admin_in("ACME", "sales.get_invoice", json!({"id": id})).unwrap()["open_amount"]);
+    assert_eq!((open(&mut app, &i1["id"]), open(&mut app, &i2["id"])), ("0".into(), "40".into()));
+    // Nothing left to match: nothing written.
+    assert_eq!(app.admin_in("ACME", "finance.auto_allocate", json!({"side": "receivable"})).unwrap(), json!([]));
+    ledger_ok(&mut app, "ACME");
+}

@@ -473,6 +473,16 @@ pub enum ReportKind {
     SalesOpenLines,
     /// Trade: `purchase.open_lines` (to receive, to bill).
     PurchaseOpenLines,
+    /// Finance: `finance.aging` (receivable or payable).
+    Aging,
+    /// Finance: `finance.partner_statement`.
+    PartnerStatement,
+    /// Finance: `finance.cash_position`.
+    CashPosition,
+    /// Finance: `finance.tax_report`.
+    TaxReport,
+    /// Finance: `finance.cash_flow`.
+    CashFlow,
 }
 
 impl ReportKind {
@@ -488,6 +498,7 @@ impl ReportKind {
             ReportKind::StockValuation => inv::VIEW_VALUATION,
             ReportKind::SalesReport | ReportKind::SalesOpenLines => crate::sales::VIEW,
             ReportKind::PurchaseReport | ReportKind::PurchaseOpenLines => crate::purchasing::VIEW,
+            ReportKind::Aging | ReportKind::PartnerStatement | ReportKind::CashPosition | ReportKind::TaxReport | ReportKind::CashFlow => crate::finance::VIEW,
         }
     }
 }

@@ -263,6 +263,11 @@ pub fn build(db: &Connection, t: &TenantCtx, report: ReportKind, args: serde_jso
         ReportKind::PurchaseReport => crate::trade::reports::table(db, t, crate::trade::model::Side::Purchase, &parse(args)?),
         ReportKind::SalesOpenLines => crate::trade::reports::open_lines_table(db, t, crate::trade::model::Side::Sale, &parse(args)?),
         ReportKind::PurchaseOpenLines => crate::trade::reports::open_lines_table(db, t, crate::trade::model::Side::Purchase, &parse(args)?),
+        ReportKind::Aging => crate::finance::reports::aging_table(db, t, &parse(args)?),
+        ReportKind::PartnerStatement => crate::finance::reports::partner_statement_table(db, t, &parse(args)?),
+        ReportKind::CashPosition => crate::finance::reports::cash_position_table(db, t, &parse(args)?),
+        ReportKind::TaxReport => crate::finance::reports::tax_report_table(db, t, &parse(args)?),
+        ReportKind::CashFlow => crate::finance::reports::cash_flow_table(db, t, &parse(args)?),
     }
 }
 

@@ -116,6 +116,8 @@ next: AuditId | null, };
 
 export type AuditRow = { id: AuditId, at: string, user_id: UserId | null, user_email: string | null, company_id: TenantId | null, command: string, entity: string, entity_id: string | null, summary: JsonValue, };
 
+export type AutoAllocateArgs = { side: ItemSide, partner_id?: PartnerId, };
+
 export type BalanceDrift = { what: string, account_id: AccountId, partner_id: PartnerId | null, period_id: PeriodId, maintained_debit: string, maintained_credit: string, recomputed_debit: string, recomputed_credit: string, };
 
 export type BalanceSheet = { currency: string, columns: Array<StatementColumn>, 
@@ -184,6 +186,8 @@ export type BankRule = { id: BankRuleId, bank_account_id: BankAccountId | null, 
 export type BankRuleId = number;
 
 export type BankRuleInput = { bank_account_id?: BankAccountId, name: string, pattern: string, account_id: AccountId, partner_id?: PartnerId, tax_id?: TaxId, };
+
+export type BankStatementLine = { id: StatementLineId, statement_id: StatementId, date: string, value_date: string | null, amount: string, counterparty: string, counterparty_account: string, reference: string, description: string, bank_ref: string, rec_id: BankRecId | null, };
 
 export type BatchPayArgs = { bank_account_id: BankAccountId, due_by: string, date: string, 
 /**
@@ -1931,7 +1935,7 @@ unreconciled_book: Array<BookLine>,
 /**
  * Statement lines up to the date matched to no book line.
  */
-unreconciled_statement: Array<StatementLine>, 
+unreconciled_statement: Array<BankStatementLine>, 
 /**
  * Book balance − unreconciled book lines + unreconciled statement lines: equals the
  * statement balance when everything is accounted for.
@@ -1954,7 +1958,7 @@ export type ReorderRule = { id: ReorderRuleId, product_id: ProductId, sku: strin
 
 export type ReorderRuleId = number;
 
-export type ReportKind = "trial_balance" | "general_ledger" | "journal" | "profit_and_loss" | "balance_sheet" | "partner_ledger" | "stock_report" | "to_reorder" | "stock_valuation" | "stock_moves" | "sales_report" | "purchase_report" | "sales_open_lines" | "purchase_open_lines";
+export type ReportKind = "trial_balance" | "general_ledger" | "journal" | "profit_and_loss" | "balance_sheet" | "partner_ledger" | "stock_report" | "to_reorder" | "stock_valuation" | "stock_moves" | "sales_report" | "purchase_report" | "sales_open_lines" | "purchase_open_lines" | "aging" | "partner_statement" | "cash_position" | "tax_report" | "cash_flow";
 
 export type ReportTable = { title: string, subtitle: string, columns: Array<ReportTableColumn>, rows: Array<ReportTableRow>, };
 
@@ -2689,7 +2693,7 @@ export interface Commands {
   "bank.reconciliation_report": { args: RecReportArgs; result: RecReport };
   "bank.set_account_archived": { args: SetArchivedArg<BankAccountId>; result: BankAccount };
   "bank.set_csv_mapping": { args: SetCsvMappingArgs; result: BankAccount };
-  "bank.statement_lines": { args: StatementLinesArgs; result: Array<StatementLine> };
+  "bank.statement_lines": { args: StatementLinesArgs; result: Array<BankStatementLine> };
   "bank.suggest": { args: SuggestArgs; result: Array<Suggestion> };
   "bank.transfer": { args: TransferInput; result: Array<BankMove> };
   "bank.undo_reconciliation": { args: IdArg<BankRecId>; result: Done };
@@ -2754,6 +2758,7 @@ export interface Commands {
   "entry.update": { args: UpdateDraftArgs; result: Entry };
   "finance.aging": { args: AgingArgs; result: Aging };
   "finance.allocate": { args: AllocateArgs; result: Match };
+  "finance.auto_allocate": { args: AutoAllocateArgs; result: Array<MatchId> };
   "finance.batch_pay": { args: BatchPayArgs; result: BatchPayResult };
   "finance.cancel_payment": { args: CancelPaymentArgs; result: Payment };
   "finance.cash_flow": { args: PeriodArgs; result: CashFlow };
@@ -3033,6 +3038,7 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "entry.update",
   "finance.aging",
   "finance.allocate",
+  "finance.auto_allocate",
   "finance.batch_pay",
   "finance.cancel_payment",
   "finance.cash_flow",
@@ -3288,6 +3294,7 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "entry.update": "accounting.add_entry",
   "finance.aging": "finance.view_payments",
   "finance.allocate": "finance.manage_payments",
+  "finance.auto_allocate": "finance.manage_payments",
   "finance.batch_pay": "finance.manage_payments",
   "finance.cancel_payment": "finance.manage_payments",
   "finance.cash_flow": "finance.view_payments",
