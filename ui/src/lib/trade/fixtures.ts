@@ -29,6 +29,6 @@ export function invoice(o: Partial<Invoice> = {}): Invoice {
   return {
     id: 40, side: 'purchase', kind: 'invoice', state: 'draft', number: null, order_id: 5, order_number: 'PO/00001', credited_invoice_id: null, partner_id: 4, partner_name: 'Timber Ltd',
     billing_address_id: null, currency: 'EUR', rate: '1', date: '2026-03-05', due_date: '2026-04-04', reference: 'T-981', notes: '', net: '100.00', tax: '19.00', rounding: '0.00', total: '119.00',
-    taxes: [{ tax_id: 11, base: '100.00', amount: '19.00' }], entry_id: null, lines: [invoiceLine()], ...o,
+    taxes: [{ tax_id: 11, base: '100.00', amount: '19.00' }], entry_id: null, open_amount: null, pay_state: null, lines: [invoiceLine()], ...o,
   };
 }
