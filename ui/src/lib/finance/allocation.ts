@@ -21,7 +21,7 @@ export interface AllocRow extends Record<string, unknown> {
 }
 
 /** A decimal string or an exact decimal already, as an exact decimal. */
-const num = (v: unknown): dn.Dnum => (Array.isArray(v) ? (v as dn.Dnum) : dec(v));
+const num = (v: unknown): dn.Dnum => (Array.isArray(v) ? (v as unknown as dn.Dnum) : dec(v));
 const isZero = (v: unknown) => num(v)[0] === 0n;
 const isNeg = (v: unknown) => num(v)[0] < 0n;
 const gt = (a: unknown, b: unknown) => dn.greaterThan(num(a), num(b));
@@ -38,10 +38,16 @@ export function byDue<T extends { due_date: string; date: string }>(rows: T[], i
   return [...rows].sort((a, b) => a.due_date.localeCompare(b.due_date) || a.date.localeCompare(b.date) || id(a) - id(b));
 }
 
+/** `v` with the currency's decimals (a stored amount carries four). */
+export function money(v: string, scale = 2): string {
+  const d = num(v);
+  return d[1] > scale ? text(d) : text(d, scale);
+}
+
 /** The grid's rows for the items a payment in `direction` can pay, nothing applied yet. */
-export function rowsFor(items: OpenItem[], direction: Direction): AllocRow[] {
+export function rowsFor(items: OpenItem[], direction: Direction, scale = 2): AllocRow[] {
   return byDue(payable(items, direction), (i) => i.id).map((i) => ({
-    item_id: i.id, document: i.document, kind: i.kind, date: i.date, due_date: i.due_date, open: abs(i.open_amount), amount: '',
+    item_id: i.id, document: i.document, kind: i.kind, date: i.date, due_date: i.due_date, open: money(abs(i.open_amount), scale), amount: '',
   }));
 }
 

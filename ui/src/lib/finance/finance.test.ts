@@ -27,6 +27,8 @@ describe('allocation proposal', () => {
     const rows = rowsFor(items, 'in');
     expect(rows.map((r) => r.document)).toEqual(['INV/1', 'INV/2', 'INV/3']);
     expect(rowsFor(items, 'out')[0]).toMatchObject({ document: 'CN/1', open: '30.00', amount: '' });
+    expect(rowsFor([item({ open_amount: '119.0000' })], 'in')[0].open).toBe('119.00');
+    expect(rowsFor([item({ open_amount: '1000.0000', currency: 'JPY' })], 'in', 0)[0].open).toBe('1000');
   });
 
   it('proposes the oldest open items up to the amount, never above what is open', () => {
