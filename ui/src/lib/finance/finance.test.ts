@@ -3,7 +3,7 @@ import type { BookLine, CsvPreview, OpenItem, Suggestion } from '../api';
 import { allocated, allocationsArg, clear, payable, problems, propose, remainder, remapAllocationErrors, rowsFor } from './allocation';
 import { blankMapping, checkMapping, columnChoices, fromMapping, guess, sniffFormat, toBase64, toMapping } from './csvmap';
 import { acceptArgs, manualArgs, nextAfter, recKey, running, spread, suggestionFor, type BankLine } from './reconcile';
-import { agingLabel } from './labels';
+import { agingLabel, parseBuckets } from './labels';
 
 function item(o: Partial<OpenItem>): OpenItem {
   return {
@@ -186,5 +186,10 @@ describe('labels', () => {
     expect(agingLabel('1-30')).toBe('1–30 days');
     expect(agingLabel('90+')).toBe('Over 90 days');
     expect(agingLabel('odd')).toBe('odd');
+    expect(parseBuckets('30, 60,90')).toEqual([30, 60, 90]);
+    expect(parseBuckets('30 15')).toBeNull();
+    expect(parseBuckets('0, 30')).toBeNull();
+    expect(parseBuckets('30.5')).toBeNull();
+    expect(parseBuckets('')).toBeNull();
   });
 });

@@ -42,3 +42,11 @@ export function cashFlowLabel(cat: string): string {
   const a = `accounting.type.${cat}`;
   return hasKey(a) ? t(a) : cat;
 }
+
+/** "30, 60, 90" as aging buckets: rising whole days; null when it does not read so. */
+export function parseBuckets(text: string): number[] | null {
+  const parts = text.split(/[\s,;]+/).filter(Boolean);
+  if (!parts.length || parts.some((p) => !/^\d{1,4}$/.test(p))) return null;
+  const n = parts.map(Number);
+  return n.every((x, i) => x > 0 && (i === 0 || x > n[i - 1])) ? n : null;
+}
