@@ -1615,6 +1615,23 @@ async fn a_camt_statement_imported_in_the_ui_reconciles_by_enter_and_pays_the_in
     ui.go("payments").await;
     ui.see_any("[data-testid=grid-row]", "Allocated").await;
     ui.shot("finance-09-payments").await;
+
+    // Every finance screen passes axe-core (no serious or critical violations).
+    let axe = std::fs::read_to_string(manifest_dir().join("../ui/node_modules/axe-core/axe.min.js"))
+        .expect("axe-core in ui/node_modules (npm ci in ui/)");
+    let mut problems = Vec::new();
+    for screen in ["payments", "bank-accounts", "bank-reconcile", "finance-aging", "finance-partner-statement", "finance-tax-report", "finance-cash-position", "finance-cash-flow", "finance-settings"] {
+        ui.go(screen).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("{screen}: {v}")));
+    }
+    ui.click("[data-testid=new-payments]").await;
+    ui.wait("[data-testid=payment-editor]").await;
+    ui.pick("#f-partner_id", "Corner", "Corner Shop").await;
+    ui.see("[data-testid=allocation]", "Nothing is open").await;
+    problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("payment form: {v}")));
+    ui.shot("finance-10-new-payment").await;
+    assert!(problems.is_empty(), "axe-core found serious violations:\n{}", problems.join("\n"));
     drop(driver);
 }
 

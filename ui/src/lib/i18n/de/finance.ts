@@ -91,7 +91,7 @@ export const finance = {
   'finance.f.journal_code_hint': 'Leer: aus dem Namen gebildet.',
   'finance.f.side': 'Seite',
   'finance.f.at': 'Stichtag',
-  'finance.filter.all_sides': 'Kunden und Lieferanten',
+  'finance.filter.all_sides': 'Alle Partner',
   'finance.filter.all_accounts': 'Alle Konten',
   'finance.filter.from': 'Von',
   'finance.filter.to': 'Bis',

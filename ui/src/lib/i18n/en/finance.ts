@@ -91,7 +91,7 @@ export const finance = {
   'finance.f.journal_code_hint': 'Empty: made from the name.',
   'finance.f.side': 'Side',
   'finance.f.at': 'At',
-  'finance.filter.all_sides': 'Customers and suppliers',
+  'finance.filter.all_sides': 'All partners',
   'finance.filter.all_accounts': 'All accounts',
   'finance.filter.from': 'From',
   'finance.filter.to': 'To',
