@@ -1522,6 +1522,119 @@ async fn a_quotation_confirmed_delivered_in_part_and_invoiced_in_the_ui_moves_st
     drop(driver);
 }
 
+/// A CAMT.053 statement of today: the customer's transfer naming the invoice, and a bank
+/// fee; it opens at zero and closes at what the two add up to.
+fn camt_statement(today: &str, invoice: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>M1</MsgId><CreDtTm>{today}T18:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>STMT-1</Id><CreDtTm>{today}T18:00:00</CreDtTm><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>{today}</Dt></Dt></Bal>
+<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">105.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>{today}</Dt></Dt></Bal>
+<Ntry><Amt Ccy="EUR">120.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{today}</Dt></BookgDt><ValDt><Dt>{today}</Dt></ValDt><AcctSvcrRef>B-1</AcctSvcrRef>
+<NtryDtls><TxDtls><Refs><EndToEndId>E2E-1</EndToEndId></Refs><RltdPties><Dbtr><Nm>Corner Shop</Nm></Dbtr></RltdPties><RmtInf><Ustrd>{invoice}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+<Ntry><Amt Ccy="EUR">15.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{today}</Dt></BookgDt><AcctSvcrRef>B-2</AcctSvcrRef>
+<AddtlNtryInf>ACCOUNT FEE</AddtlNtryInf></Ntry>
+</Stmt></BkToCstmrStmt></Document>"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built desktop app, tauri-driver and Xvfb: run scripts/e2e.sh"]
+async fn a_camt_statement_imported_in_the_ui_reconciles_by_enter_and_pays_the_invoice() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("finance.db");
+    // Today in UTC (the company's zone): the invoice and the statement are dated today.
+    let today = Command::new("date").args(["-u", "+%F"]).output().expect("run date").stdout;
+    let today = String::from_utf8(today).unwrap().trim().to_string();
+    cora(&db, &["init", "--admin-email", ADMIN_EMAIL]);
+    cora(&db, &["call", "company.create", r#"{"code":"FIN","name":"Finance Ltd","base_currency":"EUR","locale":"en-IE","timezone":"UTC"}"#]);
+    let customer = cora_json(&db, &["call", "--company", "FIN", "partner.create", r#"{"name":"Corner Shop","is_customer":true}"#])["id"].clone();
+    let draft = json!({"partner_id": customer, "date": today, "lines": [{"description": "Consulting", "quantity": "1", "unit_price": "120"}]});
+    let inv = cora_json(&db, &["call", "--company", "FIN", "sales.create_invoice", &draft.to_string()]);
+    let inv = cora_json(&db, &["call", "--company", "FIN", "sales.post_invoice", &json!({"id": inv["id"]}).to_string()]);
+    let number = inv["number"].as_str().expect("the posted invoice's number").to_string();
+    let camt = dir.path().join("statement.xml");
+    std::fs::write(&camt, camt_statement(&today, &number)).unwrap();
+
+    let (driver, client) = start(Some(db)).await;
+    let ui = Ui { c: client, shots: screenshots_dir() };
+    ui.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    ui.see("[data-testid=header-company]", "Finance Ltd").await;
+    let enter = char::from(Key::Enter).to_string();
+
+    // Before: the receivable aging holds the invoice; the invoice is unpaid.
+    ui.go("finance-aging").await;
+    ui.see("[data-testid=aging-total]", "120.00").await;
+    ui.shot("finance-01-aging-before").await;
+    ui.go("sales-invoices").await;
+    ui.see_any("[data-testid=grid-row]", "Unpaid").await;
+
+    // The statement through the import wizard: recognised as CAMT.053, a dry run, the import.
+    ui.go("bank-accounts").await;
+    ui.wait("[data-testid=bank-accounts-grid] [data-testid=grid-row]").await;
+    ui.shot("finance-02-bank-accounts").await;
+    ui.click("[data-testid=bank-accounts-grid] [data-testid=grid-row] button.open").await;
+    ui.wait("[data-testid=bank-account-editor]").await;
+    ui.click("[data-testid=bank-import]").await;
+    ui.wait("[data-testid=import-wizard]").await;
+    ui.wait("[data-testid=statement-file]").await.send_keys(&camt.display().to_string()).await.unwrap();
+    ui.see("[data-testid=import-wizard]", "Looks like CAMT.053").await;
+    ui.click("[data-testid=import-next]").await;
+    ui.see("[data-testid=import-summary]", "1 statement, 2 new lines").await;
+    ui.shot("finance-03-import-dry-run").await;
+    ui.click("[data-testid=import-next]").await;
+    ui.see("[data-testid=import-summary]", "2 lines imported").await;
+    ui.shot("finance-04-imported").await;
+
+    // Reconciliation: the transfer's suggestion names the invoice; Enter accepts it and
+    // the fee (no suggestion) takes its place.
+    ui.click("[data-testid=import-reconcile]").await;
+    ui.wait("[data-testid=screen-bank-reconcile]").await;
+    ui.see("[data-testid=rec-suggestion-label]", &number).await;
+    ui.see("[data-testid=rec-score]", "95").await;
+    ui.shot("finance-05-reconcile-suggestion").await;
+    let focused = ui.c.execute("return document.activeElement && document.activeElement.dataset.testid", vec![]).await.unwrap();
+    assert_eq!(focused, json!("rec-lines"), "the statement lines have the keyboard");
+    ui.keys(&enter).await;
+    ui.wait("[data-testid=rec-no-suggestion]").await;
+    ui.see("[data-testid=rec-lines]", "ACCOUNT FEE").await;
+    ui.shot("finance-06-reconciled-next-line").await;
+
+    // After: the invoice is paid and the receivable aging is down to nothing.
+    ui.go("sales-invoices").await;
+    ui.see_any("[data-testid=grid-row]", "Paid").await;
+    ui.shot("finance-07-invoice-paid").await;
+    ui.click("[data-testid=sales-invoices-grid] [data-testid=grid-row] button.open").await;
+    ui.see("[data-testid=invoice-pay-state]", "Paid").await;
+    ui.gone("[data-testid=invoice-register-payment]").await;
+    ui.go("finance-aging").await;
+    ui.see("[data-testid=aging-total]", "0.00").await;
+    ui.shot("finance-08-aging-after").await;
+    // The payment the reconciliation made is in the payments list, allocated.
+    ui.go("payments").await;
+    ui.see_any("[data-testid=grid-row]", "Allocated").await;
+    ui.shot("finance-09-payments").await;
+
+    // Every finance screen passes axe-core (no serious or critical violations).
+    let axe = std::fs::read_to_string(manifest_dir().join("../ui/node_modules/axe-core/axe.min.js"))
+        .expect("axe-core in ui/node_modules (npm ci in ui/)");
+    let mut problems = Vec::new();
+    for screen in ["payments", "bank-accounts", "bank-reconcile", "finance-aging", "finance-partner-statement", "finance-tax-report", "finance-cash-position", "finance-cash-flow", "finance-settings"] {
+        ui.go(screen).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("{screen}: {v}")));
+    }
+    ui.click("[data-testid=new-payments]").await;
+    ui.wait("[data-testid=payment-editor]").await;
+    ui.pick("#f-partner_id", "Corner", "Corner Shop").await;
+    ui.see("[data-testid=allocation]", "Nothing is open").await;
+    problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("payment form: {v}")));
+    ui.shot("finance-10-new-payment").await;
+    assert!(problems.is_empty(), "axe-core found serious violations:\n{}", problems.join("\n"));
+    drop(driver);
+}
+
 /// This crate's folder, as `cargo test` gives it when the test runs. The compile-time one
 /// can name another checkout: a build cache shared between clones (CI's and a developer's)
 /// may reuse a test binary built elsewhere.

@@ -8,6 +8,7 @@ import { reportScreens } from '../reports';
 import { inventoryScreens, searchCounts, searchPickings } from '../inventory';
 import { salesScreens, salesSearches } from '../sales';
 import { purchasingScreens, purchasingSearches } from '../purchasing';
+import { financeScreens, searchPayments } from '../finance';
 
 export interface RecordHit {
   label: string;
@@ -17,5 +18,5 @@ export interface RecordHit {
 }
 export type RecordSearch = (q: string) => Promise<RecordHit[]>;
 
-export const extraScreens: ScreenDef[] = [...partnerScreens, ...salesScreens, ...purchasingScreens, ...catalogScreens, ...accountingScreens, ...reportScreens, ...inventoryScreens];
-export const recordSearches: RecordSearch[] = [searchPartners, searchProducts, searchPickings, searchCounts, ...salesSearches, ...purchasingSearches];
+export const extraScreens: ScreenDef[] = [...partnerScreens, ...salesScreens, ...purchasingScreens, ...financeScreens, ...catalogScreens, ...accountingScreens, ...reportScreens, ...inventoryScreens];
+export const recordSearches: RecordSearch[] = [searchPartners, searchProducts, searchPickings, searchCounts, ...salesSearches, ...purchasingSearches, searchPayments];

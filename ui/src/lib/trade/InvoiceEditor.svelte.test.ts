@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import type { Component } from 'svelte';
 
 // The backend, faked at the api module as the other screen tests do.
@@ -13,6 +13,7 @@ import { clearLookups } from '../ui/lookup';
 import { router } from '../shell/router.svelte';
 import Host from '../ui/test/Host.svelte';
 import InvoiceEditor from './InvoiceEditor.svelte';
+import { payIntent } from '../finance/intent.svelte';
 import { PURCHASE, SALE } from './side';
 import { inputVat, invoice, invoiceLine, vat } from './fixtures';
 
@@ -109,6 +110,24 @@ describe('invoice form', () => {
     expect(head.textContent).not.toContain('Format');
     expect(head.querySelector('.req')).toBeNull();
     expect(screen.queryByTestId('invoice-editor-save')).toBeNull();
+  });
+
+  it('a posted invoice shows how far it is paid and what is open; Register payment opens the payment form for it', async () => {
+    backend({ 'sales.get_invoice': () => invoice({ side: 'sale', state: 'posted', number: 'INV/00007', total: '119.00', open_amount: '69.0000', pay_state: 'partial' }) });
+    mount({ id: 40, side: SALE });
+    await ready();
+    expect(screen.getByTestId('invoice-pay-state').textContent).toContain('Partly paid');
+    expect(screen.getByTestId('invoice-open').textContent).toContain('69.00');
+    await fireEvent.click(screen.getByTestId('invoice-register-payment'));
+    await waitFor(() => expect(router.route).toEqual({ screen: 'payments', create: true }));
+    expect(payIntent.take()).toEqual({ side: 'customer', partnerId: 4, invoiceId: 40, amount: '69.0000', currency: 'EUR', direction: 'in' });
+    cleanup();
+    // Paid: no Register payment.
+    backend({ 'purchase.get_bill': () => invoice({ state: 'posted', number: 'BILL/00001', open_amount: '0', pay_state: 'paid' }) });
+    mount({ id: 40 });
+    await ready();
+    expect(screen.getByTestId('invoice-pay-state').textContent).toContain('Paid');
+    expect(screen.queryByTestId('invoice-register-payment')).toBeNull();
   });
 
   it('Credit note opens a dialog of the lines at their full quantities: unchanged it asks for all that is left, lowered it sends only the chosen quantities', async () => {

@@ -275,4 +275,17 @@ describe('LineGrid', () => {
     expect((p.lines as OrderLine[])[0]).toMatchObject({ product_id: 1, product: 'Widget', price: '19.99' });
     expect(screen.queryByRole('combobox')).toBeNull();
   });
+  it('fixed lines are edited but never added or removed', async () => {
+    const { p, grid, cell, u } = setup([line({ quantity: '1' }), line({ quantity: '2' })], { fixed: true });
+    expect(screen.queryAllByTestId('line-new')).toHaveLength(0);
+    expect(grid.getAttribute('aria-colcount')).toBe(String(columns.length));
+    expect(screen.queryByRole('button', { name: /delete/i })).toBeNull();
+    await u.click(cell(1, 'quantity'));
+    await u.keyboard('{Enter}7{Enter}');
+    expect((p.lines as OrderLine[]).map((l) => l.quantity)).toEqual(['1', '7']);
+    await u.click(cell(1, 'quantity'));
+    await u.keyboard('{Insert}');
+    await u.keyboard('{Control>}{Delete}{/Control}');
+    expect(p.lines as OrderLine[]).toHaveLength(2);
+  });
 });

@@ -13,6 +13,7 @@ import { accounting } from './accounting';
 import { reports } from './reports';
 import { inventory } from './inventory';
 import { trade } from './trade';
+import { finance } from './finance';
 
 export const de: Catalog = {
   ...common,
@@ -28,4 +29,5 @@ export const de: Catalog = {
   ...reports,
   ...inventory,
   ...trade,
+  ...finance,
 };

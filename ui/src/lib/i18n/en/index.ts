@@ -12,6 +12,7 @@ import { accounting } from './accounting';
 import { reports } from './reports';
 import { inventory } from './inventory';
 import { trade } from './trade';
+import { finance } from './finance';
 
 export const en = {
   ...common,
@@ -27,4 +28,5 @@ export const en = {
   ...reports,
   ...inventory,
   ...trade,
+  ...finance,
 };
