@@ -1625,6 +1625,7 @@ async fn a_camt_statement_imported_in_the_ui_reconciles_by_enter_and_pays_the_in
         tokio::time::sleep(Duration::from_millis(400)).await;
         problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("{screen}: {v}")));
     }
+    ui.go("payments").await;
     ui.click("[data-testid=new-payments]").await;
     ui.wait("[data-testid=payment-editor]").await;
     ui.pick("#f-partner_id", "Corner", "Corner Shop").await;
