@@ -186,11 +186,14 @@ CREATE TABLE payments (
 CREATE INDEX payments_list ON payments (tenant_id, date, id);
 CREATE INDEX payments_partner ON payments (tenant_id, partner_id, date);
 CREATE INDEX payments_bank_line ON payments (tenant_id, bank_line_id);
-CREATE TRIGGER payments_fixed BEFORE UPDATE ON payments
+-- Only the reversal is ever written, once; every other column is fixed.
+CREATE TRIGGER payments_fixed BEFORE UPDATE OF id, tenant_id, partner_side, direction, number, bank_account_id, partner_id, date, currency, rate,
+    amount, base, discount, reference, memo, entry_id, item_id, bank_line_id, created_by, created_at ON payments
+BEGIN
+    SELECT RAISE(ABORT, 'a posted payment is immutable: cancel it with a reversal');
+END;
+CREATE TRIGGER payments_reversed_once BEFORE UPDATE OF reversal_entry_id ON payments
 WHEN OLD.reversal_entry_id IS NOT NULL OR NEW.reversal_entry_id IS NULL
-  OR NEW.id IS NOT OLD.id OR NEW.tenant_id IS NOT OLD.tenant_id OR NEW.number IS NOT OLD.number OR NEW.amount IS NOT OLD.amount
-  OR NEW.base IS NOT OLD.base OR NEW.date IS NOT OLD.date OR NEW.entry_id IS NOT OLD.entry_id OR NEW.partner_id IS NOT OLD.partner_id
-  OR NEW.bank_account_id IS NOT OLD.bank_account_id OR NEW.currency IS NOT OLD.currency OR NEW.direction IS NOT OLD.direction
 BEGIN
     SELECT RAISE(ABORT, 'a posted payment is immutable: cancel it with a reversal');
 END;
@@ -258,6 +261,10 @@ CREATE TABLE bank_statements (
     CHECK ((opening IS NULL) = (closing IS NULL))
 ) STRICT;
 CREATE INDEX bank_statements_account ON bank_statements (tenant_id, bank_account_id, date, id);
+CREATE TRIGGER bank_statements_fixed BEFORE UPDATE ON bank_statements
+BEGIN
+    SELECT RAISE(ABORT, 'statements are what the bank said: they never change');
+END;
 
 -- Statement lines, deduplicated per bank account by a fingerprint of their content (not
 -- the bank's statement id, which banks reuse).

@@ -542,3 +542,22 @@ fn auto_allocation_settles_a_partners_oldest_items_first() {
     assert_eq!(app.admin_in("ACME", "finance.auto_allocate", json!({"side": "receivable"})).unwrap(), json!([]));
     ledger_ok(&mut app, "ACME");
 }
+
+#[test]
+fn posted_payments_and_statements_cannot_be_changed_in_sql() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let c = partner(&mut app, "ACME", "Client", json!({"is_customer": true}));
+    let bk = bank(&mut app, "ACME");
+    let p = app.admin_in("ACME", "finance.create_payment", json!({"partner_side": "customer", "bank_account_id": bk, "partner_id": c, "date": "2026-03-03", "amount": "80"})).unwrap();
+    let conn = app.cora.store().conn();
+    let id = p["id"].as_i64().unwrap();
+    for sql in ["UPDATE payments SET memo = 'x' WHERE id = ?1", "UPDATE payments SET amount = 1 WHERE id = ?1", "DELETE FROM payments WHERE id = ?1"] {
+        let err = conn.execute(sql, [id]).unwrap_err();
+        assert!(err.to_string().contains("immutable"), "{sql}: {err}");
+    }
+    let file = CAMT.replace("INVOICE_NUMBER", "X");
+    app.admin_in("ACME", "bank.import_statement", json!({"bank_account_id": bk, "content": b64(&file)})).unwrap();
+    let err = app.cora.store().conn().execute("UPDATE bank_statements SET closing = 0", []).unwrap_err();
+    assert!(err.to_string().contains("never change"), "{err}");
+}
