@@ -381,6 +381,10 @@ pub enum FieldCode {
     StatementUnbalanced,
     /// The file could not be read as `format`: `detail` (line `line`).
     InvalidStatementFile,
+    /// A BOM component that contains (at some depth) the product it makes: `cycle` names the path.
+    BomCycle,
+    /// The product has no bill of materials valid on the date (`sku`).
+    NoBom,
 }
 }
 
@@ -616,6 +620,8 @@ impl FieldCode {
                 format!("statement {}: the opening {} plus its lines {} is not its closing {}", q("statement"), q("opening"), q("lines"), q("closing"))
             }
             InvalidStatementFile => format!("the file could not be read as {}: {} (line {})", q("format"), q("detail"), q("line")),
+            BomCycle => format!("would make a cycle: {}", q("cycle")),
+            NoBom => format!("{} has no bill of materials valid on that date", q("sku")),
         }
     }
 

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod error;
 pub mod exchange;
 pub mod finance;
+pub mod production;
 pub mod ids;
 pub mod inventory;
 pub mod keys;

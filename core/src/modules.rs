@@ -17,4 +17,5 @@ pub(crate) fn register(r: &mut Registry) {
     crate::sales::register(r);
     crate::purchasing::register(r);
     crate::finance::commands::register(r);
+    crate::production::commands::register(r);
 }

@@ -53,18 +53,48 @@ pub fn register(r: &mut Registry) {
         let t = ctx.tenant()?;
         engine::get_picking(ctx.db(), &t, a.id)
     }));
-    r.add(CommandSpec::mutation("picking.create", mv, "Create a draft picking (kits become their components' moves)", engine::create_picking));
-    r.add(CommandSpec::mutation("picking.update", mv, "Replace a draft picking's header and lines", engine::update_picking));
-    r.add(CommandSpec::mutation("picking.delete", mv, "Delete a draft picking", |ctx, a: IdArg<PickingId>| engine::delete_picking(ctx, a.id)));
-    r.add(CommandSpec::mutation("picking.confirm", mv, "Draft → ready: its outgoing moves reserve stock", |ctx, a: IdArg<PickingId>| engine::confirm(ctx, a.id)));
-    r.add(CommandSpec::mutation("picking.done", mv, "Make a picking effective: numbered, stock on hand updated, moves immutable", |ctx, a: IdArg<PickingId>| {
+    // Production pickings are made and moved by their production orders only.
+    let manual = |ctx: &crate::command::Ctx<'_>, id: PickingId| -> crate::Result<()> {
+        let t = ctx.tenant()?;
+        engine::require_manual(ctx.db(), &t, id)
+    };
+    let not_production = |kind: PickingKind| -> crate::Result<()> {
+        if kind == PickingKind::Production {
+            return Err(crate::Error::field("kind", crate::FieldCode::Invalid));
+        }
+        Ok(())
+    };
+    r.add(CommandSpec::mutation("picking.create", mv, "Create a draft picking (kits become their components' moves)", move |ctx, a: PickingInput| {
+        not_production(a.kind)?;
+        engine::create_picking(ctx, a)
+    }));
+    r.add(CommandSpec::mutation("picking.update", mv, "Replace a draft picking's header and lines", move |ctx, a: UpdatePickingArgs| {
+        manual(ctx, a.id)?;
+        not_production(a.picking.kind)?;
+        engine::update_picking(ctx, a)
+    }));
+    r.add(CommandSpec::mutation("picking.delete", mv, "Delete a draft picking", move |ctx, a: IdArg<PickingId>| {
+        manual(ctx, a.id)?;
+        engine::delete_picking(ctx, a.id)
+    }));
+    r.add(CommandSpec::mutation("picking.confirm", mv, "Draft → ready: its outgoing moves reserve stock", move |ctx, a: IdArg<PickingId>| {
+        manual(ctx, a.id)?;
+        engine::confirm(ctx, a.id)
+    }));
+    r.add(CommandSpec::mutation("picking.done", mv, "Make a picking effective: numbered, stock on hand updated, moves immutable", move |ctx, a: IdArg<PickingId>| {
+        manual(ctx, a.id)?;
         engine::done(ctx, a.id)
     }));
     r.add(CommandSpec::mutation(
         "picking.done_batch",
         mv,
         "Do many pickings in one transaction, in order: all done, or none when one is refused",
-        engine::done_batch,
+        move |ctx, a: DoneBatchArgs| {
+            for id in &a.ids {
+                manual(ctx, *id)?;
+            }
+            engine::done_batch(ctx, a)
+        },
     ));
     r.add(CommandSpec::mutation(
         "transfer.ship",
@@ -72,7 +102,10 @@ pub fn register(r: &mut Registry) {
         "Ship goods to another warehouse through transit: the shipment is done now, the receipt at the destination drafted for its arrival",
         super::transit::ship,
     ));
-    r.add(CommandSpec::mutation("picking.cancel", mv, "Cancel a draft or ready picking", |ctx, a: IdArg<PickingId>| engine::cancel(ctx, a.id)));
+    r.add(CommandSpec::mutation("picking.cancel", mv, "Cancel a draft or ready picking", move |ctx, a: IdArg<PickingId>| {
+        manual(ctx, a.id)?;
+        engine::cancel(ctx, a.id)
+    }));
 
     // Stocktaking: count sheets, posted as one adjustment through the engine.
     r.add(CommandSpec::query("count.list", v, "Stock counts, newest first", |ctx, a: ListCountsArgs| {

@@ -114,6 +114,7 @@ fn allowed_pairs(kind: PickingKind) -> &'static [(LocationKind, LocationKind)] {
         PickingKind::Internal => &[(Internal, Internal), (Internal, Transit), (Transit, Internal)],
         PickingKind::Adjustment => &[(Internal, InventoryLoss), (InventoryLoss, Internal)],
         PickingKind::Scrap => &[(Internal, InventoryLoss)],
+        PickingKind::Production => &[(Internal, Production), (Production, Internal)],
     }
 }
 
@@ -441,6 +442,8 @@ fn resolve(db: &Connection, t: &TenantCtx, now: DateTime<Utc>, p: &PickingInput)
         (None, PickingKind::Delivery) => v(LocationKind::Customer)?,
         (None, PickingKind::Adjustment) if from == loss => root,
         (None, PickingKind::Adjustment | PickingKind::Scrap) => loss,
+        (None, PickingKind::Production) if from == root => v(LocationKind::Production)?,
+        (None, PickingKind::Production) => root,
         (None, PickingKind::Internal) => {
             c.push("to_location_id", FieldCode::Required);
             root
@@ -493,6 +496,24 @@ fn insert_moves(db: &Connection, t: &TenantCtx, picking: PickingId, state: Picki
             now
         ])?;
     }
+    Ok(())
+}
+
+/// Refuses a production picking to the picking commands: only its order moves it.
+pub(crate) fn require_manual(db: &Connection, t: &TenantCtx, id: PickingId) -> Result<()> {
+    let kind: Option<PickingKind> = db.prepare_cached("SELECT kind FROM pickings WHERE tenant_id = ?1 AND id = ?2")?.query_row(params![t.tenant_id(), id], |r| r.get(0)).optional()?;
+    if kind == Some(PickingKind::Production) {
+        return Err(Error::refused(Reason::Immutable.with("detail", "a production picking is moved by its production order")));
+    }
+    Ok(())
+}
+
+/// Fixes the own value (ledger scale) of a draft picking's line `line_no`: the valuation
+/// takes it instead of quantity × unit cost when the move brings stock in (a production
+/// output carries exactly the value its order consumed and absorbed).
+pub(crate) fn set_fixed_value(db: &Connection, t: &TenantCtx, picking: PickingId, line_no: u32, value: i64) -> Result<()> {
+    require_draft(db, t, picking)?;
+    db.prepare_cached("UPDATE stock_moves SET fixed_value = ?4 WHERE tenant_id = ?1 AND picking_id = ?2 AND line_no = ?3")?.execute(params![t.tenant_id(), picking, line_no, value.max(0)])?;
     Ok(())
 }
 
@@ -790,13 +811,13 @@ fn done_one(ctx: &mut Ctx<'_>, id: PickingId) -> Result<(String, usize)> {
     // Value: the cost states and the stock journal entry, in this transaction.
     let valued: Vec<super::valuation::ValuedMove> = db
         .prepare_cached(
-            "SELECT m.id, m.product_id, m.quantity, lf.kind, lt.kind, m.entered_quantity, m.unit_cost FROM stock_moves m
+            "SELECT m.id, m.product_id, m.quantity, lf.kind, lt.kind, m.entered_quantity, m.unit_cost, m.fixed_value FROM stock_moves m
              JOIN stock_locations lf ON lf.tenant_id = m.tenant_id AND lf.id = m.from_location_id
              JOIN stock_locations lt ON lt.tenant_id = m.tenant_id AND lt.id = m.to_location_id
              WHERE m.tenant_id = ?1 AND m.picking_id = ?2 ORDER BY m.line_no, m.id",
         )?
         .query_map(params![t.tenant_id(), id], |r| {
-            Ok(super::valuation::ValuedMove { id: r.get(0)?, product: r.get(1)?, quantity: r.get(2)?, from: r.get(3)?, to: r.get(4)?, entered_quantity: r.get(5)?, unit_cost: r.get(6)? })
+            Ok(super::valuation::ValuedMove { id: r.get(0)?, product: r.get(1)?, quantity: r.get(2)?, from: r.get(3)?, to: r.get(4)?, entered_quantity: r.get(5)?, unit_cost: r.get(6)?, fixed_value: r.get(7)? })
         })?
         .collect::<rusqlite::Result<_>>()?;
     super::valuation::value_picking(ctx, id, &number, p.kind, p.date, &valued)?;

@@ -86,6 +86,8 @@ str_enum! {
         Adjustment = "adjustment",
         /// Internal → inventory loss, with a reason.
         Scrap = "scrap",
+        /// Internal ↔ production: a production order's consumption, output or unbuilding.
+        Production = "production",
     }
 }
 
@@ -98,6 +100,7 @@ impl PickingKind {
             PickingKind::Internal => "INT",
             PickingKind::Adjustment => "ADJ",
             PickingKind::Scrap => "SCR",
+            PickingKind::Production => "MFG",
         }
     }
 }

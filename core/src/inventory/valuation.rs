@@ -595,6 +595,9 @@ pub(crate) struct ValuedMove {
     pub to: LocationKind,
     pub entered_quantity: i64,
     pub unit_cost: Option<i64>,
+    /// The move's own value fixed by its maker (a production output), at the ledger's
+    /// scale; taken instead of quantity × unit cost.
+    pub fixed_value: Option<i64>,
 }
 
 fn account_or(found: Option<AccountId>, what: &str) -> Result<AccountId> {
@@ -704,9 +707,10 @@ pub(crate) fn value_picking(ctx: &mut Ctx<'_>, picking: PickingId, number: &str,
             PickingKind::Receipt => a.grni,
             PickingKind::Delivery => a.cogs,
             PickingKind::Adjustment | PickingKind::Scrap => account_or(a.loss, "loss")?,
-            // Transit counts as owned, so a transfer moves no value; a move from or to
-            // production (later) will name its own account.
+            // Transit counts as owned, so a transfer moves no value.
             PickingKind::Internal => a.cogs,
+            // Consumption and output go through work in progress.
+            PickingKind::Production => account_or(crate::production::settings::wip_account(db, &t)?, "wip")?,
         }),
     };
     let mut by_product: BTreeMap<ProductId, Vec<Row>> = BTreeMap::new();
@@ -717,6 +721,7 @@ pub(crate) fn value_picking(ctx: &mut Ctx<'_>, picking: PickingId, number: &str,
         }
         let qty = arith::from_scaled(m.quantity, QTY_SCALE);
         let base = match (into, m.unit_cost) {
+            _ if into && m.fixed_value.is_some() => m.fixed_value.map(money::from_db),
             (true, Some(c)) => Some(round_to(arith::mul("value", arith::from_scaled(m.entered_quantity, QTY_SCALE), arith::from_scaled(c, COST_SCALE))?, units)),
             _ => None,
         };

@@ -20,6 +20,7 @@ mod isolation;
 mod keys;
 mod partners;
 mod prefs;
+mod production;
 mod rbac;
 mod replenish;
 mod store;

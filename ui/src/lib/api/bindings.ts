@@ -197,6 +197,93 @@ partner_ids: Array<PartnerId>, };
 
 export type BatchPayResult = { payments: Array<PaymentRow>, total: string, };
 
+export type Bom = { id: BomId, product_id: ProductId, sku: string, product_name: string, name: string, quantity: string, unit_id: UnitId, unit_code: string, is_default: boolean, valid_from: string | null, valid_to: string | null, notes: string, archived: boolean, lines: Array<BomLine>, operations: Array<BomOperation>, 
+/**
+ * Cost roll-up for the output quantity: components at their current cost (a
+ * sub-assembly at its own roll-up), plus operations.
+ */
+components_cost: string, operations_cost: string, total_cost: string, 
+/**
+ * Per unit of the BOM's unit.
+ */
+unit_cost: string, };
+
+export type BomId = number;
+
+export type BomInput = { product_id: ProductId, name: string, 
+/**
+ * The output quantity the lines are for, in `unit_id` (default: the product's unit).
+ */
+quantity: string, unit_id?: UnitId, 
+/**
+ * Default: true for a product's first BOM.
+ */
+is_default?: boolean, valid_from?: string, valid_to?: string, notes: string, lines: Array<BomLineInput>, operations: Array<BomOperationInput>, };
+
+export type BomLine = { id: BomLineId, position: number, kind: BomLineKind, product_id: ProductId, sku: string, name: string, quantity: string, unit_id: UnitId, unit_code: string, scrap: string, cost_share: string, value_ids: Array<AttributeValueId>, 
+/**
+ * The component has a BOM of its own (a sub-assembly).
+ */
+has_bom: boolean, 
+/**
+ * Its cost in this BOM (components only): quantity with scrap × unit cost, rolled up
+ * for a sub-assembly.
+ */
+cost: string, };
+
+export type BomLineId = number;
+
+export type BomLineInput = { kind?: BomLineKind, product_id: ProductId, 
+/**
+ * Per the BOM's output quantity, in `unit_id` (default: the product's unit).
+ */
+quantity: string, unit_id?: UnitId, 
+/**
+ * Percent lost in making (0 ≤ scrap < 100): the planned quantity is raised to cover it.
+ */
+scrap?: string, 
+/**
+ * By-products: the percent of the order's cost they carry (the rest stays on the product made).
+ */
+cost_share?: string, 
+/**
+ * On a template's BOM: the line applies only to variants with these values (for each
+ * attribute named, one of its values listed).
+ */
+value_ids: Array<AttributeValueId>, };
+
+export type BomLineKind = "component" | "byproduct";
+
+export type BomOperation = { id: BomOperationId, position: number, name: string, work_centre_id: WorkCentreId, work_centre_code: string, minutes_per_batch: string, minutes_per_unit: string, 
+/**
+ * The line's own rate, or the work centre's.
+ */
+cost_per_hour: string, own_rate: boolean, 
+/**
+ * For one run of the BOM's output quantity.
+ */
+cost: string, };
+
+export type BomOperationId = number;
+
+export type BomOperationInput = { name: string, work_centre_id: WorkCentreId, 
+/**
+ * Minutes per run of the BOM's output quantity (set-up).
+ */
+minutes_per_batch?: string, 
+/**
+ * Minutes per unit of output (in the BOM's unit).
+ */
+minutes_per_unit?: string, 
+/**
+ * Default: the work centre's.
+ */
+cost_per_hour?: string, };
+
+export type BomRow = { id: BomId, product_id: ProductId, sku: string, product_name: string, name: string, quantity: string, unit_code: string, is_default: boolean, valid_from: string | null, valid_to: string | null, archived: boolean, lines: number, operations: number, };
+
+export type BomTree = { nodes: Array<TreeNode>, total_cost: string, levels: number, };
+
 export type BookLine = { id: JournalLineId, entry_id: EntryId, entry_number: string, date: string, 
 /**
  * Signed, the account's currency: + money in.
@@ -210,6 +297,12 @@ export type BootstrapArgs = { email: string, display_name: string, password: str
 export type Brand = { id: BrandId, name: string, archived: boolean, product_count: number, };
 
 export type BrandId = number;
+
+export type CancelOrderArgs = { id: ProductionOrderId, 
+/**
+ * When consumed components come back (an order in progress); default: today.
+ */
+date?: string, };
 
 export type CancelPaymentArgs = { id: PaymentId, 
 /**
@@ -370,6 +463,13 @@ export type ConsolidatedTotal = {
  */
 key: string, amounts: string[], total: string, };
 
+export type ConsumeArgs = { id: ProductionOrderId, date?: string, 
+/**
+ * What was taken (a product may appear once per lot; a product off the BOM is allowed
+ * and shows as variance).
+ */
+lines: Array<LotQuantity>, };
+
 export type Contact = { id: ContactId, name: string, email: string, phone: string, 
 /**
  * Their role at the partner (Buyer, Accounts payable, ...).
@@ -499,6 +599,28 @@ export type CreateLocationArgs = {
 parent_id: LocationId, name: string, };
 
 export type CreateLotArgs = { product_id: ProductId, code: string, expiry_date?: string, };
+
+export type CreateOrderArgs = { product_id: ProductId, 
+/**
+ * In the product's unit.
+ */
+quantity: string, 
+/**
+ * Default: the product's BOM valid on the planned date (its default first).
+ */
+bom_id?: BomId, 
+/**
+ * Default: the first active warehouse.
+ */
+warehouse_id?: WarehouseId, 
+/**
+ * Where components are taken from; default: the warehouse's stock.
+ */
+source_location_id?: LocationId, 
+/**
+ * Where output goes; default: the warehouse's stock.
+ */
+dest_location_id?: LocationId, date_planned: string, origin: string, };
 
 export type CreateProductArgs = { sku: string, name: string, description?: string, 
 /**
@@ -762,6 +884,16 @@ export type ExchangeRate = { currency: string, date: string,
  */
 rate: string, };
 
+export type ExplodeArgs = { product_id: ProductId, 
+/**
+ * In the product's unit; default: one.
+ */
+quantity?: string, 
+/**
+ * Default: the product's BOM valid at `date` (its default first).
+ */
+bom_id?: BomId, date?: string, };
+
 export type ExportArgs = { format: ExportFormat, };
 
 export type ExportChartArgs = { format: ExportFormat, };
@@ -782,7 +914,7 @@ export type ExportPartnersArgs = { format: ExportFormat, include_archived?: bool
 
 export type ExportReportArgs = { report: ReportKind, args: Record<string, unknown>, format: ExportFormat, };
 
-export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "short_at_date" | "costing_method_locked" | "not_a_done_receipt" | "same_warehouse" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero" | "has_stock_moves" | "serial_count" | "not_in_count_scope" | "kit_holds_no_stock" | "below_minimum" | "not_supplier" | "exceeds_remaining" | "exceeds_open" | "currency_differs" | "other_partner" | "nothing_open" | "amounts_differ" | "already_reconciled" | "statement_chain_broken" | "statement_unbalanced" | "invalid_statement_file";
+export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "short_at_date" | "costing_method_locked" | "not_a_done_receipt" | "same_warehouse" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero" | "has_stock_moves" | "serial_count" | "not_in_count_scope" | "kit_holds_no_stock" | "below_minimum" | "not_supplier" | "exceeds_remaining" | "exceeds_open" | "currency_differs" | "other_partner" | "nothing_open" | "amounts_differ" | "already_reconciled" | "statement_chain_broken" | "statement_unbalanced" | "invalid_statement_file" | "bom_cycle" | "no_bom";
 
 export type FieldError = { 
 /**
@@ -815,6 +947,8 @@ discount_percent: string, discount_given_account_id: AccountId | null, discount_
  * The upper bounds in days of the overdue aging buckets after "current" (30, 60, 90 → 1–30, 31–60, 61–90, 90+).
  */
 aging_buckets: Array<number>, };
+
+export type FinishArgs = { id: ProductionOrderId, date?: string, };
 
 export type FiscalYear = { id: FiscalYearId, name: string, start_date: string, end_date: string, closed: boolean, closing_entry_id: EntryId | null, periods: Array<Period>, };
 
@@ -1189,6 +1323,16 @@ before?: AuditId,
  */
 limit?: number, entity?: string, command?: string, };
 
+export type ListBomsArgs = { 
+/**
+ * SKU or name of the product made, or the BOM's name.
+ */
+search?: string, product_id?: ProductId, include_archived?: boolean, limit?: number, 
+/**
+ * The last row's id of the previous page.
+ */
+after?: BomId, };
+
 export type ListBrandsArgs = { 
 /**
  * Search (words of the name), sort (`name`), paging, include_archived.
@@ -1285,6 +1429,16 @@ limit?: number,
  * The last lot of the previous page: the page continues after it (by SKU, then code).
  */
 after?: LotId, };
+
+export type ListOrdersArgs = { state?: ProductionState, product_id?: ProductId, 
+/**
+ * Number, SKU, product name or origin.
+ */
+search?: string, limit?: number, 
+/**
+ * The last row's id of the previous page (newest first).
+ */
+before?: ProductionOrderId, };
 
 export type ListPartnersArgs = { query?: ListQuery, 
 /**
@@ -1410,6 +1564,12 @@ export type Lot = { id: LotId, product_id: ProductId, sku: string, code: string,
 on_hand: string, };
 
 export type LotId = number;
+
+export type LotQuantity = { product_id: ProductId, 
+/**
+ * In the product's unit.
+ */
+quantity: string, lot_id?: LotId, lot_code?: string, };
 
 export type LotTrace = { lot: Lot, 
 /**
@@ -1565,6 +1725,12 @@ what?: OpenWork, partner_id?: PartnerId, };
 
 export type OpenWork = "to_deliver" | "to_invoice";
 
+export type OperationMinutes = { 
+/**
+ * The operation's position on the order (1-based).
+ */
+position: number, minutes: string, };
+
 export type Order = { id: OrderId, side: Side, state: OrderState, number: string | null, partner_id: PartnerId, partner_name: string, billing_address_id: PartnerAddressId | null, shipping_address_id: PartnerAddressId | null, currency: string, rate: string, date: string, payment_terms_days: number, warehouse_id: WarehouseId | null, reference: string, notes: string, net: string, tax: string, rounding: string, total: string, taxes: Array<TaxTotal>, delivery_status: DeliveryStatus, invoice_status: InvoiceStatus, lines: Array<OrderLine>, 
 /**
  * Deliveries or receipts, and their returns.
@@ -1626,6 +1792,8 @@ to_deliver: string,
 to_invoice: string, };
 
 export type OrderLineId = number;
+
+export type OrderOperation = { position: number, name: string, work_centre_id: WorkCentreId, work_centre_code: string, planned_minutes: string, done_minutes: string, cost_per_hour: string, value: string, };
 
 export type OrderRow = { id: OrderId, state: OrderState, number: string | null, partner_id: PartnerId, partner_name: string, date: string, currency: string, total: string, reference: string, delivery_status: DeliveryStatus, invoice_status: InvoiceStatus, };
 
@@ -1776,7 +1944,7 @@ to_location_id?: LocationId, date: string, partner_id?: PartnerId, reference?: s
  */
 reason?: string, source?: StockSource, lines: Array<MoveInput>, };
 
-export type PickingKind = "receipt" | "delivery" | "internal" | "adjustment" | "scrap";
+export type PickingKind = "receipt" | "delivery" | "internal" | "adjustment" | "scrap" | "production";
 
 export type PickingRow = { id: PickingId, kind: PickingKind, state: PickingState, number: string | null, warehouse_id: WarehouseId, date: string, reference: string, moves: number, partner_id: PartnerId | null, partner_name: string | null, from_location: string, to_location: string, };
 
@@ -1843,6 +2011,30 @@ price?: string,
  */
 discount?: string, };
 
+export type ProduceArgs = { id: ProductionOrderId, 
+/**
+ * Of the product made, in its unit; at most what remains.
+ */
+quantity: string, date?: string, 
+/**
+ * Components used for this quantity. None: the BOM's share of each untracked
+ * component for the quantity produced so far, less what was already consumed.
+ */
+consumption?: Array<LotQuantity>, 
+/**
+ * Lots or serials of the output (and of tracked by-products); a serial is one unit.
+ */
+lots: Array<LotQuantity>, 
+/**
+ * Actual minutes per operation; none: the planned share of the quantity.
+ */
+minutes: Array<OperationMinutes>, 
+/**
+ * Close the order after this output even if less than ordered was made (what is
+ * left in WIP goes to the variance account). Default: close when nothing remains.
+ */
+finish?: boolean, };
+
 export type Product = { id: ProductId, sku: string, barcode: string | null, name: string, description: string, category_id: CategoryId | null, category_name: string | null, brand_id: BrandId | null, brand_name: string | null, unit_id: UnitId, unit_code: string, kind: ProductKind, 
 /**
  * A variant template: declares attributes; never sold or stocked itself.
@@ -1898,6 +2090,60 @@ export type ProductKind = "stockable" | "consumable" | "service";
 export type ProductTaxes = { product_id: ProductId, sale: Array<TaxId>, purchase: Array<TaxId>, };
 
 export type ProductTracking = { product_id: ProductId, sku: string, tracking: Tracking, };
+
+export type ProductionCheck = { 
+/**
+ * The WIP account's balance (none without books).
+ */
+wip_balance: string | null, 
+/**
+ * The sum of every order's consumed + absorbed − produced.
+ */
+orders_wip: string, 
+/**
+ * Orders whose values differ from the sums of their steps.
+ */
+drifting_orders: Array<string>, ok: boolean, };
+
+export type ProductionLineId = number;
+
+export type ProductionOrder = { id: ProductionOrderId, number: string | null, state: ProductionState, product_id: ProductId, sku: string, product_name: string, tracking: Tracking, bom_id: BomId, bom_name: string, unit_code: string, quantity: string, produced: string, unbuilt: string, remaining: string, warehouse_id: WarehouseId, source_location_id: LocationId, dest_location_id: LocationId, date_planned: string, date_done: string | null, origin: string, 
+/**
+ * Per unit, rolled up from the BOM when the order was confirmed.
+ */
+standard_cost: string | null, consumed_value: string, absorbed_value: string, produced_value: string, 
+/**
+ * consumed + absorbed − produced: this order's share of the WIP account.
+ */
+wip_value: string, 
+/**
+ * Actual cost per unit produced (what the output carried), when something was.
+ */
+actual_unit_cost: string | null, 
+/**
+ * produced value − standard cost × produced: above zero, it cost more than planned.
+ */
+cost_variance: string | null, reservation_id: PickingId | null, lines: Array<OrderLine>, operations: Array<OrderOperation>, steps: Array<Step>, };
+
+export type ProductionOrderId = number;
+
+export type ProductionSettings = { 
+/**
+ * Work in progress: components and operations in, finished goods out.
+ */
+wip_account_id: AccountId | null, 
+/**
+ * Credited with the labour and overhead operations absorb.
+ */
+absorption_account_id: AccountId | null, 
+/**
+ * Takes what is left in WIP when an order closes short, and unbuilding differences.
+ */
+variance_account_id: AccountId | null, };
+
+export type ProductionState = "draft" | "confirmed" | "in_progress" | "done" | "cancelled";
+
+export type ProductionStepId = number;
 
 export type ProfitAndLoss = { currency: string, columns: Array<StatementColumn>, 
 /**
@@ -2213,6 +2459,10 @@ export type StatementSection = {
  */
 key: string, lines: Array<StatementLine>, totals: string[], };
 
+export type Step = { id: ProductionStepId, kind: StepKind, date: string, quantity: string, consume_picking_id: PickingId | null, consume_number: string | null, output_picking_id: PickingId | null, output_number: string | null, consumed_value: string, absorbed_value: string, produced_value: string, };
+
+export type StepKind = "consume" | "produce" | "unbuild" | "return";
+
 export type StockCount = { id: CountId, state: CountState, number: string | null, warehouse_id: WarehouseId, location_id: LocationId, location: string, category_id: CategoryId | null, category: string | null, blind: boolean, 
 /**
  * True when this answer hides the expected quantities and differences (a blind
@@ -2443,6 +2693,14 @@ forecast: string, min_qty: string, max_qty: string, multiple: string,
  */
 suggested: string, supplier_id: PartnerId | null, supplier_name: string | null, };
 
+export type TraceArgs = { lot_id: LotId, };
+
+export type TraceNode = { level: number, lot_id: LotId, lot_code: string, product_id: ProductId, sku: string, 
+/**
+ * The order that made it, when one did.
+ */
+order_id: ProductionOrderId | null, order_number: string | null, quantity: string, };
+
 export type Tracking = "none" | "lot" | "serial";
 
 export type TradeGroupBy = "product" | "partner" | "category" | "month";
@@ -2490,6 +2748,20 @@ received?: string,
  */
 fee?: string, fee_account_id?: AccountId, description: string, };
 
+export type TreeNode = { level: number, parent: number | null, product_id: ProductId, sku: string, name: string, 
+/**
+ * In the product's unit, scrap included.
+ */
+quantity: string, unit_code: string, 
+/**
+ * The BOM this node is made with, when it is made.
+ */
+bom_id: BomId | null, unit_cost: string, 
+/**
+ * Quantity × unit cost; a made node's cost is its components' plus its operations'.
+ */
+cost: string, operations_cost: string, };
+
 export type TrialBalance = { from: string, to: string, currency: string, rows: Array<TrialBalanceRow>, 
 /**
  * Opening and closing totals are zero: every entry balances.
@@ -2513,6 +2785,16 @@ export type UnallocateArgs = { match_id: MatchId,
  * Default: today (never before the match).
  */
 date?: string, };
+
+export type UnbuildArgs = { id: ProductionOrderId, 
+/**
+ * Of the product made, at most what was produced and not yet unbuilt.
+ */
+quantity: string, date?: string, 
+/**
+ * Lots or serials of the product taken apart, when it is tracked.
+ */
+lots: Array<LotQuantity>, };
 
 export type Unit = { id: UnitId, code: string, name: string, dimension: Dimension, 
 /**
@@ -2538,6 +2820,8 @@ export type UpdateAttributeArgs = { id: AttributeId, name?: string,
 values?: Array<AttributeValueInput>, };
 
 export type UpdateBankAccountArgs = { id: BankAccountId, name: string, iban: string, number: string, bic: string, };
+
+export type UpdateBomArgs = { id: BomId, bom: BomInput, };
 
 export type UpdateBrandArgs = { id: BrandId, name?: string, archived?: boolean, };
 
@@ -2588,6 +2872,8 @@ unit_id?: UnitId,
  */
 kind?: ProductKind, sale_price?: string, cost?: string, };
 
+export type UpdateProductionSettingsArgs = { wip_account_id: AccountId | null, absorption_account_id: AccountId | null, variance_account_id: AccountId | null, };
+
 export type UpdateReorderRuleArgs = { id: ReorderRuleId, min_qty?: string, max_qty?: string, multiple?: string, supplier_id?: PartnerId, 
 /**
  * True removes the preferred supplier.
@@ -2609,6 +2895,8 @@ export type UpdateTradeSettingsArgs = { invoice_policy?: InvoicePolicy, };
 export type UpdateUserArgs = { id: UserId, email?: string, display_name?: string, is_superuser?: boolean, };
 
 export type UpdateWarehouseArgs = { id: WarehouseId, code?: string, name?: string, address?: string, };
+
+export type UpdateWorkCentreArgs = { id: WorkCentreId, code: string, name: string, cost_per_hour: string, };
 
 export type User = { id: UserId, email: string, display_name: string, is_active: boolean, is_superuser: boolean, created_at: string, last_login_at: string | null, 
 /**
@@ -2654,6 +2942,24 @@ root_location_id: LocationId, archived: boolean, };
 
 export type WarehouseId = number;
 
+export type WhereUsedArgs = { product_id: ProductId, 
+/**
+ * Also the BOMs using those BOMs' products, and so on.
+ */
+all_levels?: boolean, };
+
+export type WhereUsedRow = { level: number, bom_id: BomId, bom_name: string, product_id: ProductId, sku: string, name: string, 
+/**
+ * The used product's quantity in that BOM, in the line's unit.
+ */
+component_id: ProductId, quantity: string, unit_code: string, kind: BomLineKind, archived: boolean, };
+
+export type WorkCentre = { id: WorkCentreId, code: string, name: string, cost_per_hour: string, archived: boolean, };
+
+export type WorkCentreId = number;
+
+export type WorkCentreInput = { code: string, name: string, cost_per_hour: string, };
+
 /** Every command: its args and result types. */
 export interface Commands {
   "account.create": { args: AccountInput; result: Account };
@@ -2698,6 +3004,13 @@ export interface Commands {
   "bank.transfer": { args: TransferInput; result: Array<BankMove> };
   "bank.undo_reconciliation": { args: IdArg<BankRecId>; result: Done };
   "bank.update_account": { args: UpdateBankAccountArgs; result: BankAccount };
+  "bom.create": { args: BomInput; result: Bom };
+  "bom.explode": { args: ExplodeArgs; result: BomTree };
+  "bom.get": { args: IdArg<BomId>; result: Bom };
+  "bom.list": { args: ListBomsArgs; result: Array<BomRow> };
+  "bom.set_archived": { args: SetArchivedArg<BomId>; result: Bom };
+  "bom.update": { args: UpdateBomArgs; result: Bom };
+  "bom.where_used": { args: WhereUsedArgs; result: Array<WhereUsedRow> };
   "catalog.convert_quantity": { args: ConvertQuantityArgs; result: ConvertedQuantity };
   "catalog.create_attribute": { args: CreateAttributeArgs; result: Attribute };
   "catalog.create_brand": { args: CreateBrandArgs; result: Brand };
@@ -2833,6 +3146,20 @@ export interface Commands {
   "price_list.list": { args: ArchivedArg; result: Array<PriceList> };
   "price_list.set_archived": { args: SetArchivedArg<PriceListId>; result: PriceList };
   "price_list.update": { args: UpdatePriceListArgs; result: PriceList };
+  "production.cancel_order": { args: CancelOrderArgs; result: ProductionOrder };
+  "production.check": { args: NoArgs; result: ProductionCheck };
+  "production.confirm_order": { args: IdArg<ProductionOrderId>; result: ProductionOrder };
+  "production.consume": { args: ConsumeArgs; result: ProductionOrder };
+  "production.create_order": { args: CreateOrderArgs; result: ProductionOrder };
+  "production.delete_order": { args: IdArg<ProductionOrderId>; result: Done };
+  "production.finish_order": { args: FinishArgs; result: ProductionOrder };
+  "production.get_order": { args: IdArg<ProductionOrderId>; result: ProductionOrder };
+  "production.get_settings": { args: NoArgs; result: ProductionSettings };
+  "production.list_orders": { args: ListOrdersArgs; result: Array<OrderRow> };
+  "production.produce": { args: ProduceArgs; result: ProductionOrder };
+  "production.trace_lot": { args: TraceArgs; result: Array<TraceNode> };
+  "production.unbuild": { args: UnbuildArgs; result: ProductionOrder };
+  "production.update_settings": { args: UpdateProductionSettingsArgs; result: ProductionSettings };
   "purchase.bill_order": { args: InvoiceOrderArgs; result: Invoice };
   "purchase.cancel_bill": { args: DocActionArgs; result: Invoice };
   "purchase.cancel_order": { args: DocActionArgs; result: Order };
@@ -2939,6 +3266,11 @@ export interface Commands {
   "warehouse.list": { args: ArchivedArg; result: Array<Warehouse> };
   "warehouse.set_archived": { args: SetArchivedArg<WarehouseId>; result: Warehouse };
   "warehouse.update": { args: UpdateWarehouseArgs; result: Warehouse };
+  "work_centre.create": { args: WorkCentreInput; result: WorkCentre };
+  "work_centre.get": { args: IdArg<WorkCentreId>; result: WorkCentre };
+  "work_centre.list": { args: ArchivedArg; result: Array<WorkCentre> };
+  "work_centre.set_archived": { args: SetArchivedArg<WorkCentreId>; result: WorkCentre };
+  "work_centre.update": { args: UpdateWorkCentreArgs; result: WorkCentre };
 }
 
 export type CommandName = keyof Commands;
@@ -2981,6 +3313,13 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "bank.transfer",
   "bank.undo_reconciliation",
   "bank.update_account",
+  "bom.create",
+  "bom.explode",
+  "bom.get",
+  "bom.list",
+  "bom.set_archived",
+  "bom.update",
+  "bom.where_used",
   "catalog.convert_quantity",
   "catalog.create_attribute",
   "catalog.create_brand",
@@ -3106,6 +3445,20 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "price_list.list",
   "price_list.set_archived",
   "price_list.update",
+  "production.cancel_order",
+  "production.check",
+  "production.confirm_order",
+  "production.consume",
+  "production.create_order",
+  "production.delete_order",
+  "production.finish_order",
+  "production.get_order",
+  "production.get_settings",
+  "production.list_orders",
+  "production.produce",
+  "production.trace_lot",
+  "production.unbuild",
+  "production.update_settings",
   "purchase.bill_order",
   "purchase.cancel_bill",
   "purchase.cancel_order",
@@ -3197,6 +3550,11 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "warehouse.list",
   "warehouse.set_archived",
   "warehouse.update",
+  "work_centre.create",
+  "work_centre.get",
+  "work_centre.list",
+  "work_centre.set_archived",
+  "work_centre.update",
 ]);
 
 /** The permission each company-scoped command needs. */
@@ -3237,6 +3595,13 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "bank.transfer": "finance.manage_bank",
   "bank.undo_reconciliation": "finance.reconcile_statements",
   "bank.update_account": "finance.manage_bank",
+  "bom.create": "production.manage_boms",
+  "bom.explode": "production.view_production",
+  "bom.get": "production.view_production",
+  "bom.list": "production.view_production",
+  "bom.set_archived": "production.manage_boms",
+  "bom.update": "production.manage_boms",
+  "bom.where_used": "production.view_production",
   "catalog.convert_quantity": "catalog.view_unit",
   "catalog.create_attribute": "catalog.change_attribute",
   "catalog.create_brand": "catalog.change_brand",
@@ -3362,6 +3727,20 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "price_list.list": "sales.view_orders",
   "price_list.set_archived": "sales.manage_prices",
   "price_list.update": "sales.manage_prices",
+  "production.cancel_order": "production.manage_orders",
+  "production.check": "production.view_production",
+  "production.confirm_order": "production.manage_orders",
+  "production.consume": "production.manage_orders",
+  "production.create_order": "production.manage_orders",
+  "production.delete_order": "production.manage_orders",
+  "production.finish_order": "production.manage_orders",
+  "production.get_order": "production.view_production",
+  "production.get_settings": "production.view_production",
+  "production.list_orders": "production.view_production",
+  "production.produce": "production.manage_orders",
+  "production.trace_lot": "production.view_production",
+  "production.unbuild": "production.manage_orders",
+  "production.update_settings": "production.change_setup",
   "purchase.bill_order": "purchase.manage_bills",
   "purchase.cancel_bill": "purchase.manage_bills",
   "purchase.cancel_order": "purchase.manage_orders",
@@ -3453,4 +3832,9 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "warehouse.list": "inventory.view_stock",
   "warehouse.set_archived": "inventory.change_setup",
   "warehouse.update": "inventory.change_setup",
+  "work_centre.create": "production.manage_boms",
+  "work_centre.get": "production.view_production",
+  "work_centre.list": "production.view_production",
+  "work_centre.set_archived": "production.manage_boms",
+  "work_centre.update": "production.manage_boms",
 };

@@ -157,6 +157,8 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.field.statement_chain_broken': 'Auszug {statement} (Nr. {index} in der Datei) beginnt mit {opening}, der vorige Auszug endete mit {previous}.',
   'errors.field.statement_unbalanced': 'Auszug {statement}: Anfangssaldo {opening} plus Umsätze {lines} ergibt nicht den Endsaldo {closing}.',
   'errors.field.invalid_statement_file': 'Die Datei ist kein gültiges {format}: {detail} (Zeile {line}).',
+  'errors.field.bom_cycle': 'Würde einen Kreis bilden: {cycle}.',
+  'errors.field.no_bom': '{sku} hat keine an diesem Datum gültige Stückliste.',
   'errors.field.quantity_rounds_to_zero': 'Wird in {unit} ({decimals} Nachkommastellen) zu null gerundet.',
   'errors.field.serial_count': '{sku} wird nach Seriennummer verfolgt: eine Seriennummer wird mit 0 oder 1 gezählt.',
   'errors.field.not_in_count_scope': '{value} gehört nicht zum Umfang dieser Inventur.',

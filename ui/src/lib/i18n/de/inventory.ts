@@ -18,6 +18,7 @@ export const inventory: Record<keyof typeof en, string> = {
   'inventory.kind.internal': 'Umlagerung',
   'inventory.kind.adjustment': 'Bestandskorrektur',
   'inventory.kind.scrap': 'Verschrottung',
+  'inventory.kind.production': 'Fertigung',
   'inventory.state.draft': 'Entwurf',
   'inventory.state.ready': 'Bereit',
   'inventory.state.done': 'Erledigt',

@@ -158,6 +158,8 @@ export const errors = {
   'errors.field.statement_chain_broken': 'Statement {statement} (number {index} in the file) opens at {opening}, but the previous statement closed at {previous}.',
   'errors.field.statement_unbalanced': 'Statement {statement}: the opening {opening} plus its lines {lines} is not its closing {closing}.',
   'errors.field.invalid_statement_file': 'The file could not be read as {format}: {detail} (line {line}).',
+  'errors.field.bom_cycle': 'Would make a cycle: {cycle}.',
+  'errors.field.no_bom': '{sku} has no bill of materials valid on that date.',
   'errors.field.quantity_rounds_to_zero': 'Rounds to zero in {unit} ({decimals} decimals).',
   'errors.field.serial_count': '{sku} is tracked by serial number: a serial is counted 0 or 1.',
   'errors.field.not_in_count_scope': '{value} is not in this count’s scope.',

@@ -16,6 +16,7 @@ export const inventory = {
   'inventory.kind.internal': 'Internal transfer',
   'inventory.kind.adjustment': 'Adjustment',
   'inventory.kind.scrap': 'Scrap',
+  'inventory.kind.production': 'Production',
   'inventory.state.draft': 'Draft',
   'inventory.state.ready': 'Ready',
   'inventory.state.done': 'Done',
