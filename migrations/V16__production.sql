@@ -108,6 +108,7 @@ CREATE TABLE boms (
     quantity   INTEGER NOT NULL CHECK (quantity > 0),
     unit_id    INTEGER NOT NULL,
     is_default INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1)),
+    lead_time_days INTEGER NOT NULL DEFAULT 0 CHECK (lead_time_days BETWEEN 0 AND 3650),
     valid_from TEXT,
     valid_to   TEXT,
     notes      TEXT NOT NULL DEFAULT '',
@@ -284,6 +285,68 @@ CREATE TABLE production_steps (
 ) STRICT;
 CREATE INDEX production_steps_order ON production_steps (tenant_id, order_id, id);
 CREATE INDEX production_steps_output ON production_steps (tenant_id, output_picking_id) WHERE output_picking_id IS NOT NULL;
+
+-- 7. Requirements planning. A run keeps what it proposed and why: each proposal (make
+--    with a BOM, or buy from a supplier) with the demands it covers (pegs). A proposal is
+--    confirmed into a draft production or purchase order, or dismissed; a new run
+--    supersedes the proposals still open.
+CREATE TABLE planning_runs (
+    id         INTEGER PRIMARY KEY,
+    tenant_id  INTEGER NOT NULL REFERENCES companies (id),
+    date       TEXT NOT NULL,
+    horizon    TEXT,
+    state      TEXT NOT NULL CHECK (state IN ('open', 'superseded')),
+    created_by INTEGER NOT NULL REFERENCES users (id),
+    created_at TEXT NOT NULL,
+    UNIQUE (tenant_id, id)
+) STRICT;
+CREATE INDEX planning_runs_list ON planning_runs (tenant_id, id);
+
+CREATE TABLE planning_proposals (
+    id            INTEGER PRIMARY KEY,
+    tenant_id     INTEGER NOT NULL REFERENCES companies (id),
+    run_id        INTEGER NOT NULL,
+    position      INTEGER NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('produce', 'purchase')),
+    state         TEXT NOT NULL CHECK (state IN ('proposed', 'confirmed', 'dismissed', 'superseded')),
+    product_id    INTEGER NOT NULL,
+    level         INTEGER NOT NULL,
+    quantity      INTEGER NOT NULL CHECK (quantity > 0),          -- the product's unit, 4 decimals
+    date_needed   TEXT NOT NULL,
+    date_start    TEXT NOT NULL,                                  -- date needed less the lead time
+    bom_id        INTEGER,
+    supplier_id   INTEGER,
+    on_hand       INTEGER NOT NULL,                               -- the netting it came from
+    incoming      INTEGER NOT NULL,
+    demand        INTEGER NOT NULL,
+    safety        INTEGER NOT NULL DEFAULT 0,
+    production_order_id INTEGER,
+    purchase_order_id   INTEGER,
+    UNIQUE (tenant_id, id),
+    FOREIGN KEY (tenant_id, run_id) REFERENCES planning_runs (tenant_id, id),
+    FOREIGN KEY (tenant_id, product_id) REFERENCES products (tenant_id, id),
+    FOREIGN KEY (tenant_id, bom_id) REFERENCES boms (tenant_id, id),
+    FOREIGN KEY (tenant_id, supplier_id) REFERENCES partners (tenant_id, id),
+    FOREIGN KEY (tenant_id, production_order_id) REFERENCES production_orders (tenant_id, id),
+    FOREIGN KEY (tenant_id, purchase_order_id) REFERENCES trade_orders (tenant_id, id),
+    CHECK ((kind = 'produce') = (bom_id IS NOT NULL))
+) STRICT;
+CREATE INDEX planning_proposals_run ON planning_proposals (tenant_id, run_id, position);
+
+-- What a proposal covers: a sales order line, a production order's component, a
+-- reorder rule's minimum, or another proposal's component (dependent demand).
+CREATE TABLE planning_pegs (
+    tenant_id   INTEGER NOT NULL,
+    proposal_id INTEGER NOT NULL,
+    position    INTEGER NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('sales_order', 'production_order', 'reorder_rule', 'proposal')),
+    source_id   INTEGER,
+    reference   TEXT NOT NULL,
+    date        TEXT NOT NULL,
+    quantity    INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, proposal_id, position),
+    FOREIGN KEY (tenant_id, proposal_id) REFERENCES planning_proposals (tenant_id, id)
+) STRICT, WITHOUT ROWID;
 
 -- Finished is immutable; steps are append-only.
 CREATE TRIGGER production_orders_closed BEFORE UPDATE ON production_orders

@@ -234,6 +234,9 @@ fn check(db: &Connection, t: &TenantCtx, id: Option<BomId>, a: &BomInput) -> Res
         Some(p) => Some(p),
     };
     let name = c.optional("name", &a.name, 100);
+    if a.lead_time_days.is_some_and(|d| d > 3650) {
+        c.push("lead_time_days", FieldCode::OutOfRange.with("min", 0).with("max", 3650));
+    }
     c.optional("notes", &a.notes, 2000);
     let quantity = scaled(&mut c, "quantity", a.quantity, true);
     let unit = a.unit_id.or(product.as_ref().map(|p| p.unit_id));
@@ -427,8 +430,10 @@ pub fn create(ctx: &mut Ctx<'_>, a: BomInput) -> Result<Bom> {
     let t = ctx.tenant()?;
     let db = ctx.db();
     let k = check(db, &t, None, &a)?;
-    db.prepare_cached("INSERT INTO boms (tenant_id, product_id, name, quantity, unit_id, valid_from, valid_to, notes, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)")?
-        .execute(params![t.tenant_id(), k.product.id, k.name, k.quantity, k.unit, a.valid_from, a.valid_to, a.notes.trim(), ctx.now])?;
+    db.prepare_cached(
+        "INSERT INTO boms (tenant_id, product_id, name, quantity, unit_id, lead_time_days, valid_from, valid_to, notes, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+    )?
+    .execute(params![t.tenant_id(), k.product.id, k.name, k.quantity, k.unit, a.lead_time_days.unwrap_or(0), a.valid_from, a.valid_to, a.notes.trim(), ctx.now])?;
     let id = BomId(db.last_insert_rowid());
     write_children(db, &t, id, &k)?;
     set_default(db, &t, k.product.id, id, a.is_default)?;
@@ -446,8 +451,10 @@ pub fn update(ctx: &mut Ctx<'_>, a: UpdateBomArgs) -> Result<Bom> {
         return Err(Error::field("bom.product_id", FieldCode::Invalid));
     }
     let k = check(db, &t, Some(a.id), &a.bom).map_err(|e| prefix(e, "bom."))?;
-    db.prepare_cached("UPDATE boms SET name = ?3, quantity = ?4, unit_id = ?5, valid_from = ?6, valid_to = ?7, notes = ?8, updated_at = ?9 WHERE tenant_id = ?1 AND id = ?2")?
-        .execute(params![t.tenant_id(), a.id, k.name, k.quantity, k.unit, a.bom.valid_from, a.bom.valid_to, a.bom.notes.trim(), ctx.now])?;
+    db.prepare_cached(
+        "UPDATE boms SET name = ?3, quantity = ?4, unit_id = ?5, valid_from = ?6, valid_to = ?7, notes = ?8, lead_time_days = ?9, updated_at = ?10 WHERE tenant_id = ?1 AND id = ?2",
+    )?
+    .execute(params![t.tenant_id(), a.id, k.name, k.quantity, k.unit, a.bom.valid_from, a.bom.valid_to, a.bom.notes.trim(), a.bom.lead_time_days.unwrap_or(0), ctx.now])?;
     write_children(db, &t, a.id, &k)?;
     if a.bom.is_default.is_some() {
         set_default(db, &t, k.product.id, a.id, a.bom.is_default)?;
@@ -490,6 +497,7 @@ fn input_of(db: &Connection, t: &TenantCtx, id: BomId) -> Result<BomInput> {
         quantity: b.quantity,
         unit_id: Some(b.unit_id),
         is_default: None,
+        lead_time_days: Some(b.lead_time_days),
         valid_from: b.valid_from,
         valid_to: b.valid_to,
         notes: b.notes,
@@ -784,8 +792,9 @@ pub(crate) fn round(v: Decimal, dp: u32) -> Decimal {
 
 pub fn get(db: &Connection, t: &TenantCtx, id: BomId) -> Result<Bom> {
     let row = get_row(db, t, id)?;
-    let (unit_id, notes): (UnitId, String) =
-        db.prepare_cached("SELECT unit_id, notes FROM boms WHERE tenant_id = ?1 AND id = ?2")?.query_row(params![t.tenant_id(), id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (unit_id, notes, lead_time_days): (UnitId, String, u32) = db
+        .prepare_cached("SELECT unit_id, notes, lead_time_days FROM boms WHERE tenant_id = ?1 AND id = ?2")?
+        .query_row(params![t.tenant_id(), id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let today = chrono::Utc::now().date_naive();
     let currency = crate::accounting::chart::base_currency(db, t)?;
     let units = money::minor_units("currency", &currency)?;
@@ -852,6 +861,7 @@ pub fn get(db: &Connection, t: &TenantCtx, id: BomId) -> Result<Bom> {
         unit_id,
         unit_code: row.unit_code,
         is_default: row.is_default,
+        lead_time_days,
         valid_from: row.valid_from,
         valid_to: row.valid_to,
         notes,

@@ -2,7 +2,7 @@
 
 use super::model::*;
 use super::{BOMS, ORDERS, SETUP, VIEW};
-use super::{boms, orders, settings};
+use super::{boms, orders, planning, settings};
 use crate::command::{Access, ArchivedArg, CommandSpec, IdArg, NoArgs, PermissionSpec, Registry};
 
 pub fn register(r: &mut Registry) {
@@ -80,6 +80,22 @@ pub fn register(r: &mut Registry) {
         let t = ctx.tenant()?;
         orders::check(ctx.db(), &t)
     }));
+    r.add(CommandSpec::mutation(
+        "planning.run",
+        o,
+        "Run the requirements: net sales, production and reorder demand against stock and supply, level by level, into make and buy proposals",
+        planning::run,
+    ));
+    r.add(CommandSpec::query("planning.get_run", v, "One planning run with its proposals and the demands each covers", |ctx, a: IdArg<PlanningRunId>| {
+        let t = ctx.tenant()?;
+        planning::get(ctx.db(), &t, a.id)
+    }));
+    r.add(CommandSpec::query("planning.latest_run", v, "The latest planning run, if any", |ctx, _: NoArgs| {
+        let t = ctx.tenant()?;
+        planning::latest(ctx.db(), &t)
+    }));
+    r.add(CommandSpec::mutation("planning.confirm", o, "Turn proposals into production orders and draft purchase orders", planning::confirm));
+    r.add(CommandSpec::mutation("planning.dismiss", o, "Dismiss proposals", planning::dismiss));
     r.add(CommandSpec::query("production.trace_lot", v, "A produced lot and the component lots it was made from, at any depth", |ctx, a: TraceArgs| {
         let t = ctx.tenant()?;
         orders::trace(ctx.db(), &t, &a)

@@ -3,7 +3,8 @@
 //!
 //! Parts: [`settings`] (the WIP, absorption and variance accounts; work centres),
 //! [`boms`] (bills of materials: validation, versions, explosion, cost roll-up,
-//! where-used), [`orders`] (production orders and their steps, the check and lot trace);
+//! where-used), [`orders`] (production orders and their steps, the check and lot trace),
+//! [`planning`] (the requirements run and its proposals);
 //! `model.rs` holds the wire types, `commands.rs` the registry entries and permissions.
 //!
 //! Invariants (each enforced here, and by SQLite where it can be; `production.check`
@@ -48,6 +49,13 @@
 //! - **Unbuilding** a done order takes the product out at its current cost and brings its
 //!   components back, lot by lot, at their share of the value they were built with; the
 //!   difference goes to the variance account, so WIP is left as it was.
+//! - **Planning** ([`planning`]) reads and proposes; it changes stock and orders only when
+//!   proposals are confirmed (through `orders::create` and the purchasing engine, and
+//!   buying needs `purchase.manage_orders` too). Demand is netted per product in
+//!   low-level-code order (a component after every parent that places demand on it),
+//!   against on hand + open purchase and production orders; a reorder rule's minimum is a
+//!   safety stock, its maximum the level to bring it to. Each proposal keeps its pegs (the
+//!   demands it covers); a new run supersedes the proposals still open.
 //! - **Traceability:** a produced lot leads to its order's consumed lots, at any depth.
 //! - **Isolation:** every table has `tenant_id` and composite foreign keys.
 
@@ -55,6 +63,7 @@ pub mod boms;
 pub mod commands;
 pub mod model;
 pub mod orders;
+pub mod planning;
 pub mod settings;
 
 pub const VIEW: &str = "production.view_production";

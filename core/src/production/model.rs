@@ -167,6 +167,10 @@ pub struct BomInput {
     #[serde(default)]
     #[ts(optional)]
     pub is_default: Option<bool>,
+    /// Days from starting an order to its output (planning dates orders back by it).
+    #[serde(default)]
+    #[ts(optional)]
+    pub lead_time_days: Option<u32>,
     #[serde(default)]
     #[ts(optional)]
     pub valid_from: Option<NaiveDate>,
@@ -253,6 +257,7 @@ pub struct Bom {
     pub unit_id: UnitId,
     pub unit_code: String,
     pub is_default: bool,
+    pub lead_time_days: u32,
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
     pub notes: String,
@@ -432,6 +437,8 @@ pub struct CreateOrderArgs {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[ts(rename = "ProductionOrderLine")]
+#[schemars(rename = "ProductionOrderLine")]
 pub struct OrderLine {
     pub id: ProductionLineId,
     pub position: u32,
@@ -570,6 +577,8 @@ pub struct ProductionOrder {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[ts(rename = "ProductionOrderRow")]
+#[schemars(rename = "ProductionOrderRow")]
 pub struct OrderRow {
     pub id: ProductionOrderId,
     pub number: Option<String>,
@@ -749,4 +758,152 @@ pub struct TraceNode {
     #[ts(type = "string")]
     #[schemars(with = "String")]
     pub quantity: Decimal,
+}
+
+// --- requirements planning --------------------------------------------------------------------
+
+id_type!(PlanningRunId, ProposalId);
+
+str_enum! {
+    pub enum ProposalKind {
+        Produce = "produce",
+        Purchase = "purchase",
+    }
+}
+
+str_enum! {
+    pub enum ProposalState {
+        Proposed = "proposed",
+        Confirmed = "confirmed",
+        Dismissed = "dismissed",
+        /// A later run replaced it before anyone acted on it.
+        Superseded = "superseded",
+    }
+}
+
+str_enum! {
+    /// The demand a proposal covers.
+    pub enum PegKind {
+        SalesOrder = "sales_order",
+        ProductionOrder = "production_order",
+        ReorderRule = "reorder_rule",
+        /// A component of another proposal (dependent demand).
+        Proposal = "proposal",
+    }
+}
+
+str_enum! {
+    pub enum RunState {
+        Open = "open",
+        Superseded = "superseded",
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct RunPlanningArgs {
+    /// The run's date (default: today).
+    #[serde(default)]
+    #[ts(optional)]
+    pub date: Option<NaiveDate>,
+    /// Only sales orders dated up to this day count (default: all open ones).
+    #[serde(default)]
+    #[ts(optional)]
+    pub horizon: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct Peg {
+    pub kind: PegKind,
+    pub source_id: Option<i64>,
+    pub reference: String,
+    pub date: NaiveDate,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub quantity: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct Proposal {
+    pub id: ProposalId,
+    pub position: u32,
+    pub kind: ProposalKind,
+    pub state: ProposalState,
+    pub product_id: ProductId,
+    pub sku: String,
+    pub name: String,
+    pub unit_code: String,
+    /// The product's low-level code: 0 for end items, its deepest BOM level otherwise.
+    pub level: u32,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub quantity: Decimal,
+    pub date_needed: NaiveDate,
+    /// Needed less the lead time (the BOM's, or the supplier's).
+    pub date_start: NaiveDate,
+    /// Starting before the run's date would have been needed.
+    pub late: bool,
+    pub bom_id: Option<BomId>,
+    pub supplier_id: Option<crate::partners::model::PartnerId>,
+    pub supplier_name: Option<String>,
+    /// The netting: on hand + incoming − demand, against the safety stock.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub on_hand: Decimal,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub incoming: Decimal,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub demand: Decimal,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub safety: Decimal,
+    pub production_order_id: Option<ProductionOrderId>,
+    pub production_order_number: Option<String>,
+    pub purchase_order_id: Option<i64>,
+    pub purchase_order_number: Option<String>,
+    pub pegs: Vec<Peg>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct PlanningRun {
+    pub id: PlanningRunId,
+    pub date: NaiveDate,
+    pub horizon: Option<NaiveDate>,
+    pub state: RunState,
+    pub proposals: Vec<Proposal>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalChoice {
+    pub id: ProposalId,
+    /// Default: the proposed quantity.
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    #[schemars(with = "Option<String>")]
+    pub quantity: Option<Decimal>,
+    /// A purchase's supplier (default: the proposed one).
+    #[serde(default)]
+    #[ts(optional)]
+    pub supplier_id: Option<crate::partners::model::PartnerId>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmProposalsArgs {
+    pub run_id: PlanningRunId,
+    pub proposals: Vec<ProposalChoice>,
+    /// Where the orders deliver (default: the first warehouse).
+    #[serde(default)]
+    #[ts(optional)]
+    pub warehouse_id: Option<WarehouseId>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct DismissProposalsArgs {
+    pub run_id: PlanningRunId,
+    pub ids: Vec<ProposalId>,
 }

@@ -375,3 +375,71 @@ proptest! {
         prop_assert_eq!(&again, &snapshots[0]);
     }
 }
+
+#[test]
+fn a_requirements_run_nets_level_by_level_explains_each_proposal_and_confirms_into_orders() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let (wh, _) = warehouse(&mut app, "ACME");
+    let bike = product(&mut app, "ACME", "BIKE", json!({}));
+    let frame = product(&mut app, "ACME", "FRAME", json!({}));
+    let wheel = product(&mut app, "ACME", "WHEEL", json!({}));
+    let tube = product(&mut app, "ACME", "TUBE", json!({}));
+    let customer = app.admin_in("ACME", "partner.create", json!({"name": "Rider", "is_customer": true})).unwrap()["id"].clone();
+    let supplier = app.admin_in("ACME", "partner.create", json!({"name": "Parts Ltd", "is_supplier": true})).unwrap()["id"].as_i64().unwrap();
+    app.admin_in("ACME", "supplier_price.create", json!({"partner_id": supplier, "product_id": wheel, "price": "10", "lead_time_days": 5})).unwrap();
+    app.admin_in("ACME", "supplier_price.create", json!({"partner_id": supplier, "product_id": tube, "price": "2", "lead_time_days": 3})).unwrap();
+    app.admin_in("ACME", "bom.create", json!({"product_id": bike, "quantity": "1", "lead_time_days": 2, "lines": [{"product_id": frame, "quantity": "1"}, {"product_id": wheel, "quantity": "2"}]})).unwrap();
+    app.admin_in("ACME", "bom.create", json!({"product_id": frame, "quantity": "1", "lead_time_days": 1, "lines": [{"product_id": tube, "quantity": "3"}]})).unwrap();
+    app.admin_in("ACME", "reorder_rule.create", json!({"product_id": tube, "warehouse_id": wh, "min_qty": "5", "max_qty": "10", "multiple": "1"})).unwrap();
+    receive(&mut app, "ACME", wh, bike, "1", "100");
+    receive(&mut app, "ACME", wh, wheel, "1", "10");
+    let so = app.admin_in("ACME", "sales.create_order", json!({"partner_id": customer, "date": "2026-04-10", "lines": [{"product_id": bike, "quantity": "3", "unit_price": "300"}]})).unwrap();
+    app.admin_in("ACME", "sales.confirm_order", json!({"id": so["id"]})).unwrap();
+    let run = app.admin_in("ACME", "planning.run", json!({"date": "2026-04-01"})).unwrap();
+    let rows: Vec<(String, String, i64, String, String, String)> = run["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (s(&p["sku"]), s(&p["kind"]), p["level"].as_i64().unwrap(), s(&p["quantity"]), s(&p["date_needed"]), s(&p["date_start"])))
+        .collect();
+    // 3 bikes less the 1 in stock; each makes a frame and takes two wheels (1 in stock);
+    // each frame takes 3 tubes, and the tubes' minimum of 5 brings them up to 10.
+    assert_eq!(
+        rows,
+        vec![
+            ("BIKE".into(), "produce".into(), 0, "2".into(), "2026-04-10".into(), "2026-04-08".into()),
+            ("FRAME".into(), "produce".into(), 1, "2".into(), "2026-04-08".into(), "2026-04-07".into()),
+            ("WHEEL".into(), "purchase".into(), 1, "3".into(), "2026-04-08".into(), "2026-04-03".into()),
+            ("TUBE".into(), "purchase".into(), 2, "16".into(), "2026-04-01".into(), "2026-03-29".into()),
+        ]
+    );
+    // Each says what it covers.
+    let p = &run["proposals"];
+    assert_eq!((p[0]["pegs"][0]["kind"].as_str(), s(&p[0]["pegs"][0]["quantity"]), s(&p[0]["on_hand"])), (Some("sales_order"), "3".into(), "1".into()));
+    assert_eq!((p[1]["pegs"][0]["kind"].as_str(), p[1]["pegs"][0]["source_id"].clone()), (Some("proposal"), p[0]["id"].clone()));
+    let tube_pegs: Vec<String> = p[3]["pegs"].as_array().unwrap().iter().map(|g| s(&g["kind"])).collect();
+    assert_eq!(tube_pegs, vec!["proposal", "reorder_rule"]);
+    assert_eq!((p[3]["late"].as_bool(), p[2]["supplier_id"].as_i64()), (Some(true), Some(supplier)));
+    // A warehouse clerk may make things but not buy them.
+    let clerk = app.member("clerk@acme.test", "ACME", "warehouse");
+    let all: Vec<Value> = p.as_array().unwrap().iter().map(|x| json!({"id": x["id"]})).collect();
+    let e = app.call(&clerk, Some("ACME"), "planning.confirm", json!({"run_id": run["id"], "proposals": all})).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Forbidden);
+    // Confirmed: two production orders (confirmed, reserving), one draft purchase order.
+    let run = app.admin_in("ACME", "planning.confirm", json!({"run_id": run["id"], "proposals": all})).unwrap();
+    let p = &run["proposals"];
+    assert!(p.as_array().unwrap().iter().all(|x| x["state"] == "confirmed"), "{run}");
+    assert_eq!((p[0]["production_order_number"].as_str(), p[1]["production_order_number"].as_str()), (Some("MO/00001"), Some("MO/00002")));
+    assert_eq!(p[2]["purchase_order_id"], p[3]["purchase_order_id"]);
+    let po = app.admin_in("ACME", "purchase.get_order", json!({"id": p[2]["purchase_order_id"]})).unwrap();
+    assert_eq!((po["state"].as_str(), po["lines"].as_array().unwrap().len()), (Some("draft"), 2));
+    let mo = app.admin_in("ACME", "production.get_order", json!({"id": p[1]["production_order_id"]})).unwrap();
+    assert_eq!((mo["state"].as_str(), s(&mo["quantity"]), s(&mo["date_planned"])), (Some("confirmed"), "2".into(), "2026-04-07".into()));
+    // Run again: what is on order now covers everything.
+    let again = app.admin_in("ACME", "planning.run", json!({"date": "2026-04-01"})).unwrap();
+    assert!(again["proposals"].as_array().unwrap().is_empty(), "{again}");
+    let e = app.admin_in("ACME", "planning.confirm", json!({"run_id": run["id"], "proposals": all})).unwrap_err();
+    assert_eq!(e.refusal().reason, cora_core::Reason::Immutable);
+    checks_ok(&mut app, "ACME");
+}

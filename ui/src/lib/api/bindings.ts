@@ -197,7 +197,7 @@ partner_ids: Array<PartnerId>, };
 
 export type BatchPayResult = { payments: Array<PaymentRow>, total: string, };
 
-export type Bom = { id: BomId, product_id: ProductId, sku: string, product_name: string, name: string, quantity: string, unit_id: UnitId, unit_code: string, is_default: boolean, valid_from: string | null, valid_to: string | null, notes: string, archived: boolean, lines: Array<BomLine>, operations: Array<BomOperation>, 
+export type Bom = { id: BomId, product_id: ProductId, sku: string, product_name: string, name: string, quantity: string, unit_id: UnitId, unit_code: string, is_default: boolean, lead_time_days: number, valid_from: string | null, valid_to: string | null, notes: string, archived: boolean, lines: Array<BomLine>, operations: Array<BomOperation>, 
 /**
  * Cost roll-up for the output quantity: components at their current cost (a
  * sub-assembly at its own roll-up), plus operations.
@@ -218,7 +218,11 @@ quantity: string, unit_id?: UnitId,
 /**
  * Default: true for a product's first BOM.
  */
-is_default?: boolean, valid_from?: string, valid_to?: string, notes: string, lines: Array<BomLineInput>, operations: Array<BomOperationInput>, };
+is_default?: boolean, 
+/**
+ * Days from starting an order to its output (planning dates orders back by it).
+ */
+lead_time_days?: number, valid_from?: string, valid_to?: string, notes: string, lines: Array<BomLineInput>, operations: Array<BomOperationInput>, };
 
 export type BomLine = { id: BomLineId, position: number, kind: BomLineKind, product_id: ProductId, sku: string, name: string, quantity: string, unit_id: UnitId, unit_code: string, scrap: string, cost_share: string, value_ids: Array<AttributeValueId>, 
 /**
@@ -420,6 +424,12 @@ export type ComponentInput = { product_id: ProductId, quantity: string,
 unit_id?: UnitId, };
 
 export type ComputeTaxesArgs = { currency: string, lines: Array<TaxLineInput>, };
+
+export type ConfirmProposalsArgs = { run_id: PlanningRunId, proposals: Array<ProposalChoice>, 
+/**
+ * Where the orders deliver (default: the first warehouse).
+ */
+warehouse_id?: WarehouseId, };
 
 export type Consolidated = { report: ConsolidatedKind, currency: string, from: string, to: string, columns: Array<ConsolidatedColumn>, rows: Array<ConsolidatedRow>, totals: Array<ConsolidatedTotal>, };
 
@@ -707,6 +717,8 @@ export type DeliveryStatus = "none" | "pending" | "partial" | "full";
 export type Dimension = "count" | "mass" | "volume" | "length" | "time";
 
 export type Direction = "in" | "out";
+
+export type DismissProposalsArgs = { run_id: PlanningRunId, ids: Array<ProposalId>, };
 
 export type DocActionArgs = { id: number, idempotency_key?: string, 
 /**
@@ -1907,6 +1919,10 @@ discount?: string, idempotency_key?: string, };
 
 export type PaymentRow = { id: PaymentId, number: string, partner_side: PartnerSide, direction: Direction, bank_account_name: string, partner_id: PartnerId, partner_name: string, date: string, currency: string, amount: string, unallocated: string, reference: string, cancelled: boolean, };
 
+export type Peg = { kind: PegKind, source_id: number | null, reference: string, date: string, quantity: string, };
+
+export type PegKind = "sales_order" | "production_order" | "reorder_rule" | "proposal";
+
 export type Period = { id: PeriodId, fiscal_year_id: FiscalYearId, name: string, start_date: string, end_date: string, closed: boolean, 
 /**
  * The year's closing period: it holds only the year-end closing entry.
@@ -1949,6 +1965,10 @@ export type PickingKind = "receipt" | "delivery" | "internal" | "adjustment" | "
 export type PickingRow = { id: PickingId, kind: PickingKind, state: PickingState, number: string | null, warehouse_id: WarehouseId, date: string, reference: string, moves: number, partner_id: PartnerId | null, partner_name: string | null, from_location: string, to_location: string, };
 
 export type PickingState = "draft" | "ready" | "done" | "cancelled";
+
+export type PlanningRun = { id: PlanningRunId, date: string, horizon: string | null, state: RunState, proposals: Array<Proposal>, };
+
+export type PlanningRunId = number;
 
 export type PostBatchArgs = { 
 /**
@@ -2123,9 +2143,29 @@ actual_unit_cost: string | null,
 /**
  * produced value − standard cost × produced: above zero, it cost more than planned.
  */
-cost_variance: string | null, reservation_id: PickingId | null, lines: Array<OrderLine>, operations: Array<OrderOperation>, steps: Array<Step>, };
+cost_variance: string | null, reservation_id: PickingId | null, lines: Array<ProductionOrderLine>, operations: Array<OrderOperation>, steps: Array<Step>, };
 
 export type ProductionOrderId = number;
+
+export type ProductionOrderLine = { id: ProductionLineId, position: number, kind: BomLineKind, product_id: ProductId, sku: string, name: string, unit_code: string, tracking: Tracking, 
+/**
+ * For the whole order, scrap included.
+ */
+planned: string, 
+/**
+ * What the quantity produced so far should have used (or yielded).
+ */
+expected: string, 
+/**
+ * Consumed (components) or produced (by-products).
+ */
+done: string, 
+/**
+ * done − expected: above zero, more was used than the BOM says.
+ */
+variance: string, value: string, cost_share: string, };
+
+export type ProductionOrderRow = { id: ProductionOrderId, number: string | null, state: ProductionState, product_id: ProductId, sku: string, product_name: string, unit_code: string, quantity: string, produced: string, date_planned: string, origin: string, };
 
 export type ProductionSettings = { 
 /**
@@ -2156,6 +2196,40 @@ sections: Array<StatementSection>,
 net_profit: string[], };
 
 export type ProfitAndLossArgs = { from: string, to: string, compare?: Compare, };
+
+export type Proposal = { id: ProposalId, position: number, kind: ProposalKind, state: ProposalState, product_id: ProductId, sku: string, name: string, unit_code: string, 
+/**
+ * The product's low-level code: 0 for end items, its deepest BOM level otherwise.
+ */
+level: number, quantity: string, date_needed: string, 
+/**
+ * Needed less the lead time (the BOM's, or the supplier's).
+ */
+date_start: string, 
+/**
+ * Starting before the run's date would have been needed.
+ */
+late: boolean, bom_id: BomId | null, supplier_id: PartnerId | null, supplier_name: string | null, 
+/**
+ * The netting: on hand + incoming − demand, against the safety stock.
+ */
+on_hand: string, incoming: string, demand: string, safety: string, production_order_id: ProductionOrderId | null, production_order_number: string | null, purchase_order_id: number | null, purchase_order_number: string | null, pegs: Array<Peg>, };
+
+export type ProposalChoice = { id: ProposalId, 
+/**
+ * Default: the proposed quantity.
+ */
+quantity?: string, 
+/**
+ * A purchase's supplier (default: the proposed one).
+ */
+supplier_id?: PartnerId, };
+
+export type ProposalId = number;
+
+export type ProposalKind = "produce" | "purchase";
+
+export type ProposalState = "proposed" | "confirmed" | "dismissed" | "superseded";
 
 export type QuantDrift = { product_id: ProductId, location_id: LocationId, lot_id: LotId | null, maintained: string, from_moves: string, };
 
@@ -2285,6 +2359,18 @@ code: FieldCode, params: Record<string, string>,
  * English, derived from `code` and `params`.
  */
 message: string, };
+
+export type RunPlanningArgs = { 
+/**
+ * The run's date (default: today).
+ */
+date?: string, 
+/**
+ * Only sales orders dated up to this day count (default: all open ones).
+ */
+horizon?: string, };
+
+export type RunState = "open" | "superseded";
 
 export type SetActiveArgs = { id: UserId, active: boolean, };
 
@@ -3138,6 +3224,11 @@ export interface Commands {
   "picking.get": { args: IdArg<PickingId>; result: Picking };
   "picking.list": { args: ListPickingsArgs; result: Page<PickingRow> };
   "picking.update": { args: UpdatePickingArgs; result: Picking };
+  "planning.confirm": { args: ConfirmProposalsArgs; result: PlanningRun };
+  "planning.dismiss": { args: DismissProposalsArgs; result: PlanningRun };
+  "planning.get_run": { args: IdArg<PlanningRunId>; result: PlanningRun };
+  "planning.latest_run": { args: NoArgs; result: PlanningRun | null };
+  "planning.run": { args: RunPlanningArgs; result: PlanningRun };
   "preference.delete": { args: PreferenceKeyArgs; result: Done };
   "preference.get": { args: PreferenceKeyArgs; result: PreferenceValue };
   "preference.set": { args: SetPreferenceArgs; result: Done };
@@ -3155,7 +3246,7 @@ export interface Commands {
   "production.finish_order": { args: FinishArgs; result: ProductionOrder };
   "production.get_order": { args: IdArg<ProductionOrderId>; result: ProductionOrder };
   "production.get_settings": { args: NoArgs; result: ProductionSettings };
-  "production.list_orders": { args: ListOrdersArgs; result: Array<OrderRow> };
+  "production.list_orders": { args: ListOrdersArgs; result: Array<ProductionOrderRow> };
   "production.produce": { args: ProduceArgs; result: ProductionOrder };
   "production.trace_lot": { args: TraceArgs; result: Array<TraceNode> };
   "production.unbuild": { args: UnbuildArgs; result: ProductionOrder };
@@ -3440,6 +3531,11 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "picking.get",
   "picking.list",
   "picking.update",
+  "planning.confirm",
+  "planning.dismiss",
+  "planning.get_run",
+  "planning.latest_run",
+  "planning.run",
   "price_list.create",
   "price_list.get",
   "price_list.list",
@@ -3722,6 +3818,11 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "picking.get": "inventory.view_stock",
   "picking.list": "inventory.view_stock",
   "picking.update": "inventory.move_stock",
+  "planning.confirm": "production.manage_orders",
+  "planning.dismiss": "production.manage_orders",
+  "planning.get_run": "production.view_production",
+  "planning.latest_run": "production.view_production",
+  "planning.run": "production.manage_orders",
   "price_list.create": "sales.manage_prices",
   "price_list.get": "sales.view_orders",
   "price_list.list": "sales.view_orders",
