@@ -365,4 +365,20 @@ export const finance = {
   'finance.settings.buckets': 'Überfälligkeitsstufen (Tage)',
   'finance.settings.buckets_hint': 'Obergrenzen, aufsteigend: 30, 60, 90 ergibt 1–30, 31–60, 61–90 und über 90 Tage.',
   'finance.settings.buckets_invalid': 'Ganze Tage, aufsteigend, durch Kommas getrennt: 30, 60, 90.',
+
+  // Payment form: discount and exchange rate.
+  'finance.f.discount': 'Skonto',
+  'finance.f.rate': 'Wechselkurs ({base} je {currency})',
+  'finance.alloc.discount': 'Skonto',
+  'finance.payment.rate_default': 'Leer: der Kurs am Datum.',
+  'finance.payment.rate_on_date': 'Leer: der Kurs am Datum, {rate}.',
+  'finance.payment.rate_missing': 'Kein Kurs zu diesem Datum: bitte eingeben.',
+  'finance.payment.rate_base': 'Gebucht als {base}.',
+  'finance.payment.discount_hint': 'Nur auf die zugeordneten Rechnungen, im Rahmen der Skontobedingungen.',
+  'finance.payment.discount_no_terms': 'Keine Skontobedingungen festgelegt (Finanzeinstellungen).',
+  'finance.payment.discount_terms': '{percent} % innerhalb von {days, plural, one {# Tag} other {# Tagen}} ab Rechnungsdatum: bis {max} auf diese Zuordnung.',
+  'finance.payment.discount_needs_allocation': 'Ordnen Sie die Rechnungen zu, auf die Skonto gezogen wird.',
+  'finance.payment.discount_above_terms': 'Höchstens {max} nach den Skontobedingungen.',
+  'finance.payment.discount_not_allowed': 'Die Bedingungen erlauben auf diese Rechnungen an diesem Datum kein Skonto.',
+  'finance.payment.take_discount': 'Skonto ziehen ({amount})',
 };

@@ -365,4 +365,20 @@ export const finance = {
   'finance.settings.buckets': 'Overdue buckets (days)',
   'finance.settings.buckets_hint': 'Upper bounds, rising: 30, 60, 90 gives 1–30, 31–60, 61–90 and over 90 days.',
   'finance.settings.buckets_invalid': 'Whole days, rising, separated by commas: 30, 60, 90.',
+
+  // Payment form: discount and exchange rate.
+  'finance.f.discount': 'Early-payment discount',
+  'finance.f.rate': 'Exchange rate ({base} per {currency})',
+  'finance.alloc.discount': 'Discount',
+  'finance.payment.rate_default': 'Empty: the rate on the date.',
+  'finance.payment.rate_on_date': 'Empty: the rate on the date, {rate}.',
+  'finance.payment.rate_missing': 'No rate on this date: type one.',
+  'finance.payment.rate_base': 'Books as {base}.',
+  'finance.payment.discount_hint': 'Only on the invoices allocated, within the company’s terms.',
+  'finance.payment.discount_no_terms': 'No discount terms are set (Finance settings).',
+  'finance.payment.discount_terms': '{percent} % within {days, plural, one {# day} other {# days}} of the invoice: up to {max} on this allocation.',
+  'finance.payment.discount_needs_allocation': 'Allocate the invoices the discount is taken on.',
+  'finance.payment.discount_above_terms': 'At most {max} under the discount terms.',
+  'finance.payment.discount_not_allowed': 'The terms allow no discount on these invoices at this date.',
+  'finance.payment.take_discount': 'Take discount ({amount})',
 };
