@@ -18,11 +18,14 @@ import TaxReport from './TaxReport.svelte';
 import CashPosition from './CashPosition.svelte';
 import CashFlow from './CashFlow.svelte';
 import Settings from './Settings.svelte';
+import BatchPay from './BatchPay.svelte';
+import { BATCH_PAY_SCREEN } from './ids';
 
 const group = 'finance.group';
 
 export const financeScreens: ScreenDef[] = [
   { id: PAYMENTS_SCREEN, label: 'finance.screen.payments', group, icon: 'file', component: Payments, needs: 'finance.list_payments', keywords: 'payment receipt receive pay refund customer supplier allocate' },
+  { id: BATCH_PAY_SCREEN, label: 'finance.screen.batch_pay', group, icon: 'check', component: BatchPay, needs: 'finance.batch_pay', keywords: 'batch pay bills due suppliers payment run proposal' },
   { id: 'bank-accounts', label: 'finance.screen.bank_accounts', group, icon: 'building', component: BankAccounts, needs: 'bank.list_accounts', keywords: 'bank cash account balance iban transfer expense receipt statement import' },
   { id: 'bank-reconcile', label: 'finance.screen.reconcile', group, icon: 'list', component: Reconcile, needs: 'bank.statement_lines', keywords: 'bank reconciliation statement match' },
   { id: 'finance-aging', label: 'finance.screen.aging', group, icon: 'clock', component: Aging, needs: 'finance.aging', keywords: 'aging overdue receivable payable debtors creditors report' },
