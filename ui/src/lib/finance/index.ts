@@ -33,7 +33,7 @@ export const financeScreens: ScreenDef[] = [
   { id: 'finance-tax-report', label: 'finance.screen.tax_report', group, icon: 'tag', component: TaxReport, needs: 'finance.tax_report', keywords: 'vat gst tax return report' },
   { id: 'finance-cash-position', label: 'finance.screen.cash_position', group, icon: 'layers', component: CashPosition, needs: 'finance.cash_position', keywords: 'cash bank balances position report' },
   { id: 'finance-cash-flow', label: 'finance.screen.cash_flow', group, icon: 'layers', component: CashFlow, needs: 'finance.cash_flow', keywords: 'cash flow in out report' },
-  { id: 'finance-settings', label: 'finance.screen.settings', group, icon: 'settings', component: Settings, needs: 'finance.get_settings', keywords: 'early payment discount terms aging buckets cash difference exchange accounts settings' },
+  { id: 'finance-settings', label: 'finance.screen.settings', group, icon: 'settings', component: Settings, needs: 'finance.get_settings', keywords: 'early payment discount terms aging buckets cash difference exchange accounts settings revalue revaluation period end' },
 ];
 
 export const searchPayments: RecordSearch = async (q) => {
