@@ -61,7 +61,7 @@ describe('reconciliation report', () => {
     await screen.findByTestId('recrep-summary');
     expect(argsOf('bank.reconciliation_report')).toContainEqual({ bank_account_id: 1, date: '2026-03-31' });
     // Bank accounts only (a till has no statements).
-    expect([...(screen.getByTestId('recrep-account') as HTMLSelectElement).options].map((o) => o.textContent)).toEqual(['Main bank', 'Dollar account']);
+    expect([...(screen.getByLabelText('Bank account') as HTMLSelectElement).options].map((o) => o.textContent)).toEqual(['Main bank', 'Dollar account']);
     expect(text('recrep-book')).toBe('€1,000.00');
     expect(text('recrep-less')).toBe('€200.00');
     expect(text('recrep-plus')).toBe('€50.00');
@@ -92,7 +92,7 @@ describe('reconciliation report', () => {
     await fireEvent.input(screen.getByLabelText(/^At/), { target: { value: '2026-02-28' } });
     await waitFor(() => expect(argsOf('bank.reconciliation_report')).toContainEqual({ bank_account_id: 1, date: '2026-02-28' }));
     expect(router.recall(REC_REPORT_SCREEN)).toBe('2026-02-28');
-    await fireEvent.change(screen.getByTestId('recrep-account'), { target: { value: '2' } });
+    await fireEvent.change(screen.getByLabelText('Bank account'), { target: { value: '2' } });
     await waitFor(() => expect(argsOf('bank.reconciliation_report')).toContainEqual({ bank_account_id: 2, date: '2026-02-28' }));
     await waitFor(() => expect(text('recrep-book')).toBe('$300.00'));
     expect(text('recrep-statement')).toBe('—');

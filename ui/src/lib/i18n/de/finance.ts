@@ -370,10 +370,10 @@ export const finance = {
   'finance.f.discount': 'Skonto',
   'finance.f.rate': 'Wechselkurs ({base} je {currency})',
   'finance.alloc.discount': 'Skonto',
-  'finance.payment.rate_default': 'Leer: der Kurs am Datum.',
-  'finance.payment.rate_on_date': 'Leer: der Kurs am Datum, {rate}.',
-  'finance.payment.rate_missing': 'Kein Kurs zu diesem Datum: bitte eingeben.',
-  'finance.payment.rate_base': 'Gebucht als {base}.',
+  'finance.payment.rate_default': 'Leer: der Kurs am Datum',
+  'finance.payment.rate_on_date': 'Leer: der Kurs am Datum, {rate}',
+  'finance.payment.rate_missing': 'Kein Kurs zu diesem Datum: bitte eingeben',
+  'finance.payment.rate_base': 'gebucht als {base}',
   'finance.payment.discount_hint': 'Nur auf die zugeordneten Rechnungen, im Rahmen der Skontobedingungen.',
   'finance.payment.discount_no_terms': 'Keine Skontobedingungen festgelegt (Finanzeinstellungen).',
   'finance.payment.discount_terms': '{percent} % innerhalb von {days, plural, one {# Tag} other {# Tagen}} ab Rechnungsdatum: bis {max} auf diese Zuordnung.',
@@ -471,8 +471,8 @@ export const finance = {
   'finance.recrep.no_accounts': 'Noch keine Bankkonten.',
   'finance.recrep.at': 'Zum {date}, in {currency}',
   'finance.recrep.book_balance': 'Saldo laut Buchhaltung',
-  'finance.recrep.less_book': 'Abzüglich: gebucht, noch auf keinem Auszug ({count})',
-  'finance.recrep.plus_statement': 'Zuzüglich: auf einem Auszug, noch nicht gebucht ({count})',
+  'finance.recrep.adj_book': 'Gebucht, noch auf keinem Auszug ({count})',
+  'finance.recrep.adj_statement': 'Auf einem Auszug, noch nicht gebucht ({count})',
   'finance.recrep.adjusted': 'Bereinigter Buchsaldo',
   'finance.recrep.statement_balance': 'Saldo laut Kontoauszug',
   'finance.recrep.statement_of': 'Schlusssaldo vom {date}',
@@ -486,4 +486,10 @@ export const finance = {
   'finance.recrep.statement_title': 'Auf einem Auszug, nicht gebucht',
   'finance.recrep.statement_note': 'Auszugszeilen bis zum Datum, die noch nicht zugeordnet sind: gleichen Sie sie ab, um sie zu buchen.',
   'finance.recrep.statement_empty': 'Jede Auszugszeile bis zu diesem Datum ist abgeglichen.',
+
+  // Payment run: an item row.
+  'finance.batch.dated': 'vom {date}',
+
+  // Bank reconciliation report: the account.
+  'finance.recrep.account': 'Bankkonto',
 };

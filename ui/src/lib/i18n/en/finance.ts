@@ -370,10 +370,10 @@ export const finance = {
   'finance.f.discount': 'Early-payment discount',
   'finance.f.rate': 'Exchange rate ({base} per {currency})',
   'finance.alloc.discount': 'Discount',
-  'finance.payment.rate_default': 'Empty: the rate on the date.',
-  'finance.payment.rate_on_date': 'Empty: the rate on the date, {rate}.',
-  'finance.payment.rate_missing': 'No rate on this date: type one.',
-  'finance.payment.rate_base': 'Books as {base}.',
+  'finance.payment.rate_default': 'Empty: the rate on the date',
+  'finance.payment.rate_on_date': 'Empty: the rate on the date, {rate}',
+  'finance.payment.rate_missing': 'No rate on this date: type one',
+  'finance.payment.rate_base': 'books as {base}',
   'finance.payment.discount_hint': 'Only on the invoices allocated, within the company’s terms.',
   'finance.payment.discount_no_terms': 'No discount terms are set (Finance settings).',
   'finance.payment.discount_terms': '{percent} % within {days, plural, one {# day} other {# days}} of the invoice: up to {max} on this allocation.',
@@ -471,8 +471,8 @@ export const finance = {
   'finance.recrep.no_accounts': 'No bank accounts yet.',
   'finance.recrep.at': 'At {date}, in {currency}',
   'finance.recrep.book_balance': 'Balance in the books',
-  'finance.recrep.less_book': 'Less: booked, not on a statement yet ({count})',
-  'finance.recrep.plus_statement': 'Plus: on a statement, not booked yet ({count})',
+  'finance.recrep.adj_book': 'Booked, not on a statement yet ({count})',
+  'finance.recrep.adj_statement': 'On a statement, not booked yet ({count})',
   'finance.recrep.adjusted': 'Adjusted book balance',
   'finance.recrep.statement_balance': 'Balance on the bank statement',
   'finance.recrep.statement_of': 'closing of {date}',
@@ -486,4 +486,10 @@ export const finance = {
   'finance.recrep.statement_title': 'On a statement, not booked',
   'finance.recrep.statement_note': 'Statement lines up to the date not matched to the books yet: reconcile them to book them.',
   'finance.recrep.statement_empty': 'Every statement line up to this date is reconciled.',
+
+  // Payment run: an item row.
+  'finance.batch.dated': 'dated {date}',
+
+  // Bank reconciliation report: the account.
+  'finance.recrep.account': 'Bank account',
 };
