@@ -5,7 +5,7 @@
 // exactly (dnum); the core checks everything again.
 import * as dn from 'dnum';
 import type { Direction, ItemAmount, OpenItem } from '../api';
-import { dec, sub, sum, text } from '../ui/linegrid';
+import { dec, mul, sub, sum, text } from '../ui/linegrid';
 
 /** One row of the allocation grid: an open item and what to apply to it. */
 export interface AllocRow extends Record<string, unknown> {
@@ -127,4 +127,36 @@ export function remapAllocationErrors(errors: Record<string, string>, rows: Allo
 /** An open item's open amount as the company sees it: positive what is owed to the company. */
 export function signedTotal(items: OpenItem[], scale = 2): string {
   return sum(items.map((i) => i.open_amount), scale);
+}
+
+/** Days from `from` to `to` (ISO dates; negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  const t = (iso: string) => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10)));
+  return Math.round((t(to) - t(from)) / 86_400_000);
+}
+
+/** The company's early-payment discount terms (finance settings). */
+export interface DiscountTerms {
+  days: number;
+  /** Percent off the invoice total, a decimal string. */
+  percent: string;
+}
+
+/** Whether the terms allow any discount (days and percent both set). */
+export const hasTerms = (t: DiscountTerms | null | undefined): t is DiscountTerms => !!t && t.days > 0 && dec(t.percent)[0] > 0n;
+
+/**
+ * The most early-payment discount a payment dated `date` may take on what it allocates, as
+ * the core counts it: the terms' percent of each allocated item's whole amount (rounded to
+ * the currency), for items dated at most `days` before the payment.
+ */
+export function discountAllowed(rows: AllocRow[], items: OpenItem[], date: string, terms: DiscountTerms | null | undefined, scale = 2): string {
+  if (!hasTerms(terms) || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return text(dec('0'), scale);
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const parts = rows
+    .filter((r) => gt(r.amount, '0'))
+    .map((r) => byId.get(r.item_id))
+    .filter((i): i is OpenItem => !!i && daysBetween(i.date, date) >= 0 && daysBetween(i.date, date) <= terms.days)
+    .map((i) => mul(mul(abs(i.amount), terms.percent), '0.01', scale));
+  return sum(parts, scale);
 }
