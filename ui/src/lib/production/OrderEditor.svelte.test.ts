@@ -227,7 +227,7 @@ describe('production order form', () => {
       'production.get_order': () => order({ lines: [line({ planned: '42', done: '12' })] }),
       'production.consume': () => {
         if (n++ === 0) throw new ApiError({ code: 'validation', message: 'x', fields: [{ field: 'lines.0.quantity', code: 'insufficient_stock', message: 'x', params: { sku: 'LEG', location: 'WH/Stock', shortfall: '5', unit: 'pc' } }] } as never);
-        return order({ state: 'in_progress', lines: [line({ planned: '42', done: '37' })] });
+        return order({ state: 'in_progress', lines: [line({ planned: '42', done: '37', variance: '37' })] });
       },
     });
     mount({ id: 9 });
@@ -245,6 +245,9 @@ describe('production order form', () => {
     await waitFor(() => expect(screen.queryByTestId('consume-dialog')).toBeNull());
     expect(argsOf('production.consume')).toEqual([{ id: 9, date: DATE, lines: [{ product_id: 21, quantity: '25' }] }, { id: 9, date: DATE, lines: [{ product_id: 21, quantity: '25' }] }]);
     expect(screen.getByTestId('production-order').textContent).toContain('In progress');
+    // Taken ahead of any output is not yet a variance to point at.
+    expect(screen.getByTestId('line-variance').textContent).toBe('+37 pc');
+    expect(screen.getByTestId('line-variance').classList.contains('variance')).toBe(false);
   });
 
   it('Close short and cancel in progress ask for their date; a draft is cancelled or deleted after a confirmation', async () => {

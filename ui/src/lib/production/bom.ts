@@ -60,8 +60,14 @@ const opSig = (o: BomOpRow) => JSON.stringify([o.work_centre_id, o.minutes_per_b
 export const lineCost = (l: BomLineRow) => (l.saved && l.saved === lineSig(l) ? l.cost : '');
 export const opCost = (o: BomOpRow) => (o.saved && o.saved === opSig(o) ? o.cost : '');
 
+/** The empty line waiting at the end of the grid: nothing shown until something is entered in it. */
 export function blankLine(): BomLineRow {
-  return { kind: 'component', kind_label: '', product_id: null, product: '', quantity: '1', unit_id: null, unit: '', scrap: '', cost_share: '', value_ids: [], cost: '', saved: '' };
+  return { kind: 'component', kind_label: '', product_id: null, product: '', quantity: '', unit_id: null, unit: '', scrap: '', cost_share: '', value_ids: [], cost: '', saved: '' };
+}
+
+/** What a line starts with once something is entered in it: a component, one of it. */
+export function startedLine(l: BomLineRow, componentLabel: string): Partial<BomLineRow> {
+  return { kind_label: l.kind_label || componentLabel, quantity: l.quantity.trim() ? l.quantity : '1' };
 }
 
 export function blankOp(): BomOpRow {
@@ -72,7 +78,7 @@ export function blankBom(productId: number | null = null): BomForm {
   return { product_id: productId, name: '', quantity: '1', unit_id: null, is_default: false, valid_from: '', valid_to: '', notes: '', lines: [], operations: [] };
 }
 
-/** Zero percentages show empty (the grid's "nothing entered"). */
+/** Zero percentages and minutes show empty (the grid's "nothing entered"). */
 const pct = (v: string) => (dec(v)[0] === 0n ? '' : v);
 
 export function fromBom(b: Bom, kindLabel: (k: BomLineKind) => string): BomForm {
@@ -89,7 +95,7 @@ export function fromBom(b: Bom, kindLabel: (k: BomLineKind) => string): BomForm 
     }),
     operations: b.operations.map((o) => {
       const row: BomOpRow = {
-        name: o.name, work_centre_id: o.work_centre_id, work_centre: o.work_centre_code, minutes_per_batch: o.minutes_per_batch, minutes_per_unit: o.minutes_per_unit,
+        name: o.name, work_centre_id: o.work_centre_id, work_centre: o.work_centre_code, minutes_per_batch: pct(o.minutes_per_batch), minutes_per_unit: pct(o.minutes_per_unit),
         cost_per_hour: o.own_rate ? o.cost_per_hour : '', cost: o.cost, saved: '',
       };
       row.saved = opSig(row);
