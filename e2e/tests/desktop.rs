@@ -1802,6 +1802,37 @@ async fn a_bom_built_and_an_order_produced_in_the_ui_moves_stock_and_work_in_pro
     ui.shot("production-13-accounts-after").await;
     let check = ui.invoke("production.check", json!({}), json!("MAKE")).await["ok"].clone();
     assert_eq!(check["ok"], json!(true), "{check}");
+
+    // The other manufacturing screens, each with something in it, pass axe-core (no
+    // serious or critical violations).
+    let axe = std::fs::read_to_string(manifest_dir().join("../ui/node_modules/axe-core/axe.min.js"))
+        .expect("axe-core in ui/node_modules (npm ci in ui/)");
+    let mut problems = Vec::new();
+    ui.go("production-orders").await;
+    ui.see_any("[data-testid=production-orders-grid] [data-testid=grid-row]", "MO/00001").await;
+    ui.shot("production-14-orders").await;
+    problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("production-orders: {v}")));
+    ui.go("boms").await;
+    ui.see_any("[data-testid=boms-grid] [data-testid=grid-row]", "Standard table").await;
+    ui.shot("production-15-boms").await;
+    problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("boms: {v}")));
+    ui.go("bom-tree").await;
+    ui.pick("#f-product", "TABLE", "Oak table").await;
+    ui.see("[data-testid=tree-total]", "62.00").await;
+    ui.shot("production-16-tree").await;
+    problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("bom-tree: {v}")));
+    ui.go("bom-where-used").await;
+    ui.pick("#f-product", "LEG", "Table leg").await;
+    ui.see_any("[data-testid=where-used-row]", "Oak table").await;
+    ui.shot("production-17-where-used").await;
+    problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("bom-where-used: {v}")));
+    for screen in ["work-centres", "production-trace", "production-settings"] {
+        ui.go(screen).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("{screen}: {v}")));
+    }
+    ui.shot("production-18-settings").await;
+    assert!(problems.is_empty(), "axe-core found serious violations:\n{}", problems.join("\n"));
     drop(driver);
 }
 
