@@ -1636,6 +1636,206 @@ async fn a_camt_statement_imported_in_the_ui_reconciles_by_enter_and_pays_the_in
     drop(driver);
 }
 
+/// Manufacturing: a work centre and a two-level bill of materials built in the UI, a
+/// production order created, confirmed, its components consumed (work in progress rises on
+/// the account screen) and the order produced to done (finished goods in stock at their
+/// cost, work in progress back to nothing, the inventory account up by the operations).
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built desktop app, tauri-driver and Xvfb: run scripts/e2e.sh"]
+async fn a_bom_built_and_an_order_produced_in_the_ui_moves_stock_and_work_in_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("make.db");
+    let today = Command::new("date").args(["-u", "+%F"]).output().expect("run date").stdout;
+    let today = String::from_utf8(today).unwrap().trim().to_string();
+    cora(&db, &["init", "--admin-email", ADMIN_EMAIL]);
+    cora(&db, &["call", "company.create", r#"{"code":"MAKE","name":"Make Ltd","base_currency":"EUR","locale":"en-IE","timezone":"UTC"}"#]);
+    let wh = cora_json(&db, &["call", "--company", "MAKE", "warehouse.create", r#"{"code":"WH","name":"Main warehouse"}"#])["id"].clone();
+    let product = |sku: &str, name: &str| {
+        cora_json(&db, &["call", "--company", "MAKE", "catalog.create_product", &json!({"sku": sku, "name": name, "kind": "stockable"}).to_string()])["product"]["id"].clone()
+    };
+    let leg = product("LEG", "Table leg");
+    let top = product("TOP", "Table top");
+    product("TABLE", "Oak table");
+    // 40 legs at 3.00 and 10 tops at 30.00: 420.00 in stock.
+    let receipt = json!({"kind": "receipt", "warehouse_id": wh, "date": today, "lines": [
+        {"product_id": leg, "quantity": "40", "unit_cost": "3"}, {"product_id": top, "quantity": "10", "unit_cost": "30"}]});
+    let picking = cora_json(&db, &["call", "--company", "MAKE", "picking.create", &receipt.to_string()])["id"].clone();
+    cora(&db, &["call", "--company", "MAKE", "picking.done", &json!({"id": picking}).to_string()]);
+
+    let (driver, client) = start(Some(db)).await;
+    let ui = Ui { c: client, shots: screenshots_dir() };
+    ui.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    ui.see("[data-testid=header-company]", "Make Ltd").await;
+    let enter = char::from(Key::Enter).to_string();
+    let tab = char::from(Key::Tab).to_string();
+    let pause = || tokio::time::sleep(Duration::from_millis(300));
+    let blur = || async { ui.c.execute("document.activeElement && document.activeElement.blur()", vec![]).await.unwrap() };
+
+    // A work centre: assembly at 40.00 an hour.
+    ui.go("work-centres").await;
+    blur().await;
+    ui.ctrl('n').await;
+    ui.wait("[data-testid=work-centre-dialog]").await;
+    ui.fill("#f-code", "ASM").await;
+    ui.fill("#f-name", "Assembly bench").await;
+    ui.fill("#f-cost_per_hour", "40").await;
+    ui.click("[data-testid=work-centre-dialog-save]").await;
+    ui.see_any("[data-testid=work-centres-grid] [data-testid=grid-row]", "Assembly bench").await;
+    ui.shot("production-01-work-centres").await;
+
+    // The table's BOM: 4 legs and a top, 30 minutes of assembly per table, typed in the grids.
+    let line = |row: u32, col: u32| format!("[data-testid=bom-lines] td[data-row=\"{row}\"][data-col=\"{col}\"]");
+    let op = |row: u32, col: u32| format!("[data-testid=bom-operations] td[data-row=\"{row}\"][data-col=\"{col}\"]");
+    ui.go("boms").await;
+    blur().await;
+    ui.ctrl('n').await;
+    ui.wait("[data-testid=bom-editor]").await;
+    pause().await;
+    ui.pick("#f-product_id", "TABLE", "Oak table").await;
+    ui.fill("#f-name", "Standard table").await;
+    ui.click(&line(0, 1)).await;
+    ui.keys("LEG").await;
+    ui.highlighted("Table leg").await;
+    ui.keys(&enter).await;
+    pause().await;
+    ui.click(&line(0, 2)).await;
+    ui.keys("4").await;
+    ui.keys(&tab).await;
+    pause().await;
+    ui.click(&line(1, 1)).await;
+    ui.keys("TOP").await;
+    ui.highlighted("Table top").await;
+    ui.keys(&enter).await;
+    pause().await;
+    ui.click(&op(0, 0)).await;
+    ui.keys("Assemble").await;
+    ui.keys(&tab).await;
+    pause().await;
+    ui.keys("ASM").await;
+    ui.highlighted("ASM").await;
+    ui.keys(&enter).await;
+    pause().await;
+    ui.click(&op(0, 3)).await;
+    ui.keys("30").await;
+    ui.keys(&tab).await;
+    pause().await;
+    ui.shot("production-02-bom-typed").await;
+    ui.click("[data-testid=bom-editor-save]").await;
+    // 4 × 3.00 + 30.00 of components and 30 minutes at 40.00 an hour: 62.00 a table.
+    ui.see("[data-testid=rollup-total]", "62.00").await;
+    ui.see("[data-testid=rollup-components]", "42.00").await;
+    ui.see("[data-testid=rollup-operations]", "20.00").await;
+    ui.see(&line(0, 6), "12.00").await;
+    ui.shot("production-03-bom-saved").await;
+    ui.click("[data-testid=bom-tree]").await;
+    ui.see("[data-testid=tree-total]", "62.00").await;
+    ui.see_any("[data-testid=tree-node]", "Table top").await;
+    ui.shot("production-04-bom-tree").await;
+    ui.click("[data-testid=dialog-close]").await;
+    ui.gone("[data-testid=bom-tree-dialog]").await;
+
+    // An order for 5 tables, confirmed: numbered, its standard cost recorded.
+    ui.go("production-orders").await;
+    blur().await;
+    ui.ctrl('n').await;
+    ui.wait("[data-testid=production-order]").await;
+    pause().await;
+    ui.pick("#f-product_id", "TABLE", "Oak table").await;
+    ui.fill("#f-quantity", "5").await;
+    ui.fill("#f-origin", "Trade fair").await;
+    ui.shot("production-05-new-order").await;
+    ui.click("[data-testid=production-order-save]").await;
+    ui.wait("[data-testid=order-confirm]").await;
+    ui.click("[data-testid=order-confirm]").await;
+    ui.see("[data-testid=production-order]", "Production order MO/00001").await;
+    ui.see("[data-testid=cost-standard]", "62.00").await;
+    ui.shot("production-06-order-confirmed").await;
+
+    // Everything consumed up front: 210.00 of components move into work in progress.
+    ui.click("[data-testid=order-consume]").await;
+    ui.wait("[data-testid=consume-dialog]").await;
+    ui.see("[data-testid=consume-lines]", "Table leg").await;
+    ui.shot("production-07-consume").await;
+    ui.click("[data-testid=consume-submit]").await;
+    ui.gone("[data-testid=consume-dialog]").await;
+    ui.see("[data-testid=production-order]", "In progress").await;
+    ui.see("[data-testid=cost-wip]", "210.00").await;
+    ui.go("accounts").await;
+    ui.fill("[data-testid=accounts-search]", "13").await;
+    ui.see("[data-testid=account-row][data-code=\"1320\"]", "€210.00").await;
+    ui.see("[data-testid=account-row][data-code=\"1300\"]", "€210.00").await;
+    ui.shot("production-08-accounts-wip").await;
+
+    // Produced to done: the 5 tables enter stock at 310.00 (components 210.00 and 150
+    // minutes of assembly, 100.00); work in progress is empty again.
+    ui.go("production-orders").await;
+    ui.click("[data-testid=production-orders-grid] [data-testid=grid-row] button.open").await;
+    ui.wait("[data-testid=order-produce]").await;
+    ui.click("[data-testid=order-produce]").await;
+    ui.wait("[data-testid=produce-dialog]").await;
+    ui.see("[data-testid=produce-minutes]", "150").await;
+    ui.shot("production-09-produce").await;
+    ui.click("[data-testid=produce-submit]").await;
+    ui.gone("[data-testid=produce-dialog]").await;
+    ui.see("[data-testid=production-order]", "Done").await;
+    ui.see("[data-testid=cost-produced]", "310.00").await;
+    ui.see("[data-testid=cost-actual]", "62.00").await;
+    ui.see("[data-testid=cost-wip]", "€0.00").await;
+    ui.see_any("[data-testid=order-step]", "Produced").await;
+    ui.shot("production-10-order-done").await;
+
+    // The output's picking is a production picking: read-only, naming its order.
+    ui.click("[data-testid=order-step]:last-child [data-testid=step-picking]").await;
+    ui.wait("[data-testid=picking-production]").await;
+    ui.gone("[data-testid=picking-done]").await;
+    ui.shot("production-11-production-picking").await;
+
+    // Five tables on hand; the accounts: nothing in WIP, 420 − 210 + 310 = 520.00 of inventory.
+    ui.go("stock-on-hand").await;
+    ui.pick("#f-product", "TABLE", "Oak table").await;
+    ui.see("[data-testid=on-hand]", "5").await;
+    ui.shot("production-12-stock").await;
+    ui.go("accounts").await;
+    ui.fill("[data-testid=accounts-search]", "13").await;
+    ui.see("[data-testid=account-row][data-code=\"1320\"]", "€0.00").await;
+    ui.see("[data-testid=account-row][data-code=\"1300\"]", "€520.00").await;
+    ui.shot("production-13-accounts-after").await;
+    let check = ui.invoke("production.check", json!({}), json!("MAKE")).await["ok"].clone();
+    assert_eq!(check["ok"], json!(true), "{check}");
+
+    // The other manufacturing screens, each with something in it, pass axe-core (no
+    // serious or critical violations).
+    let axe = std::fs::read_to_string(manifest_dir().join("../ui/node_modules/axe-core/axe.min.js"))
+        .expect("axe-core in ui/node_modules (npm ci in ui/)");
+    let mut problems = Vec::new();
+    ui.go("production-orders").await;
+    ui.see_any("[data-testid=production-orders-grid] [data-testid=grid-row]", "MO/00001").await;
+    ui.shot("production-14-orders").await;
+    problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("production-orders: {v}")));
+    ui.go("boms").await;
+    ui.see_any("[data-testid=boms-grid] [data-testid=grid-row]", "Standard table").await;
+    ui.shot("production-15-boms").await;
+    problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("boms: {v}")));
+    ui.go("bom-tree").await;
+    ui.pick("#f-product", "TABLE", "Oak table").await;
+    ui.see("[data-testid=tree-total]", "62.00").await;
+    ui.shot("production-16-tree").await;
+    problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("bom-tree: {v}")));
+    ui.go("bom-where-used").await;
+    ui.pick("#f-product", "LEG", "Table leg").await;
+    ui.see_any("[data-testid=where-used-row]", "Oak table").await;
+    ui.shot("production-17-where-used").await;
+    problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("bom-where-used: {v}")));
+    for screen in ["work-centres", "production-trace", "production-settings"] {
+        ui.go(screen).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        problems.extend(axe_serious(&ui, &axe).await.into_iter().map(|v| format!("{screen}: {v}")));
+    }
+    ui.shot("production-18-settings").await;
+    assert!(problems.is_empty(), "axe-core found serious violations:\n{}", problems.join("\n"));
+    drop(driver);
+}
+
 /// This crate's folder, as `cargo test` gives it when the test runs. The compile-time one
 /// can name another checkout: a build cache shared between clones (CI's and a developer's)
 /// may reuse a test binary built elsewhere.

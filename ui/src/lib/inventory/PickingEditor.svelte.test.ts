@@ -13,6 +13,7 @@ import { session } from '../session/session.svelte';
 import { clearLookups } from '../ui/lookup';
 import Host from '../ui/test/Host.svelte';
 import PickingEditor from './PickingEditor.svelte';
+import { router } from '../shell/router.svelte';
 
 const warehouse = { id: 1, code: 'WH', name: 'Main', address: '', root_location_id: 10, archived: false };
 const locations = [
@@ -167,5 +168,21 @@ describe('picking editor', () => {
     expect(screen.queryByTestId('editor-readonly')).toBeNull();
     expect(screen.queryByTestId('scan')).toBeNull();
     expect((screen.getByLabelText(/Reference/) as HTMLInputElement).readOnly).toBe(true);
+  });
+
+  it('a production picking is shown read-only and labelled, with its order: only the order moves it', async () => {
+    backend({
+      'picking.get': () => picking({ kind: 'production', state: 'done', number: 'WH/MO/00002', to_location_id: 95, source: { module: 'production', kind: 'produce', id: 9 } }),
+    });
+    mount({ id: 3 });
+    await ready();
+    expect(screen.getByText('Production WH/MO/00002')).toBeTruthy();
+    expect(screen.getByTestId('picking-production').textContent).toContain('only its production order moves it');
+    for (const b of ['picking-done', 'picking-confirm', 'picking-cancel', 'picking-delete', 'picking-editor-save', 'scan']) expect(screen.queryByTestId(b)).toBeNull();
+    expect((screen.getByLabelText(/^Kind/) as HTMLSelectElement).value).toBe('production');
+    expect((screen.getByLabelText(/Reference/) as HTMLInputElement).readOnly).toBe(true);
+    await fireEvent.click(screen.getByTestId('picking-open-order'));
+    await waitFor(() => expect(router.route).toEqual({ screen: 'production-orders', id: 9 }));
+    expect(names()).toEqual(['picking.get']);
   });
 });

@@ -9,6 +9,7 @@ import { inventoryScreens, searchCounts, searchPickings } from '../inventory';
 import { salesScreens, salesSearches } from '../sales';
 import { purchasingScreens, purchasingSearches } from '../purchasing';
 import { financeScreens, searchPayments } from '../finance';
+import { productionScreens, searchProductionOrders } from '../production';
 
 export interface RecordHit {
   label: string;
@@ -18,5 +19,5 @@ export interface RecordHit {
 }
 export type RecordSearch = (q: string) => Promise<RecordHit[]>;
 
-export const extraScreens: ScreenDef[] = [...partnerScreens, ...salesScreens, ...purchasingScreens, ...financeScreens, ...catalogScreens, ...accountingScreens, ...reportScreens, ...inventoryScreens];
-export const recordSearches: RecordSearch[] = [searchPartners, searchProducts, searchPickings, searchCounts, ...salesSearches, ...purchasingSearches, searchPayments];
+export const extraScreens: ScreenDef[] = [...partnerScreens, ...salesScreens, ...purchasingScreens, ...financeScreens, ...catalogScreens, ...accountingScreens, ...reportScreens, ...inventoryScreens, ...productionScreens];
+export const recordSearches: RecordSearch[] = [searchPartners, searchProducts, searchPickings, searchCounts, ...salesSearches, ...purchasingSearches, searchPayments, searchProductionOrders];

@@ -14,6 +14,7 @@ import { reports } from './reports';
 import { inventory } from './inventory';
 import { trade } from './trade';
 import { finance } from './finance';
+import { production } from './production';
 
 export const de: Catalog = {
   ...common,
@@ -30,4 +31,5 @@ export const de: Catalog = {
   ...inventory,
   ...trade,
   ...finance,
+  ...production,
 };

@@ -99,6 +99,8 @@ export const inventory: Record<keyof typeof en, string> = {
   'inventory.picking.cancel_text': 'Ein stornierter Beleg bewegt keinen Bestand und lässt sich nicht wieder öffnen.',
   'inventory.picking.delete_title': 'Diesen Entwurf löschen?',
   'inventory.picking.delete_text': 'Der Entwurf und seine Zeilen werden entfernt.',
+  'inventory.picking.production_note': 'Ein Fertigungsbeleg: Nur sein Fertigungsauftrag bewegt ihn.',
+  'inventory.picking.open_order': 'Fertigungsauftrag öffnen',
   'inventory.picking.deleted': 'Entwurf gelöscht',
   'inventory.picking.confirm_ok': 'Bestätigt: der Bestand ist reserviert',
   'inventory.picking.done_ok': 'Erledigt: {number}',

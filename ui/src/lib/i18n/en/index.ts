@@ -13,6 +13,7 @@ import { reports } from './reports';
 import { inventory } from './inventory';
 import { trade } from './trade';
 import { finance } from './finance';
+import { production } from './production';
 
 export const en = {
   ...common,
@@ -29,4 +30,5 @@ export const en = {
   ...inventory,
   ...trade,
   ...finance,
+  ...production,
 };

@@ -97,6 +97,8 @@ export const inventory = {
   'inventory.picking.cancel_text': 'A cancelled picking moves no stock and cannot be reopened.',
   'inventory.picking.delete_title': 'Delete this draft?',
   'inventory.picking.delete_text': 'The draft and its lines are removed.',
+  'inventory.picking.production_note': 'A production picking: only its production order moves it.',
+  'inventory.picking.open_order': 'Open the production order',
   'inventory.picking.deleted': 'Draft deleted',
   'inventory.picking.confirm_ok': 'Confirmed: its stock is reserved',
   'inventory.picking.done_ok': 'Done: {number}',
