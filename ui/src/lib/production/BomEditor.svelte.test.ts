@@ -104,7 +104,7 @@ describe('BOM editor', () => {
     expect(argsOf('bom.update')[0]).toEqual({
       id: 4,
       bom: {
-        product_id: 20, name: 'Standard 2026', quantity: '2', unit_id: 1, notes: '', is_default: true, valid_from: '2026-01-01',
+        product_id: 20, name: 'Standard 2026', quantity: '2', unit_id: 1, notes: '', is_default: true, lead_time_days: 0, valid_from: '2026-01-01',
         lines: [
           { kind: 'component', product_id: 21, quantity: '8', unit_id: 1, scrap: '5', value_ids: [] },
           { kind: 'byproduct', product_id: 22, quantity: '1.5', unit_id: 2, cost_share: '2.5', value_ids: [] },

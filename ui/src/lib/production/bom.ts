@@ -46,6 +46,8 @@ export interface BomForm {
   /** Null: the product's unit. */
   unit_id: number | null;
   is_default: boolean;
+  /** Days from starting an order to its output ('' = none). */
+  lead_time_days: string;
   valid_from: string;
   valid_to: string;
   notes: string;
@@ -75,7 +77,7 @@ export function blankOp(): BomOpRow {
 }
 
 export function blankBom(productId: number | null = null): BomForm {
-  return { product_id: productId, name: '', quantity: '1', unit_id: null, is_default: false, valid_from: '', valid_to: '', notes: '', lines: [], operations: [] };
+  return { product_id: productId, name: '', quantity: '1', unit_id: null, is_default: false, lead_time_days: '', valid_from: '', valid_to: '', notes: '', lines: [], operations: [] };
 }
 
 /** Zero percentages and minutes show empty (the grid's "nothing entered"). */
@@ -84,6 +86,7 @@ const pct = (v: string) => (dec(v)[0] === 0n ? '' : v);
 export function fromBom(b: Bom, kindLabel: (k: BomLineKind) => string): BomForm {
   return {
     product_id: b.product_id, name: b.name, quantity: b.quantity, unit_id: b.unit_id, is_default: b.is_default,
+    lead_time_days: b.lead_time_days ? String(b.lead_time_days) : '',
     valid_from: b.valid_from ?? '', valid_to: b.valid_to ?? '', notes: b.notes,
     lines: b.lines.map((l) => {
       const row: BomLineRow = {
@@ -145,6 +148,8 @@ export function toInput(f: BomForm, isNew: boolean): BomOutgoing {
   if (!isNew || f.is_default) input.is_default = f.is_default;
   if (f.valid_from) input.valid_from = f.valid_from;
   if (f.valid_to) input.valid_to = f.valid_to;
+  if (f.lead_time_days.trim()) input.lead_time_days = Number(f.lead_time_days.trim());
+  else if (!isNew) input.lead_time_days = 0;
   return { input, lineRows, opRows };
 }
 

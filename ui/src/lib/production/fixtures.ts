@@ -3,7 +3,7 @@ import type { Bom, BomRow, WorkCentre } from '../api';
 import type { ProductionLine, ProductionOrderDetail, ProductionOrderRow } from './types';
 
 export const savedBom = (o: Partial<Bom> = {}): Bom => ({
-  id: 4, product_id: 20, sku: 'TABLE', product_name: 'Oak table', name: 'Standard', quantity: '2', unit_id: 1, unit_code: 'pc', is_default: true, valid_from: '2026-01-01', valid_to: null,
+  id: 4, product_id: 20, sku: 'TABLE', product_name: 'Oak table', name: 'Standard', quantity: '2', unit_id: 1, unit_code: 'pc', is_default: true, lead_time_days: 0, valid_from: '2026-01-01', valid_to: null,
   notes: '', archived: false,
   lines: [
     { id: 1, position: 1, kind: 'component', product_id: 21, sku: 'LEG', name: 'Table leg', quantity: '8', unit_id: 1, unit_code: 'pc', scrap: '5', cost_share: '0', value_ids: [], has_bom: false, cost: '84.00' },

@@ -15,7 +15,7 @@ describe('a BOM in the editor', () => {
     expect(f.operations[0]).toMatchObject({ work_centre: 'ASM', cost_per_hour: '' });
     const { input, lineRows, opRows } = toInput(f, false);
     expect(input).toEqual({
-      product_id: 20, name: 'Standard', quantity: '2', unit_id: 1, notes: '', is_default: true, valid_from: '2026-01-01',
+      product_id: 20, name: 'Standard', quantity: '2', unit_id: 1, notes: '', is_default: true, lead_time_days: 0, valid_from: '2026-01-01',
       lines: [
         { kind: 'component', product_id: 21, quantity: '8', unit_id: 1, scrap: '5', value_ids: [] },
         { kind: 'byproduct', product_id: 22, quantity: '1.5', unit_id: 2, cost_share: '2.5', value_ids: [] },

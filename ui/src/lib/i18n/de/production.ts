@@ -52,6 +52,8 @@ export const production = {
   'production.bom.f.unit': 'Einheit',
   'production.bom.unit_default': 'Die Einheit des Produkts',
   'production.bom.f.valid_from': 'Gültig ab',
+  'production.bom.f.lead_time_days': 'Durchlaufzeit (Tage)',
+  'production.bom.lead_time_hint': 'Die Planung startet Aufträge so viele Tage vor dem Bedarf.',
   'production.bom.f.valid_to': 'Gültig bis',
   'production.bom.f.is_default': 'Standardstückliste des Produkts',
   'production.bom.default_hint': 'Die erste Stückliste eines Produkts wird sein Standard.',

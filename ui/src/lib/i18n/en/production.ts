@@ -51,6 +51,8 @@ export const production = {
   'production.bom.f.unit': 'Unit',
   'production.bom.unit_default': 'The product’s unit',
   'production.bom.f.valid_from': 'Valid from',
+  'production.bom.f.lead_time_days': 'Lead time (days)',
+  'production.bom.lead_time_hint': 'Planning starts orders this many days before the output is needed.',
   'production.bom.f.valid_to': 'Valid to',
   'production.bom.f.is_default': 'The product’s default BOM',
   'production.bom.default_hint': 'A product’s first BOM becomes its default.',
