@@ -463,7 +463,8 @@ pub fn update(ctx: &mut Ctx<'_>, a: UpdateBomArgs) -> Result<Bom> {
     get(db, &t, a.id)
 }
 
-fn prefix(e: Error, p: &str) -> Error {
+/// A validation error's fields under `p` (the caller's own argument path).
+pub(crate) fn prefix(e: Error, p: &str) -> Error {
     match e {
         Error::Validation { reason, fields } => Error::Validation { reason, fields: fields.into_iter().map(|f| FieldError::new(format!("{p}{}", f.field), f.issue())).collect() },
         other => other,

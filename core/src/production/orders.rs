@@ -601,7 +601,7 @@ pub fn produce(ctx: &mut Ctx<'_>, a: ProduceArgs) -> Result<ProductionOrder> {
         )?
         .query_map(params![t.tenant_id(), a.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let after = h.produced + qty;
+    let after = h.produced.saturating_add(qty);
     let share = |planned: i64, of: i64| -> Result<Decimal> { arith::div("quantity", arith::mul("quantity", q(planned), q(of))?, q(h.quantity)) };
     // Consumption: given, or each component's share of the quantity produced so far
     // less what was already consumed.
@@ -753,7 +753,7 @@ pub fn produce(ctx: &mut Ctx<'_>, a: ProduceArgs) -> Result<ProductionOrder> {
             }
         }
     }
-    let written_off = if finish { wip_before - out_value } else { 0 };
+    let written_off = if finish { wip_before.saturating_sub(out_value) } else { 0 };
     insert_step(ctx, a.id, StepKind::Produce, date, qty, consume_picking, output_picking, entry, (consumed, absorbed, out_value))?;
     let state = if finish { ProductionState::Done } else { ProductionState::InProgress };
     ctx.db()
@@ -833,8 +833,8 @@ pub fn cancel(ctx: &mut Ctx<'_>, a: CancelOrderArgs) -> Result<ProductionOrder> 
             let inputs = back.iter().map(|(p, lot, qty, _)| move_line(*p, q(*qty), *lot, None)).collect();
             let values: Vec<i64> = back.iter().map(|b| b.3.max(0)).collect();
             let d = do_picking(ctx, &h, "return", production, h.source, date, inputs, Some(values.clone()), "lines")?;
-            returned = values.iter().sum();
-            let left = h.wip() - returned;
+            returned = values.iter().fold(0_i64, |a, b| a.saturating_add(*b));
+            let left = h.wip().saturating_sub(returned);
             let entry = if left != 0 && crate::accounting::chart::has_chart(ctx.db(), &t)? {
                 let s = super::settings::get(ctx.db(), &t)?;
                 let reference = h.number.clone().unwrap_or_default();
@@ -886,7 +886,7 @@ pub fn unbuild(ctx: &mut Ctx<'_>, a: UnbuildArgs) -> Result<ProductionOrder> {
     // 1. The product leaves.
     let inputs = outs.iter().map(|(qq, lot, code)| move_line(h.product, q(*qq), *lot, code.clone())).collect();
     let out = do_picking(ctx, &h, "unbuild", h.dest, production, date, inputs, None, "lots")?;
-    let out_value: i64 = out.moves.iter().map(|m| -m.3).sum();
+    let out_value: i64 = out.moves.iter().fold(0_i64, |a, m| a.saturating_sub(m.3));
     // 2. The components come back, by lot, at their share of the consumed value.
     let mut back = Vec::new();
     for (p, lot, cq, cv) in consumed_by_lot(ctx.db(), &t, a.id)? {
@@ -906,12 +906,12 @@ pub fn unbuild(ctx: &mut Ctx<'_>, a: UnbuildArgs) -> Result<ProductionOrder> {
     if !back.is_empty() {
         let inputs = back.iter().map(|(p, lot, bq, _)| move_line(*p, q(*bq), *lot, None)).collect();
         let values: Vec<i64> = back.iter().map(|b| b.3).collect();
-        in_value = values.iter().sum();
+        in_value = values.iter().fold(0_i64, |a, b| a.saturating_add(*b));
         let d = do_picking(ctx, &h, "unbuild", production, h.source, date, inputs, Some(values), "lots")?;
         in_picking = Some(d.picking);
     }
     // 3. The difference leaves WIP for the variance account.
-    let diff = out_value - in_value;
+    let diff = out_value.saturating_sub(in_value);
     let entry = if diff != 0 && crate::accounting::chart::has_chart(ctx.db(), &t)? {
         let s = super::settings::get(ctx.db(), &t)?;
         let reference = h.number.clone().unwrap_or_default();
@@ -970,9 +970,10 @@ pub fn get(db: &Connection, t: &TenantCtx, id: ProductionOrderId) -> Result<Prod
         })?
         .map(|r| {
             r.map(|(mut l, dec)| {
-                let expected = if h.quantity > 0 { (l.planned * q(h.produced) / q(h.quantity)).round_dp(dec.min(QTY_SCALE)).normalize() } else { Decimal::ZERO };
+                // Values read back from storage; a product too large to represent shows no expectation.
+                let expected = l.planned.checked_mul(q(h.produced)).and_then(|x| x.checked_div(q(h.quantity))).map_or(Decimal::ZERO, |x| x.round_dp(dec.min(QTY_SCALE)).normalize());
                 l.expected = expected;
-                l.variance = (l.done - expected).normalize();
+                l.variance = l.done.checked_sub(expected).unwrap_or_default().normalize();
                 l
             })
         })
@@ -1019,9 +1020,9 @@ pub fn get(db: &Connection, t: &TenantCtx, id: ProductionOrderId) -> Result<Prod
         .collect::<rusqlite::Result<_>>()?;
     let standard_cost = standard.map(|s| arith::from_scaled(s, PRICE_SCALE));
     let produced = q(h.produced);
-    let actual = if h.produced > 0 { Some(round(money::from_db(h.produced_value) / produced, PRICE_SCALE)) } else { None };
+    let actual = if h.produced > 0 { money::from_db(h.produced_value).checked_div(produced).map(|v| round(v, PRICE_SCALE)) } else { None };
     let variance = match (standard_cost, h.produced > 0) {
-        (Some(s), true) => Some((money::from_db(h.produced_value) - (s * produced).round_dp(4)).normalize()),
+        (Some(s), true) => s.checked_mul(produced).and_then(|std| money::from_db(h.produced_value).checked_sub(std.round_dp(4))).map(|v| v.normalize()),
         _ => None,
     };
     Ok(ProductionOrder {
@@ -1136,7 +1137,7 @@ fn trace_into(db: &Connection, t: &TenantCtx, lot: LotId, qty: Decimal, level: u
         )?
         .query_map(params![t.tenant_id(), lot], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let made: i64 = orders.iter().map(|o| o.2).sum();
+    let made: i64 = orders.iter().fold(0_i64, |a, o| a.saturating_add(o.2));
     out.push(TraceNode {
         level,
         lot_id: lot,

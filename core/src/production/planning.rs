@@ -496,7 +496,7 @@ pub fn confirm(ctx: &mut Ctx<'_>, a: ConfirmProposalsArgs) -> Result<PlanningRun
             ctx,
             CreateOrderArgs { product_id: product, quantity: qty, bom_id: bom, warehouse_id: Some(warehouse), source_location_id: None, dest_location_id: None, date_planned: start, origin: origin.clone() },
         )
-        .map_err(|e| prefix(e, &format!("proposals.{i}.")))?;
+        .map_err(|e| boms::prefix(e, &format!("proposals.{i}.")))?;
         super::orders::confirm(ctx, crate::command::IdArg { id: o.id })?;
         ctx.db().prepare_cached("UPDATE planning_proposals SET state = 'confirmed', production_order_id = ?3 WHERE tenant_id = ?1 AND id = ?2")?.execute(params![t.tenant_id(), id, o.id])?;
     }
@@ -523,15 +523,6 @@ pub fn confirm(ctx: &mut Ctx<'_>, a: ConfirmProposalsArgs) -> Result<PlanningRun
     }
     ctx.audit("planning_run", a.run_id, json!({"confirmed": a.proposals.len()}));
     get(ctx.db(), &t, a.run_id)
-}
-
-fn prefix(e: Error, p: &str) -> Error {
-    match e {
-        Error::Validation { reason, fields } => {
-            Error::Validation { reason, fields: fields.into_iter().map(|f| crate::error::FieldError::new(format!("{p}{}", f.field), f.issue())).collect() }
-        }
-        other => other,
-    }
 }
 
 pub fn dismiss(ctx: &mut Ctx<'_>, a: DismissProposalsArgs) -> Result<PlanningRun> {
