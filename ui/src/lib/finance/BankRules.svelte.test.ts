@@ -31,7 +31,8 @@ function backend(handlers: Record<string, (args: Record<string, unknown>) => unk
       return { ok: true };
     }
     if (name === 'bank.create_rule') {
-      const r = { id: 9, bank_account_id: (args.bank_account_id as number) ?? null, name: args.name, pattern: args.pattern, account_id: args.account_id, partner_id: null, tax_id: null } as BankRule;
+      // A new id each time, as the database gives.
+      const r = { id: Math.max(8, ...rules.map((x) => x.id)) + 1, bank_account_id: (args.bank_account_id as number) ?? null, name: args.name, pattern: args.pattern, account_id: args.account_id, partner_id: null, tax_id: null } as BankRule;
       rules = [...rules, r];
       return r;
     }
