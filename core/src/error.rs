@@ -385,6 +385,8 @@ pub enum FieldCode {
     BomCycle,
     /// The product has no bill of materials valid on the date (`sku`).
     NoBom,
+    /// The lots or serials given add up to `got`, not the `expected` quantity.
+    LotsDoNotAddUp,
 }
 }
 
@@ -622,6 +624,7 @@ impl FieldCode {
             InvalidStatementFile => format!("the file could not be read as {}: {} (line {})", q("format"), q("detail"), q("line")),
             BomCycle => format!("would make a cycle: {}", q("cycle")),
             NoBom => format!("{} has no bill of materials valid on that date", q("sku")),
+            LotsDoNotAddUp => format!("the lots add up to {}, not {}", q("got"), q("expected")),
         }
     }
 

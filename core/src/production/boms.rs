@@ -438,7 +438,7 @@ pub fn create(ctx: &mut Ctx<'_>, a: BomInput) -> Result<Bom> {
     write_children(db, &t, id, &k)?;
     set_default(db, &t, k.product.id, id, a.is_default)?;
     ctx.audit("bom", id, json!({"product": k.product.sku, "lines": k.lines.len(), "operations": k.ops.len()}));
-    get(db, &t, id)
+    get(db, &t, id, crate::accounting::periods::today(db, &t, ctx.now)?)
 }
 
 /// Replaces a BOM's header, lines and operations. Orders already made from it keep what
@@ -460,7 +460,7 @@ pub fn update(ctx: &mut Ctx<'_>, a: UpdateBomArgs) -> Result<Bom> {
         set_default(db, &t, k.product.id, a.id, a.bom.is_default)?;
     }
     ctx.audit("bom", a.id, json!({"product": k.product.sku, "lines": k.lines.len(), "operations": k.ops.len()}));
-    get(db, &t, a.id)
+    get(db, &t, a.id, crate::accounting::periods::today(db, &t, ctx.now)?)
 }
 
 /// A validation error's fields under `p` (the caller's own argument path).
@@ -477,7 +477,7 @@ pub fn set_archived(ctx: &mut Ctx<'_>, a: SetArchivedArg<BomId>) -> Result<Bom> 
     let row = get_row(db, &t, a.id)?;
     if !a.archived && row.archived {
         // Restoring brings its edges back: they must not close a cycle.
-        let input = input_of(db, &t, a.id)?;
+        let input = input_of(db, &t, a.id, crate::accounting::periods::today(db, &t, ctx.now)?)?;
         check(db, &t, Some(a.id), &input)?;
     }
     db.prepare_cached("UPDATE boms SET archived = ?3, is_default = CASE WHEN ?3 THEN 0 ELSE is_default END, updated_at = ?4 WHERE tenant_id = ?1 AND id = ?2")?
@@ -486,12 +486,12 @@ pub fn set_archived(ctx: &mut Ctx<'_>, a: SetArchivedArg<BomId>) -> Result<Bom> 
         set_default(db, &t, row.product_id, a.id, None)?;
     }
     ctx.audit("bom", a.id, json!({"archived": a.archived}));
-    get(db, &t, a.id)
+    get(db, &t, a.id, crate::accounting::periods::today(db, &t, ctx.now)?)
 }
 
 /// A BOM as input again (to re-check it).
-fn input_of(db: &Connection, t: &TenantCtx, id: BomId) -> Result<BomInput> {
-    let b = get(db, t, id)?;
+fn input_of(db: &Connection, t: &TenantCtx, id: BomId, today: NaiveDate) -> Result<BomInput> {
+    let b = get(db, t, id, today)?;
     Ok(BomInput {
         product_id: b.product_id,
         name: b.name,
@@ -791,12 +791,12 @@ pub(crate) fn round(v: Decimal, dp: u32) -> Decimal {
     v.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero).normalize()
 }
 
-pub fn get(db: &Connection, t: &TenantCtx, id: BomId) -> Result<Bom> {
+/// One BOM with its cost roll-up at `today` (the company's date: components' BOMs valid then).
+pub fn get(db: &Connection, t: &TenantCtx, id: BomId, today: NaiveDate) -> Result<Bom> {
     let row = get_row(db, t, id)?;
     let (unit_id, notes, lead_time_days): (UnitId, String, u32) = db
         .prepare_cached("SELECT unit_id, notes, lead_time_days FROM boms WHERE tenant_id = ?1 AND id = ?2")?
         .query_row(params![t.tenant_id(), id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    let today = chrono::Utc::now().date_naive();
     let currency = crate::accounting::chart::base_currency(db, t)?;
     let units = money::minor_units("currency", &currency)?;
     let mut roller = Roller::new(db, t, today);
@@ -879,8 +879,8 @@ pub fn get(db: &Connection, t: &TenantCtx, id: BomId) -> Result<Bom> {
 /// Explodes a product level by level: each made component (one with a BOM valid on the
 /// date) is exploded in turn, quantities converted exactly and rounded up once per level
 /// to the component's decimals; costs rolled up from the leaves.
-pub fn explode(db: &Connection, t: &TenantCtx, a: &ExplodeArgs) -> Result<BomTree> {
-    let date = a.date.unwrap_or_else(|| chrono::Utc::now().date_naive());
+pub fn explode(db: &Connection, t: &TenantCtx, a: &ExplodeArgs, today: NaiveDate) -> Result<BomTree> {
+    let date = a.date.unwrap_or(today);
     let qty = a.quantity.unwrap_or(Decimal::ONE);
     if qty <= Decimal::ZERO {
         return Err(Error::field("quantity", FieldCode::NotPositive));

@@ -41,14 +41,14 @@ pub fn register(r: &mut Registry) {
     }));
     r.add(CommandSpec::query("bom.get", v, "One bill of materials with its lines, operations and cost roll-up", |ctx, a: IdArg<BomId>| {
         let t = ctx.tenant()?;
-        boms::get(ctx.db(), &t, a.id)
+        boms::get(ctx.db(), &t, a.id, crate::accounting::periods::today(ctx.db(), &t, ctx.now)?)
     }));
     r.add(CommandSpec::mutation("bom.create", b, "Create a bill of materials (cycles refused, naming the path)", boms::create));
     r.add(CommandSpec::mutation("bom.update", b, "Replace a bill of materials' header, lines and operations", boms::update));
     r.add(CommandSpec::mutation("bom.set_archived", b, "Archive or restore a bill of materials", boms::set_archived));
     r.add(CommandSpec::query("bom.explode", v, "A product's multi-level explosion for a quantity, with the cost roll-up per node", |ctx, a: ExplodeArgs| {
         let t = ctx.tenant()?;
-        boms::explode(ctx.db(), &t, &a)
+        boms::explode(ctx.db(), &t, &a, crate::accounting::periods::today(ctx.db(), &t, ctx.now)?)
     }));
     r.add(CommandSpec::query("bom.where_used", v, "The bills of materials a product is used in, one level or all", |ctx, a: WhereUsedArgs| {
         let t = ctx.tenant()?;
@@ -64,6 +64,7 @@ pub fn register(r: &mut Registry) {
         orders::get(ctx.db(), &t, a.id)
     }));
     r.add(CommandSpec::mutation("production.create_order", o, "Create a draft production order from a product's BOM", orders::create));
+    r.add(CommandSpec::mutation("production.update_order", o, "Change a draft production order (lines copied again from the BOM)", orders::update));
     r.add(CommandSpec::mutation("production.delete_order", o, "Delete a draft production order", orders::delete));
     r.add(CommandSpec::mutation("production.confirm_order", o, "Confirm: numbered, standard cost recorded, components reserved", orders::confirm));
     r.add(CommandSpec::mutation("production.consume", o, "Take components for an order (by lot where tracked)", orders::consume));

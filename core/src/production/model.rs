@@ -436,6 +436,36 @@ pub struct CreateOrderArgs {
     pub origin: String,
 }
 
+/// A draft order changed: its header replaced, its lines and operations copied again from
+/// the (possibly other) BOM for the new quantity.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateProductionOrderArgs {
+    pub id: ProductionOrderId,
+    pub order: CreateOrderArgs,
+}
+
+/// What an order put into stock, per product and lot: produced less unbuilt.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct OrderOutput {
+    pub product_id: ProductId,
+    pub sku: String,
+    /// A by-product (otherwise the product the order makes).
+    pub byproduct: bool,
+    pub lot_id: Option<LotId>,
+    pub lot_code: Option<String>,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub produced: Decimal,
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub unbuilt: Decimal,
+    /// The value it went into stock with.
+    #[ts(type = "string")]
+    #[schemars(with = "String")]
+    pub value: Decimal,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
 #[ts(rename = "ProductionOrderLine")]
 #[schemars(rename = "ProductionOrderLine")]
@@ -573,6 +603,8 @@ pub struct ProductionOrder {
     pub reservation_id: Option<PickingId>,
     pub lines: Vec<OrderLine>,
     pub operations: Vec<OrderOperation>,
+    /// The product and by-products made, by lot.
+    pub outputs: Vec<OrderOutput>,
     pub steps: Vec<Step>,
 }
 
@@ -718,7 +750,8 @@ pub struct UnbuildArgs {
     #[serde(default)]
     #[ts(optional)]
     pub date: Option<NaiveDate>,
-    /// Lots or serials of the product taken apart, when it is tracked.
+    /// Lots or serials of the product taken apart, when it is tracked, and of the
+    /// by-products taken back with it (their share of the quantity), when tracked.
     #[serde(default)]
     pub lots: Vec<LotQuantity>,
 }

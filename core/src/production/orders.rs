@@ -147,13 +147,20 @@ fn check_internal(db: &Connection, t: &TenantCtx, c: &mut Checker, field: &str, 
 
 // --- create ---------------------------------------------------------------------------------
 
-pub fn create(ctx: &mut Ctx<'_>, a: CreateOrderArgs) -> Result<ProductionOrder> {
-    let t = ctx.tenant()?;
-    let db = ctx.db();
-    let user = ctx.principal()?.user_id;
+/// A create or update's input, checked.
+struct Checked {
+    product: ProductId,
+    quantity: i64,
+    bom: BomId,
+    warehouse: crate::inventory::model::WarehouseId,
+    source: LocationId,
+    dest: LocationId,
+    origin: String,
+}
+
+fn check_input(db: &Connection, t: &TenantCtx, cache: &mut Cache, a: &CreateOrderArgs) -> Result<Checked> {
     let mut c = Checker::new();
-    let mut cache = Cache::default();
-    let product = match cache.product(db, &t, a.product_id)?.cloned() {
+    let product = match cache.product(db, t, a.product_id)?.cloned() {
         None => {
             c.push("product_id", FieldCode::NotFound.with("entity", "product"));
             None
@@ -175,7 +182,7 @@ pub fn create(ctx: &mut Ctx<'_>, a: CreateOrderArgs) -> Result<ProductionOrder> 
     let quantity = product.as_ref().and_then(|p| check_qty(&mut c, "quantity", a.quantity, p.decimals));
     let bom = match (&product, a.bom_id) {
         (None, _) => None,
-        (Some(p), Some(b)) => match boms::get_row(db, &t, b) {
+        (Some(p), Some(b)) => match boms::get_row(db, t, b) {
             Ok(row) if row.archived => {
                 c.push("bom_id", FieldCode::Archived);
                 None
@@ -192,7 +199,7 @@ pub fn create(ctx: &mut Ctx<'_>, a: CreateOrderArgs) -> Result<ProductionOrder> 
             Err(e) => return Err(e),
         },
         (Some(p), None) => {
-            let b = boms::bom_for(db, &t, p.id, p.parent_id, a.date_planned)?;
+            let b = boms::bom_for(db, t, p.id, p.parent_id, a.date_planned)?;
             if b.is_none() {
                 c.push("product_id", FieldCode::NoBom.with("sku", &p.sku));
             }
@@ -200,9 +207,9 @@ pub fn create(ctx: &mut Ctx<'_>, a: CreateOrderArgs) -> Result<ProductionOrder> 
         }
     };
     let warehouse = match a.warehouse_id {
-        Some(w) => crate::inventory::places::active_warehouse(db, &t, &mut c, w)?,
+        Some(w) => crate::inventory::places::active_warehouse(db, t, &mut c, w)?,
         None => {
-            let w = crate::inventory::places::list_warehouses(db, &t, false)?.into_iter().next();
+            let w = crate::inventory::places::list_warehouses(db, t, false)?.into_iter().next();
             if w.is_none() {
                 c.push("warehouse_id", FieldCode::Required);
             }
@@ -212,26 +219,59 @@ pub fn create(ctx: &mut Ctx<'_>, a: CreateOrderArgs) -> Result<ProductionOrder> 
     let source = a.source_location_id.or(warehouse.as_ref().map(|w| w.root_location_id));
     let dest = a.dest_location_id.or(warehouse.as_ref().map(|w| w.root_location_id));
     if let Some(s) = a.source_location_id {
-        check_internal(db, &t, &mut c, "source_location_id", s)?;
+        check_internal(db, t, &mut c, "source_location_id", s)?;
     }
     if let Some(d) = a.dest_location_id {
-        check_internal(db, &t, &mut c, "dest_location_id", d)?;
+        check_internal(db, t, &mut c, "dest_location_id", d)?;
     }
     let origin = c.optional("origin", &a.origin, 200);
     c.finish()?;
     let (Some(product), Some(quantity), Some(bom), Some(warehouse), Some(source), Some(dest)) = (product, quantity, bom, warehouse, source, dest) else {
         return Err(Error::Internal("production order".into()));
     };
+    Ok(Checked { product: product.id, quantity, bom, warehouse: warehouse.id, source, dest, origin })
+}
+
+pub fn create(ctx: &mut Ctx<'_>, a: CreateOrderArgs) -> Result<ProductionOrder> {
+    let t = ctx.tenant()?;
+    let db = ctx.db();
+    let user = ctx.principal()?.user_id;
+    let mut cache = Cache::default();
+    let k = check_input(db, &t, &mut cache, &a)?;
+    let sku = cache.product(db, &t, k.product)?.map(|p| p.sku.clone()).unwrap_or_default();
     db.prepare_cached(
         "INSERT INTO production_orders (tenant_id, state, product_id, bom_id, quantity, warehouse_id, source_location_id, dest_location_id, date_planned, origin,
             created_by, created_at, updated_at)
          VALUES (?1, 'draft', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
     )?
-    .execute(params![t.tenant_id(), product.id, bom, quantity, warehouse.id, source, dest, a.date_planned, origin, user, ctx.now])?;
+    .execute(params![t.tenant_id(), k.product, k.bom, k.quantity, k.warehouse, k.source, k.dest, a.date_planned, k.origin, user, ctx.now])?;
     let id = ProductionOrderId(db.last_insert_rowid());
-    copy_bom(db, &t, &mut cache, id, product.id, bom, q(quantity))?;
-    ctx.audit("production_order", id, json!({"product": product.sku, "quantity": q(quantity), "bom": bom}));
+    copy_bom(db, &t, &mut cache, id, k.product, k.bom, q(k.quantity))?;
+    ctx.audit("production_order", id, json!({"product": sku, "quantity": q(k.quantity), "bom": k.bom}));
     get(db, &t, id)
+}
+
+/// Changes a draft order: the header replaced, and the lines and operations copied again
+/// from the BOM for the new product, quantity or BOM.
+pub fn update(ctx: &mut Ctx<'_>, a: UpdateProductionOrderArgs) -> Result<ProductionOrder> {
+    let t = ctx.tenant()?;
+    let db = ctx.db();
+    let h = head(db, &t, a.id)?;
+    if h.state != ProductionState::Draft {
+        return Err(Error::refused(Reason::DocumentNotDraft.with("state", h.state.as_str())));
+    }
+    let mut cache = Cache::default();
+    let k = check_input(db, &t, &mut cache, &a.order)?;
+    db.prepare_cached(
+        "UPDATE production_orders SET product_id = ?3, bom_id = ?4, quantity = ?5, warehouse_id = ?6, source_location_id = ?7, dest_location_id = ?8,
+            date_planned = ?9, origin = ?10, updated_at = ?11 WHERE tenant_id = ?1 AND id = ?2",
+    )?
+    .execute(params![t.tenant_id(), a.id, k.product, k.bom, k.quantity, k.warehouse, k.source, k.dest, a.order.date_planned, k.origin, ctx.now])?;
+    db.prepare_cached("DELETE FROM production_order_lines WHERE tenant_id = ?1 AND order_id = ?2")?.execute(params![t.tenant_id(), a.id])?;
+    db.prepare_cached("DELETE FROM production_order_operations WHERE tenant_id = ?1 AND order_id = ?2")?.execute(params![t.tenant_id(), a.id])?;
+    copy_bom(db, &t, &mut cache, a.id, k.product, k.bom, q(k.quantity))?;
+    ctx.audit("production_order", a.id, json!({"quantity": [q(h.quantity), q(k.quantity)], "bom": [h.bom, k.bom], "product": [h.product, k.product]}));
+    get(db, &t, a.id)
 }
 
 /// Copies the BOM's lines (those applying to the product) and operations for `qty`.
@@ -543,7 +583,7 @@ fn output_lines(c: &mut Checker, tracking: Tracking, sku: &str, product: Product
     }
     let _ = product;
     if total != qty {
-        c.push(field, FieldCode::AmountsDiffer.with("expected", q(qty)).with("got", q(total)));
+        c.push(field, FieldCode::LotsDoNotAddUp.with("expected", q(qty)).with("got", q(total)));
     }
     out
 }
@@ -609,7 +649,7 @@ pub fn produce(ctx: &mut Ctx<'_>, a: ProduceArgs) -> Result<ProductionOrder> {
         Some(v) => v.clone(),
         None => {
             let mut v = Vec::new();
-            for (i, (p, kind, planned, done, _, tr, sku, dec)) in lines.iter().enumerate() {
+            for (p, kind, planned, done, _, tr, sku, dec) in &lines {
                 if *kind != BomLineKind::Component || qty == 0 {
                     continue;
                 }
@@ -618,7 +658,8 @@ pub fn produce(ctx: &mut Ctx<'_>, a: ProduceArgs) -> Result<ProductionOrder> {
                     continue;
                 }
                 if *tr != Tracking::None {
-                    c.push(&format!("consumption.{i}"), FieldCode::LotRequired.with("sku", sku).with("tracking", tr.as_str()));
+                    // Not given: the whole consumption is wanted, by lot for this component.
+                    c.push("consumption", FieldCode::LotRequired.with("sku", sku).with("tracking", tr.as_str()));
                     continue;
                 }
                 v.push(LotQuantity { product_id: *p, quantity: want, lot_id: None, lot_code: None });
@@ -856,9 +897,10 @@ pub fn cancel(ctx: &mut Ctx<'_>, a: CancelOrderArgs) -> Result<ProductionOrder> 
 }
 
 /// Takes `quantity` of a done order's output apart: the product leaves the destination
-/// (at its current cost) and the components come back to the source at the value they
-/// were built with (their share of what the order consumed); the difference goes to the
-/// variance account, so the WIP account is left as it was.
+/// (at its current cost), with the by-products made alongside in their share, and the
+/// components come back to the source at the value they were built with (their share of
+/// what the order consumed); the difference goes to the variance account, so the WIP
+/// account is left as it was.
 pub fn unbuild(ctx: &mut Ctx<'_>, a: UnbuildArgs) -> Result<ProductionOrder> {
     let t = ctx.tenant()?;
     let db = ctx.db();
@@ -875,7 +917,39 @@ pub fn unbuild(ctx: &mut Ctx<'_>, a: UnbuildArgs) -> Result<ProductionOrder> {
         c.push("quantity", FieldCode::ExceedsRemaining.with("remaining", q(left)));
     }
     let lots: Vec<(usize, &LotQuantity)> = a.lots.iter().enumerate().collect();
-    let outs = if qty > 0 { output_lines(&mut c, tracking, &pf.sku, h.product, qty, &lots, "lots") } else { Vec::new() };
+    let main_lots: Vec<(usize, &LotQuantity)> = lots.iter().filter(|(_, l)| l.product_id == h.product).copied().collect();
+    // The product leaves, and each by-product made with it, in its share of the quantity.
+    let mut outs: Vec<(ProductId, i64, Option<LotId>, Option<String>)> = Vec::new();
+    if qty > 0 {
+        for (qq, lot, code) in output_lines(&mut c, tracking, &pf.sku, h.product, qty, &main_lots, "lots") {
+            outs.push((h.product, qq, lot, code));
+        }
+    }
+    let byproducts: Vec<(ProductId, i64, Tracking, String, u32)> = db
+        .prepare_cached(
+            "SELECT l.product_id, l.done, p.tracking, p.sku, u.decimals FROM production_order_lines l
+             JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id JOIN units u ON u.tenant_id = p.tenant_id AND u.id = p.unit_id
+             WHERE l.tenant_id = ?1 AND l.order_id = ?2 AND l.kind = 'byproduct' AND l.done > 0 ORDER BY l.position, l.id",
+        )?
+        .query_map(params![t.tenant_id(), a.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (i, l) in &lots {
+        if l.product_id != h.product && !byproducts.iter().any(|b| b.0 == l.product_id) {
+            c.push(&format!("lots.{i}.product_id"), FieldCode::Invalid);
+        }
+    }
+    if qty > 0 && qty <= left && h.produced > 0 {
+        for (p, done, tr, sku, dec) in &byproducts {
+            let take = sq("quantity", round(arith::div("quantity", arith::mul("quantity", q(*done), q(qty))?, q(h.produced))?, (*dec).min(QTY_SCALE)))?;
+            if take <= 0 {
+                continue;
+            }
+            let bl: Vec<(usize, &LotQuantity)> = lots.iter().filter(|(_, l)| l.product_id == *p).copied().collect();
+            for (qq, lot, code) in output_lines(&mut c, *tr, sku, *p, take, &bl, "lots") {
+                outs.push((*p, qq, lot, code));
+            }
+        }
+    }
     c.finish()?;
     let date = match a.date {
         Some(d) => d,
@@ -883,8 +957,8 @@ pub fn unbuild(ctx: &mut Ctx<'_>, a: UnbuildArgs) -> Result<ProductionOrder> {
     };
     let units = currency_units(ctx.db(), &t)?;
     let production = crate::inventory::places::virtual_location(ctx.db(), &t, LocationKind::Production, ctx.now)?;
-    // 1. The product leaves.
-    let inputs = outs.iter().map(|(qq, lot, code)| move_line(h.product, q(*qq), *lot, code.clone())).collect();
+    // 1. The product and its by-products leave.
+    let inputs = outs.iter().map(|(p, qq, lot, code)| move_line(*p, q(*qq), *lot, code.clone())).collect();
     let out = do_picking(ctx, &h, "unbuild", h.dest, production, date, inputs, None, "lots")?;
     let out_value: i64 = out.moves.iter().fold(0_i64, |a, m| a.saturating_sub(m.3));
     // 2. The components come back, by lot, at their share of the consumed value.
@@ -928,6 +1002,36 @@ pub fn unbuild(ctx: &mut Ctx<'_>, a: UnbuildArgs) -> Result<ProductionOrder> {
 }
 
 // --- reading --------------------------------------------------------------------------------
+
+/// What the order put into stock (its produce steps' output pickings) and took back apart
+/// (its unbuild steps' first pickings), per product and lot.
+fn outputs(db: &Connection, t: &TenantCtx, h: &Head) -> Result<Vec<OrderOutput>> {
+    let mut st = db.prepare_cached(
+        "SELECT m.product_id, p.sku, m.lot_id, lt.code,
+                sum(CASE WHEN s.kind = 'produce' THEN m.quantity ELSE 0 END), sum(CASE WHEN s.kind = 'unbuild' THEN m.quantity ELSE 0 END),
+                sum(CASE WHEN s.kind = 'produce' THEN coalesce(m.value, 0) ELSE 0 END)
+         FROM production_steps s
+         JOIN stock_moves m ON m.tenant_id = s.tenant_id AND m.picking_id = CASE s.kind WHEN 'produce' THEN s.output_picking_id ELSE s.consume_picking_id END
+         JOIN products p ON p.tenant_id = m.tenant_id AND p.id = m.product_id
+         LEFT JOIN stock_lots lt ON lt.tenant_id = m.tenant_id AND lt.id = m.lot_id
+         WHERE s.tenant_id = ?1 AND s.order_id = ?2 AND s.kind IN ('produce', 'unbuild')
+         GROUP BY m.product_id, m.lot_id ORDER BY m.product_id <> ?3, min(m.id)",
+    )?;
+    let rows = st.query_map(params![t.tenant_id(), h.id, h.product], |r| {
+        let product: ProductId = r.get(0)?;
+        Ok(OrderOutput {
+            product_id: product,
+            sku: r.get(1)?,
+            byproduct: product != h.product,
+            lot_id: r.get(2)?,
+            lot_code: r.get(3)?,
+            produced: q(r.get(4)?),
+            unbuilt: q(r.get(5)?),
+            value: money::from_db(r.get(6)?),
+        })
+    })?;
+    Ok(rows.filter(|r| r.as_ref().map_or(true, |o| !o.produced.is_zero())).collect::<rusqlite::Result<_>>()?)
+}
 
 pub fn get(db: &Connection, t: &TenantCtx, id: ProductionOrderId) -> Result<ProductionOrder> {
     let h = head(db, t, id)?;
@@ -1025,6 +1129,7 @@ pub fn get(db: &Connection, t: &TenantCtx, id: ProductionOrderId) -> Result<Prod
         (Some(s), true) => s.checked_mul(produced).and_then(|std| money::from_db(h.produced_value).checked_sub(std.round_dp(4))).map(|v| v.normalize()),
         _ => None,
     };
+    let outputs = outputs(db, t, &h)?;
     Ok(ProductionOrder {
         id,
         number: h.number.clone(),
@@ -1056,6 +1161,7 @@ pub fn get(db: &Connection, t: &TenantCtx, id: ProductionOrderId) -> Result<Prod
         reservation_id: h.reservation,
         lines,
         operations,
+        outputs,
         steps,
     })
 }

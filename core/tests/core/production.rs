@@ -250,7 +250,13 @@ fn a_finished_lot_traces_back_to_its_component_lots() {
     // A tracked component is not reserved and must be named by lot.
     assert!(o["reservation_id"].is_null());
     let e = app.admin_in("ACME", "production.produce", json!({"id": o["id"], "quantity": "2", "lots": [{"product_id": frame, "quantity": "2", "lot_code": "F-1"}]})).unwrap_err();
-    assert_eq!(field(&e), ("consumption.0".into(), "lot_required".into()));
+    assert_eq!(field(&e), ("consumption".into(), "lot_required".into()));
+    assert_eq!(e.fields()[0].params["sku"], "STEEL");
+    let e = app
+        .admin_in("ACME", "production.produce", json!({"id": o["id"], "quantity": "2", "consumption": [{"product_id": steel, "quantity": "6", "lot_code": "S-1"}], "lots": [{"product_id": frame, "quantity": "1", "lot_code": "F-1"}]}))
+        .unwrap_err();
+    assert_eq!(field(&e), ("lots".into(), "lots_do_not_add_up".into()));
+    assert_eq!((e.fields()[0].params.get("expected").map(String::as_str), e.fields()[0].params.get("got").map(String::as_str)), (Some("2"), Some("1")));
     let e = app.admin_in("ACME", "production.produce", json!({"id": o["id"], "quantity": "2", "consumption": [{"product_id": steel, "quantity": "6", "lot_code": "S-1"}]})).unwrap_err();
     assert_eq!(field(&e), ("lots".into(), "lot_required".into()));
     let o = app
@@ -266,6 +272,57 @@ fn a_finished_lot_traces_back_to_its_component_lots() {
     let t = app.admin_in("ACME", "production.trace_lot", json!({"lot_id": f1})).unwrap();
     let t: Vec<(i64, String, String)> = t.as_array().unwrap().iter().map(|n| (n["level"].as_i64().unwrap(), s(&n["lot_code"]), s(&n["quantity"]))).collect();
     assert_eq!(t, vec![(0, "F-1".into(), "2".into()), (1, "S-1".into(), "6".into())]);
+    // The order lists the lot it made.
+    let o = app.admin_in("ACME", "production.get_order", json!({"id": o["id"]})).unwrap();
+    let outs: Vec<(String, String, String)> = o["outputs"].as_array().unwrap().iter().map(|x| (s(&x["lot_code"]), s(&x["produced"]), s(&x["value"]))).collect();
+    assert_eq!(outs, vec![("F-1".into(), "2".into(), "12".into())]);
+    checks_ok(&mut app, "ACME");
+}
+
+#[test]
+fn a_draft_order_is_changed_by_copying_its_bom_again_and_unbuilding_takes_by_products_back() {
+    let mut app = TestApp::new();
+    let c = shop(&mut app, "ACME");
+    let o = app.admin_in("ACME", "production.create_order", json!({"product_id": c.table, "quantity": "1", "date_planned": "2026-03-02"})).unwrap();
+    let id = o["id"].clone();
+    let o = app.admin_in("ACME", "production.update_order", json!({"id": id, "order": {"product_id": c.table, "quantity": "2", "date_planned": "2026-03-03", "origin": "SO/7"}})).unwrap();
+    let planned: Vec<String> = o["lines"].as_array().unwrap().iter().map(|l| s(&l["planned"])).collect();
+    assert_eq!((planned, s(&o["quantity"]), s(&o["origin"]), s(&o["date_planned"])), (vec!["8".to_string(), "2".to_string()], "2".into(), "SO/7".into(), "2026-03-03".into()));
+    assert_eq!(s(&o["operations"][0]["planned_minutes"]), "60");
+    let e = app.admin_in("ACME", "production.update_order", json!({"id": id, "order": {"product_id": c.table, "quantity": "0", "date_planned": "2026-03-03"}})).unwrap_err();
+    assert_eq!(field(&e), ("quantity".into(), "not_positive".into()));
+    app.admin_in("ACME", "production.confirm_order", json!({"id": id})).unwrap();
+    let e = app.admin_in("ACME", "production.update_order", json!({"id": id, "order": {"product_id": c.table, "quantity": "3", "date_planned": "2026-03-03"}})).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Conflict, "{e}");
+
+    // A stool makes sawdust alongside: 1 kg a stool, carrying 10 % of the cost.
+    let stool = product(&mut app, "ACME", "STOOL", json!({}));
+    let dust = product(&mut app, "ACME", "DUST", json!({}));
+    app.admin_in(
+        "ACME",
+        "bom.create",
+        json!({"product_id": stool, "quantity": "1", "lines": [
+            {"product_id": c.leg, "quantity": "2"},
+            {"kind": "byproduct", "product_id": dust, "quantity": "1", "cost_share": "10"}
+        ]}),
+    )
+    .unwrap();
+    let o = order(&mut app, "ACME", stool, "2");
+    let sid = o["id"].clone();
+    let o = app.admin_in("ACME", "production.produce", json!({"id": sid, "quantity": "2", "date": "2026-03-02"})).unwrap();
+    // 4 legs at 5 = 20: the dust takes 2, the stools 18.
+    let outs: Vec<(String, bool, String, String)> = o["outputs"].as_array().unwrap().iter().map(|x| (s(&x["sku"]), x["byproduct"].as_bool().unwrap(), s(&x["produced"]), s(&x["value"]))).collect();
+    assert_eq!(outs, vec![("STOOL".into(), false, "2".into(), "18".into()), ("DUST".into(), true, "2".into(), "2".into())]);
+    assert_eq!(on_hand(&mut app, "ACME", dust), "2");
+    let o = app.admin_in("ACME", "production.unbuild", json!({"id": sid, "quantity": "1", "date": "2026-03-04"})).unwrap();
+    // Half taken apart: one stool and one kg of dust leave, two legs come back.
+    assert_eq!((on_hand(&mut app, "ACME", stool), on_hand(&mut app, "ACME", dust)), ("1".into(), "1".into()));
+    let unbuilt: Vec<String> = o["outputs"].as_array().unwrap().iter().map(|x| s(&x["unbuilt"])).collect();
+    assert_eq!(unbuilt, vec!["1".to_string(), "1".to_string()]);
+    // 9 + 1 left, 10 came back: nothing to the variance, nothing left in WIP.
+    assert_eq!(balance(&mut app, "ACME", "1320"), "0");
+    let e = app.admin_in("ACME", "production.unbuild", json!({"id": sid, "quantity": "1", "lots": [{"product_id": c.top, "quantity": "1", "lot_code": "X"}]})).unwrap_err();
+    assert_eq!(field(&e), ("lots.0.product_id".into(), "invalid".into()));
     checks_ok(&mut app, "ACME");
 }
 

@@ -926,7 +926,7 @@ export type ExportPartnersArgs = { format: ExportFormat, include_archived?: bool
 
 export type ExportReportArgs = { report: ReportKind, args: Record<string, unknown>, format: ExportFormat, };
 
-export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "short_at_date" | "costing_method_locked" | "not_a_done_receipt" | "same_warehouse" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero" | "has_stock_moves" | "serial_count" | "not_in_count_scope" | "kit_holds_no_stock" | "below_minimum" | "not_supplier" | "exceeds_remaining" | "exceeds_open" | "currency_differs" | "other_partner" | "nothing_open" | "amounts_differ" | "already_reconciled" | "statement_chain_broken" | "statement_unbalanced" | "invalid_statement_file" | "bom_cycle" | "no_bom";
+export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "short_at_date" | "costing_method_locked" | "not_a_done_receipt" | "same_warehouse" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero" | "has_stock_moves" | "serial_count" | "not_in_count_scope" | "kit_holds_no_stock" | "below_minimum" | "not_supplier" | "exceeds_remaining" | "exceeds_open" | "currency_differs" | "other_partner" | "nothing_open" | "amounts_differ" | "already_reconciled" | "statement_chain_broken" | "statement_unbalanced" | "invalid_statement_file" | "bom_cycle" | "no_bom" | "lots_do_not_add_up";
 
 export type FieldError = { 
 /**
@@ -1807,6 +1807,16 @@ export type OrderLineId = number;
 
 export type OrderOperation = { position: number, name: string, work_centre_id: WorkCentreId, work_centre_code: string, planned_minutes: string, done_minutes: string, cost_per_hour: string, value: string, };
 
+export type OrderOutput = { product_id: ProductId, sku: string, 
+/**
+ * A by-product (otherwise the product the order makes).
+ */
+byproduct: boolean, lot_id: LotId | null, lot_code: string | null, produced: string, unbuilt: string, 
+/**
+ * The value it went into stock with.
+ */
+value: string, };
+
 export type OrderRow = { id: OrderId, state: OrderState, number: string | null, partner_id: PartnerId, partner_name: string, date: string, currency: string, total: string, reference: string, delivery_status: DeliveryStatus, invoice_status: InvoiceStatus, };
 
 export type OrderState = "draft" | "sent" | "confirmed" | "done" | "cancelled";
@@ -2143,7 +2153,11 @@ actual_unit_cost: string | null,
 /**
  * produced value − standard cost × produced: above zero, it cost more than planned.
  */
-cost_variance: string | null, reservation_id: PickingId | null, lines: Array<ProductionOrderLine>, operations: Array<OrderOperation>, steps: Array<Step>, };
+cost_variance: string | null, reservation_id: PickingId | null, lines: Array<ProductionOrderLine>, operations: Array<OrderOperation>, 
+/**
+ * The product and by-products made, by lot.
+ */
+outputs: Array<OrderOutput>, steps: Array<Step>, };
 
 export type ProductionOrderId = number;
 
@@ -2878,7 +2892,8 @@ export type UnbuildArgs = { id: ProductionOrderId,
  */
 quantity: string, date?: string, 
 /**
- * Lots or serials of the product taken apart, when it is tracked.
+ * Lots or serials of the product taken apart, when it is tracked, and of the
+ * by-products taken back with it (their share of the quantity), when tracked.
  */
 lots: Array<LotQuantity>, };
 
@@ -2957,6 +2972,8 @@ unit_id?: UnitId,
  * For a template, its variants follow.
  */
 kind?: ProductKind, sale_price?: string, cost?: string, };
+
+export type UpdateProductionOrderArgs = { id: ProductionOrderId, order: CreateOrderArgs, };
 
 export type UpdateProductionSettingsArgs = { wip_account_id: AccountId | null, absorption_account_id: AccountId | null, variance_account_id: AccountId | null, };
 
@@ -3250,6 +3267,7 @@ export interface Commands {
   "production.produce": { args: ProduceArgs; result: ProductionOrder };
   "production.trace_lot": { args: TraceArgs; result: Array<TraceNode> };
   "production.unbuild": { args: UnbuildArgs; result: ProductionOrder };
+  "production.update_order": { args: UpdateProductionOrderArgs; result: ProductionOrder };
   "production.update_settings": { args: UpdateProductionSettingsArgs; result: ProductionSettings };
   "purchase.bill_order": { args: InvoiceOrderArgs; result: Invoice };
   "purchase.cancel_bill": { args: DocActionArgs; result: Invoice };
@@ -3554,6 +3572,7 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "production.produce",
   "production.trace_lot",
   "production.unbuild",
+  "production.update_order",
   "production.update_settings",
   "purchase.bill_order",
   "purchase.cancel_bill",
@@ -3841,6 +3860,7 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "production.produce": "production.manage_orders",
   "production.trace_lot": "production.view_production",
   "production.unbuild": "production.manage_orders",
+  "production.update_order": "production.manage_orders",
   "production.update_settings": "production.change_setup",
   "purchase.bill_order": "purchase.manage_bills",
   "purchase.cancel_bill": "purchase.manage_bills",

@@ -67,8 +67,6 @@ function entity(v: unknown): string {
 
 /** One field's error, to show beside the field. */
 export function fieldMessage(fe: FieldErrorLike): string {
-  // Quantities that must add up (a production step's lots) say what was expected and got.
-  if (fe.code === 'amounts_differ' && fe.params && 'expected' in fe.params) return t('errors.field.amounts_differ_expected', values(fe.params));
   const k = key('errors.field', fe.code);
   // A unit the core did not name (production quantities are in the product's own unit) reads as nothing, not as "{unit}".
   if (k) return t(k, values(fe.params, { unit: '' })).replace(/ {2,}/g, ' ');

@@ -83,9 +83,32 @@ describe('production order form', () => {
     await fireEvent.click(screen.getByTestId('production-order-save'));
     await waitFor(() => expect(oncreated).toHaveBeenCalledWith(9));
     expect(argsOf('production.create_order')).toEqual([{ product_id: 20, quantity: '10', bom_id: 4, warehouse_id: 1, dest_location_id: 11, date_planned: DATE, origin: 'SO/00042' }]);
-    // The draft now shows, with Confirm and Delete and no Save.
+    // The draft now shows, with Confirm and Delete, and stays editable.
     await screen.findByTestId('order-confirm');
     expect(screen.getByTestId('order-delete')).toBeTruthy();
+    expect(screen.getByTestId('production-order-save').textContent).toContain('Save');
+  });
+
+  it('a draft is changed through update_order, its errors shown at the form fields; a confirmed order is not editable', async () => {
+    let reply: () => unknown = () => {
+      throw new ApiError({ code: 'validation', message: 'invalid', fields: [{ field: 'order.quantity', code: 'not_positive', message: 'x', params: {} }] } as never);
+    };
+    backend({
+      'production.get_order': () => order({ state: 'draft', number: null, standard_cost: null }),
+      'production.update_order': () => reply(),
+      'bom.list': () => [],
+    });
+    mount({ id: 9 });
+    await ready();
+    const qty = screen.getByLabelText(/^Quantity/) as HTMLInputElement;
+    await fireEvent.input(qty, { target: { value: '12' } });
+    await fireEvent.blur(qty);
+    await fireEvent.click(screen.getByTestId('production-order-save'));
+    await waitFor(() => expect(qty.getAttribute('aria-invalid')).toBe('true'));
+    expect(argsOf('production.update_order')[0]).toEqual({ id: 9, order: expect.objectContaining({ product_id: 20, quantity: '12', date_planned: DATE }) });
+    reply = () => order({ state: 'confirmed', quantity: '12' });
+    await fireEvent.click(screen.getByTestId('production-order-save'));
+    await waitFor(() => expect(screen.getByTestId('order-facts')).toBeTruthy());
     expect(screen.queryByTestId('production-order-save')).toBeNull();
   });
 
@@ -116,8 +139,8 @@ describe('production order form', () => {
           state: 'in_progress', produced: '4', remaining: '6', consumed_value: '180', absorbed_value: '80', produced_value: '250', wip_value: '10', actual_unit_cost: '62.5', cost_variance: '-18',
           lines: [line({ planned: '42', expected: '16.8', done: '18', variance: '1.2', value: '54' }), line({ id: 2, position: 2, product_id: 24, sku: 'TOP', name: 'Table top', tracking: 'lot', planned: '10', expected: '4', done: '4', variance: '0', value: '126' })],
           steps: [{ id: 1, kind: 'produce', date: '2026-03-03', quantity: '4', consume_picking_id: 61, consume_number: 'WH/MO/00001', output_picking_id: 62, output_number: 'WH/MO/00002', consumed_value: '180', absorbed_value: '80', produced_value: '250' }],
+          outputs: [{ product_id: 20, sku: 'TABLE', byproduct: false, lot_id: 70, lot_code: 'T-1', produced: '4', unbuilt: '0', value: '250' }],
         }),
-      'picking.get': () => ({ id: 62, moves: [{ product_id: 20, lot_id: 70, lot_code: 'T-1', quantity: '4' }] }),
     });
     mount({ id: 9 });
     await ready();
@@ -141,8 +164,9 @@ describe('production order form', () => {
     // Cancelling is no longer offered once something was produced.
     expect(screen.queryByTestId('order-cancel')).toBeNull();
     // The lot made, with its genealogy.
-    await waitFor(() => expect(screen.getByTestId('order-lots').textContent).toContain('T-1'));
-    expect(argsOf('picking.get')).toEqual([{ id: 62 }]);
+    const made = screen.getByTestId('order-output');
+    expect(within(made).getByTestId('output-lot').textContent).toBe('T-1');
+    expect(made.textContent).toContain('$250.00');
     await fireEvent.click(screen.getByTestId('lot-trace'));
     await waitFor(() => expect(router.route).toEqual({ screen: 'production-trace', id: 70 }));
     await fireEvent.click(within(step).getByText('WH/MO/00002'));
@@ -181,7 +205,7 @@ describe('production order form', () => {
       throw new ApiError({
         code: 'validation', message: 'invalid',
         fields: [
-          { field: 'lots', code: 'amounts_differ', message: 'x', params: { expected: '4', got: '3' } },
+          { field: 'lots', code: 'lots_do_not_add_up', message: 'x', params: { expected: '4', got: '3' } },
           { field: 'consumption.1.lot_code', code: 'not_found', message: 'x', params: { entity: 'lot', value: 'TOP-7' } },
         ],
       } as never);

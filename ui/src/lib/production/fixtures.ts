@@ -20,7 +20,7 @@ export const order = (o: Partial<ProductionOrderDetail> = {}): ProductionOrderDe
   id: 9, number: 'MO/00001', state: 'confirmed', product_id: 20, sku: 'TABLE', product_name: 'Oak table', tracking: 'none', bom_id: 4, bom_name: 'Standard', unit_code: 'pc',
   quantity: '10', produced: '0', unbuilt: '0', remaining: '10', warehouse_id: 1, source_location_id: 10, dest_location_id: 10, date_planned: '2026-03-02', date_done: null, origin: '',
   standard_cost: '67', consumed_value: '0', absorbed_value: '0', produced_value: '0', wip_value: '0', actual_unit_cost: null, cost_variance: null, reservation_id: null,
-  lines: [line()], operations: [], steps: [], ...o,
+  lines: [line()], operations: [], outputs: [], steps: [], ...o,
 });
 
 export const bomRow = (o: Partial<BomRow> = {}): BomRow => ({

@@ -81,7 +81,7 @@ describe('a production order’s actions and starting quantities', () => {
   });
 
   it('a step’s lots that do not add up say what was expected (not the allocation’s wording)', () => {
-    expect(fieldMessage({ field: 'lots', code: 'amounts_differ', params: { expected: '5', got: '4' } })).toBe('These add up to 4; 5 was expected.');
+    expect(fieldMessage({ field: 'lots', code: 'lots_do_not_add_up', params: { expected: '5', got: '4' } })).toBe('These add up to 4; 5 was expected.');
     expect(fieldMessage({ field: 'items', code: 'amounts_differ', params: { left: '10', right: '12' } })).toBe('The chosen lines do not add up: 10 against 12.');
   });
 });

@@ -153,7 +153,7 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.field.other_partner': 'Gehört zu einem anderen Partner oder Konto ({partner}).',
   'errors.field.nothing_open': 'Ist bereits vollständig ausgeglichen.',
   'errors.field.amounts_differ': 'Die gewählten Zeilen gehen nicht auf: {left} gegenüber {right}.',
-  'errors.field.amounts_differ_expected': 'Das ergibt {got}; erwartet war {expected}.',
+  'errors.field.lots_do_not_add_up': 'Das ergibt {got}; erwartet war {expected}.',
   'errors.field.already_reconciled': 'Ist bereits mit der Bank abgestimmt.',
   'errors.field.statement_chain_broken': 'Auszug {statement} (Nr. {index} in der Datei) beginnt mit {opening}, der vorige Auszug endete mit {previous}.',
   'errors.field.statement_unbalanced': 'Auszug {statement}: Anfangssaldo {opening} plus Umsätze {lines} ergibt nicht den Endsaldo {closing}.',

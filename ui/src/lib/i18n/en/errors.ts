@@ -154,7 +154,7 @@ export const errors = {
   'errors.field.other_partner': 'Belongs to another partner or account ({partner}).',
   'errors.field.nothing_open': 'Has nothing left open.',
   'errors.field.amounts_differ': 'The chosen lines do not add up: {left} against {right}.',
-  'errors.field.amounts_differ_expected': 'These add up to {got}; {expected} was expected.',
+  'errors.field.lots_do_not_add_up': 'These add up to {got}; {expected} was expected.',
   'errors.field.already_reconciled': 'Is already reconciled with the bank.',
   'errors.field.statement_chain_broken': 'Statement {statement} (number {index} in the file) opens at {opening}, but the previous statement closed at {previous}.',
   'errors.field.statement_unbalanced': 'Statement {statement}: the opening {opening} plus its lines {lines} is not its closing {closing}.',
