@@ -15,6 +15,7 @@ mod bench_inventory;
 mod bench_ledger;
 mod bench_finance;
 mod bench_trade;
+mod bench_production;
 mod check;
 mod files;
 mod print;
@@ -212,6 +213,25 @@ enum Cmd {
         /// SQLite page cache in MiB for this run (default: the app's, 2 MiB).
         #[arg(long)]
         cache_mib: Option<u32>,
+    },
+    /// Measure production: a 5-level BOM over 1,000 components exploded and rolled up, a
+    /// requirements run over many open sales lines, and 50-component orders completed.
+    BenchProduction {
+        /// Products for the requirements run (a fifth made, the rest bought).
+        #[arg(long, default_value_t = 5_000)]
+        products: u32,
+        /// Open sales-order lines for the requirements run.
+        #[arg(long, default_value_t = 10_000)]
+        sales_lines: u32,
+        /// Orders completed in one atomic batch.
+        #[arg(long, default_value_t = 20)]
+        batch: u32,
+        /// Times each measurement is run.
+        #[arg(long, default_value_t = 20)]
+        runs: u32,
+        /// Keep the file here instead of a temporary directory.
+        #[arg(long)]
+        keep: Option<PathBuf>,
     },
     /// Measure receivables at scale: many invoices with payments, then the aging, a
     /// partner statement, an allocation across 50 invoices and statement suggestions.
@@ -495,6 +515,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
         Cmd::Check { company, user } => check::run(&cli.db, &user, &company),
         Cmd::BenchLedger { lines, batch, runs, keep, cache_mib } => bench_ledger::run(lines, batch, runs, keep, cache_mib),
         Cmd::BenchTrade { products, invoices, runs, keep } => bench_trade::run(products, invoices, runs, keep),
+        Cmd::BenchProduction { products, sales_lines, batch, runs, keep } => bench_production::run(products, sales_lines, batch, runs, keep),
         Cmd::BenchFinance { customers, invoices, runs, keep } => bench_finance::run(customers, invoices, runs, keep),
         Cmd::BenchInventory { products, moves, lines, batch, runs, keep, cache_mib } => bench_inventory::run(products, moves, lines, batch, runs, keep, cache_mib),
         Cmd::Import { kind, file, company, dry_run, user } => files::import(&cli.db, &user, &company, kind, &file, dry_run),

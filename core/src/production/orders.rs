@@ -1010,11 +1010,12 @@ fn outputs(db: &Connection, t: &TenantCtx, h: &Head) -> Result<Vec<OrderOutput>>
         "SELECT m.product_id, p.sku, m.lot_id, lt.code,
                 sum(CASE WHEN s.kind = 'produce' THEN m.quantity ELSE 0 END), sum(CASE WHEN s.kind = 'unbuild' THEN m.quantity ELSE 0 END),
                 sum(CASE WHEN s.kind = 'produce' THEN coalesce(m.value, 0) ELSE 0 END)
-         FROM production_steps s
-         JOIN stock_moves m ON m.tenant_id = s.tenant_id AND m.picking_id = CASE s.kind WHEN 'produce' THEN s.output_picking_id ELSE s.consume_picking_id END
+         FROM (SELECT kind, output_picking_id AS picking FROM production_steps WHERE tenant_id = ?1 AND order_id = ?2 AND kind = 'produce' AND output_picking_id IS NOT NULL
+               UNION ALL
+               SELECT kind, consume_picking_id FROM production_steps WHERE tenant_id = ?1 AND order_id = ?2 AND kind = 'unbuild' AND consume_picking_id IS NOT NULL) s
+         JOIN stock_moves m ON m.tenant_id = ?1 AND m.picking_id = s.picking
          JOIN products p ON p.tenant_id = m.tenant_id AND p.id = m.product_id
          LEFT JOIN stock_lots lt ON lt.tenant_id = m.tenant_id AND lt.id = m.lot_id
-         WHERE s.tenant_id = ?1 AND s.order_id = ?2 AND s.kind IN ('produce', 'unbuild')
          GROUP BY m.product_id, m.lot_id ORDER BY m.product_id <> ?3, min(m.id)",
     )?;
     let rows = st.query_map(params![t.tenant_id(), h.id, h.product], |r| {
