@@ -1836,6 +1836,125 @@ async fn a_bom_built_and_an_order_produced_in_the_ui_moves_stock_and_work_in_pro
     drop(driver);
 }
 
+/// Requirements planning in the UI: a table made from legs bought from a supplier, and a
+/// confirmed sales order for three tables. The run proposes to make the tables and to buy
+/// the legs; the make proposal explains itself by the sales order it covers; both are
+/// ticked with the keyboard and confirmed: a production order and a draft purchase order
+/// are made, and the lists show them.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built desktop app, tauri-driver and Xvfb: run scripts/e2e.sh"]
+async fn a_planning_run_in_the_ui_proposes_to_make_and_buy_explains_why_and_confirms_into_orders() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("plan.db");
+    // The sales order is due in two weeks: nothing starts late.
+    let due = Command::new("date").args(["-u", "-d", "+14 days", "+%F"]).output().expect("run date").stdout;
+    let due = String::from_utf8(due).unwrap().trim().to_string();
+    cora(&db, &["init", "--admin-email", ADMIN_EMAIL]);
+    cora(&db, &["call", "company.create", r#"{"code":"PLAN","name":"Plan Ltd","base_currency":"EUR","locale":"en-IE","timezone":"UTC"}"#]);
+    cora(&db, &["call", "--company", "PLAN", "warehouse.create", r#"{"code":"WH","name":"Main warehouse"}"#]);
+    let product = |sku: &str, name: &str| {
+        cora_json(&db, &["call", "--company", "PLAN", "catalog.create_product", &json!({"sku": sku, "name": name, "kind": "stockable"}).to_string()])["product"]["id"].clone()
+    };
+    let table = product("TABLE", "Oak table");
+    let leg = product("LEG", "Table leg");
+    let supplier = cora_json(&db, &["call", "--company", "PLAN", "partner.create", r#"{"name":"Timber Ltd","is_supplier":true}"#])["id"].clone();
+    let customer = cora_json(&db, &["call", "--company", "PLAN", "partner.create", r#"{"name":"Corner Shop","is_customer":true}"#])["id"].clone();
+    // Legs come from Timber Ltd in 5 days; a table takes 4 legs and 2 days to make.
+    cora(&db, &["call", "--company", "PLAN", "supplier_price.create", &json!({"partner_id": supplier, "product_id": leg, "price": "3", "lead_time_days": 5}).to_string()]);
+    cora(&db, &["call", "--company", "PLAN", "bom.create", &json!({"product_id": table, "name": "Standard table", "quantity": "1", "lead_time_days": 2, "lines": [{"product_id": leg, "quantity": "4"}]}).to_string()]);
+    let so = cora_json(&db, &["call", "--company", "PLAN", "sales.create_order", &json!({"partner_id": customer, "date": due, "lines": [{"product_id": table, "quantity": "3", "unit_price": "250"}]}).to_string()]);
+    let so = cora_json(&db, &["call", "--company", "PLAN", "sales.confirm_order", &json!({"id": so["id"]}).to_string()]);
+    let so_number = so["number"].as_str().expect("a confirmed order has its number").to_string();
+
+    let (driver, client) = start(Some(db)).await;
+    let ui = Ui { c: client, shots: screenshots_dir() };
+    ui.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    ui.see("[data-testid=header-company]", "Plan Ltd").await;
+    let enter = char::from(Key::Enter).to_string();
+    let down = char::from(Key::Down).to_string();
+    let rows = "[data-testid=planning-grid] [data-testid=grid-row]";
+
+    // No run yet; a run from its dialog (every open sales order, today).
+    ui.go("production-planning").await;
+    ui.see("[data-testid=planning-no-run]", "No planning run yet").await;
+    ui.shot("planning-01-no-run").await;
+    ui.click("[data-testid=planning-run-first]").await;
+    ui.wait("[data-testid=planning-run-dialog]").await;
+    ui.shot("planning-02-run-dialog").await;
+    ui.click("[data-testid=planning-run-submit]").await;
+    ui.gone("[data-testid=planning-run-dialog]").await;
+
+    // Make 3 tables (none in stock) for the order; buy 12 legs from Timber Ltd for them.
+    ui.see_any(rows, "TABLE Oak table").await;
+    ui.see_any(rows, "LEG Table leg").await;
+    let first = format!("{rows}[data-index=\"0\"]");
+    let second = format!("{rows}[data-index=\"1\"]");
+    ui.see(&first, "Make").await;
+    ui.see(&first, "3 unit").await;
+    ui.see(&first, &so_number).await;
+    ui.see(&second, "Buy").await;
+    ui.see(&second, "12 unit").await;
+    ui.see(&second, "Timber Ltd").await;
+    ui.see("[data-testid=planning-summary]", "2 proposals, 2 open").await;
+
+    // Enter on the make proposal: the demand it covers is the sales order, 3 tables.
+    ui.click(&first).await;
+    ui.keys(&enter).await;
+    ui.see("[data-testid=planning-detail]", "Make 3 unit · TABLE Oak table").await;
+    ui.see("[data-testid=planning-pegs]", "Sales order").await;
+    ui.see("[data-testid=planning-pegs]", &so_number).await;
+    // The legs' demand is the table proposal's components.
+    ui.click(&second).await;
+    ui.keys(&enter).await;
+    ui.see("[data-testid=planning-detail]", "Buy 12 unit · LEG Table leg").await;
+    ui.see("[data-testid=planning-pegs]", "Make 3 unit TABLE").await;
+    ui.click("[data-testid=planning-pegs] [data-testid=planning-peg-link]").await;
+    ui.see("[data-testid=planning-detail]", "Make 3 unit · TABLE Oak table").await;
+
+    // Both ticked with Space; the screen as the planner sees it before confirming.
+    ui.click(&first).await;
+    ui.keys(" ").await;
+    ui.keys(&down).await;
+    ui.keys(" ").await;
+    ui.see("[data-testid=planning-selected]", "2 open proposals ticked").await;
+    ui.shot("planning-03-proposals").await;
+    let axe = std::fs::read_to_string(manifest_dir().join("../ui/node_modules/axe-core/axe.min.js"))
+        .expect("axe-core in ui/node_modules (npm ci in ui/)");
+    let problems = axe_serious(&ui, &axe).await;
+    assert!(problems.is_empty(), "axe-core found serious violations on the planning screen:\n{}", problems.join("\n"));
+
+    // Confirmed: a production order and a draft purchase order, listed with links.
+    ui.click("[data-testid=planning-confirm]").await;
+    ui.see("[data-testid=confirm]", "1 confirmed production order is created").await;
+    ui.click("[data-testid=confirm-ok]").await;
+    ui.see("[data-testid=planning-made]", "Made 1 production order and 1 purchase order").await;
+    ui.see("[data-testid=planning-made-mo]", "MO/00001").await;
+    ui.see("[data-testid=planning-made-po]", "Draft purchase order").await;
+    ui.see("[data-testid=planning-made]", "Timber Ltd").await;
+    ui.see("[data-testid=planning-summary]", "0 open").await;
+    ui.shot("planning-04-confirmed").await;
+    let run = ui.invoke("planning.latest_run", json!({}), json!("PLAN")).await["ok"].clone();
+    let states: Vec<&str> = run["proposals"].as_array().unwrap().iter().map(|p| p["state"].as_str().unwrap()).collect();
+    assert_eq!(states, vec!["confirmed", "confirmed"], "{run}");
+
+    // The lists: the production order for 3 tables, the purchase order to Timber Ltd.
+    ui.go("production-orders").await;
+    ui.see_any("[data-testid=production-orders-grid] [data-testid=grid-row]", "MO/00001").await;
+    ui.see_any("[data-testid=production-orders-grid] [data-testid=grid-row]", "TABLE Oak table").await;
+    ui.shot("planning-05-production-orders").await;
+    ui.go("purchase-orders").await;
+    ui.see_any("[data-testid=purchase-orders-grid] [data-testid=grid-row]", "Timber Ltd").await;
+    ui.shot("planning-06-purchase-orders").await;
+    // The made order's link opens it.
+    ui.go("production-planning").await;
+    ui.click("[data-testid=planning-state-confirmed]").await;
+    ui.click(&first).await;
+    ui.keys(&enter).await;
+    ui.click("[data-testid=planning-detail-order]").await;
+    ui.see("[data-testid=production-order]", "Production order MO/00001").await;
+    drop(driver);
+}
+
 /// This crate's folder, as `cargo test` gives it when the test runs. The compile-time one
 /// can name another checkout: a build cache shared between clones (CI's and a developer's)
 /// may reuse a test binary built elsewhere.

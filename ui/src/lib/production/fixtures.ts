@@ -1,5 +1,5 @@
 // Records as the core returns them, for the production tests.
-import type { Bom, BomRow, WorkCentre } from '../api';
+import type { Bom, BomRow, Peg, PlanningRun, Proposal, WorkCentre } from '../api';
 import type { ProductionLine, ProductionOrderDetail, ProductionOrderRow } from './types';
 
 export const savedBom = (o: Partial<Bom> = {}): Bom => ({
@@ -33,3 +33,19 @@ export const orderRow = (o: Partial<ProductionOrderRow> = {}): ProductionOrderRo
 });
 
 export const centre = (o: Partial<WorkCentre> = {}): WorkCentre => ({ id: 3, code: 'ASM', name: 'Assembly bench', cost_per_hour: '40', archived: false, ...o });
+
+export const peg = (o: Partial<Peg> = {}): Peg => ({ kind: 'sales_order', source_id: 42, reference: 'SO/00042', date: '2026-04-10', quantity: '3', ...o });
+
+/** A run like the core's: make 2 tables for SO/00042 (one in stock), buy 8 legs for them. */
+export const proposal = (o: Partial<Proposal> = {}): Proposal => ({
+  id: 1, position: 1, kind: 'produce', state: 'proposed', product_id: 20, sku: 'TABLE', name: 'Oak table', unit_code: 'pc', level: 0, quantity: '2',
+  date_needed: '2026-04-10', date_start: '2026-04-08', late: false, bom_id: 4, supplier_id: null, supplier_name: null,
+  on_hand: '1', incoming: '0', demand: '3', safety: '0', production_order_id: null, production_order_number: null, purchase_order_id: null, purchase_order_number: null,
+  pegs: [peg()], ...o,
+});
+export const buyProposal = (o: Partial<Proposal> = {}): Proposal => proposal({
+  id: 2, position: 2, kind: 'purchase', product_id: 21, sku: 'LEG', name: 'Table leg', level: 1, quantity: '8', date_needed: '2026-04-08', date_start: '2026-04-03',
+  bom_id: null, supplier_id: 30, supplier_name: 'Timber Ltd', on_hand: '0', demand: '8',
+  pegs: [peg({ kind: 'proposal', source_id: 1, reference: '2 TABLE', date: '2026-04-08', quantity: '8' })], ...o,
+});
+export const planningRun = (o: Partial<PlanningRun> = {}): PlanningRun => ({ id: 5, date: '2026-04-01', horizon: null, state: 'open', proposals: [proposal(), buyProposal()], ...o });

@@ -8,6 +8,7 @@ import { formatNumber } from '../ui/format';
 import { stateLabel } from './lookups';
 import { listOrders } from './types';
 import Orders from './Orders.svelte';
+import Planning from './Planning.svelte';
 import Boms from './Boms.svelte';
 import BomTree from './BomTree.svelte';
 import WhereUsed from './WhereUsed.svelte';
@@ -19,6 +20,7 @@ const group = 'production.group';
 
 export const productionScreens: ScreenDef[] = [
   { id: 'production-orders', label: 'production.screen.orders', group, icon: 'layers', component: Orders, needs: 'production.list_orders', keywords: 'manufacturing production order mo make produce build consume unbuild wip' },
+  { id: 'production-planning', label: 'production.screen.planning', group, icon: 'clock', component: Planning, needs: 'planning.latest_run', keywords: 'mrp requirements planning run proposals make buy shortage lead time pegging demand' },
   { id: 'boms', label: 'production.screen.boms', group, icon: 'list', component: Boms, needs: 'bom.list', keywords: 'bill of materials bom recipe components by-product operations routing cost' },
   { id: 'bom-tree', label: 'production.screen.tree', group, icon: 'folder', component: BomTree, needs: 'bom.explode', keywords: 'bom explosion multi-level tree structure cost roll-up' },
   { id: 'bom-where-used', label: 'production.screen.where_used', group, icon: 'search', component: WhereUsed, needs: 'bom.where_used', keywords: 'where used implosion component parent bom' },

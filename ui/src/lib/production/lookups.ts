@@ -1,7 +1,7 @@
 // The production module's reference lists and words: work centres (few, kept in the
 // lookup cache until a change event touches them), products searched in SQL through the
 // catalog's list, the states' and kinds' labels and tones, and its money formats.
-import { call, type BomLineKind, type Product, type ProductionState, type StepKind, type WorkCentre } from '../api';
+import { call, type BomLineKind, type PegKind, type Product, type ProductionState, type ProposalKind, type ProposalState, type StepKind, type WorkCentre } from '../api';
 import { lookup } from '../ui/lookup';
 import type { PickerOption } from '../ui/picker';
 import type { Tone } from '../ui/StatusBadge.svelte';
@@ -12,10 +12,16 @@ import { currencyInfo } from '../ui/locale';
 /** The change-event entities of the module (its lists refresh on them). */
 export const BOM_ENTITIES = ['bom', 'product'];
 export const ORDER_ENTITIES = ['production_order', 'picking'];
+/** A planning run shown is read again when a run, a confirmation or a dismissal is written (here or elsewhere). */
+export const PLANNING_ENTITIES = ['planning_run'];
 
 export const PRODUCTION_STATES: ProductionState[] = ['draft', 'confirmed', 'in_progress', 'done', 'cancelled'];
 export const stateLabel = (s: ProductionState) => t(`production.state.${s}`);
 export const STATE_TONES: Record<ProductionState, Tone> = { draft: 'neutral', confirmed: 'accent', in_progress: 'warn', done: 'ok', cancelled: 'danger' };
+export const proposalKindLabel = (k: ProposalKind) => t(`production.planning.kind.${k}`);
+export const proposalStateLabel = (s: ProposalState) => t(`production.planning.state.${s}`);
+export const PROPOSAL_TONES: Record<ProposalState, Tone> = { proposed: 'accent', confirmed: 'ok', dismissed: 'neutral', superseded: 'neutral' };
+export const pegKindLabel = (k: PegKind) => t(`production.planning.peg.${k}`);
 export const lineKindLabel = (k: BomLineKind) => t(`production.line_kind.${k}`);
 export const stepKindLabel = (k: StepKind) => t(`production.step_kind.${k}`);
 

@@ -257,4 +257,6 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.entity.work_centre': 'Arbeitsplatz',
   'errors.entity.operation': 'Arbeitsgang',
   'errors.entity.production_order': 'Fertigungsauftrag',
+  'errors.entity.planning_run': 'Planungslauf',
+  'errors.entity.proposal': 'Vorschlag',
 };

@@ -258,4 +258,6 @@ export const errors = {
   'errors.entity.work_centre': 'work centre',
   'errors.entity.operation': 'operation',
   'errors.entity.production_order': 'production order',
+  'errors.entity.planning_run': 'planning run',
+  'errors.entity.proposal': 'proposal',
 };
