@@ -455,6 +455,7 @@ pub fn confirm(ctx: &mut Ctx<'_>, a: ConfirmProposalsArgs) -> Result<PlanningRun
     let mut c = Checker::new();
     let mut makes = Vec::new();
     let mut buys: BTreeMap<PartnerId, Vec<(ProposalId, ProductId, Decimal)>> = BTreeMap::new();
+    let mut chosen_supplier: HashMap<ProposalId, PartnerId> = HashMap::new();
     for (i, ch) in a.proposals.iter().enumerate() {
         let f = |n: &str| format!("proposals.{i}.{n}");
         let Some((kind, st, product, qty, start, bom, supplier)) = open_proposal(db, &t, a.run_id, ch.id)? else {
@@ -474,9 +475,12 @@ pub fn confirm(ctx: &mut Ctx<'_>, a: ConfirmProposalsArgs) -> Result<PlanningRun
             None => q(qty),
         };
         match kind {
-            ProposalKind::Produce => makes.push((ch.id, product, qty, start, bom)),
+            ProposalKind::Produce => makes.push((i, ch.id, product, qty, start, bom)),
             ProposalKind::Purchase => match ch.supplier_id.or(supplier) {
-                Some(s) => buys.entry(s).or_default().push((ch.id, product, qty)),
+                Some(s) => {
+                    chosen_supplier.insert(ch.id, s);
+                    buys.entry(s).or_default().push((ch.id, product, qty));
+                }
                 None => c.push(&f("supplier_id"), FieldCode::Required),
             },
         }
@@ -491,14 +495,17 @@ pub fn confirm(ctx: &mut Ctx<'_>, a: ConfirmProposalsArgs) -> Result<PlanningRun
         None => crate::inventory::places::list_warehouses(db, &t, false)?.into_iter().next().map(|w| w.id).ok_or_else(|| Error::field("warehouse_id", FieldCode::Required))?,
     };
     let origin = format!("Planning run {}", a.run_id);
-    for (i, (id, product, qty, start, bom)) in makes.into_iter().enumerate() {
+    // A confirmed proposal carries what was confirmed: its quantity and supplier as chosen.
+    for (i, id, product, qty, start, bom) in makes {
         let o = super::orders::create(
             ctx,
             CreateOrderArgs { product_id: product, quantity: qty, bom_id: bom, warehouse_id: Some(warehouse), source_location_id: None, dest_location_id: None, date_planned: start, origin: origin.clone() },
         )
         .map_err(|e| boms::prefix(e, &format!("proposals.{i}.")))?;
         super::orders::confirm(ctx, crate::command::IdArg { id: o.id })?;
-        ctx.db().prepare_cached("UPDATE planning_proposals SET state = 'confirmed', production_order_id = ?3 WHERE tenant_id = ?1 AND id = ?2")?.execute(params![t.tenant_id(), id, o.id])?;
+        ctx.db()
+            .prepare_cached("UPDATE planning_proposals SET state = 'confirmed', production_order_id = ?3, quantity = ?4 WHERE tenant_id = ?1 AND id = ?2")?
+            .execute(params![t.tenant_id(), id, o.id, sq(qty)?])?;
     }
     let date = crate::accounting::periods::today(ctx.db(), &t, ctx.now)?;
     for (supplier, lines) in buys {
@@ -516,13 +523,38 @@ pub fn confirm(ctx: &mut Ctx<'_>, a: ConfirmProposalsArgs) -> Result<PlanningRun
             idempotency_key: None,
             lines: lines.iter().map(|(_, p, qty)| crate::trade::model::LineInput { product_id: Some(*p), quantity: *qty, ..Default::default() }).collect(),
         };
-        let o = crate::trade::engine::create_order(ctx, crate::trade::model::Side::Purchase, input)?;
-        for (id, _, _) in &lines {
-            ctx.db().prepare_cached("UPDATE planning_proposals SET state = 'confirmed', purchase_order_id = ?3 WHERE tenant_id = ?1 AND id = ?2")?.execute(params![t.tenant_id(), id, o.id])?;
+        // The engine names the lines of this order; the caller's list is what it knows.
+        let index: Vec<usize> = lines.iter().map(|(id, ..)| a.proposals.iter().position(|c| c.id == *id).unwrap_or(0)).collect();
+        let o = crate::trade::engine::create_order(ctx, crate::trade::model::Side::Purchase, input).map_err(|e| by_proposal(e, &index))?;
+        for (id, _, qty) in &lines {
+            ctx.db()
+                .prepare_cached("UPDATE planning_proposals SET state = 'confirmed', purchase_order_id = ?3, quantity = ?4, supplier_id = ?5 WHERE tenant_id = ?1 AND id = ?2")?
+                .execute(params![t.tenant_id(), id, o.id, sq(*qty)?, chosen_supplier.get(id)])?;
         }
     }
     ctx.audit("planning_run", a.run_id, json!({"confirmed": a.proposals.len()}));
     get(ctx.db(), &t, a.run_id)
+}
+
+/// A purchase order's `lines.N.field` errors, at the proposal line N came from.
+fn by_proposal(e: Error, index: &[usize]) -> Error {
+    match e {
+        Error::Validation { reason, fields } => Error::Validation {
+            reason,
+            fields: fields
+                .into_iter()
+                .map(|f| {
+                    let renamed = f.field.strip_prefix("lines.").and_then(|rest| {
+                        let (n, tail) = rest.split_once('.').unwrap_or((rest, ""));
+                        let at = index.get(n.parse::<usize>().ok()?)?;
+                        Some(if tail.is_empty() { format!("proposals.{at}") } else { format!("proposals.{at}.{tail}") })
+                    });
+                    crate::error::FieldError::new(renamed.unwrap_or_else(|| f.field.clone()), f.issue())
+                })
+                .collect(),
+        },
+        other => other,
+    }
 }
 
 pub fn dismiss(ctx: &mut Ctx<'_>, a: DismissProposalsArgs) -> Result<PlanningRun> {

@@ -483,10 +483,18 @@ fn a_requirements_run_nets_level_by_level_explains_each_proposal_and_confirms_in
     let all: Vec<Value> = p.as_array().unwrap().iter().map(|x| json!({"id": x["id"]})).collect();
     let e = app.call(&clerk, Some("ACME"), "planning.confirm", json!({"run_id": run["id"], "proposals": all})).unwrap_err();
     assert_eq!(e.code(), ErrorCode::Forbidden);
-    // Confirmed: two production orders (confirmed, reserving), one draft purchase order.
+    // An order's refusal names the proposal where the caller sent it.
+    let mixed = json!([{"id": p[3]["id"]}, {"id": p[2]["id"]}, {"id": p[1]["id"], "quantity": "2.5"}, {"id": p[0]["id"]}]);
+    let e = app.admin_in("ACME", "planning.confirm", json!({"run_id": run["id"], "proposals": mixed})).unwrap_err();
+    assert_eq!(field(&e), ("proposals.2.quantity".into(), "too_many_decimals".into()));
+    // Confirmed: two production orders (confirmed, reserving), one draft purchase order;
+    // the tubes bought in the quantity chosen, which the proposal now carries.
+    let mut all = all;
+    all[3]["quantity"] = json!("20");
     let run = app.admin_in("ACME", "planning.confirm", json!({"run_id": run["id"], "proposals": all})).unwrap();
     let p = &run["proposals"];
     assert!(p.as_array().unwrap().iter().all(|x| x["state"] == "confirmed"), "{run}");
+    assert_eq!((s(&p[3]["quantity"]), p[3]["supplier_id"].as_i64()), ("20".into(), Some(supplier)));
     assert_eq!((p[0]["production_order_number"].as_str(), p[1]["production_order_number"].as_str()), (Some("MO/00001"), Some("MO/00002")));
     assert_eq!(p[2]["purchase_order_id"], p[3]["purchase_order_id"]);
     let po = app.admin_in("ACME", "purchase.get_order", json!({"id": p[2]["purchase_order_id"]})).unwrap();
