@@ -842,7 +842,7 @@ pub fn finish(ctx: &mut Ctx<'_>, a: FinishArgs) -> Result<ProductionOrder> {
 fn consumed_by_lot(db: &Connection, t: &TenantCtx, order: ProductionOrderId) -> Result<Vec<(ProductId, Option<LotId>, i64, i64)>> {
     let mut st = db.prepare_cached(
         "SELECT m.product_id, m.lot_id, sum(m.quantity), -sum(coalesce(m.value, 0)) FROM production_steps s
-         JOIN stock_moves m ON m.tenant_id = s.tenant_id AND m.picking_id = s.consume_picking_id
+         CROSS JOIN stock_moves m ON m.tenant_id = s.tenant_id AND m.picking_id = s.consume_picking_id
          WHERE s.tenant_id = ?1 AND s.order_id = ?2 AND s.kind IN ('consume', 'produce') AND s.consume_picking_id IS NOT NULL
          GROUP BY m.product_id, m.lot_id ORDER BY min(m.id)",
     )?;
@@ -1004,34 +1004,45 @@ pub fn unbuild(ctx: &mut Ctx<'_>, a: UnbuildArgs) -> Result<ProductionOrder> {
 // --- reading --------------------------------------------------------------------------------
 
 /// What the order put into stock (its produce steps' output pickings) and took back apart
-/// (its unbuild steps' first pickings), per product and lot.
+/// (its unbuild steps' first pickings), per product and lot, the product made first.
 fn outputs(db: &Connection, t: &TenantCtx, h: &Head) -> Result<Vec<OrderOutput>> {
-    let mut st = db.prepare_cached(
-        "SELECT m.product_id, p.sku, m.lot_id, lt.code,
-                sum(CASE WHEN s.kind = 'produce' THEN m.quantity ELSE 0 END), sum(CASE WHEN s.kind = 'unbuild' THEN m.quantity ELSE 0 END),
-                sum(CASE WHEN s.kind = 'produce' THEN coalesce(m.value, 0) ELSE 0 END)
-         FROM (SELECT kind, output_picking_id AS picking FROM production_steps WHERE tenant_id = ?1 AND order_id = ?2 AND kind = 'produce' AND output_picking_id IS NOT NULL
-               UNION ALL
-               SELECT kind, consume_picking_id FROM production_steps WHERE tenant_id = ?1 AND order_id = ?2 AND kind = 'unbuild' AND consume_picking_id IS NOT NULL) s
-         JOIN stock_moves m ON m.tenant_id = ?1 AND m.picking_id = s.picking
+    let steps: Vec<(StepKind, Option<PickingId>, Option<PickingId>)> = db
+        .prepare_cached("SELECT kind, consume_picking_id, output_picking_id FROM production_steps WHERE tenant_id = ?1 AND order_id = ?2 ORDER BY id")?
+        .query_map(params![t.tenant_id(), h.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    // (product, lot) → (first move, the output row).
+    let mut by: BTreeMap<(ProductId, Option<LotId>), (i64, OrderOutput)> = BTreeMap::new();
+    let mut moves = db.prepare_cached(
+        "SELECT m.id, m.product_id, p.sku, m.lot_id, lt.code, m.quantity, coalesce(m.value, 0) FROM stock_moves m
          JOIN products p ON p.tenant_id = m.tenant_id AND p.id = m.product_id
          LEFT JOIN stock_lots lt ON lt.tenant_id = m.tenant_id AND lt.id = m.lot_id
-         GROUP BY m.product_id, m.lot_id ORDER BY m.product_id <> ?3, min(m.id)",
+         WHERE m.tenant_id = ?1 AND m.picking_id = ?2 ORDER BY m.line_no, m.id",
     )?;
-    let rows = st.query_map(params![t.tenant_id(), h.id, h.product], |r| {
-        let product: ProductId = r.get(0)?;
-        Ok(OrderOutput {
-            product_id: product,
-            sku: r.get(1)?,
-            byproduct: product != h.product,
-            lot_id: r.get(2)?,
-            lot_code: r.get(3)?,
-            produced: q(r.get(4)?),
-            unbuilt: q(r.get(5)?),
-            value: money::from_db(r.get(6)?),
-        })
-    })?;
-    Ok(rows.filter(|r| r.as_ref().map_or(true, |o| !o.produced.is_zero())).collect::<rusqlite::Result<_>>()?)
+    for (kind, consume, output) in steps {
+        let (picking, made) = match (kind, consume, output) {
+            (StepKind::Produce, _, Some(p)) => (p, true),
+            (StepKind::Unbuild, Some(p), _) => (p, false),
+            _ => continue,
+        };
+        let rows = moves.query_map(params![t.tenant_id(), picking], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, ProductId>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<LotId>>(3)?, r.get::<_, Option<String>>(4)?, r.get::<_, i64>(5)?, r.get::<_, i64>(6)?))
+        })?;
+        for row in rows {
+            let (move_id, product, sku, lot, code, qty, value) = row?;
+            let e = by.entry((product, lot)).or_insert_with(|| {
+                (move_id, OrderOutput { product_id: product, sku, byproduct: product != h.product, lot_id: lot, lot_code: code, produced: Decimal::ZERO, unbuilt: Decimal::ZERO, value: Decimal::ZERO })
+            });
+            if made {
+                e.1.produced = arith::add("quantity", e.1.produced, q(qty))?;
+                e.1.value = arith::add("value", e.1.value, money::from_db(value))?;
+            } else {
+                e.1.unbuilt = arith::add("quantity", e.1.unbuilt, q(qty))?;
+            }
+        }
+    }
+    let mut out: Vec<(i64, OrderOutput)> = by.into_values().filter(|(_, o)| !o.produced.is_zero()).collect();
+    out.sort_by_key(|(first, o)| (o.byproduct, *first));
+    Ok(out.into_iter().map(|(_, o)| o).collect())
 }
 
 pub fn get(db: &Connection, t: &TenantCtx, id: ProductionOrderId) -> Result<ProductionOrder> {
@@ -1238,7 +1249,7 @@ fn trace_into(db: &Connection, t: &TenantCtx, lot: LotId, qty: Decimal, level: u
     // The orders whose output moves carried this lot.
     let orders: Vec<(ProductionOrderId, Option<String>, i64)> = db
         .prepare_cached(
-            "SELECT s.order_id, o.number, sum(m.quantity) FROM stock_moves m JOIN production_steps s ON s.tenant_id = m.tenant_id AND s.output_picking_id = m.picking_id AND s.kind = 'produce'
+            "SELECT s.order_id, o.number, sum(m.quantity) FROM stock_moves m CROSS JOIN production_steps s ON s.tenant_id = m.tenant_id AND s.output_picking_id = m.picking_id AND s.kind = 'produce'
              JOIN production_orders o ON o.tenant_id = s.tenant_id AND o.id = s.order_id
              WHERE m.tenant_id = ?1 AND m.lot_id = ?2 GROUP BY s.order_id ORDER BY s.order_id",
         )?
@@ -1261,7 +1272,7 @@ fn trace_into(db: &Connection, t: &TenantCtx, lot: LotId, qty: Decimal, level: u
     for (order, _, _) in orders {
         let comps: Vec<(LotId, i64)> = db
             .prepare_cached(
-                "SELECT m.lot_id, sum(m.quantity) FROM production_steps s JOIN stock_moves m ON m.tenant_id = s.tenant_id AND m.picking_id = s.consume_picking_id
+                "SELECT m.lot_id, sum(m.quantity) FROM production_steps s CROSS JOIN stock_moves m ON m.tenant_id = s.tenant_id AND m.picking_id = s.consume_picking_id
                  WHERE s.tenant_id = ?1 AND s.order_id = ?2 AND s.kind IN ('consume', 'produce') AND m.lot_id IS NOT NULL GROUP BY m.lot_id ORDER BY min(m.id)",
             )?
             .query_map(params![t.tenant_id(), order], |r| Ok((r.get(0)?, r.get(1)?)))?

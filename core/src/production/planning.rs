@@ -409,8 +409,8 @@ pub fn get(db: &Connection, t: &TenantCtx, id: PlanningRunId) -> Result<Planning
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut st = db.prepare_cached(
-        "SELECT g.proposal_id, g.kind, g.source_id, g.reference, g.date, g.quantity FROM planning_pegs g JOIN planning_proposals x ON x.tenant_id = g.tenant_id AND x.id = g.proposal_id
-         WHERE g.tenant_id = ?1 AND x.run_id = ?2 ORDER BY g.proposal_id, g.position",
+        "SELECT g.proposal_id, g.kind, g.source_id, g.reference, g.date, g.quantity FROM planning_proposals x CROSS JOIN planning_pegs g ON g.tenant_id = x.tenant_id AND g.proposal_id = x.id
+         WHERE x.tenant_id = ?1 AND x.run_id = ?2 ORDER BY g.proposal_id, g.position",
     )?;
     let mut pegs: HashMap<ProposalId, Vec<Peg>> = HashMap::new();
     for r in st.query_map(params![t.tenant_id(), id], |r| {
