@@ -8,7 +8,10 @@ use cora_bankfile::{
 use rust_decimal::Decimal;
 
 fn data(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    // The directory cargo runs the test in (set at run time): the one baked in at compile
+    // time is stale when a shared build cache was filled by a clone at another path.
+    let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string());
+    let path = format!("{dir}/tests/data/{name}");
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

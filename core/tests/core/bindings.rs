@@ -6,7 +6,9 @@ use std::path::Path;
 
 #[test]
 fn committed_bindings_match_the_rust_types() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/api/bindings.ts");
+    // Run-time manifest dir: a shared build cache may have compiled this test in another clone.
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf());
+    let path = dir.join("../ui/src/lib/api/bindings.ts");
     let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let generated = cora_core::bindings::typescript(&Registry::new());
     if committed != generated {
