@@ -813,9 +813,9 @@ pub fn add_landed_cost(ctx: &mut Ctx<'_>, a: AddLandedCostArgs) -> Result<Landed
     // The receipt's incoming rows, and their weights.
     let rows: Vec<(i64, ProductId, MoveId, NaiveDate, i64, i64)> = db
         .prepare_cached(
-            "SELECT v.id, v.product_id, v.move_id, v.date, v.quantity, v.moved - v.landed FROM stock_valuation v
-             JOIN stock_moves m ON m.tenant_id = v.tenant_id AND m.id = v.move_id
-             WHERE v.tenant_id = ?1 AND m.picking_id = ?2 AND v.quantity > 0 ORDER BY v.id",
+            "SELECT v.id, v.product_id, v.move_id, v.date, v.quantity, v.moved - v.landed FROM stock_moves m
+             CROSS JOIN stock_valuation v ON v.tenant_id = m.tenant_id AND v.move_id = m.id
+             WHERE m.tenant_id = ?1 AND m.picking_id = ?2 AND v.quantity > 0 ORDER BY v.id",
         )?
         .query_map(params![t.tenant_id(), a.picking_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
         .collect::<rusqlite::Result<_>>()?;

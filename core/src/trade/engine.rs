@@ -507,7 +507,9 @@ pub(crate) fn read_taxes(db: &Connection, t: &TenantCtx, table: &str, key: &str,
 /// The taxes of every line of a document, in one query: line id → tax ids.
 pub(crate) fn taxes_by_line(db: &Connection, t: &TenantCtx, table: &str, lines_table: &str, key: &str, id: i64) -> Result<std::collections::HashMap<i64, Vec<TaxId>>> {
     let mut st = db.prepare_cached(&format!(
-        "SELECT x.line_id, x.tax_id FROM {table} x JOIN {lines_table} l ON l.tenant_id = x.tenant_id AND l.id = x.line_id WHERE l.tenant_id = ?1 AND l.{key} = ?2 ORDER BY x.line_id, x.tax_id"
+        // The document's lines first: joined the other way round, SQLite walked every
+        // line tax of the company to save the sort (12 ms a read at 30,000 invoices).
+        "SELECT x.line_id, x.tax_id FROM {lines_table} l CROSS JOIN {table} x ON x.tenant_id = l.tenant_id AND x.line_id = l.id WHERE l.tenant_id = ?1 AND l.{key} = ?2 ORDER BY x.line_id, x.tax_id"
     ))?;
     let mut out: std::collections::HashMap<i64, Vec<TaxId>> = std::collections::HashMap::new();
     let mut rows = st.query(params![t.tenant_id(), id])?;
@@ -678,8 +680,8 @@ pub fn open_exposure(db: &Connection, t: &TenantCtx, partner: PartnerId) -> Resu
         .query_row(params![t.tenant_id(), partner], |r| r.get(0))?;
     // Confirmed orders: the part not invoiced yet, per line, at the order's rate.
     let mut st = db.prepare_cached(
-        "SELECT o.rate, o.currency, l.gross, l.quantity, l.cancelled, l.invoiced, l.credited FROM trade_order_lines l
-         JOIN trade_orders o ON o.tenant_id = l.tenant_id AND o.id = l.order_id
+        "SELECT o.rate, o.currency, l.gross, l.quantity, l.cancelled, l.invoiced, l.credited FROM trade_orders o
+         CROSS JOIN trade_order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
          WHERE o.tenant_id = ?1 AND o.partner_id = ?2 AND o.side = 'sale' AND o.state = 'confirmed'",
     )?;
     let mut total = money::from_db(ar);
@@ -947,7 +949,7 @@ pub fn get_order(db: &Connection, t: &TenantCtx, side: Side, id: OrderId) -> Res
     (o.delivery_status, o.invoice_status) = statuses(o.state, &o.lines);
     let mut st = db.prepare_cached(
         "SELECT p.id, p.number, p.state, CASE WHEN x.is_return THEN 'return' ELSE p.kind END, p.date FROM trade_order_pickings x
-         JOIN pickings p ON p.tenant_id = x.tenant_id AND p.id = x.picking_id WHERE x.tenant_id = ?1 AND x.order_id = ?2 ORDER BY p.id",
+         CROSS JOIN pickings p ON p.tenant_id = x.tenant_id AND p.id = x.picking_id WHERE x.tenant_id = ?1 AND x.order_id = ?2 ORDER BY p.id",
     )?;
     let rows = st.query_map(params![t.tenant_id(), id], |r| Ok(DocRef { id: r.get(0)?, number: r.get(1)?, state: r.get(2)?, kind: r.get(3)?, date: r.get(4)? }))?;
     o.pickings = rows.collect::<rusqlite::Result<_>>()?;
