@@ -13,8 +13,66 @@ use crate::accounting::reports::model::{ReportTable, ReportTableColumn, ReportTa
 use crate::command::TenantCtx;
 use crate::{Error, FieldCode, Result, arith, money};
 use rust_decimal::Decimal;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeMap;
+
+/// The names and units the report shows, read once each.
+#[derive(Default)]
+struct Names {
+    /// Product id (as the report's key) → (SKU and name, category, unit).
+    products: std::collections::HashMap<String, Option<(String, Option<i64>, i64)>>,
+    categories: std::collections::HashMap<i64, String>,
+    partners: std::collections::HashMap<String, String>,
+    factors: std::collections::HashMap<i64, Option<i64>>,
+}
+
+impl Names {
+    fn product(&mut self, db: &Connection, t: &TenantCtx, key: &str) -> Result<Option<&(String, Option<i64>, i64)>> {
+        if !self.products.contains_key(key) {
+            let row = db
+                .prepare_cached("SELECT sku || ' ' || name, category_id, unit_id FROM products WHERE tenant_id = ?1 AND id = ?2")?
+                .query_row(params![t.tenant_id(), key.parse::<i64>().unwrap_or(0)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?;
+            self.products.insert(key.to_string(), row);
+        }
+        Ok(self.products.get(key).and_then(Option::as_ref))
+    }
+
+    fn category(&mut self, db: &Connection, t: &TenantCtx, id: i64) -> Result<String> {
+        if let Some(n) = self.categories.get(&id) {
+            return Ok(n.clone());
+        }
+        let n: String = db
+            .prepare_cached("SELECT name FROM categories WHERE tenant_id = ?1 AND id = ?2")?
+            .query_row(params![t.tenant_id(), id], |r| r.get(0))
+            .optional()?
+            .unwrap_or_else(|| "(no category)".to_string());
+        self.categories.insert(id, n.clone());
+        Ok(n)
+    }
+
+    fn partner(&mut self, db: &Connection, t: &TenantCtx, key: &str) -> Result<String> {
+        if let Some(n) = self.partners.get(key) {
+            return Ok(n.clone());
+        }
+        let n: String = db
+            .prepare_cached("SELECT name FROM partners WHERE tenant_id = ?1 AND id = ?2")?
+            .query_row(params![t.tenant_id(), key.parse::<i64>().unwrap_or(0)], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default();
+        self.partners.insert(key.to_string(), n.clone());
+        Ok(n)
+    }
+
+    fn factor(&mut self, db: &Connection, t: &TenantCtx, unit: i64) -> Result<Option<i64>> {
+        if let Some(f) = self.factors.get(&unit) {
+            return Ok(*f);
+        }
+        let f: Option<i64> = db.prepare_cached("SELECT factor_e6 FROM units WHERE tenant_id = ?1 AND id = ?2")?.query_row(params![t.tenant_id(), unit], |r| r.get(0)).optional()?;
+        self.factors.insert(unit, f);
+        Ok(f)
+    }
+}
 
 #[derive(Default)]
 struct Acc {
@@ -30,47 +88,69 @@ pub fn report(db: &Connection, t: &TenantCtx, side: Side, a: &TradeReportArgs) -
     }
     let group = a.group_by.unwrap_or_default();
     let currency = crate::accounting::chart::base_currency(db, t)?;
-    // Revenue (or purchases) per group and unit, signed by kind, in one grouped scan.
+    // Revenue (or purchases) per group and unit, signed by kind, in one grouped scan of the
+    // invoices and their lines only (a category's rows group by product first); the labels
+    // and units are read once per group after it, not joined on every line.
     let key_sql = match group {
-        TradeGroupBy::Product => "coalesce(l.product_id, 0)",
+        TradeGroupBy::Product | TradeGroupBy::Category => "coalesce(l.product_id, 0)",
         TradeGroupBy::Partner => "i.partner_id",
-        TradeGroupBy::Category => "coalesce(p.category_id, 0)",
-        TradeGroupBy::Month => "substr(i.date, 1, 7)",
-    };
-    let label_sql = match group {
-        TradeGroupBy::Product => "coalesce(p.sku || ' ' || p.name, '(no product)')",
-        TradeGroupBy::Partner => "(SELECT name FROM partners x WHERE x.tenant_id = i.tenant_id AND x.id = i.partner_id)",
-        TradeGroupBy::Category => "coalesce((SELECT name FROM categories c WHERE c.tenant_id = p.tenant_id AND c.id = p.category_id), '(no category)')",
         TradeGroupBy::Month => "substr(i.date, 1, 7)",
     };
     let sql = format!(
-        "SELECT CAST({key_sql} AS TEXT), {label_sql}, l.unit_id, u.factor_e6, pu.factor_e6,
+        "SELECT CAST({key_sql} AS TEXT), l.unit_id,
             sum(CASE WHEN i.kind = 'credit' THEN -l.net_base ELSE l.net_base END),
             sum(CASE WHEN i.kind = 'credit' THEN -l.quantity ELSE l.quantity END)
          FROM trade_invoices i
-         JOIN trade_invoice_lines l ON l.tenant_id = i.tenant_id AND l.invoice_id = i.id
-         LEFT JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
-         LEFT JOIN units u ON u.tenant_id = l.tenant_id AND u.id = l.unit_id
-         LEFT JOIN units pu ON pu.tenant_id = p.tenant_id AND pu.id = p.unit_id
+         CROSS JOIN trade_invoice_lines l ON l.tenant_id = i.tenant_id AND l.invoice_id = i.id
          WHERE i.tenant_id = ?1 AND i.side = ?2 AND i.state = 'posted' AND i.date BETWEEN ?3 AND ?4 AND (?5 IS NULL OR i.partner_id = ?5)
-         GROUP BY 1, l.unit_id"
+         GROUP BY 1, 2"
     );
-    let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut grouped: Vec<(String, Option<i64>, i64, i64)> = Vec::new();
     {
         let mut st = db.prepare_cached(&sql)?;
         let mut rows = st.query(params![t.tenant_id(), side, a.from, a.to, a.partner_id])?;
         while let Some(r) = rows.next()? {
-            let key: String = r.get(0)?;
-            let e = acc.entry(key).or_default();
-            e.label = r.get(1)?;
-            e.net = arith::add("net", e.net, money::from_db(r.get(5)?))?;
-            if group == TradeGroupBy::Product {
-                let (f, pf): (Option<i64>, Option<i64>) = (r.get(3)?, r.get(4)?);
-                if let (Some(f), Some(pf)) = (f, pf) {
-                    let q = arith::div("quantity", arith::mul("quantity", money::from_db_at(r.get(6)?, QTY), Decimal::from(f))?, Decimal::from(pf))?;
-                    e.quantity = Some(arith::add("quantity", e.quantity.unwrap_or_default(), q)?);
-                }
+            grouped.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+        }
+    }
+    let mut names = Names::default();
+    let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
+    for (key, unit, net_db, qty_db) in grouped {
+        let (key, label) = match group {
+            TradeGroupBy::Product => {
+                let label = names.product(db, t, &key)?.map_or_else(|| "(no product)".to_string(), |p| p.0.clone());
+                (key, label)
             }
+            TradeGroupBy::Category => {
+                let category = names.product(db, t, &key)?.and_then(|p| p.1);
+                let label = match category {
+                    Some(c) => names.category(db, t, c)?,
+                    None => "(no category)".to_string(),
+                };
+                (category.unwrap_or(0).to_string(), label)
+            }
+            TradeGroupBy::Partner => {
+                let label = names.partner(db, t, &key)?;
+                (key, label)
+            }
+            TradeGroupBy::Month => (key.clone(), key),
+        };
+        let quantity = if group == TradeGroupBy::Product {
+            match (unit, names.product(db, t, &key)?.map(|p| p.2)) {
+                (Some(u), Some(pu)) => match (names.factor(db, t, u)?, names.factor(db, t, pu)?) {
+                    (Some(f), Some(pf)) => Some(arith::div("quantity", arith::mul("quantity", money::from_db_at(qty_db, QTY), Decimal::from(f))?, Decimal::from(pf))?),
+                    _ => None,
+                },
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let e = acc.entry(key).or_default();
+        e.label = label;
+        e.net = arith::add("net", e.net, money::from_db(net_db))?;
+        if let Some(q) = quantity {
+            e.quantity = Some(arith::add("quantity", e.quantity.unwrap_or_default(), q)?);
         }
     }
     // Cost of goods sold: the value the orders' deliveries took out of stock, less what

@@ -162,6 +162,12 @@ fn a_sales_order_from_quotation_to_credit_note_moves_stock_and_books_exactly() {
     assert_eq!((s(&r["rows"][0]["label"]), s(&r["rows"][0]["margin"])), ("Client".into(), "70".into()));
     let r = app.admin_in("ACME", "sales.report", json!({"from": "2026-04-01", "to": "2026-04-30", "group_by": "month"})).unwrap();
     assert_eq!(r["rows"].as_array().unwrap().len(), 0);
+    let r = app.admin_in("ACME", "sales.report", json!({"from": "2026-03-01", "to": "2026-03-31", "group_by": "month"})).unwrap();
+    let rows: Vec<(String, String, String)> = r["rows"].as_array().unwrap().iter().map(|x| (s(&x["label"]), s(&x["net"]), s(&x["cost"]))).collect();
+    assert_eq!(rows, vec![("2026-03".to_string(), "86".to_string(), "16".to_string())]);
+    let r = app.admin_in("ACME", "sales.report", json!({"from": "2026-03-01", "to": "2026-03-31", "group_by": "category"})).unwrap();
+    let rows: Vec<(String, String, String)> = r["rows"].as_array().unwrap().iter().map(|x| (s(&x["label"]), s(&x["net"]), s(&x["margin"]))).collect();
+    assert_eq!(rows, vec![("(no category)".to_string(), "86".to_string(), "70".to_string())]);
     let table = app.admin_in("ACME", "report.table", json!({"report": "sales_report", "args": {"from": "2026-03-01", "to": "2026-03-31"}})).unwrap();
     assert_eq!(table["rows"][2]["cells"], json!(["Total", "", "86.00", "16.00", "70.00"]));
 
