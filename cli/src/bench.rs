@@ -3,27 +3,18 @@
 //! file in a temporary directory.
 
 use super::Fail;
+use super::bench_ledger::{bench_company, on_file};
 use cora_core::Cora;
 use serde_json::json;
 use std::time::Instant;
 
 pub(crate) fn run(writes: u32) -> Result<u8, Fail> {
-    let dir = std::env::temp_dir().join(format!("cora-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| Fail::Usage(e.to_string()))?;
-    let path = dir.join("bench.db");
-    let result = measure(&path, writes);
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    on_file("bench", None, |path| measure(path, writes))
 }
 
 fn measure(path: &std::path::Path, writes: u32) -> Result<u8, Fail> {
     let mut cora = Cora::open(path)?;
-    let pw = "bench-password-123";
-    cora.bootstrap_admin("bench@example.com", "Bench", pw)?;
-    let login = cora.call(None, None, "auth.login", json!({"email": "bench@example.com", "password": pw}))?;
-    let token = login["token"].as_str().unwrap_or_default().to_string();
-    cora.call(Some(&token), None, "company.create", json!({"code": "BENCH", "name": "Bench Ltd", "base_currency": "EUR"}))?;
-    let company = cora_core::CompanyRef::Code("BENCH".into());
+    let (token, company) = bench_company(&mut cora)?;
 
     // Warm up the statement cache and the file.
     for i in 0..200 {

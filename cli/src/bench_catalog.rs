@@ -3,27 +3,18 @@
 //! the whole command layer (session check, permission, transaction), as the UI calls them.
 
 use super::Fail;
-use super::bench_ledger::stats;
+use super::bench_ledger::{bench_company, on_file, stats};
 use cora_core::{CompanyRef, Cora};
 use serde_json::{Value, json};
 use std::time::Instant;
 
 pub(crate) fn run(scale: u32, runs: u32) -> Result<u8, Fail> {
-    let dir = std::env::temp_dir().join(format!("cora-bench-catalog-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| Fail::Usage(e.to_string()))?;
-    let result = measure(&dir.join("bench.db"), scale, runs.max(1));
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    on_file("bench-catalog", None, |path| measure(path, scale, runs.max(1)))
 }
 
 fn measure(path: &std::path::Path, scale: u32, runs: u32) -> Result<u8, Fail> {
     let mut cora = Cora::open(path)?;
-    let pw = "bench-password-123";
-    cora.bootstrap_admin("bench@example.com", "Bench", pw)?;
-    let login = cora.call(None, None, "auth.login", json!({"email": "bench@example.com", "password": pw}))?;
-    let token = login["token"].as_str().unwrap_or_default().to_string();
-    cora.call(Some(&token), None, "company.create", json!({"code": "BENCH", "name": "Bench Ltd", "base_currency": "EUR"}))?;
-    let company = CompanyRef::Code("BENCH".into());
+    let (token, company) = bench_company(&mut cora)?;
 
     let start = Instant::now();
     let demo = cora_core::demo::run(&mut cora, &token, &company, scale, 42)?;

@@ -11,28 +11,14 @@
 //!   open invoice or match a payment's amount.
 
 use super::Fail;
-use super::bench_ledger::{Rng, file_bytes, stats};
+use super::bench_ledger::{bench_company, on_file, Rng, file_bytes, stats};
 use cora_core::command::BatchItem;
 use cora_core::{CompanyRef, Cora};
 use serde_json::{Value, json};
 use std::time::Instant;
 
 pub(crate) fn run(customers: u32, invoices: u64, runs: u32, keep: Option<std::path::PathBuf>) -> Result<u8, Fail> {
-    match keep {
-        Some(path) => {
-            if path.exists() {
-                return Err(Fail::Usage(format!("{} exists; --keep needs a new file", path.display())));
-            }
-            measure(&path, customers, invoices, runs)
-        }
-        None => {
-            let dir = std::env::temp_dir().join(format!("cora-bench-finance-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).map_err(|e| Fail::Usage(e.to_string()))?;
-            let result = measure(&dir.join("bench.db"), customers, invoices, runs);
-            let _ = std::fs::remove_dir_all(&dir);
-            result
-        }
-    }
+    on_file("bench-finance", keep, |path| measure(path, customers, invoices, runs))
 }
 
 struct Bench {
@@ -66,12 +52,8 @@ fn cents(v: u64) -> String {
 
 fn measure(path: &std::path::Path, customers: u32, invoices: u64, runs: u32) -> Result<u8, Fail> {
     let mut cora = Cora::open(path)?;
-    let pw = "bench-password-123";
-    cora.bootstrap_admin("bench@example.com", "Bench", pw)?;
-    let login = cora.call(None, None, "auth.login", json!({"email": "bench@example.com", "password": pw}))?;
-    let token = login["token"].as_str().unwrap_or_default().to_string();
-    cora.call(Some(&token), None, "company.create", json!({"code": "BENCH", "name": "Bench Ltd", "base_currency": "EUR"}))?;
-    let mut b = Bench { cora, token, company: CompanyRef::Code("BENCH".into()) };
+    let (token, company) = bench_company(&mut cora)?;
+    let mut b = Bench { cora, token, company };
     let today = chrono::Utc::now().date_naive();
     let start = today - chrono::Days::new(365);
     let account = |b: &mut Bench, code: &str| -> Result<i64, Fail> {

@@ -9,28 +9,14 @@
 //! its own stock journal entry).
 
 use super::Fail;
-use super::bench_ledger::{Rng, file_bytes, stats};
-use cora_core::{CompanyRef, Cora, Registry};
+use super::bench_ledger::{bench_company, on_file, Rng, file_bytes, stats};
+use cora_core::{Cora, Registry};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::Instant;
 
 pub(crate) fn run(products: u32, moves: u64, lines: u32, batch: u32, runs: u32, keep: Option<std::path::PathBuf>, cache_mib: Option<u32>) -> Result<u8, Fail> {
-    match keep {
-        Some(path) => {
-            if path.exists() {
-                return Err(Fail::Usage(format!("{} exists; --keep needs a new file", path.display())));
-            }
-            measure(&path, products, moves, lines, batch, runs, cache_mib)
-        }
-        None => {
-            let dir = std::env::temp_dir().join(format!("cora-bench-inventory-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).map_err(|e| Fail::Usage(e.to_string()))?;
-            let result = measure(&dir.join("bench.db"), products, moves, lines, batch, runs, cache_mib);
-            let _ = std::fs::remove_dir_all(&dir);
-            result
-        }
-    }
+    on_file("bench-inventory", keep, |path| measure(path, products, moves, lines, batch, runs, cache_mib))
 }
 
 fn measure(path: &std::path::Path, products: u32, moves: u64, lines: u32, batch: u32, runs: u32, cache_mib: Option<u32>) -> Result<u8, Fail> {
@@ -40,12 +26,7 @@ fn measure(path: &std::path::Path, products: u32, moves: u64, lines: u32, batch:
     if let Some(mib) = cache_mib {
         cora.store().conn().pragma_update(None, "cache_size", -(i64::from(mib) * 1024)).map_err(cora_core::Error::from)?;
     }
-    let pw = "bench-password-123";
-    cora.bootstrap_admin("bench@example.com", "Bench", pw)?;
-    let login = cora.call(None, None, "auth.login", json!({"email": "bench@example.com", "password": pw}))?;
-    let token = login["token"].as_str().unwrap_or_default().to_string();
-    cora.call(Some(&token), None, "company.create", json!({"code": "BENCH", "name": "Bench Ltd", "base_currency": "EUR"}))?;
-    let company = CompanyRef::Code("BENCH".into());
+    let (token, company) = bench_company(&mut cora)?;
     let t0 = Instant::now();
     cora_core::demo::run(&mut cora, &token, &company, products, 42)?;
     let catalog_secs = t0.elapsed().as_secs_f64();

@@ -11,21 +11,38 @@ use serde_json::{Value, json};
 use std::time::Instant;
 
 pub(crate) fn run(lines: u64, batch: u32, runs: u32, keep: Option<std::path::PathBuf>, cache_mib: Option<u32>) -> Result<u8, Fail> {
+    on_file("bench-ledger", keep, |path| measure(path, lines, batch, runs, cache_mib))
+}
+
+/// Runs `measure` on `keep` (which must not exist yet) or on a file in a temporary
+/// directory named after the benchmark, removed afterwards (shared by the benchmarks).
+pub(crate) fn on_file(name: &str, keep: Option<std::path::PathBuf>, measure: impl FnOnce(&std::path::Path) -> Result<u8, Fail>) -> Result<u8, Fail> {
     match keep {
         Some(path) => {
             if path.exists() {
                 return Err(Fail::Usage(format!("{} exists; --keep needs a new file", path.display())));
             }
-            measure(&path, lines, batch, runs, cache_mib)
+            measure(&path)
         }
         None => {
-            let dir = std::env::temp_dir().join(format!("cora-bench-ledger-{}", std::process::id()));
+            let dir = std::env::temp_dir().join(format!("cora-{name}-{}", std::process::id()));
             std::fs::create_dir_all(&dir).map_err(|e| Fail::Usage(e.to_string()))?;
-            let result = measure(&dir.join("bench.db"), lines, batch, runs, cache_mib);
+            let result = measure(&dir.join("bench.db"));
             let _ = std::fs::remove_dir_all(&dir);
             result
         }
     }
+}
+
+/// The benchmark's administrator, signed in, and its company `BENCH` (EUR): the session
+/// token and the company (shared by the benchmarks).
+pub(crate) fn bench_company(cora: &mut Cora) -> Result<(String, CompanyRef), Fail> {
+    let pw = "bench-password-123";
+    cora.bootstrap_admin("bench@example.com", "Bench", pw)?;
+    let login = cora.call(None, None, "auth.login", json!({"email": "bench@example.com", "password": pw}))?;
+    let token = login["token"].as_str().unwrap_or_default().to_string();
+    cora.call(Some(&token), None, "company.create", json!({"code": "BENCH", "name": "Bench Ltd", "base_currency": "EUR"}))?;
+    Ok((token, CompanyRef::Code("BENCH".into())))
 }
 
 /// Milliseconds: median, 95th percentile, max (shared by the other benchmarks).
@@ -66,12 +83,7 @@ fn measure(path: &std::path::Path, lines: u64, batch: u32, runs: u32, cache_mib:
     if let Some(mib) = cache_mib {
         cora.store().conn().pragma_update(None, "cache_size", -(i64::from(mib) * 1024)).map_err(cora_core::Error::from)?;
     }
-    let pw = "bench-password-123";
-    cora.bootstrap_admin("bench@example.com", "Bench", pw)?;
-    let login = cora.call(None, None, "auth.login", json!({"email": "bench@example.com", "password": pw}))?;
-    let token = login["token"].as_str().unwrap_or_default().to_string();
-    cora.call(Some(&token), None, "company.create", json!({"code": "BENCH", "name": "Bench Ltd", "base_currency": "EUR"}))?;
-    let company = CompanyRef::Code("BENCH".into());
+    let (token, company) = bench_company(&mut cora)?;
     let mut call = |cmd: &str, args: Value| cora.call(Some(&token), Some(&company), cmd, args);
 
     // 300 postable accounts: the template's, and enough expense and income accounts to

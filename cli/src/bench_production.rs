@@ -12,28 +12,14 @@
 //!   atomic batch (the time per order).
 
 use super::Fail;
-use super::bench_ledger::{Rng, file_bytes, stats};
+use super::bench_ledger::{bench_company, on_file, Rng, file_bytes, stats};
 use cora_core::command::BatchItem;
 use cora_core::{CompanyRef, Cora};
 use serde_json::{Value, json};
 use std::time::Instant;
 
 pub(crate) fn run(products: u32, sales_lines: u32, batch: u32, runs: u32, keep: Option<std::path::PathBuf>) -> Result<u8, Fail> {
-    match keep {
-        Some(path) => {
-            if path.exists() {
-                return Err(Fail::Usage(format!("{} exists; --keep needs a new file", path.display())));
-            }
-            measure(&path, products, sales_lines, batch, runs)
-        }
-        None => {
-            let dir = std::env::temp_dir().join(format!("cora-bench-production-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).map_err(|e| Fail::Usage(e.to_string()))?;
-            let result = measure(&dir.join("bench.db"), products, sales_lines, batch, runs);
-            let _ = std::fs::remove_dir_all(&dir);
-            result
-        }
-    }
+    on_file("bench-production", keep, |path| measure(path, products, sales_lines, batch, runs))
 }
 
 struct Bench {
@@ -97,12 +83,7 @@ fn figure(case: &str, ms: Vec<f64>, target_ms: f64, extra: Value) -> Value {
 fn measure(path: &std::path::Path, products: u32, sales_lines: u32, batch: u32, runs: u32) -> Result<u8, Fail> {
     let runs = runs.max(1);
     let mut cora = Cora::open(path)?;
-    let pw = "bench-password-123";
-    cora.bootstrap_admin("bench@example.com", "Bench", pw)?;
-    let login = cora.call(None, None, "auth.login", json!({"email": "bench@example.com", "password": pw}))?;
-    let token = login["token"].as_str().unwrap_or_default().to_string();
-    cora.call(Some(&token), None, "company.create", json!({"code": "BENCH", "name": "Bench Ltd", "base_currency": "EUR"}))?;
-    let company = CompanyRef::Code("BENCH".into());
+    let (token, company) = bench_company(&mut cora)?;
     let mut b = Bench { cora, token, company };
     let wh = b.call("warehouse.create", json!({"code": "PW", "name": "Plant"}))?["id"].as_i64().unwrap_or_default();
     let today = chrono::Utc::now().date_naive();

@@ -11,28 +11,14 @@
 //!   them, by product, customer, category and month.
 
 use super::Fail;
-use super::bench_ledger::{Rng, file_bytes, stats};
+use super::bench_ledger::{bench_company, on_file, Rng, file_bytes, stats};
 use cora_core::command::BatchItem;
 use cora_core::{CompanyRef, Cora};
 use serde_json::{Value, json};
 use std::time::Instant;
 
 pub(crate) fn run(products: u32, invoices: u64, runs: u32, keep: Option<std::path::PathBuf>) -> Result<u8, Fail> {
-    match keep {
-        Some(path) => {
-            if path.exists() {
-                return Err(Fail::Usage(format!("{} exists; --keep needs a new file", path.display())));
-            }
-            measure(&path, products, invoices, runs)
-        }
-        None => {
-            let dir = std::env::temp_dir().join(format!("cora-bench-trade-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).map_err(|e| Fail::Usage(e.to_string()))?;
-            let result = measure(&dir.join("bench.db"), products, invoices, runs);
-            let _ = std::fs::remove_dir_all(&dir);
-            result
-        }
-    }
+    on_file("bench-trade", keep, |path| measure(path, products, invoices, runs))
 }
 
 const STEPS_SALE: [&str; 5] = ["sales.create_order", "sales.confirm_order", "sales.deliver", "sales.invoice_order", "sales.post_invoice"];
@@ -130,12 +116,7 @@ fn figure(b: &mut Bench, label: &str, steps: &[&str; 5], partner: i64, wh: i64, 
 fn measure(path: &std::path::Path, products: u32, invoices: u64, runs: u32) -> Result<u8, Fail> {
     let runs = runs.max(1);
     let mut cora = Cora::open(path)?;
-    let pw = "bench-password-123";
-    cora.bootstrap_admin("bench@example.com", "Bench", pw)?;
-    let login = cora.call(None, None, "auth.login", json!({"email": "bench@example.com", "password": pw}))?;
-    let token = login["token"].as_str().unwrap_or_default().to_string();
-    cora.call(Some(&token), None, "company.create", json!({"code": "BENCH", "name": "Bench Ltd", "base_currency": "EUR"}))?;
-    let company = CompanyRef::Code("BENCH".into());
+    let (token, company) = bench_company(&mut cora)?;
     cora_core::demo::run(&mut cora, &token, &company, products, 42)?;
     let mut b = Bench { cora, token, company };
     let stockable: Vec<i64> = {

@@ -445,7 +445,7 @@ pub struct UpdateProductionOrderArgs {
     pub order: CreateOrderArgs,
 }
 
-/// What an order put into stock, per product and lot: produced less unbuilt.
+/// What an order put into stock, per product and lot, and how much of it was unbuilt.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
 pub struct OrderOutput {
     pub product_id: ProductId,
