@@ -32,6 +32,7 @@ pub mod rbac;
 pub mod sales;
 pub mod sequence;
 pub mod store;
+pub mod sync;
 pub mod trade;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -95,6 +96,20 @@ impl Cora {
 
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()
+    }
+
+    /// Runs the sync exporter: every enabled sink of `company` (or of every company)
+    /// until it holds the newest committed change. `connect` makes the sink for a row
+    /// (see [`sync::export::connect_files`] for folders). Not a command: like a backup it
+    /// needs the file, not a session, and it never holds the write lock while a sink
+    /// is written.
+    pub fn sync_run(&mut self, company: Option<&CompanyRef>, connect: &sync::export::Connect<'_>, opts: &sync::RunOptions) -> Result<Vec<sync::RunReport>> {
+        let tenant = match company {
+            None => None,
+            Some(c) => Some(company::repo::resolve_any(self.store.conn(), c)?),
+        };
+        let now = self.now();
+        sync::export::run(self.store.conn_mut(), tenant, connect, opts, now)
     }
 
     /// True when the file has no user yet: the first-run setup is due.

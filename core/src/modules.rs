@@ -18,4 +18,5 @@ pub(crate) fn register(r: &mut Registry) {
     crate::purchasing::register(r);
     crate::finance::commands::register(r);
     crate::production::commands::register(r);
+    crate::sync::commands::register(r);
 }

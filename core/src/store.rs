@@ -348,12 +348,16 @@ impl refinery::Migrate for InTransaction<'_> {}
 /// Runs the pending migrations and checks the result, inside the caller's transaction.
 fn migrate(conn: &Connection, path: &Path) -> Result<(), String> {
     conn.pragma_update(None, "application_id", APPLICATION_ID).map_err(|e| e.to_string())?;
+    // The capture triggers name columns: off while the migrations change tables, then
+    // generated again from the schema they leave (sync::capture).
+    crate::sync::capture::drop_all(conn).map_err(|e| e.to_string())?;
     embedded::migrations::runner()
         .set_grouped(true)
         .set_abort_divergent(true)
         .set_abort_missing(true)
         .run(&mut InTransaction(conn))
         .map_err(|e| e.to_string())?;
+    crate::sync::capture::install(conn, latest_version()).map_err(|e| e.to_string())?;
     check_integrity(conn, path).map_err(|e| e.to_string())
 }
 

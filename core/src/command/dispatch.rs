@@ -49,6 +49,9 @@ impl Cora {
         self.touch_session(spec, session, now)?;
         let behavior = if spec.mutating || spec.persist_on_error { TransactionBehavior::Immediate } else { TransactionBehavior::Deferred };
         let tx = self.store.conn_mut().transaction_with_behavior(behavior)?;
+        if spec.mutating {
+            crate::sync::export::next_tx(&tx)?;
+        }
         match run(&tx, spec, session, company, args, now) {
             Ok(v) => {
                 tx.commit()?;
@@ -75,6 +78,7 @@ impl Cora {
             self.touch_session(spec, session, now).map_err(|e| (0, e))?;
         }
         let tx = self.store.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
+        crate::sync::export::next_tx(&tx).map_err(|e| (0, e))?;
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let spec = registry.get(&item.command).ok_or_else(|| (i, Error::not_found("command", &item.command)))?;

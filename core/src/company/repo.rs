@@ -121,6 +121,25 @@ pub fn resolve_for_user(db: &Connection, company: &CompanyRef, p: &Principal) ->
     })
 }
 
+/// The company a file-level tool names (the exporter, which needs the file, not a
+/// session): its id.
+pub fn resolve_any(db: &Connection, company: &CompanyRef) -> Result<TenantId> {
+    let (id, code): (Option<i64>, Option<String>) = match company {
+        CompanyRef::Id(id) => (Some(*id), None),
+        CompanyRef::Code(code) => (None, Some(fold(code))),
+    };
+    db.prepare_cached("SELECT id FROM companies WHERE id = ?1 OR code_key = ?2")?
+        .query_row(params![id, code], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            entity: "company",
+            key: match company {
+                CompanyRef::Id(i) => i.to_string(),
+                CompanyRef::Code(c) => c.clone(),
+            },
+        })
+}
+
 /// The companies a user may open, most recently used first (then by name).
 pub fn list_for_user(db: &Connection, p: &Principal, include_archived: bool) -> Result<Vec<CompanySummary>> {
     let mut stmt = db.prepare_cached(

@@ -24,6 +24,7 @@ mod production;
 mod rbac;
 mod replenish;
 mod store;
+mod sync;
 mod trade;
 mod trade_print;
 mod trade_props;

@@ -51,6 +51,13 @@ export type AddMembershipArgs = {
  */
 email: string, role_id: RoleId, };
 
+export type AddSinkArgs = { name: string, kind: SinkKind, 
+/**
+ * An absolute folder (files), or a PostgreSQL connection string
+ * (`postgresql://user:password@host:port/db` or `host=... dbname=...`).
+ */
+target: string, };
+
 export type Address = { line1: string, line2: string, postal_code: string, country_code: string, country_name: string, state_id: number | null, state_name: string | null, city_id: number | null, city_name: string | null, };
 
 export type AddressKind = "billing" | "shipping" | "other";
@@ -2476,6 +2483,38 @@ export type Shipment = { shipped: Picking, receipt: Picking, };
 
 export type Side = "sale" | "purchase";
 
+export type Sink = { id: SinkId, name: string, kind: SinkKind, 
+/**
+ * The folder or connection string, with any password masked.
+ */
+target: string, enabled: boolean, state: SinkState, 
+/**
+ * The last change the sink holds.
+ */
+acked_seq: number, generation: number, 
+/**
+ * Changes waiting for this sink.
+ */
+lag_changes: number, 
+/**
+ * Age of the oldest change waiting, in seconds.
+ */
+lag_seconds: number | null, last_run_at: string | null, last_ok_at: string | null, last_error: string | null, 
+/**
+ * Failed runs in a row.
+ */
+failures: number, 
+/**
+ * A failing sink is not tried again before this.
+ */
+next_try_at: string | null, created_at: string, };
+
+export type SinkId = number;
+
+export type SinkKind = "files" | "postgres";
+
+export type SinkState = "snapshot" | "streaming" | "diverged";
+
 export type SkippedReorder = { product_id: ProductId, sku: string, 
 /**
  * `no_supplier` (no rule supplier and no supplier price) or `on_order` (open purchase
@@ -2987,6 +3026,16 @@ export type UpdateRoleArgs = { id: RoleId, name?: string, description?: string, 
 
 export type UpdateSettingsArgs = { tax_rounding?: TaxRounding, tax_rounding_mode?: RoundingMode, defaults?: AccountDefaults, };
 
+export type UpdateSinkArgs = { id: SinkId, name: string | null, 
+/**
+ * A new target: the sink loads the whole company there on its next run.
+ */
+target: string | null, 
+/**
+ * Off: no changes are kept for it. On again: it loads the whole company anew.
+ */
+enabled: boolean | null, };
+
 export type UpdateSupplierPriceArgs = { id: SupplierPriceId, price: SupplierPriceInput, };
 
 export type UpdateTaxArgs = { id: TaxId, tax: TaxInput, };
@@ -3348,6 +3397,12 @@ export interface Commands {
   "supplier_price.delete": { args: IdArg<SupplierPriceId>; result: Done };
   "supplier_price.list": { args: ListSupplierPricesArgs; result: Array<SupplierPrice> };
   "supplier_price.update": { args: UpdateSupplierPriceArgs; result: SupplierPrice };
+  "sync.add_sink": { args: AddSinkArgs; result: Sink };
+  "sync.get_sink": { args: IdArg<SinkId>; result: Sink };
+  "sync.list_sinks": { args: NoArgs; result: Array<Sink> };
+  "sync.remove_sink": { args: IdArg<SinkId>; result: null };
+  "sync.resync_sink": { args: IdArg<SinkId>; result: Sink };
+  "sync.update_sink": { args: UpdateSinkArgs; result: Sink };
   "tax.compute": { args: ComputeTaxesArgs; result: TaxComputation };
   "tax.create": { args: TaxInput; result: Tax };
   "tax.create_group": { args: TaxGroupInput; result: TaxGroup };
@@ -3645,6 +3700,12 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "supplier_price.delete",
   "supplier_price.list",
   "supplier_price.update",
+  "sync.add_sink",
+  "sync.get_sink",
+  "sync.list_sinks",
+  "sync.remove_sink",
+  "sync.resync_sink",
+  "sync.update_sink",
   "tax.compute",
   "tax.create",
   "tax.create_group",
@@ -3933,6 +3994,12 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "supplier_price.delete": "purchase.manage_prices",
   "supplier_price.list": "purchase.view_orders",
   "supplier_price.update": "purchase.manage_prices",
+  "sync.add_sink": "sync.manage_sink",
+  "sync.get_sink": "sync.manage_sink",
+  "sync.list_sinks": "sync.manage_sink",
+  "sync.remove_sink": "sync.manage_sink",
+  "sync.resync_sink": "sync.manage_sink",
+  "sync.update_sink": "sync.manage_sink",
   "tax.compute": "accounting.view_ledger",
   "tax.create": "accounting.change_setup",
   "tax.create_group": "accounting.change_setup",
