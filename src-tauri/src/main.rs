@@ -6,6 +6,7 @@
 
 mod files;
 mod render;
+mod sync;
 
 use cora_core::audit::feed::{ChangeFeed, DataChange};
 use cora_core::ids::AuditId;
@@ -277,6 +278,7 @@ fn main() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(Shell::default())
+        .manage(sync::Exporter::default())
         .setup(|app| {
             let handle = app.handle().clone();
             // The default file is opened at start; a failure shows on the start screen.
@@ -294,10 +296,11 @@ fn main() {
                     let _ = pick_and_open(&app, new);
                 });
             });
-            watch(handle);
+            watch(handle.clone());
+            sync::start(handle);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![call, file_state, file_open, file_dialog, save_export, print_report, print_document])
+        .invoke_handler(tauri::generate_handler![call, file_state, file_open, file_dialog, save_export, print_report, print_document, sync::sync_now])
         .run(tauri::generate_context!())
         .expect("error while running the Cora desktop app");
 }

@@ -239,6 +239,18 @@ pub fn run(db: &mut Connection, tenant: Option<TenantId>, connect: &Connect<'_>,
             out.push(report);
             continue;
         }
+        // One exporter per sink at a time (the app's worker, `cora sync watch`, a run
+        // asked for by hand): a lock file beside the Cora file, which the system
+        // releases when its holder ends, however it ends.
+        let _lock = match sink_lock(db, &row)? {
+            Lock::Held(l) => Some(l),
+            Lock::NoFile => None,
+            Lock::Busy => {
+                report.skipped = Some("another exporter is running this sink".into());
+                out.push(report);
+                continue;
+            }
+        };
         let result = connect(&row).and_then(|mut target| run_one(db, &row, target.as_mut(), opts, &mut report));
         match result {
             Ok(()) => record_ok(db, &row, now)?,
@@ -253,6 +265,29 @@ pub fn run(db: &mut Connection, tenant: Option<TenantId>, connect: &Connect<'_>,
         out.push(report);
     }
     Ok(out)
+}
+
+enum Lock {
+    Held(std::fs::File),
+    /// An in-memory database: nobody else can reach it.
+    NoFile,
+    Busy,
+}
+
+fn sink_lock(db: &Connection, row: &SinkRow) -> crate::Result<Lock> {
+    let Some(path) = db.path().filter(|p| !p.is_empty()) else { return Ok(Lock::NoFile) };
+    let lock_path = format!("{path}.sync-{}.lock", row.id);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| crate::Error::Internal(format!("{lock_path}: {e}")))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Lock::Held(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(Lock::Busy),
+        Err(std::fs::TryLockError::Error(e)) => Err(crate::Error::Internal(format!("{lock_path}: {e}"))),
+    }
 }
 
 fn record_ok(db: &Connection, row: &SinkRow, now: DateTime<Utc>) -> crate::Result<()> {

@@ -158,6 +158,16 @@ pub fn bundle_name(from: i64, to: i64) -> String {
 
 impl SinkTarget for FilesSink {
     fn position(&mut self, _meta: &Meta<'_>) -> Result<Option<Position>, SyncError> {
+        // Temporary files of a run that ended midway (the exporter holds the sink's lock,
+        // so no other run is writing them).
+        if let Ok(entries) = std::fs::read_dir(&self.dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with('.') && name.ends_with(".tmp") {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
         Ok(self.manifest()?.map(|m| Position { source_id: m.source_id, generation: m.generation, last_seq: m.last_seq, last_digest: m.last_digest }))
     }
 

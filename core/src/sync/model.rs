@@ -76,11 +76,14 @@ pub struct AddSinkArgs {
 pub struct UpdateSinkArgs {
     pub id: SinkId,
     #[serde(default)]
+    #[ts(optional)]
     pub name: Option<String>,
     /// A new target: the sink loads the whole company there on its next run.
     #[serde(default)]
+    #[ts(optional)]
     pub target: Option<String>,
     /// Off: no changes are kept for it. On again: it loads the whole company anew.
     #[serde(default)]
+    #[ts(optional)]
     pub enabled: Option<bool>,
 }

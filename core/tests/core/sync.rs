@@ -4,89 +4,12 @@
 //! detected instead of diverging silently.
 
 use cora_core::sync::export::connect_files;
-use cora_core::sync::files::Manifest;
 use cora_core::sync::{RunOptions, capture};
 use cora_core::testing::TestApp;
 use cora_core::{CompanyRef, Cora};
-use rusqlite::Connection;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
-use std::path::Path;
 
-type Rows = BTreeMap<String, BTreeMap<String, Value>>;
-
-/// Every captured row of one company in the file: table → primary key → row.
-pub fn company_rows(db: &Connection, tenant: i64) -> Rows {
-    let mut out = Rows::new();
-    for t in capture::tables(db).unwrap() {
-        let sql = format!("SELECT {}, {} FROM \"{}\" AS r WHERE r.\"{}\" = ?1", t.pk_json("r."), t.row_json("r."), t.name, t.tenant_column);
-        let mut stmt = db.prepare(&sql).unwrap();
-        let rows = stmt.query_map([tenant], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).unwrap();
-        for r in rows {
-            let (pk, row) = r.unwrap();
-            let pk = serde_json::to_string(&serde_json::from_str::<Value>(&pk).unwrap()).unwrap();
-            out.entry(t.name.clone()).or_default().insert(pk, serde_json::from_str(&row).unwrap());
-        }
-    }
-    out.retain(|_, v| !v.is_empty());
-    out
-}
-
-/// What a consumer of the folder rebuilds: the newest generation's snapshot, then every
-/// changes bundle after it, in order, as the manifest lists them. Checks the bundles'
-/// hashes and that no change is listed twice.
-pub fn rebuild(dir: &Path) -> (Rows, Manifest) {
-    let m: Manifest = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
-    let snap = m.bundles.iter().filter(|b| b.kind == "snapshot" && b.generation == m.generation).last().expect("a snapshot");
-    let mut rows = Rows::new();
-    let mut last = snap.to_seq;
-    let mut seen = std::collections::HashSet::new();
-    for b in m.bundles.iter().filter(|b| b.generation == m.generation && (b.file == snap.file || b.kind == "changes" && b.from_seq > snap.to_seq)) {
-        let text = std::fs::read_to_string(dir.join(&b.file)).unwrap();
-        use sha2::Digest;
-        assert_eq!(hex::encode(sha2::Sha256::digest(text.as_bytes())), b.sha256, "{} hash", b.file);
-        assert_eq!(text.lines().count() as u64, b.lines);
-        if b.kind == "changes" {
-            assert!(b.from_seq > last, "bundle {} overlaps the one before", b.file);
-            last = b.to_seq;
-        }
-        for line in text.lines() {
-            let v: Value = serde_json::from_str(line).unwrap();
-            let table = v["table"].as_str().unwrap().to_string();
-            let pk = serde_json::to_string(&v["pk"]).unwrap();
-            if let Some(seq) = v["seq"].as_i64() {
-                assert!(seen.insert(seq), "change {seq} listed twice");
-            }
-            match v["op"].as_str().unwrap() {
-                "snapshot" | "insert" | "update" => {
-                    rows.entry(table).or_default().insert(pk, v["row"].clone());
-                }
-                "delete" => {
-                    rows.entry(table).or_default().remove(&pk);
-                }
-                op => panic!("unknown op {op}"),
-            }
-        }
-    }
-    assert_eq!(m.last_seq, last.max(snap.to_seq));
-    rows.retain(|_, v| !v.is_empty());
-    (rows, m)
-}
-
-/// Fails with the rows that differ, not the whole company.
-#[track_caller]
-pub fn assert_same(got: &Rows, want: &Rows) {
-    let mut diff = Vec::new();
-    for t in got.keys().chain(want.keys()).collect::<std::collections::BTreeSet<_>>() {
-        let (g, w) = (got.get(t).cloned().unwrap_or_default(), want.get(t).cloned().unwrap_or_default());
-        for k in g.keys().chain(w.keys()).collect::<std::collections::BTreeSet<_>>() {
-            if g.get(k) != w.get(k) {
-                diff.push(format!("{t} {k}: sink {:?} / file {:?}", g.get(k), w.get(k)));
-            }
-        }
-    }
-    assert!(diff.is_empty(), "{} rows differ:\n{}", diff.len(), diff.iter().take(8).cloned().collect::<Vec<_>>().join("\n"));
-}
+use cora_core::testing::sync::{assert_same, company_rows, rebuild};
 
 fn change_rows(app: &TestApp, tenant: i64) -> i64 {
     app.cora.store().conn().query_row("SELECT count(*) FROM change_log WHERE tenant_id = ?1", [tenant], |r| r.get(0)).unwrap()

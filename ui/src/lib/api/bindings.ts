@@ -3026,15 +3026,15 @@ export type UpdateRoleArgs = { id: RoleId, name?: string, description?: string, 
 
 export type UpdateSettingsArgs = { tax_rounding?: TaxRounding, tax_rounding_mode?: RoundingMode, defaults?: AccountDefaults, };
 
-export type UpdateSinkArgs = { id: SinkId, name: string | null, 
+export type UpdateSinkArgs = { id: SinkId, name?: string, 
 /**
  * A new target: the sink loads the whole company there on its next run.
  */
-target: string | null, 
+target?: string, 
 /**
  * Off: no changes are kept for it. On again: it loads the whole company anew.
  */
-enabled: boolean | null, };
+enabled?: boolean, };
 
 export type UpdateSupplierPriceArgs = { id: SupplierPriceId, price: SupplierPriceInput, };
 

@@ -1,5 +1,5 @@
 // The typed door to the command layer. Screens import from here, never from @tauri-apps.
-import type { CommandName, Commands, CompanyRef, DataChange, DocumentSource, ErrorBody, ExportFile, FieldError } from './bindings';
+import type { CommandName, Commands, CompanyRef, DataChange, DocumentSource, ErrorBody, ExportFile, FieldError, SinkKind } from './bindings';
 import { COMPANY_SCOPED } from './bindings';
 import { invokeShell, onShellEvent, setWindowTitle, inShell } from './tauri';
 
@@ -124,12 +124,38 @@ export async function printDocument(doc: DocumentSource, id: number, lang: strin
   }
 }
 
+/** What one run of a sink did (the desktop shell's `sync_now`). */
+export interface SyncRunReport {
+  sink_id: number;
+  company: string;
+  name: string;
+  kind: SinkKind;
+  snapshot_rows: number;
+  changes: number;
+  batches: number;
+  acked_seq: number;
+  skipped: string | null;
+  error: string | null;
+  diverged: boolean;
+}
+
+/** Runs the current company's sinks now (the desktop app's exporter); what each did. */
+export async function syncNow(): Promise<SyncRunReport[]> {
+  try {
+    return (await transport('sync_now', { company: currentCompany })) as SyncRunReport[];
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
 /** What the shell's watcher reports: `audit.changes_since` as the signed-in user sees it. */
 export type Change = DataChange;
 
 export const events = {
   /** Data written by anyone (this window, another, the `cora` CLI). */
   onDataChanged: (cb: (c: Change[]) => void) => (inShell() ? onShellEvent<Change[]>('data-changed', cb) : Promise.resolve(() => {})),
+  /** The desktop app's exporter sent changes to a sink (or a sink failed). */
+  onSyncRan: (cb: () => void) => (inShell() ? onShellEvent<null>('sync-ran', () => cb()) : Promise.resolve(() => {})),
   onFileOpened: (cb: (f: FileInfo) => void) => (inShell() ? onShellEvent<FileInfo>('file-opened', cb) : Promise.resolve(() => {})),
 };
 

@@ -10,6 +10,7 @@ import Roles from '../admin/Roles.svelte';
 import Members from '../admin/Members.svelte';
 import Audit from '../admin/Audit.svelte';
 import { extraScreens } from './modules';
+import { syncScreens } from '../sync';
 import { hasKey, t } from '../i18n/index.svelte';
 
 export interface ScreenDef {
@@ -33,6 +34,7 @@ export const SCREENS: ScreenDef[] = [
   { id: 'roles', label: 'Roles', group: 'Administration', icon: 'shield', component: Roles, needs: 'role.list', keywords: 'permissions rights' },
   { id: 'settings', label: 'Company settings', group: 'Administration', icon: 'settings', component: CompanySettings, needs: 'company.get', keywords: 'currency locale address' },
   { id: 'audit', label: 'Audit log', group: 'Administration', icon: 'clock', component: Audit, needs: 'audit.list', keywords: 'history changes' },
+  ...syncScreens,
   { id: 'companies', label: 'Companies', group: 'Installation', icon: 'building', component: Companies, needs: 'company.create' },
   { id: 'users', label: 'Users', group: 'Installation', icon: 'person', component: Users, needs: 'user.list', keywords: 'accounts people' },
 ];

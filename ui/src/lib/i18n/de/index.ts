@@ -15,6 +15,7 @@ import { inventory } from './inventory';
 import { trade } from './trade';
 import { finance } from './finance';
 import { production } from './production';
+import { sync } from './sync';
 
 export const de: Catalog = {
   ...common,
@@ -32,4 +33,5 @@ export const de: Catalog = {
   ...trade,
   ...finance,
   ...production,
+  ...sync,
 };

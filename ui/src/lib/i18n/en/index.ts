@@ -14,6 +14,7 @@ import { inventory } from './inventory';
 import { trade } from './trade';
 import { finance } from './finance';
 import { production } from './production';
+import { sync } from './sync';
 
 export const en = {
   ...common,
@@ -31,4 +32,5 @@ export const en = {
   ...trade,
   ...finance,
   ...production,
+  ...sync,
 };
