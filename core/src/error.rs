@@ -99,6 +99,10 @@ pub enum FieldCode {
     InvalidCountry,
     /// Not `#rrggbb`.
     InvalidColor,
+    /// A folder that is not an absolute path.
+    NotAbsolutePath,
+    /// Not a PostgreSQL connection string (`detail`: what is wrong).
+    InvalidConnectionString,
     /// Not one of the supported UI languages (`allowed`).
     UnsupportedLanguage,
     /// A preference key: 1–100 of `a-z 0-9 . _ -`.
@@ -418,6 +422,8 @@ impl FieldCode {
             InvalidTimezone => "is not an IANA time zone such as Europe/Paris".into(),
             InvalidCountry => "is not an ISO 3166-1 country code".into(),
             InvalidColor => "must be a colour such as #4f46e5".into(),
+            NotAbsolutePath => "must be an absolute path, such as /srv/exports".into(),
+            InvalidConnectionString => "must be a PostgreSQL connection string, such as postgresql://user:password@host/database".into(),
             UnsupportedLanguage => format!("is not a supported language (one of: {})", q("allowed")),
             InvalidPreferenceKey => "must be 1 to 100 of a-z, 0-9, '.', '_' and '-'".into(),
             InvalidJson => format!("is not valid JSON ({})", q("detail")),

@@ -1958,6 +1958,66 @@ async fn a_planning_run_in_the_ui_proposes_to_make_and_buy_explains_why_and_conf
 /// This crate's folder, as `cargo test` gives it when the test runs. The compile-time one
 /// can name another checkout: a build cache shared between clones (CI's and a developer's)
 /// may reuse a test binary built elsewhere.
+/// Sync: a folder sink added in the UI, its first run from Run now (the whole company),
+/// then a change made by `cora` in another process reaches the folder through the app's
+/// background exporter, and the screen shows the sink up to date.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built desktop app, tauri-driver and Xvfb: run scripts/e2e.sh"]
+async fn a_folder_sink_added_in_the_ui_receives_the_company_and_later_changes_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sync.db");
+    let lake = dir.path().join("lake");
+    cora(&db, &["init", "--admin-email", ADMIN_EMAIL]);
+    cora(&db, &["call", "company.create", r#"{"code":"SYNC","name":"Sync Ltd","base_currency":"EUR","locale":"en-IE","timezone":"UTC"}"#]);
+    cora(&db, &["call", "--company", "SYNC", "partner.create", r#"{"name":"Corner Shop","is_customer":true}"#]);
+
+    let (driver, client) = start(Some(db.clone())).await;
+    let ui = Ui { c: client, shots: screenshots_dir() };
+    ui.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    ui.see("[data-testid=header-company]", "Sync Ltd").await;
+    ui.go("sync-sinks").await;
+    ui.see("[data-testid=screen-sync-sinks]", "No sinks yet").await;
+    ui.click("[data-testid=sink-new]").await;
+    ui.wait("[data-testid=sink-dialog]").await;
+    ui.fill("#f-sink_name", "Lake").await;
+    ui.fill("#f-sink_target", "lake").await;
+    ui.click("[data-testid=sink-save]").await;
+    // A relative folder is refused beside its field; the absolute one is taken.
+    ui.see("[data-testid=sink-dialog] [data-testid=field-error]", "Must be an absolute path").await;
+    ui.shot("sync-01-relative-folder-refused").await;
+    ui.fill("#f-sink_target", &lake.display().to_string()).await;
+    ui.click("[data-testid=sink-save]").await;
+    ui.gone("[data-testid=sink-dialog]").await;
+    ui.click("[data-testid=sync-run-now]").await;
+    ui.see("[data-testid=sinks-table]", "Up to date").await;
+    ui.shot("sync-02-first-run").await;
+    let manifest = || -> Value { serde_json::from_slice(&std::fs::read(lake.join("SYNC").join("manifest.json")).expect("the manifest")).unwrap() };
+    assert_eq!(manifest()["bundles"][0]["kind"], "snapshot");
+    let snapshot = std::fs::read_to_string(lake.join("SYNC").join(manifest()["bundles"][0]["file"].as_str().unwrap())).unwrap();
+    assert!(snapshot.contains("Corner Shop"), "the snapshot holds the company's partner");
+
+    // Another process writes; the app's exporter sends it within seconds, unasked.
+    cora(&db, &["call", "--company", "SYNC", "partner.create", r#"{"name":"Late Arrival Ltd","is_customer":true}"#]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let m = manifest();
+        let changes: Vec<String> = m["bundles"].as_array().unwrap().iter().filter(|b| b["kind"] == "changes").map(|b| b["file"].as_str().unwrap().to_string()).collect();
+        if changes.iter().any(|f| std::fs::read_to_string(lake.join("SYNC").join(f)).unwrap().contains("Late Arrival Ltd")) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the background exporter did not send the change: {m}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    ui.see("[data-testid=sinks-table]", "Up to date").await;
+    ui.shot("sync-03-background-change-sent").await;
+
+    let axe = std::fs::read_to_string(manifest_dir().join("../ui/node_modules/axe-core/axe.min.js"))
+        .expect("axe-core in ui/node_modules (npm ci in ui/)");
+    let problems = axe_serious(&ui, &axe).await;
+    assert!(problems.is_empty(), "axe-core found serious violations on the sync screen:\n{}", problems.join("\n"));
+    drop(driver);
+}
+
 fn manifest_dir() -> PathBuf {
     std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }

@@ -82,7 +82,7 @@ pub fn mask(target: &str) -> String {
 
 fn check_target(kind: SinkKind, target: &str) -> Result<String> {
     let target = target.trim();
-    let bad = |detail: &str| Error::field("target", FieldCode::Invalid.with("detail", detail));
+    let bad = |detail: &str| Error::field("target", FieldCode::InvalidConnectionString.with("detail", detail));
     if target.is_empty() {
         return Err(Error::field("target", FieldCode::Required));
     }
@@ -95,7 +95,7 @@ fn check_target(kind: SinkKind, target: &str) -> Result<String> {
     match kind {
         SinkKind::Files => {
             if !std::path::Path::new(target).is_absolute() {
-                return Err(bad("a folder must be an absolute path"));
+                return Err(Error::field("target", FieldCode::NotAbsolutePath));
             }
         }
         SinkKind::Postgres => {

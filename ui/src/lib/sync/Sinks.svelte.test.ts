@@ -27,7 +27,7 @@ function backend() {
   call.mockImplementation(async (name: string, args: Record<string, unknown>) => {
     if (name === 'sync.list_sinks') return sinks;
     if (name === 'sync.add_sink') {
-      if (!String(args.target).startsWith('/')) throw { code: 'validation', message: 'bad', fields: [{ field: 'target', code: 'invalid', params: { detail: 'a folder must be an absolute path' } }], params: {} };
+      if (!String(args.target).startsWith('/')) throw { code: 'validation', message: 'bad', fields: [{ field: 'target', code: 'not_absolute_path', params: {} }], params: {} };
       const s = sink({ id: 9, name: args.name as string, kind: args.kind as Sink['kind'], target: args.target as string, state: 'snapshot', last_ok_at: null });
       sinks = [...sinks, s];
       return s;
@@ -106,7 +106,7 @@ describe('the sync screen', () => {
     await u.type(screen.getByLabelText(/^Name/), 'Archive');
     await u.type(screen.getByLabelText(/^Folder/), 'relative/dir');
     await fireEvent.click(screen.getByTestId('sink-save'));
-    await waitFor(() => expect(within(dialog).getByTestId('field-error').textContent).toBeTruthy());
+    await waitFor(() => expect(within(dialog).getByTestId('field-error').textContent).toContain('Must be an absolute path'));
     expect(screen.queryByTestId('sink-dialog')).not.toBeNull();
     await u.clear(screen.getByLabelText(/^Folder/));
     await u.type(screen.getByLabelText(/^Folder/), '/srv/archive');
