@@ -42,7 +42,17 @@ pub(crate) fn bench_company(cora: &mut Cora) -> Result<(String, CompanyRef), Fai
     let login = cora.call(None, None, "auth.login", json!({"email": "bench@example.com", "password": pw}))?;
     let token = login["token"].as_str().unwrap_or_default().to_string();
     cora.call(Some(&token), None, "company.create", json!({"code": "BENCH", "name": "Bench Ltd", "base_currency": "EUR"}))?;
-    Ok((token, CompanyRef::Code("BENCH".into())))
+    let company = CompanyRef::Code("BENCH".into());
+    // CORA_BENCH_SINK: a folder or a PostgreSQL connection string that receives every
+    // change of the benchmark from the start (the sync tests run each module's benchmark
+    // small this way; the figures then include the capture).
+    if let Ok(target) = std::env::var("CORA_BENCH_SINK") {
+        let kind = if target.starts_with("postgres") || target.contains("dbname=") { "postgres" } else { "files" };
+        cora.call(Some(&token), Some(&company), "sync.add_sink", json!({"name": "bench", "kind": kind, "target": target}))?;
+        // The (empty) snapshot now, so everything the benchmark writes goes as changes.
+        cora.sync_run(Some(&company), &crate::sync_connect, &cora_core::sync::RunOptions::default())?;
+    }
+    Ok((token, company))
 }
 
 /// Milliseconds: median, 95th percentile, max (shared by the other benchmarks).

@@ -21,6 +21,11 @@ mod files;
 mod print;
 mod report;
 
+/// Makes the sink for a row: folders in core; other kinds from their crates.
+pub(crate) fn sync_connect(row: &cora_core::sync::sinks::SinkRow) -> Result<Box<dyn cora_core::sync::SinkTarget>, cora_core::sync::SyncError> {
+    cora_core::sync::export::connect_files(row)
+}
+
 /// Exit codes: distinct for usage, sign-in/permission, bad input, and internal errors.
 const EXIT_USAGE: u8 = 2;
 const EXIT_AUTH: u8 = 3;

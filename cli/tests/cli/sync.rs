@@ -1,0 +1,113 @@
+//! The exporter as a process: `cora sync run` killed with SIGKILL at random points, 50
+//! times, while the company keeps changing, then run to the end: the folder holds every
+//! change once, in order, and rebuilds to exactly what the file holds.
+
+use super::{ADMIN, Env};
+use cora_core::testing::sync::{assert_same, company_rows, rebuild};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+/// A small deterministic generator: the same kill points every run.
+struct Lcg(u64);
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n.max(1)
+    }
+}
+
+fn tenant(env: &Env) -> i64 {
+    let db = rusqlite::Connection::open(&env.db).unwrap();
+    db.query_row("SELECT id FROM companies WHERE code = 'ACME'", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn an_exporter_killed_fifty_times_loses_nothing_and_repeats_nothing() {
+    let env = Env::new();
+    let out = env.dir.path().join("lake");
+    std::fs::create_dir_all(&out).unwrap();
+    let args = format!(r#"{{"name":"Lake","kind":"files","target":{}}}"#, serde_json::to_string(&out).unwrap());
+    env.call(&["sync.add_sink", &args, "--company", "ACME"]).ok();
+    // Thousands of changes across the catalog and partners.
+    env.run(&["demo", "--company", "ACME", "--scale", "150", "--user", ADMIN], None).ok();
+
+    // How long a whole run takes here, so the kills land all along it.
+    let mut rng = Lcg(20261203);
+    let mut kills = 0;
+    let mut finished = 0;
+    let mut longest = Duration::from_millis(400);
+    for i in 0..50 {
+        if i % 5 == 0 {
+            // More changes between kills: the exporter is chasing a moving file.
+            env.call(&["partner.create", &format!(r#"{{"name":"Late {i}","addresses":[{{"country_code":"IE"}}]}}"#), "--company", "ACME"]).ok();
+        }
+        let mut child = env.cmd().args(["sync", "run", "--company", "ACME", "--batch-size", "25"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let started = Instant::now();
+        let at = Duration::from_millis(rng.below(longest.as_millis() as u64));
+        std::thread::sleep(at);
+        match child.try_wait().unwrap() {
+            Some(_) => {
+                finished += 1;
+                longest = longest.max(started.elapsed());
+            }
+            None => {
+                child.kill().unwrap(); // SIGKILL
+                child.wait().unwrap();
+                kills += 1;
+            }
+        }
+        // Whatever state a kill left, the folder is consistent at every moment.
+        if out.join("ACME").join("manifest.json").exists() {
+            rebuild(&out.join("ACME"));
+        }
+    }
+    assert!(kills >= 25, "most runs were killed midway ({kills} kills, {finished} finished)");
+
+    let last = env.run(&["sync", "run", "--company", "ACME"], None);
+    last.ok();
+    let db = rusqlite::Connection::open(&env.db).unwrap();
+    let (rows, m) = rebuild(&out.join("ACME"));
+    assert_same(&rows, &company_rows(&db, tenant(&env)));
+    assert!(m.bundles.iter().filter(|b| b.kind == "changes").count() > 10);
+    // No leftover temporary files, and the file kept nothing the sink has taken.
+    let temps: Vec<_> = std::fs::read_dir(out.join("ACME")).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+    assert!(temps.is_empty(), "{temps:?}");
+    let kept: i64 = db.query_row("SELECT count(*) FROM change_log", [], |r| r.get(0)).unwrap();
+    assert_eq!(kept, 0);
+}
+
+/// Every module's writes reach a folder sink exactly: each benchmark (ledger, inventory,
+/// trade, finance, production — catalogs, partners, postings, pickings, invoices,
+/// payments, allocations, orders, updates and deletes) runs small with a sink on its
+/// company from the start, then the folder rebuilt from its bundles equals the company
+/// in the file, row by row.
+#[test]
+fn every_modules_writes_reach_a_folder_sink_row_by_row() {
+    let runs: &[(&str, &[&str])] = &[
+        ("ledger", &["bench-ledger", "--lines", "600", "--batch", "40", "--runs", "1"]),
+        ("inventory", &["bench-inventory", "--products", "60", "--moves", "400", "--lines", "10", "--batch", "2", "--runs", "1"]),
+        ("trade", &["bench-trade", "--products", "2000", "--invoices", "20", "--runs", "1"]),
+        ("finance", &["bench-finance", "--customers", "8", "--invoices", "40", "--runs", "1"]),
+        ("production", &["bench-production", "--products", "40", "--sales-lines", "30", "--batch", "2", "--runs", "1"]),
+    ];
+    for (name, args) in runs {
+        let env = Env::empty();
+        let lake = env.dir.path().join("lake");
+        std::fs::create_dir_all(&lake).unwrap();
+        let file = env.dir.path().join(format!("{name}.db"));
+        let mut all: Vec<&str> = args.to_vec();
+        let keep = file.display().to_string();
+        all.extend_from_slice(&["--keep", &keep]);
+        super::run(env.cmd().env("CORA_BENCH_SINK", &lake).args(&all), None).ok();
+
+        let mut cora = cora_core::Cora::open(&file).unwrap();
+        let report = cora.sync_run(None, &cora_core::sync::export::connect_files, &cora_core::sync::RunOptions { batch_size: 500, ..Default::default() }).unwrap();
+        assert_eq!(report.len(), 1);
+        assert_eq!(report[0].error, None, "{name}: {report:?}");
+        assert!(report[0].changes > 100 && report[0].snapshot_rows == 0, "{name}: the benchmark's writes came as changes: {report:?}");
+        let tenant: i64 = cora.store().conn().query_row("SELECT id FROM companies WHERE code = 'BENCH'", [], |r| r.get(0)).unwrap();
+        eprintln!("{name}: {} changes", report[0].changes);
+        let (rows, _) = rebuild(&lake.join("BENCH"));
+        assert_same(&rows, &company_rows(cora.store().conn(), tenant));
+    }
+}
