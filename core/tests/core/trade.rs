@@ -501,3 +501,85 @@ fn a_posted_invoices_tax_totals_cannot_be_changed_even_in_sql() {
         assert!(e.to_string().contains("immutable") || e.to_string().contains("never updated"), "{sql}: {e}");
     }
 }
+
+/// The report sums (V21): kept by posting invoices and credit notes and by done deliveries
+/// and returns (a cancelled draft counts for nothing), read for whole months with the
+/// lines at the edges; `ledger.check` finds a drift; the migration's backfill rebuilds
+/// them from what was posted before it.
+#[test]
+fn report_sums_follow_posting_and_crediting_and_the_migration_backfills_them() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let (wh, _) = warehouse(&mut app, "ACME");
+    let widget = product(&mut app, "ACME", "WIDGET", json!({"cost": "4", "sale_price": "10"}));
+    done(&mut app, "ACME", json!({"kind": "receipt", "warehouse_id": wh, "date": "2026-03-01", "lines": [{"product_id": widget, "quantity": "20", "unit_cost": "4"}]})).unwrap();
+    let customer = partner(&mut app, "ACME", "Client", json!({"is_customer": true}));
+    let q = app.admin_in("ACME", "sales.create_order", json!({"partner_id": customer, "date": "2026-03-10", "warehouse_id": wh, "lines": [{"product_id": widget, "quantity": "10"}]})).unwrap();
+    let o = app.admin_in("ACME", "sales.confirm_order", json!({"id": q["id"]})).unwrap();
+    let wl = line(&o, 0)["id"].clone();
+    // March: 6 delivered and invoiced (60); April: 4 more (40), 1 returned and credited (−10).
+    app.admin_in("ACME", "sales.deliver", json!({"order_id": o["id"], "date": "2026-03-20", "lines": [{"line_id": wl, "quantity": "6"}]})).unwrap();
+    let inv = app.admin_in("ACME", "sales.invoice_order", json!({"order_id": o["id"], "date": "2026-03-20"})).unwrap();
+    app.admin_in("ACME", "sales.post_invoice", json!({"id": inv["id"]})).unwrap();
+    app.admin_in("ACME", "sales.deliver", json!({"order_id": o["id"], "date": "2026-04-05"})).unwrap();
+    let draft = app.admin_in("ACME", "sales.invoice_order", json!({"order_id": o["id"], "date": "2026-04-05"})).unwrap();
+    app.admin_in("ACME", "sales.cancel_invoice", json!({"id": draft["id"]})).unwrap();
+    let inv = app.admin_in("ACME", "sales.invoice_order", json!({"order_id": o["id"], "date": "2026-04-06"})).unwrap();
+    app.admin_in("ACME", "sales.post_invoice", json!({"id": inv["id"]})).unwrap();
+    app.admin_in("ACME", "sales.return", json!({"order_id": o["id"], "date": "2026-04-20", "lines": [{"line_id": wl, "quantity": "1"}]})).unwrap();
+    let cn = app.admin_in("ACME", "sales.credit_order", json!({"order_id": o["id"], "date": "2026-04-21"})).unwrap();
+    app.admin_in("ACME", "sales.post_invoice", json!({"id": cn["id"]})).unwrap();
+    checks_ok(&mut app, "ACME");
+
+    let sums = |app: &TestApp| -> Vec<(String, String, i64, i64, i64)> {
+        let conn = app.cora.store().conn();
+        let mut st = conn
+            .prepare(
+                "SELECT s.side, s.month, s.quantity, s.net, coalesce((SELECT c.cost FROM trade_cost_sums c WHERE c.tenant_id = s.tenant_id AND c.month = s.month
+                        AND c.partner_id = s.partner_id AND c.product_id = s.product_id), 0)
+                 FROM trade_sums s ORDER BY s.side, s.month",
+            )
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).unwrap().map(Result::unwrap).collect()
+    };
+    // Quantities and amounts at scale 4: March 6 for 60 at a cost of 24; April 4 − 1 = 3
+    // for 40 − 10 = 30 at a cost of 16 − 4 = 12.
+    let want = vec![("sale".to_string(), "2026-03".to_string(), 60_000, 600_000, 240_000), ("sale".to_string(), "2026-04".to_string(), 30_000, 300_000, 120_000)];
+    assert_eq!(sums(&app), want);
+
+    // Whole April from the sums, 15–31 March from the lines: the same as the lines say.
+    let rows = |app: &mut TestApp, from: &str, to: &str, group: &str| -> Vec<(String, String, String)> {
+        let r = app.admin_in("ACME", "sales.report", json!({"from": from, "to": to, "group_by": group})).unwrap();
+        r["rows"].as_array().unwrap().iter().map(|x| (s(&x["key"]), s(&x["net"]), s(&x["cost"]))).collect()
+    };
+    assert_eq!(rows(&mut app, "2026-03-15", "2026-04-30", "month"), vec![("2026-03".into(), "60".into(), "24".into()), ("2026-04".into(), "30".into(), "12".into())]);
+    assert_eq!(rows(&mut app, "2026-03-21", "2026-04-30", "month"), vec![("2026-04".into(), "30".into(), "12".into())]);
+    assert_eq!(rows(&mut app, "2026-04-01", "2026-04-20", "partner"), vec![(customer.to_string(), "40".into(), "12".into())]);
+    assert_eq!(rows(&mut app, "2026-01-01", "2026-12-31", "product"), vec![(widget.to_string(), "90".into(), "36".into())]);
+    let r = app.admin_in("ACME", "sales.report", json!({"from": "2026-01-01", "to": "2026-12-31"})).unwrap();
+    assert_eq!(r["rows"][0]["quantity"], "9");
+
+    // A drift in a maintained sum is found by the check.
+    let conn = app.cora.store().conn();
+    conn.execute("UPDATE trade_sums SET net = net + 1 WHERE month = '2026-04'", []).unwrap();
+    let l = app.admin_in("ACME", "ledger.check", json!({})).unwrap();
+    assert_eq!(l["ok"], false);
+    assert_eq!(l["trade_sums"].as_array().unwrap().len(), 1, "{l}");
+    assert!(s(&l["trade_sums"][0]).contains("2026-04"), "{l}");
+
+    // The file as it was before V21, with these invoices and moves: opening it runs the
+    // migration, whose backfill gives the same sums.
+    let conn = app.cora.store().conn();
+    conn.execute_batch(
+        "DROP TRIGGER trade_sums_posted; DROP TRIGGER trade_cost_sums_done; DROP TABLE trade_sums; DROP TABLE trade_cost_sums;
+         DELETE FROM refinery_schema_history WHERE version = 21;",
+    )
+    .unwrap();
+    let path = app.path();
+    let mut again = cora_core::Cora::open(&path).unwrap();
+    let token = cora_core::testing::login(&mut again, cora_core::testing::ADMIN_EMAIL, cora_core::testing::PASSWORD).unwrap();
+    let co = cora_core::CompanyRef::Code("ACME".into());
+    let l = again.call(Some(&token), Some(&co), "ledger.check", json!({})).unwrap();
+    assert_eq!(l["ok"], true, "{l}");
+    assert_eq!(sums(&app), want);
+}

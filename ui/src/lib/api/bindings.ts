@@ -1262,7 +1262,12 @@ subledger: Array<string>,
 /**
  * Reconciled bank statements whose period changed in the books since.
  */
-bank_assertions: Array<string>, };
+bank_assertions: Array<string>, 
+/**
+ * Sales and purchase report sums (`trade_sums`, `trade_cost_sums`) that differ from
+ * the posted invoices' lines and the sales orders' done moves.
+ */
+trade_sums: Array<string>, };
 
 export type LedgerLine = { line_id: number, date: string, entry_id: EntryId, entry_number: string, journal_code: string, account_id: AccountId, account_code: string, 
 /**
