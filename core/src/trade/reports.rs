@@ -148,12 +148,22 @@ pub fn report(db: &Connection, t: &TenantCtx, side: Side, a: &TradeReportArgs) -
             TradeGroupBy::Partner => "s.partner_id",
             TradeGroupBy::Month => "s.month",
         };
-        let sql = format!(
-            "SELECT CAST({key_sql} AS TEXT), s.unit_id, sum(s.net), sum(s.quantity)
-             FROM trade_sums s
-             WHERE s.tenant_id = ?1 AND s.side = ?2 AND s.month BETWEEN ?3 AND ?4 AND (?5 IS NULL OR s.partner_id = ?5)
-             GROUP BY 1, 2"
-        );
+        // One partner: the full key, that partner's rows; every partner: the roll-up the
+        // grouping needs (no quantity without a product).
+        let sql = match (a.partner_id, group) {
+            (Some(_), _) => format!(
+                "SELECT CAST({key_sql} AS TEXT), s.unit_id, sum(s.net), sum(s.quantity) FROM trade_sums s
+                 WHERE s.tenant_id = ?1 AND s.side = ?2 AND s.partner_id = ?5 AND s.month BETWEEN ?3 AND ?4 GROUP BY 1, 2"
+            ),
+            (None, TradeGroupBy::Product | TradeGroupBy::Category) => format!(
+                "SELECT CAST({key_sql} AS TEXT), s.unit_id, sum(s.net), sum(s.quantity) FROM trade_product_sums s
+                 WHERE s.tenant_id = ?1 AND s.side = ?2 AND s.month BETWEEN ?3 AND ?4 AND ?5 IS NULL GROUP BY 1, 2"
+            ),
+            (None, TradeGroupBy::Partner | TradeGroupBy::Month) => format!(
+                "SELECT CAST({key_sql} AS TEXT), NULL, sum(s.net), 0 FROM trade_partner_sums s
+                 WHERE s.tenant_id = ?1 AND s.side = ?2 AND s.month BETWEEN ?3 AND ?4 AND ?5 IS NULL GROUP BY 1"
+            ),
+        };
         let mut st = db.prepare_cached(&sql)?;
         let mut rows = st.query(params![t.tenant_id(), side, m1, m2, a.partner_id])?;
         while let Some(r) = rows.next()? {
@@ -442,7 +452,8 @@ pub fn open_lines_table(db: &Connection, t: &TenantCtx, side: Side, a: &OpenLine
 
 // --- maintained sums ---------------------------------------------------------------------------
 
-/// Recomputes the report sums (`trade_sums`, `trade_cost_sums`) from the posted invoices'
+/// Recomputes the report sums (`trade_sums` and its roll-ups `trade_product_sums` and
+/// `trade_partner_sums`, `trade_cost_sums`) from the posted invoices'
 /// lines and the sales orders' done moves: one text per key that differs (part of
 /// `ledger.check`, so of `cora check`).
 pub fn check_sums(db: &Connection, t: &TenantCtx) -> Result<Vec<String>> {
@@ -470,6 +481,50 @@ pub fn check_sums(db: &Connection, t: &TenantCtx) -> Result<Vec<String>> {
             money::from_db_at(mq, QTY).normalize(),
             money::from_db(mn).normalize(),
             money::from_db_at(rq, QTY).normalize(),
+            money::from_db(rn).normalize()
+        ));
+    }
+    // The roll-ups, each against the lines.
+    let sql = "WITH r AS (SELECT i.side, substr(i.date, 1, 7) AS month, l.product_id, l.unit_id,
+                                 sum(CASE WHEN i.kind = 'credit' THEN -l.quantity ELSE l.quantity END) AS q,
+                                 sum(CASE WHEN i.kind = 'credit' THEN -l.net_base ELSE l.net_base END) AS n
+                          FROM trade_invoices i JOIN trade_invoice_lines l ON l.tenant_id = i.tenant_id AND l.invoice_id = i.id
+                          WHERE i.tenant_id = ?1 AND i.state = 'posted'
+                          GROUP BY 1, 2, 3, 4),
+                    m AS (SELECT side, month, product_id, unit_id, quantity AS q, net AS n FROM trade_product_sums WHERE tenant_id = ?1)
+               SELECT coalesce(m.side, r.side), coalesce(m.month, r.month), coalesce(m.product_id, r.product_id),
+                      coalesce(m.q, 0), coalesce(m.n, 0), coalesce(r.q, 0), coalesce(r.n, 0)
+               FROM m FULL OUTER JOIN r ON r.side = m.side AND r.month = m.month AND r.product_id IS m.product_id AND r.unit_id IS m.unit_id
+               WHERE coalesce(m.q, 0) <> coalesce(r.q, 0) OR coalesce(m.n, 0) <> coalesce(r.n, 0)";
+    let mut st = db.prepare_cached(sql)?;
+    let mut rows = st.query([t.tenant_id()])?;
+    while let Some(r) = rows.next()? {
+        let (side, month, product): (String, String, Option<i64>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (mq, mn, rq, rn): (i64, i64, i64, i64) = (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
+        out.push(format!(
+            "{side} sums {month} product {} (every partner): maintained quantity {} net {}, lines say quantity {} net {}",
+            product.map_or_else(|| "(none)".to_string(), |p| format!("#{p}")),
+            money::from_db_at(mq, QTY).normalize(),
+            money::from_db(mn).normalize(),
+            money::from_db_at(rq, QTY).normalize(),
+            money::from_db(rn).normalize()
+        ));
+    }
+    let sql = "WITH r AS (SELECT i.side, substr(i.date, 1, 7) AS month, i.partner_id, sum(CASE WHEN i.kind = 'credit' THEN -l.net_base ELSE l.net_base END) AS n
+                          FROM trade_invoices i JOIN trade_invoice_lines l ON l.tenant_id = i.tenant_id AND l.invoice_id = i.id
+                          WHERE i.tenant_id = ?1 AND i.state = 'posted'
+                          GROUP BY 1, 2, 3),
+                    m AS (SELECT side, month, partner_id, net AS n FROM trade_partner_sums WHERE tenant_id = ?1)
+               SELECT coalesce(m.side, r.side), coalesce(m.month, r.month), coalesce(m.partner_id, r.partner_id), coalesce(m.n, 0), coalesce(r.n, 0)
+               FROM m FULL OUTER JOIN r ON r.side = m.side AND r.month = m.month AND r.partner_id = m.partner_id
+               WHERE coalesce(m.n, 0) <> coalesce(r.n, 0)";
+    let mut st = db.prepare_cached(sql)?;
+    let mut rows = st.query([t.tenant_id()])?;
+    while let Some(r) = rows.next()? {
+        let (side, month, partner, mn, rn): (String, String, i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        out.push(format!(
+            "{side} sums {month} partner #{partner} (every product): maintained net {}, lines say net {}",
+            money::from_db(mn).normalize(),
             money::from_db(rn).normalize()
         ));
     }

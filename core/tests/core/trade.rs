@@ -546,6 +546,13 @@ fn report_sums_follow_posting_and_crediting_and_the_migration_backfills_them() {
     // for 40 − 10 = 30 at a cost of 16 − 4 = 12.
     let want = vec![("sale".to_string(), "2026-03".to_string(), 60_000, 600_000, 240_000), ("sale".to_string(), "2026-04".to_string(), 30_000, 300_000, 120_000)];
     assert_eq!(sums(&app), want);
+    let rolled = |app: &TestApp| -> (i64, i64) {
+        let conn = app.cora.store().conn();
+        let a: i64 = conn.query_row("SELECT sum(net) FROM trade_product_sums WHERE month = '2026-04'", [], |r| r.get(0)).unwrap();
+        let b: i64 = conn.query_row("SELECT sum(net) FROM trade_partner_sums WHERE month = '2026-04'", [], |r| r.get(0)).unwrap();
+        (a, b)
+    };
+    assert_eq!(rolled(&app), (300_000, 300_000));
 
     // Whole April from the sums, 15–31 March from the lines: the same as the lines say.
     let rows = |app: &mut TestApp, from: &str, to: &str, group: &str| -> Vec<(String, String, String)> {
@@ -561,17 +568,25 @@ fn report_sums_follow_posting_and_crediting_and_the_migration_backfills_them() {
 
     // A drift in a maintained sum is found by the check.
     let conn = app.cora.store().conn();
-    conn.execute("UPDATE trade_sums SET net = net + 1 WHERE month = '2026-04'", []).unwrap();
-    let l = app.admin_in("ACME", "ledger.check", json!({})).unwrap();
-    assert_eq!(l["ok"], false);
-    assert_eq!(l["trade_sums"].as_array().unwrap().len(), 1, "{l}");
-    assert!(s(&l["trade_sums"][0]).contains("2026-04"), "{l}");
+    for table in ["trade_sums", "trade_product_sums", "trade_partner_sums", "trade_cost_sums"] {
+        let column = if table == "trade_cost_sums" { "cost" } else { "net" };
+        let conn = app.cora.store().conn();
+        assert_eq!(conn.execute(&format!("UPDATE {table} SET {column} = {column} + 1 WHERE month = '2026-04'"), []).unwrap(), 1);
+        let l = app.admin_in("ACME", "ledger.check", json!({})).unwrap();
+        assert_eq!(l["ok"], false, "{table}");
+        assert_eq!(l["trade_sums"].as_array().unwrap().len(), 1, "{table}: {l}");
+        assert!(s(&l["trade_sums"][0]).contains("2026-04"), "{l}");
+        let conn = app.cora.store().conn();
+        conn.execute(&format!("UPDATE {table} SET {column} = {column} - 1 WHERE month = '2026-04'"), []).unwrap();
+    }
+    checks_ok(&mut app, "ACME");
 
     // The file as it was before V21, with these invoices and moves: opening it runs the
     // migration, whose backfill gives the same sums.
     let conn = app.cora.store().conn();
     conn.execute_batch(
-        "DROP TRIGGER trade_sums_posted; DROP TRIGGER trade_cost_sums_done; DROP TABLE trade_sums; DROP TABLE trade_cost_sums;
+        "DROP TRIGGER trade_sums_posted; DROP TRIGGER trade_cost_sums_done;
+         DROP TABLE trade_sums; DROP TABLE trade_product_sums; DROP TABLE trade_partner_sums; DROP TABLE trade_cost_sums;
          DELETE FROM refinery_schema_history WHERE version = 21;",
     )
     .unwrap();
@@ -582,4 +597,5 @@ fn report_sums_follow_posting_and_crediting_and_the_migration_backfills_them() {
     let l = again.call(Some(&token), Some(&co), "ledger.check", json!({})).unwrap();
     assert_eq!(l["ok"], true, "{l}");
     assert_eq!(sums(&app), want);
+    assert_eq!(rolled(&app), (300_000, 300_000));
 }
