@@ -599,3 +599,68 @@ fn report_sums_follow_posting_and_crediting_and_the_migration_backfills_them() {
     assert_eq!(sums(&app), want);
     assert_eq!(rolled(&app), (300_000, 300_000));
 }
+
+/// An invoice line says how much of it credit notes take (drafts included, cancelled ones
+/// not), so a dialog can start at what is left.
+#[test]
+fn an_invoice_line_carries_what_credit_notes_take_of_it() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let customer = partner(&mut app, "ACME", "Client", json!({"is_customer": true}));
+    let inv = app.admin_in("ACME", "sales.create_invoice", json!({"partner_id": customer, "date": "2026-03-02", "lines": [{"description": "Work", "quantity": "5", "unit_price": "10"}]})).unwrap();
+    let inv = app.admin_in("ACME", "sales.post_invoice", json!({"id": inv["id"]})).unwrap();
+    let l = inv["lines"][0]["id"].clone();
+    let credited = |app: &mut TestApp| s(&app.admin_in("ACME", "sales.get_invoice", json!({"id": inv["id"]})).unwrap()["lines"][0]["credited"]);
+    assert_eq!(credited(&mut app), "0");
+    let cn = app.admin_in("ACME", "sales.credit_invoice", json!({"invoice_id": inv["id"], "date": "2026-03-03", "lines": [{"line_id": l, "quantity": "2"}]})).unwrap();
+    assert_eq!(credited(&mut app), "2", "a draft note counts");
+    app.admin_in("ACME", "sales.cancel_invoice", json!({"id": cn["id"]})).unwrap();
+    assert_eq!(credited(&mut app), "0", "a cancelled one does not");
+    let cn = app.admin_in("ACME", "sales.credit_invoice", json!({"invoice_id": inv["id"], "date": "2026-03-03", "lines": [{"line_id": l, "quantity": "1.5"}]})).unwrap();
+    let cn = app.admin_in("ACME", "sales.post_invoice", json!({"id": cn["id"]})).unwrap();
+    assert_eq!(s(&cn["lines"][0]["credited"]), "0", "a note's own lines credit nothing of themselves");
+    assert_eq!(credited(&mut app), "1.5");
+    // Without lines, the rest: 3.5.
+    let cn = app.admin_in("ACME", "sales.credit_invoice", json!({"invoice_id": inv["id"], "date": "2026-03-03"})).unwrap();
+    assert_eq!(s(&cn["lines"][0]["quantity"]), "3.5");
+    assert_eq!(credited(&mut app), "5");
+}
+
+/// `price_list.list` searches names (folded: any case, any script) and currencies, every
+/// word required; `supplier_price.get` reads one supplier price, not another company's.
+#[test]
+fn price_lists_are_searched_by_name_and_a_supplier_price_is_read_by_id() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    app.company("OTHER");
+    for (name, currency) in [("Großhandel Winter", "EUR"), ("Retail winter", "EUR"), ("Export", "USD"), ("100%_Promo", "EUR")] {
+        if currency == "USD" {
+            app.admin_in("ACME", "currency.set_enabled", json!({"currency": "USD", "enabled": true})).unwrap();
+        }
+        app.admin_in("ACME", "price_list.create", json!({"name": name, "currency": currency, "items": []})).unwrap();
+    }
+    let names = |app: &mut TestApp, args: Value| -> Vec<String> {
+        app.admin_in("ACME", "price_list.list", args).unwrap().as_array().unwrap().iter().map(|l| s(&l["name"])).collect()
+    };
+    assert_eq!(names(&mut app, json!({})).len(), 4);
+    assert_eq!(names(&mut app, json!({"search": "WINTER"})), vec!["Großhandel Winter", "Retail winter"]);
+    assert_eq!(names(&mut app, json!({"search": "GROSSHANDEL"})), Vec::<String>::new(), "folding is case, not spelling");
+    assert_eq!(names(&mut app, json!({"search": "GROẞHANDEL"})), vec!["Großhandel Winter"], "capital sharp s folds to ß");
+    assert_eq!(names(&mut app, json!({"search": "winter retail"})), vec!["Retail winter"]);
+    assert_eq!(names(&mut app, json!({"search": "usd"})), vec!["Export"]);
+    assert_eq!(names(&mut app, json!({"search": "%_"})), vec!["100%_Promo"], "LIKE wildcards are literal");
+    assert_eq!(names(&mut app, json!({"search": "  "})).len(), 4);
+    assert_eq!(names(&mut app, json!({"search": "nothing"})).len(), 0);
+
+    let bolt = product(&mut app, "ACME", "BOLT", json!({"cost": "2"}));
+    let supplier = partner(&mut app, "ACME", "Bolts Ltd", json!({"is_supplier": true}));
+    let sp = app.admin_in("ACME", "supplier_price.create", json!({"partner_id": supplier, "product_id": bolt, "supplier_code": "B-1", "price": "1.2", "min_quantity": "10", "lead_time_days": 5})).unwrap();
+    let got = app.admin_in("ACME", "supplier_price.get", json!({"id": sp["id"]})).unwrap();
+    assert_eq!(got, sp);
+    assert_eq!((s(&got["supplier_code"]), s(&got["price"]), got["lead_time_days"].as_i64()), ("B-1".into(), "1.2".into(), Some(5)));
+    let e = app.admin_in("OTHER", "supplier_price.get", json!({"id": sp["id"]})).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotFound);
+    app.admin_in("ACME", "supplier_price.delete", json!({"id": sp["id"]})).unwrap();
+    let e = app.admin_in("ACME", "supplier_price.get", json!({"id": sp["id"]})).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotFound);
+}
