@@ -44,7 +44,7 @@ fn render(company: &str, check: &Value, accounts: &Value, years: &Value) -> Stri
     let mut t = format!("Ledger check of {company}: {} posted entries, {} lines\n", check["entries"], check["lines"]);
     if check["ok"] == json!(true) {
         t.push_str(
-            "OK: every entry balances, every maintained balance equals the sum of its lines, every series is gapless, open items match their allocations and control accounts, reconciled statements still agree with the books.\n",
+            "OK: every entry balances, every maintained balance equals the sum of its lines, every series is gapless, open items match their allocations and control accounts, reconciled statements still agree with the books, the sales and purchase report sums equal their invoices and moves.\n",
         );
         return t;
     }
@@ -73,7 +73,7 @@ fn render(company: &str, check: &Value, accounts: &Value, years: &Value) -> Stri
     if !gaps.is_empty() {
         t.push_str(&format!("FAILED: numbering gaps in {}\n", gaps.iter().map(s).collect::<Vec<_>>().join(", ")));
     }
-    for (key, what) in [("subledger", "receivables and payables"), ("bank_assertions", "reconciled bank statements")] {
+    for (key, what) in [("subledger", "receivables and payables"), ("bank_assertions", "reconciled bank statements"), ("trade_sums", "sales and purchase report sums")] {
         let found = check[key].as_array().cloned().unwrap_or_default();
         if !found.is_empty() {
             t.push_str(&format!("FAILED: {what}:\n"));

@@ -125,9 +125,77 @@ pub struct PrintDocument {
     pub notes: String,
     #[serde(default)]
     pub payment_instructions: String,
-    /// Language for hyphenation and quotes (`en`, `de`); the labels are English.
+    /// Language for hyphenation and quotes (`en`, `de`), the one `labels` are in.
     #[serde(default = "super::english")]
     pub lang: String,
+    /// The template's fixed words in the document's language (English when absent).
+    #[serde(default)]
+    pub labels: Labels,
+}
+
+/// The words the template puts around the data; the core gives them in the document's
+/// language.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Labels {
+    pub date: String,
+    pub due_date: String,
+    pub payment_terms: String,
+    pub order: String,
+    pub corrects: String,
+    pub reference: String,
+    pub currency: String,
+    pub ship_to: String,
+    pub tax_id: String,
+    pub account: String,
+    pub sku: String,
+    pub description: String,
+    pub quantity: String,
+    pub unit_price: String,
+    pub discount: String,
+    pub taxes: String,
+    pub lot: String,
+    pub net: String,
+    pub tax: String,
+    pub base: String,
+    pub amount: String,
+    pub rounding: String,
+    pub total: String,
+    pub notes: String,
+    pub payment: String,
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        let s = |v: &str| v.to_string();
+        Labels {
+            date: s("Date"),
+            due_date: s("Due date"),
+            payment_terms: s("Payment terms"),
+            order: s("Order"),
+            corrects: s("Corrects"),
+            reference: s("Reference"),
+            currency: s("Currency"),
+            ship_to: s("Ship to"),
+            tax_id: s("Tax ID"),
+            account: s("Account"),
+            sku: s("SKU"),
+            description: s("Description"),
+            quantity: s("Quantity"),
+            unit_price: s("Unit price"),
+            discount: s("Disc. %"),
+            taxes: s("Taxes"),
+            lot: s("Lot / serial"),
+            net: s("Net"),
+            tax: s("Tax"),
+            base: s("Base"),
+            amount: s("Amount"),
+            rounding: s("Rounding"),
+            total: s("Total"),
+            notes: s("Notes"),
+            payment: s("Payment"),
+        }
+    }
 }
 
 fn engine() -> &'static TypstEngine<typst_as_lib::TypstTemplateMainFile> {
@@ -418,6 +486,43 @@ mod tests {
         doc.partner.name = "[#x]".into();
         let text = texts(&typeset(&doc).unwrap()).concat();
         assert!(text.contains("*bold*") && text.contains("[#x]"), "{text}");
+    }
+
+    #[test]
+    fn a_german_document_prints_the_german_labels_core_gives() {
+        let mut doc = invoice(2);
+        doc.title = "Rechnung".into();
+        doc.partner_label = "Rechnungsempfänger".into();
+        doc.payment_terms = Some("30 Tage".into());
+        doc.locale = "de-DE".into();
+        doc.lang = "de".into();
+        doc.labels = Labels {
+            date: "Datum".into(),
+            due_date: "Fällig am".into(),
+            payment_terms: "Zahlungsziel".into(),
+            order: "Auftrag".into(),
+            description: "Beschreibung".into(),
+            quantity: "Menge".into(),
+            unit_price: "Einzelpreis".into(),
+            net: "Netto".into(),
+            tax: "Steuer".into(),
+            base: "Bemessungsgrundlage".into(),
+            amount: "Betrag".into(),
+            rounding: "Rundung".into(),
+            total: "Gesamt".into(),
+            notes: "Anmerkungen".into(),
+            ..Labels::default()
+        };
+        let text = texts(&typeset(&doc).unwrap()).concat();
+        for want in ["Rechnung", "RECHNUNGSEMPFÄNGER", "Datum", "Fällig am", "Zahlungsziel", "30 Tage", "Auftrag", "Beschreibung", "Menge", "Einzelpreis", "Netto", "Steuer",
+            "Bemessungsgrundlage", "Betrag", "Rundung", "Gesamt EUR", "ANMERKUNGEN", "1.481.481,01"] {
+            assert!(text.contains(want), "{want:?} is not in {text}");
+        }
+        for not in ["Due date", "Unit price", "Description", "Total EUR", "NOTES"] {
+            assert!(!text.contains(not), "{not:?} is English on a German document: {text}");
+        }
+        // Labels the core did not send are English.
+        assert!(serde_json::from_value::<Labels>(serde_json::json!({"date": "Datum"})).unwrap().total == "Total");
     }
 
     #[test]

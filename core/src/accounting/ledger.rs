@@ -1010,8 +1010,9 @@ pub fn check(db: &Connection, t: &TenantCtx) -> Result<LedgerCheck> {
         .collect::<rusqlite::Result<_>>()?;
     let subledger = crate::finance::items::check(db, t)?;
     let bank_assertions = crate::finance::reconcile::check_assertions(db, t)?;
-    let ok = unbalanced.is_empty() && drift.is_empty() && numbering_gaps.is_empty() && subledger.is_empty() && bank_assertions.is_empty();
-    Ok(LedgerCheck { ok, entries, lines, unbalanced_entries: unbalanced, drift, numbering_gaps, subledger, bank_assertions })
+    let trade_sums = crate::trade::reports::check_sums(db, t)?;
+    let ok = unbalanced.is_empty() && drift.is_empty() && numbering_gaps.is_empty() && subledger.is_empty() && bank_assertions.is_empty() && trade_sums.is_empty();
+    Ok(LedgerCheck { ok, entries, lines, unbalanced_entries: unbalanced, drift, numbering_gaps, subledger, bank_assertions, trade_sums })
 }
 
 /// Decimal helper for callers building drafts from scaled integers.

@@ -809,6 +809,9 @@ pub struct LedgerCheck {
     pub subledger: Vec<String>,
     /// Reconciled bank statements whose period changed in the books since.
     pub bank_assertions: Vec<String>,
+    /// Sales and purchase report sums (`trade_sums`, `trade_cost_sums`) that differ from
+    /// the posted invoices' lines and the sales orders' done moves.
+    pub trade_sums: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]

@@ -2,7 +2,7 @@
 
 use super::model::*;
 use super::{engine, flow, pricing};
-use crate::command::{ArchivedArg, SetArchivedArg};
+use crate::command::SetArchivedArg;
 use crate::command::{Access, CommandSpec, IdArg, NoArgs, PermissionSpec, Registry};
 
 /// One side's command names and permissions.
@@ -153,7 +153,7 @@ pub fn register(r: &mut Registry) {
     ]);
     let sv = Access::Permission(crate::sales::VIEW);
     let pv = Access::Permission(crate::purchasing::VIEW);
-    r.add(CommandSpec::query("price_list.list", sv, "Sales price lists with their items, by name", |ctx, a: ArchivedArg| {
+    r.add(CommandSpec::query("price_list.list", sv, "Sales price lists with their items, by name; `search`: words in the name or the currency", |ctx, a: ListPriceListsArgs| {
         let t = ctx.tenant()?;
         pricing::list_lists(ctx.db(), &t, &a)
     }));
@@ -167,6 +167,10 @@ pub fn register(r: &mut Registry) {
     r.add(CommandSpec::query("supplier_price.list", pv, "Supplier prices, of a product or of a supplier", |ctx, a: ListSupplierPricesArgs| {
         let t = ctx.tenant()?;
         pricing::list_supplier_prices(ctx.db(), &t, &a)
+    }));
+    r.add(CommandSpec::query("supplier_price.get", pv, "One supplier price", |ctx, a: IdArg<SupplierPriceId>| {
+        let t = ctx.tenant()?;
+        pricing::get_supplier_price(ctx.db(), &t, a.id)
     }));
     r.add(CommandSpec::mutation("supplier_price.create", Access::Permission(SUPPLIER_PRICES), "Record a supplier's price for a product (code, minimum quantity, lead time)", pricing::create_supplier_price));
     r.add(CommandSpec::mutation("supplier_price.update", Access::Permission(SUPPLIER_PRICES), "Change a supplier price", pricing::update_supplier_price));

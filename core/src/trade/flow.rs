@@ -824,7 +824,9 @@ pub fn get_invoice(db: &Connection, t: &TenantCtx, side: Side, id: InvoiceId) ->
         .ok_or_else(|| Error::not_found(if side == Side::Sale { "invoice" } else { "bill" }, id))?;
     inv.pay_state = inv.open_amount.map(|o| crate::finance::items::pay_state(inv.total, o));
     let mut st = db.prepare_cached(
-        "SELECT l.id, l.line_no, l.order_line_id, l.product_id, p.sku, l.description, l.unit_id, u.code, l.quantity, l.unit_price, l.discount_bp, l.net, l.tax, l.gross
+        "SELECT l.id, l.line_no, l.order_line_id, l.product_id, p.sku, l.description, l.unit_id, u.code, l.quantity, l.unit_price, l.discount_bp, l.net, l.tax, l.gross,
+            (SELECT coalesce(sum(c.quantity), 0) FROM trade_invoice_lines c JOIN trade_invoices ci ON ci.tenant_id = c.tenant_id AND ci.id = c.invoice_id
+             WHERE c.tenant_id = l.tenant_id AND c.credited_line_id = l.id AND ci.state <> 'cancelled')
          FROM trade_invoice_lines l
          LEFT JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
          LEFT JOIN units u ON u.tenant_id = l.tenant_id AND u.id = l.unit_id
@@ -847,6 +849,7 @@ pub fn get_invoice(db: &Connection, t: &TenantCtx, side: Side, id: InvoiceId) ->
             net: money::from_db(r.get(11)?),
             tax: money::from_db(r.get(12)?),
             gross: money::from_db(r.get(13)?),
+            credited: money::from_db_at(r.get(14)?, QTY),
         })
     })?;
     inv.lines = rows.collect::<rusqlite::Result<_>>()?;

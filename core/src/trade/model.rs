@@ -490,6 +490,10 @@ pub struct InvoiceLine {
     pub tax: Decimal,
     #[ts(type = "string")]
     pub gross: Decimal,
+    /// What credit (debit) notes not cancelled, drafts included, take of this line: what
+    /// is left to credit is `quantity − credited` (0 on a credit note's own lines).
+    #[ts(type = "string")]
+    pub credited: Decimal,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
@@ -711,6 +715,19 @@ pub struct SupplierPrice {
     #[ts(type = "string")]
     pub price: Decimal,
     pub lead_time_days: u32,
+}
+
+/// Price lists by name; archived ones only when asked.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ListPriceListsArgs {
+    #[serde(default)]
+    #[ts(optional)]
+    pub include_archived: Option<bool>,
+    /// Words each found in the name (case-insensitive, any script) or the currency code.
+    #[serde(default)]
+    #[ts(optional)]
+    pub search: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]

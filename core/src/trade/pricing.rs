@@ -235,11 +235,19 @@ pub fn get_list(db: &Connection, t: &TenantCtx, id: PriceListId) -> Result<Price
     Ok(l)
 }
 
-pub fn list_lists(db: &Connection, t: &TenantCtx, a: &crate::command::ArchivedArg) -> Result<Vec<PriceList>> {
-    let ids: Vec<PriceListId> = db
-        .prepare_cached("SELECT id FROM price_lists WHERE tenant_id = ?1 AND (?2 OR NOT archived) ORDER BY name_key")?
-        .query_map(params![t.tenant_id(), a.include_archived.unwrap_or(false)], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+pub fn list_lists(db: &Connection, t: &TenantCtx, a: &ListPriceListsArgs) -> Result<Vec<PriceList>> {
+    // Each word of the search, folded as the name's key is (so case-insensitive in any
+    // script), must be in the name or the currency code.
+    let patterns: Vec<String> = a.search.as_deref().unwrap_or("").split_whitespace().take(8).filter_map(|w| crate::list::like_pattern(&crate::keys::fold(w))).collect();
+    let mut sql = "SELECT id FROM price_lists WHERE tenant_id = ?1 AND (?2 OR NOT archived)".to_string();
+    for i in 0..patterns.len() {
+        let p = i + 3;
+        sql.push_str(&format!(" AND (name_key LIKE ?{p} ESCAPE '\\' OR currency LIKE ?{p} ESCAPE '\\')"));
+    }
+    sql.push_str(" ORDER BY name_key");
+    let mut values: Vec<rusqlite::types::Value> = vec![t.tenant_id().0.into(), a.include_archived.unwrap_or(false).into()];
+    values.extend(patterns.into_iter().map(rusqlite::types::Value::from));
+    let ids: Vec<PriceListId> = db.prepare_cached(&sql)?.query_map(rusqlite::params_from_iter(values), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     ids.into_iter().map(|id| get_list(db, t, id)).collect()
 }
 

@@ -10,7 +10,8 @@
 //!   amount is only padded to its currency's minor units (`92.4` → `92.40`), never
 //!   rounded: a value with more decimals is printed as it is.
 //! - **Text is ready; numbers are decimal strings.** Every label-free text (names,
-//!   addresses, dates as ISO 8601, payment terms) is formatted here in English; amounts,
+//!   addresses, dates as ISO 8601, payment terms) and the template's words (`labels`) are
+//!   in the document's language (`lang`: the company's, English or German); amounts,
 //!   prices, quantities and discounts stay plain decimal strings (`-1234.50`), which the
 //!   renderer groups for the company's locale.
 //! - **A document of another company does not exist** (every read is through the
@@ -202,6 +203,11 @@ pub struct DocumentView {
     pub credits_number: Option<String>,
     /// The company's locale (BCP 47): how numbers are grouped when printed.
     pub locale: String,
+    /// The language the document is printed in (`en`, `de`): the company's locale's,
+    /// English for any other (partners have no language of their own yet).
+    pub lang: String,
+    /// The template's fixed words in that language.
+    pub labels: DocumentLabels,
     pub currency: String,
     /// The company's logo: none (companies have no logo in the data model yet).
     pub logo: Option<String>,
@@ -216,11 +222,162 @@ pub struct DocumentView {
     pub lines: Vec<DocumentLine>,
     pub taxes: Vec<DocumentTax>,
     pub totals: Option<DocumentTotals>,
-    /// The total in English words (`One hundred and 40/100 EUR`).
+    /// The total in English words (`One hundred and 40/100 EUR`), whatever the language:
+    /// no well-kept number-to-words crate speaks German.
     pub amount_in_words: Option<String>,
     pub notes: String,
     /// Payment instructions (bank details): empty until companies have that setting.
     pub payment_instructions: String,
+}
+
+/// The words a printed document's template puts around the data, in the document's
+/// language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct DocumentLabels {
+    pub date: String,
+    pub due_date: String,
+    pub payment_terms: String,
+    pub order: String,
+    pub corrects: String,
+    pub reference: String,
+    pub currency: String,
+    pub ship_to: String,
+    pub tax_id: String,
+    pub account: String,
+    pub sku: String,
+    pub description: String,
+    pub quantity: String,
+    pub unit_price: String,
+    pub discount: String,
+    pub taxes: String,
+    pub lot: String,
+    pub net: String,
+    pub tax: String,
+    pub base: String,
+    pub amount: String,
+    pub rounding: String,
+    pub total: String,
+    pub notes: String,
+    pub payment: String,
+}
+
+/// The languages documents print in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    De,
+}
+
+impl Lang {
+    /// The language of a locale (`de-DE`, `de_AT`, `de` → German); English otherwise.
+    pub fn of_locale(locale: &str) -> Lang {
+        match locale.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase().as_str() {
+            "de" => Lang::De,
+            _ => Lang::En,
+        }
+    }
+
+    fn of_company(db: &Connection, t: &TenantCtx) -> Result<(Lang, String)> {
+        let locale: String = db.prepare_cached("SELECT locale FROM companies WHERE id = ?1")?.query_row(params![t.tenant_id()], |r| r.get(0))?;
+        Ok((Lang::of_locale(&locale), locale))
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::De => "de",
+        }
+    }
+
+    pub fn title(self, kind: DocumentKind) -> &'static str {
+        if self == Lang::En {
+            return kind.title();
+        }
+        match kind {
+            DocumentKind::Quotation => "Angebot",
+            DocumentKind::SalesOrder => "Auftragsbestätigung",
+            DocumentKind::DeliveryNote => "Lieferschein",
+            DocumentKind::Invoice => "Rechnung",
+            DocumentKind::CreditNote => "Gutschrift",
+            DocumentKind::RequestForQuotation => "Anfrage",
+            DocumentKind::PurchaseOrder => "Bestellung",
+            DocumentKind::SupplierBill => "Eingangsrechnung",
+            DocumentKind::DebitNote => "Lastschrift",
+        }
+    }
+
+    fn draft(self) -> &'static str {
+        match self {
+            Lang::En => "Draft",
+            Lang::De => "Entwurf",
+        }
+    }
+
+    fn cancelled(self) -> &'static str {
+        match self {
+            Lang::En => "Cancelled",
+            Lang::De => "Storniert",
+        }
+    }
+
+    fn partner_label(self, side: Side) -> &'static str {
+        match (self, side) {
+            (Lang::En, Side::Sale) => "Bill to",
+            (Lang::En, Side::Purchase) => "Supplier",
+            (Lang::De, Side::Sale) => "Rechnungsempfänger",
+            (Lang::De, Side::Purchase) => "Lieferant",
+        }
+    }
+
+    fn deliver_to(self) -> &'static str {
+        match self {
+            Lang::En => "Deliver to",
+            Lang::De => "Lieferanschrift",
+        }
+    }
+
+    /// Payment terms in days: `Due on receipt`, `1 day`, `30 days`.
+    pub fn terms(self, days: u32) -> String {
+        match (self, days) {
+            (Lang::En, 0) => "Due on receipt".into(),
+            (Lang::En, 1) => "1 day".into(),
+            (Lang::En, n) => format!("{n} days"),
+            (Lang::De, 0) => "Sofort fällig".into(),
+            (Lang::De, 1) => "1 Tag".into(),
+            (Lang::De, n) => format!("{n} Tage"),
+        }
+    }
+
+    pub fn labels(self) -> DocumentLabels {
+        let l = |en: &str, de: &str| if self == Lang::De { de.to_string() } else { en.to_string() };
+        DocumentLabels {
+            date: l("Date", "Datum"),
+            due_date: l("Due date", "Fällig am"),
+            payment_terms: l("Payment terms", "Zahlungsziel"),
+            order: l("Order", "Auftrag"),
+            corrects: l("Corrects", "Korrigiert"),
+            reference: l("Reference", "Referenz"),
+            currency: l("Currency", "Währung"),
+            ship_to: l("Ship to", "Lieferanschrift"),
+            tax_id: l("Tax ID", "USt-IdNr."),
+            account: l("Account", "Kundennr."),
+            sku: l("SKU", "Art.-Nr."),
+            description: l("Description", "Beschreibung"),
+            quantity: l("Quantity", "Menge"),
+            unit_price: l("Unit price", "Einzelpreis"),
+            discount: l("Disc. %", "Rabatt %"),
+            taxes: l("Taxes", "Steuern"),
+            lot: l("Lot / serial", "Charge / Seriennr."),
+            net: l("Net", "Netto"),
+            tax: l("Tax", "Steuer"),
+            base: l("Base", "Bemessungsgrundlage"),
+            amount: l("Amount", "Betrag"),
+            rounding: l("Rounding", "Rundung"),
+            total: l("Total", "Gesamt"),
+            notes: l("Notes", "Anmerkungen"),
+            payment: l("Payment", "Zahlung"),
+        }
+    }
 }
 
 // --- the command ------------------------------------------------------------------------------
@@ -272,7 +429,8 @@ pub fn order_view(db: &Connection, t: &TenantCtx, side: Side, id: OrderId) -> Re
         (Side::Purchase, false) => DocumentKind::RequestForQuotation,
         (Side::Purchase, true) => DocumentKind::PurchaseOrder,
     };
-    let status = if o.state == OrderState::Cancelled { "Cancelled" } else { "" };
+    let (lang, locale) = Lang::of_company(db, t)?;
+    let status = if o.state == OrderState::Cancelled { lang.cancelled() } else { "" };
     let partner = crate::partners::repo::get(db, t, o.partner_id)?;
     let units = money::minor_units("currency", &o.currency)?;
     let names = TaxNames::load(db, t, o.lines.iter().flat_map(|l| l.tax_ids.iter()).chain(o.taxes.iter().map(|x| &x.tax_id)))?;
@@ -289,20 +447,22 @@ pub fn order_view(db: &Connection, t: &TenantCtx, side: Side, id: OrderId) -> Re
     };
     Ok(DocumentView {
         kind,
-        title: kind.title().into(),
-        number: o.number.clone().unwrap_or_else(|| "Draft".into()),
+        title: lang.title(kind).into(),
+        number: o.number.clone().unwrap_or_else(|| lang.draft().into()),
         status: status.into(),
         date: o.date.to_string(),
         due_date: None,
-        payment_terms: Some(terms(o.payment_terms_days)),
+        payment_terms: Some(lang.terms(o.payment_terms_days)),
         reference: o.reference.clone(),
         order_number: None,
         credits_number: None,
-        locale: String::new(),
+        locale: locale.clone(),
+        lang: lang.code().into(),
+        labels: lang.labels(),
         currency: o.currency.clone(),
         logo: None,
         company: company(db, t)?,
-        partner_label: partner_label(side).into(),
+        partner_label: lang.partner_label(side).into(),
         partner: party(&partner, billing),
         ship_to,
         priced: true,
@@ -312,8 +472,7 @@ pub fn order_view(db: &Connection, t: &TenantCtx, side: Side, id: OrderId) -> Re
         amount_in_words: Some(amount_in_words(o.total, &o.currency, units)),
         notes: o.notes.clone(),
         payment_instructions: String::new(),
-    }
-    .with_locale(db, t)?)
+    })
 }
 
 /// A customer invoice or credit note (supplier bill or debit note).
@@ -325,9 +484,10 @@ pub fn invoice_view(db: &Connection, t: &TenantCtx, side: Side, id: InvoiceId) -
         (Side::Purchase, InvoiceKind::Invoice) => DocumentKind::SupplierBill,
         (Side::Purchase, InvoiceKind::Credit) => DocumentKind::DebitNote,
     };
+    let (lang, locale) = Lang::of_company(db, t)?;
     let status = match inv.state {
-        InvoiceState::Draft => "Draft",
-        InvoiceState::Cancelled => "Cancelled",
+        InvoiceState::Draft => lang.draft(),
+        InvoiceState::Cancelled => lang.cancelled(),
         InvoiceState::Posted => "",
     };
     let partner = crate::partners::repo::get(db, t, inv.partner_id)?;
@@ -346,22 +506,24 @@ pub fn invoice_view(db: &Connection, t: &TenantCtx, side: Side, id: InvoiceId) -
     let billing = address_of(&partner, inv.billing_address_id, AddressKind::Billing);
     Ok(DocumentView {
         kind,
-        title: kind.title().into(),
-        number: inv.number.clone().unwrap_or_else(|| "Draft".into()),
+        title: lang.title(kind).into(),
+        number: inv.number.clone().unwrap_or_else(|| lang.draft().into()),
         status: status.into(),
         date: inv.date.to_string(),
         due_date: Some(inv.due_date.to_string()),
-        payment_terms: Some(terms(u32::try_from(days).unwrap_or(0))),
+        payment_terms: Some(lang.terms(u32::try_from(days).unwrap_or(0))),
         // An invoice made from an order carries the order's number as its reference:
         // printed once, as the order.
         reference: if inv.order_number.as_deref() == Some(inv.reference.as_str()) { String::new() } else { inv.reference.clone() },
         order_number: inv.order_number.clone(),
         credits_number,
-        locale: String::new(),
+        locale: locale.clone(),
+        lang: lang.code().into(),
+        labels: lang.labels(),
         currency: inv.currency.clone(),
         logo: None,
         company: company(db, t)?,
-        partner_label: partner_label(side).into(),
+        partner_label: lang.partner_label(side).into(),
         partner: party(&partner, billing),
         ship_to: None,
         priced: true,
@@ -371,8 +533,7 @@ pub fn invoice_view(db: &Connection, t: &TenantCtx, side: Side, id: InvoiceId) -
         amount_in_words: Some(amount_in_words(inv.total, &inv.currency, units)),
         notes: inv.notes.clone(),
         payment_instructions: String::new(),
-    }
-    .with_locale(db, t)?)
+    })
 }
 
 /// A delivery note: a delivery made for a sales order, with quantities only. A kit is
@@ -425,14 +586,15 @@ pub fn delivery_view(db: &Connection, t: &TenantCtx, id: PickingId) -> Result<Do
     // Where the goods go: the order's delivery address, else the partner's billing one.
     let shipping = o.shipping_address_id.and_then(|a| partner.addresses.iter().find(|x| x.id == a)).or_else(|| address_of(&partner, o.billing_address_id, AddressKind::Shipping));
     let kind = DocumentKind::DeliveryNote;
+    let (lang, locale) = Lang::of_company(db, t)?;
     Ok(DocumentView {
         kind,
-        title: kind.title().into(),
-        number: p.number.clone().unwrap_or_else(|| "Draft".into()),
+        title: lang.title(kind).into(),
+        number: p.number.clone().unwrap_or_else(|| lang.draft().into()),
         status: match p.state {
             PickingState::Done => "",
-            PickingState::Cancelled => "Cancelled",
-            _ => "Draft",
+            PickingState::Cancelled => lang.cancelled(),
+            _ => lang.draft(),
         }
         .into(),
         date: p.date.to_string(),
@@ -441,11 +603,13 @@ pub fn delivery_view(db: &Connection, t: &TenantCtx, id: PickingId) -> Result<Do
         reference: o.reference.clone(),
         order_number: o.number.clone(),
         credits_number: None,
-        locale: String::new(),
+        locale: locale.clone(),
+        lang: lang.code().into(),
+        labels: lang.labels(),
         currency: o.currency.clone(),
         logo: None,
         company: company(db, t)?,
-        partner_label: "Deliver to".into(),
+        partner_label: lang.deliver_to().into(),
         partner: party(&partner, shipping),
         ship_to: None,
         priced: false,
@@ -455,33 +619,10 @@ pub fn delivery_view(db: &Connection, t: &TenantCtx, id: PickingId) -> Result<Do
         amount_in_words: None,
         notes: String::new(),
         payment_instructions: String::new(),
-    }
-    .with_locale(db, t)?)
-}
-
-impl DocumentView {
-    fn with_locale(mut self, db: &Connection, t: &TenantCtx) -> Result<Self> {
-        self.locale = db.prepare_cached("SELECT locale FROM companies WHERE id = ?1")?.query_row(params![t.tenant_id()], |r| r.get(0))?;
-        Ok(self)
-    }
+    })
 }
 
 // --- pieces -----------------------------------------------------------------------------------
-
-fn partner_label(side: Side) -> &'static str {
-    match side {
-        Side::Sale => "Bill to",
-        Side::Purchase => "Supplier",
-    }
-}
-
-fn terms(days: u32) -> String {
-    match days {
-        0 => "Due on receipt".into(),
-        1 => "1 day".into(),
-        n => format!("{n} days"),
-    }
-}
 
 /// An amount as stored, shown with at least its currency's minor units: trailing zeros
 /// are added, digits are never removed (no rounding happens here).
@@ -700,6 +841,26 @@ mod tests {
         assert_eq!(amount(Decimal::new(92_4567, 4), 2).to_string(), "92.4567");
         assert_eq!(amount(Decimal::new(1500, 0), 0).to_string(), "1500");
         assert_eq!(amount(Decimal::new(-5, 2), 2).to_string(), "-0.05");
+    }
+
+    #[test]
+    fn a_locale_picks_the_language_and_its_words() {
+        assert_eq!(Lang::of_locale("de-DE"), Lang::De);
+        assert_eq!(Lang::of_locale("de_AT"), Lang::De);
+        assert_eq!(Lang::of_locale("DE"), Lang::De);
+        assert_eq!(Lang::of_locale("en-IE"), Lang::En);
+        assert_eq!(Lang::of_locale("fr-FR"), Lang::En);
+        assert_eq!(Lang::of_locale(""), Lang::En);
+        assert_eq!((Lang::De.terms(0), Lang::De.terms(1), Lang::De.terms(14)), ("Sofort fällig".into(), "1 Tag".into(), "14 Tage".into()));
+        assert_eq!((Lang::En.terms(0), Lang::En.terms(1), Lang::En.terms(14)), ("Due on receipt".into(), "1 day".into(), "14 days".into()));
+        assert_eq!(Lang::De.title(DocumentKind::CreditNote), "Gutschrift");
+        assert_eq!(Lang::En.title(DocumentKind::CreditNote), "Credit note");
+        // Every German label differs from the English one but the shared abbreviation.
+        let (en, de) = (serde_json::to_value(Lang::En.labels()).unwrap(), serde_json::to_value(Lang::De.labels()).unwrap());
+        for (k, v) in en.as_object().unwrap() {
+            assert!(!v.as_str().unwrap().is_empty());
+            assert_ne!(&de[k], v, "{k}");
+        }
     }
 
     #[test]

@@ -501,3 +501,166 @@ fn a_posted_invoices_tax_totals_cannot_be_changed_even_in_sql() {
         assert!(e.to_string().contains("immutable") || e.to_string().contains("never updated"), "{sql}: {e}");
     }
 }
+
+/// The report sums (V21): kept by posting invoices and credit notes and by done deliveries
+/// and returns (a cancelled draft counts for nothing), read for whole months with the
+/// lines at the edges; `ledger.check` finds a drift; the migration's backfill rebuilds
+/// them from what was posted before it.
+#[test]
+fn report_sums_follow_posting_and_crediting_and_the_migration_backfills_them() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let (wh, _) = warehouse(&mut app, "ACME");
+    let widget = product(&mut app, "ACME", "WIDGET", json!({"cost": "4", "sale_price": "10"}));
+    done(&mut app, "ACME", json!({"kind": "receipt", "warehouse_id": wh, "date": "2026-03-01", "lines": [{"product_id": widget, "quantity": "20", "unit_cost": "4"}]})).unwrap();
+    let customer = partner(&mut app, "ACME", "Client", json!({"is_customer": true}));
+    let q = app.admin_in("ACME", "sales.create_order", json!({"partner_id": customer, "date": "2026-03-10", "warehouse_id": wh, "lines": [{"product_id": widget, "quantity": "10"}]})).unwrap();
+    let o = app.admin_in("ACME", "sales.confirm_order", json!({"id": q["id"]})).unwrap();
+    let wl = line(&o, 0)["id"].clone();
+    // March: 6 delivered and invoiced (60); April: 4 more (40), 1 returned and credited (−10).
+    app.admin_in("ACME", "sales.deliver", json!({"order_id": o["id"], "date": "2026-03-20", "lines": [{"line_id": wl, "quantity": "6"}]})).unwrap();
+    let inv = app.admin_in("ACME", "sales.invoice_order", json!({"order_id": o["id"], "date": "2026-03-20"})).unwrap();
+    app.admin_in("ACME", "sales.post_invoice", json!({"id": inv["id"]})).unwrap();
+    app.admin_in("ACME", "sales.deliver", json!({"order_id": o["id"], "date": "2026-04-05"})).unwrap();
+    let draft = app.admin_in("ACME", "sales.invoice_order", json!({"order_id": o["id"], "date": "2026-04-05"})).unwrap();
+    app.admin_in("ACME", "sales.cancel_invoice", json!({"id": draft["id"]})).unwrap();
+    let inv = app.admin_in("ACME", "sales.invoice_order", json!({"order_id": o["id"], "date": "2026-04-06"})).unwrap();
+    app.admin_in("ACME", "sales.post_invoice", json!({"id": inv["id"]})).unwrap();
+    app.admin_in("ACME", "sales.return", json!({"order_id": o["id"], "date": "2026-04-20", "lines": [{"line_id": wl, "quantity": "1"}]})).unwrap();
+    let cn = app.admin_in("ACME", "sales.credit_order", json!({"order_id": o["id"], "date": "2026-04-21"})).unwrap();
+    app.admin_in("ACME", "sales.post_invoice", json!({"id": cn["id"]})).unwrap();
+    checks_ok(&mut app, "ACME");
+
+    let sums = |app: &TestApp| -> Vec<(String, String, i64, i64, i64)> {
+        let conn = app.cora.store().conn();
+        let mut st = conn
+            .prepare(
+                "SELECT s.side, s.month, s.quantity, s.net, coalesce((SELECT c.cost FROM trade_cost_sums c WHERE c.tenant_id = s.tenant_id AND c.month = s.month
+                        AND c.partner_id = s.partner_id AND c.product_id = s.product_id), 0)
+                 FROM trade_sums s ORDER BY s.side, s.month",
+            )
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).unwrap().map(Result::unwrap).collect()
+    };
+    // Quantities and amounts at scale 4: March 6 for 60 at a cost of 24; April 4 − 1 = 3
+    // for 40 − 10 = 30 at a cost of 16 − 4 = 12.
+    let want = vec![("sale".to_string(), "2026-03".to_string(), 60_000, 600_000, 240_000), ("sale".to_string(), "2026-04".to_string(), 30_000, 300_000, 120_000)];
+    assert_eq!(sums(&app), want);
+    let rolled = |app: &TestApp| -> (i64, i64) {
+        let conn = app.cora.store().conn();
+        let a: i64 = conn.query_row("SELECT sum(net) FROM trade_product_sums WHERE month = '2026-04'", [], |r| r.get(0)).unwrap();
+        let b: i64 = conn.query_row("SELECT sum(net) FROM trade_partner_sums WHERE month = '2026-04'", [], |r| r.get(0)).unwrap();
+        (a, b)
+    };
+    assert_eq!(rolled(&app), (300_000, 300_000));
+
+    // Whole April from the sums, 15–31 March from the lines: the same as the lines say.
+    let rows = |app: &mut TestApp, from: &str, to: &str, group: &str| -> Vec<(String, String, String)> {
+        let r = app.admin_in("ACME", "sales.report", json!({"from": from, "to": to, "group_by": group})).unwrap();
+        r["rows"].as_array().unwrap().iter().map(|x| (s(&x["key"]), s(&x["net"]), s(&x["cost"]))).collect()
+    };
+    assert_eq!(rows(&mut app, "2026-03-15", "2026-04-30", "month"), vec![("2026-03".into(), "60".into(), "24".into()), ("2026-04".into(), "30".into(), "12".into())]);
+    assert_eq!(rows(&mut app, "2026-03-21", "2026-04-30", "month"), vec![("2026-04".into(), "30".into(), "12".into())]);
+    assert_eq!(rows(&mut app, "2026-04-01", "2026-04-20", "partner"), vec![(customer.to_string(), "40".into(), "12".into())]);
+    assert_eq!(rows(&mut app, "2026-01-01", "2026-12-31", "product"), vec![(widget.to_string(), "90".into(), "36".into())]);
+    let r = app.admin_in("ACME", "sales.report", json!({"from": "2026-01-01", "to": "2026-12-31"})).unwrap();
+    assert_eq!(r["rows"][0]["quantity"], "9");
+
+    // A drift in a maintained sum is found by the check.
+    let conn = app.cora.store().conn();
+    for table in ["trade_sums", "trade_product_sums", "trade_partner_sums", "trade_cost_sums"] {
+        let column = if table == "trade_cost_sums" { "cost" } else { "net" };
+        let conn = app.cora.store().conn();
+        assert_eq!(conn.execute(&format!("UPDATE {table} SET {column} = {column} + 1 WHERE month = '2026-04'"), []).unwrap(), 1);
+        let l = app.admin_in("ACME", "ledger.check", json!({})).unwrap();
+        assert_eq!(l["ok"], false, "{table}");
+        assert_eq!(l["trade_sums"].as_array().unwrap().len(), 1, "{table}: {l}");
+        assert!(s(&l["trade_sums"][0]).contains("2026-04"), "{l}");
+        let conn = app.cora.store().conn();
+        conn.execute(&format!("UPDATE {table} SET {column} = {column} - 1 WHERE month = '2026-04'"), []).unwrap();
+    }
+    checks_ok(&mut app, "ACME");
+
+    // The file as it was before V21, with these invoices and moves: opening it runs the
+    // migration, whose backfill gives the same sums.
+    let conn = app.cora.store().conn();
+    conn.execute_batch(
+        "DROP TRIGGER trade_sums_posted; DROP TRIGGER trade_cost_sums_done;
+         DROP TABLE trade_sums; DROP TABLE trade_product_sums; DROP TABLE trade_partner_sums; DROP TABLE trade_cost_sums;
+         DELETE FROM refinery_schema_history WHERE version = 21;",
+    )
+    .unwrap();
+    let path = app.path();
+    let mut again = cora_core::Cora::open(&path).unwrap();
+    let token = cora_core::testing::login(&mut again, cora_core::testing::ADMIN_EMAIL, cora_core::testing::PASSWORD).unwrap();
+    let co = cora_core::CompanyRef::Code("ACME".into());
+    let l = again.call(Some(&token), Some(&co), "ledger.check", json!({})).unwrap();
+    assert_eq!(l["ok"], true, "{l}");
+    assert_eq!(sums(&app), want);
+    assert_eq!(rolled(&app), (300_000, 300_000));
+}
+
+/// An invoice line says how much of it credit notes take (drafts included, cancelled ones
+/// not), so a dialog can start at what is left.
+#[test]
+fn an_invoice_line_carries_what_credit_notes_take_of_it() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    let customer = partner(&mut app, "ACME", "Client", json!({"is_customer": true}));
+    let inv = app.admin_in("ACME", "sales.create_invoice", json!({"partner_id": customer, "date": "2026-03-02", "lines": [{"description": "Work", "quantity": "5", "unit_price": "10"}]})).unwrap();
+    let inv = app.admin_in("ACME", "sales.post_invoice", json!({"id": inv["id"]})).unwrap();
+    let l = inv["lines"][0]["id"].clone();
+    let credited = |app: &mut TestApp| s(&app.admin_in("ACME", "sales.get_invoice", json!({"id": inv["id"]})).unwrap()["lines"][0]["credited"]);
+    assert_eq!(credited(&mut app), "0");
+    let cn = app.admin_in("ACME", "sales.credit_invoice", json!({"invoice_id": inv["id"], "date": "2026-03-03", "lines": [{"line_id": l, "quantity": "2"}]})).unwrap();
+    assert_eq!(credited(&mut app), "2", "a draft note counts");
+    app.admin_in("ACME", "sales.cancel_invoice", json!({"id": cn["id"]})).unwrap();
+    assert_eq!(credited(&mut app), "0", "a cancelled one does not");
+    let cn = app.admin_in("ACME", "sales.credit_invoice", json!({"invoice_id": inv["id"], "date": "2026-03-03", "lines": [{"line_id": l, "quantity": "1.5"}]})).unwrap();
+    let cn = app.admin_in("ACME", "sales.post_invoice", json!({"id": cn["id"]})).unwrap();
+    assert_eq!(s(&cn["lines"][0]["credited"]), "0", "a note's own lines credit nothing of themselves");
+    assert_eq!(credited(&mut app), "1.5");
+    // Without lines, the rest: 3.5.
+    let cn = app.admin_in("ACME", "sales.credit_invoice", json!({"invoice_id": inv["id"], "date": "2026-03-03"})).unwrap();
+    assert_eq!(s(&cn["lines"][0]["quantity"]), "3.5");
+    assert_eq!(credited(&mut app), "5");
+}
+
+/// `price_list.list` searches names (folded: any case, any script) and currencies, every
+/// word required; `supplier_price.get` reads one supplier price, not another company's.
+#[test]
+fn price_lists_are_searched_by_name_and_a_supplier_price_is_read_by_id() {
+    let mut app = TestApp::new();
+    app.company("ACME");
+    app.company("OTHER");
+    for (name, currency) in [("Großhandel Winter", "EUR"), ("Retail winter", "EUR"), ("Export", "USD"), ("100%_Promo", "EUR")] {
+        if currency == "USD" {
+            app.admin_in("ACME", "currency.set_enabled", json!({"currency": "USD", "enabled": true})).unwrap();
+        }
+        app.admin_in("ACME", "price_list.create", json!({"name": name, "currency": currency, "items": []})).unwrap();
+    }
+    let names = |app: &mut TestApp, args: Value| -> Vec<String> {
+        app.admin_in("ACME", "price_list.list", args).unwrap().as_array().unwrap().iter().map(|l| s(&l["name"])).collect()
+    };
+    assert_eq!(names(&mut app, json!({})).len(), 4);
+    assert_eq!(names(&mut app, json!({"search": "WINTER"})), vec!["Großhandel Winter", "Retail winter"]);
+    assert_eq!(names(&mut app, json!({"search": "GROSSHANDEL"})), Vec::<String>::new(), "folding is case, not spelling");
+    assert_eq!(names(&mut app, json!({"search": "GROẞHANDEL"})), vec!["Großhandel Winter"], "capital sharp s folds to ß");
+    assert_eq!(names(&mut app, json!({"search": "winter retail"})), vec!["Retail winter"]);
+    assert_eq!(names(&mut app, json!({"search": "usd"})), vec!["Export"]);
+    assert_eq!(names(&mut app, json!({"search": "%_"})), vec!["100%_Promo"], "LIKE wildcards are literal");
+    assert_eq!(names(&mut app, json!({"search": "  "})).len(), 4);
+    assert_eq!(names(&mut app, json!({"search": "nothing"})).len(), 0);
+
+    let bolt = product(&mut app, "ACME", "BOLT", json!({"cost": "2"}));
+    let supplier = partner(&mut app, "ACME", "Bolts Ltd", json!({"is_supplier": true}));
+    let sp = app.admin_in("ACME", "supplier_price.create", json!({"partner_id": supplier, "product_id": bolt, "supplier_code": "B-1", "price": "1.2", "min_quantity": "10", "lead_time_days": 5})).unwrap();
+    let got = app.admin_in("ACME", "supplier_price.get", json!({"id": sp["id"]})).unwrap();
+    assert_eq!(got, sp);
+    assert_eq!((s(&got["supplier_code"]), s(&got["price"]), got["lead_time_days"].as_i64()), ("B-1".into(), "1.2".into(), Some(5)));
+    let e = app.admin_in("OTHER", "supplier_price.get", json!({"id": sp["id"]})).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotFound);
+    app.admin_in("ACME", "supplier_price.delete", json!({"id": sp["id"]})).unwrap();
+    let e = app.admin_in("ACME", "supplier_price.get", json!({"id": sp["id"]})).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotFound);
+}

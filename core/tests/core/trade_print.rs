@@ -202,3 +202,25 @@ fn purchase_documents_need_the_purchasing_view() {
     let e = app.call(&desk, Some("ACME"), "trade.document", json!({"doc": "purchase_order", "number": "PO/00001"})).unwrap_err();
     assert_eq!(e.code(), ErrorCode::Forbidden);
 }
+
+/// A company whose locale is German prints German titles, words and labels; any other
+/// prints English. The amount in words stays English (no well-kept crate speaks German).
+#[test]
+fn a_german_company_prints_german_words_and_labels() {
+    let mut app = TestApp::new();
+    let f = sales_flow(&mut app);
+    let doc = app.admin_in("ACME", "trade.document", json!({"doc": "invoice", "id": f.invoice})).unwrap();
+    assert_eq!((s(&doc["lang"]), s(&doc["title"]), s(&doc["labels"]["due_date"]), s(&doc["labels"]["total"])), ("en".into(), "Invoice".into(), "Due date".into(), "Total".into()));
+    app.admin_in("ACME", "company.update", json!({"locale": "de-DE"})).unwrap();
+    let doc = app.admin_in("ACME", "trade.document", json!({"doc": "invoice", "id": f.invoice})).unwrap();
+    assert_eq!((s(&doc["lang"]), s(&doc["locale"]), s(&doc["title"]), s(&doc["partner_label"])), ("de".into(), "de-DE".into(), "Rechnung".into(), "Rechnungsempfänger".into()));
+    assert_eq!(s(&doc["payment_terms"]), "30 Tage");
+    assert_eq!((s(&doc["labels"]["date"]), s(&doc["labels"]["unit_price"]), s(&doc["labels"]["total"])), ("Datum".into(), "Einzelpreis".into(), "Gesamt".into()));
+    assert!(s(&doc["amount_in_words"]).ends_with("EUR"), "{doc}");
+    let dn = app.admin_in("ACME", "trade.document", json!({"doc": "delivery", "number": "WH/OUT/00001"})).unwrap();
+    assert_eq!((s(&dn["title"]), s(&dn["partner_label"])), ("Lieferschein".into(), "Lieferanschrift".into()));
+    let partner = app.admin_in("ACME", "partner.list", json!({})).unwrap()["items"][0]["id"].clone();
+    let q = app.admin_in("ACME", "sales.create_order", json!({"partner_id": partner, "date": "2026-03-05", "lines": [{"description": "Beratung", "quantity": "2", "unit_price": "100"}]})).unwrap();
+    let doc = app.admin_in("ACME", "trade.document", json!({"doc": "sales_order", "id": q["id"]})).unwrap();
+    assert_eq!((s(&doc["title"]), s(&doc["number"])), ("Angebot".into(), "Entwurf".into()));
+}

@@ -10,7 +10,12 @@
 //! - every posted document's total is its entry's receivable or payable line (in the
 //!   document's currency), and the control accounts equal the posted totals;
 //! - stock on hand equals the model kept here (opening stock ± what was moved);
-//! - `inventory.check` and `ledger.check` are ok; numbers are gapless per series;
+//! - `inventory.check` and `ledger.check` are ok (the latter recomputes the maintained
+//!   report sums); numbers are gapless per series;
+//! - the sales and purchase reports (read from the maintained sums for whole months and
+//!   from the lines at the edges) equal the report computed here from the posted lines and
+//!   the done moves, for every grouping, over ranges that cut months and ranges that do not,
+//!   for all partners and for one; a draft invoice cancelled counts for nothing;
 //! and at the end, no document of one company is reachable from the other.
 //!
 //! Cases: `PROPTEST_CASES` (default 16).
@@ -34,6 +39,8 @@ enum Op {
     CreditOrder { co: usize, side: usize, order: usize },
     CreditInvoice { co: usize, side: usize, invoice: usize, all: bool },
     Cancel { co: usize, side: usize, order: usize },
+    /// An invoice (bill) of the order made and cancelled as a draft.
+    DraftCancelled { co: usize, side: usize, order: usize },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -47,7 +54,8 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (co.clone(), side.clone(), 0..8usize).prop_map(|(co, side, order)| Op::Invoice { co, side, order }),
         1 => (co.clone(), side.clone(), 0..8usize).prop_map(|(co, side, order)| Op::CreditOrder { co, side, order }),
         1 => (co.clone(), side.clone(), 0..8usize, any::<bool>()).prop_map(|(co, side, invoice, all)| Op::CreditInvoice { co, side, invoice, all }),
-        1 => (co, side, 0..8usize).prop_map(|(co, side, order)| Op::Cancel { co, side, order }),
+        1 => (co.clone(), side.clone(), 0..8usize).prop_map(|(co, side, order)| Op::Cancel { co, side, order }),
+        1 => (co, side, 0..8usize).prop_map(|(co, side, order)| Op::DraftCancelled { co, side, order }),
     ]
 }
 
@@ -69,7 +77,8 @@ struct World {
     cos: Vec<Company>,
     /// (company, product) → on hand.
     stock: BTreeMap<(usize, usize), Decimal>,
-    /// Each step is a day later (posting is chronological per journal).
+    /// Each step is four days later (posting is chronological per journal), so a case
+    /// spans several months.
     day: u64,
 }
 
@@ -111,6 +120,112 @@ fn setup() -> World {
 }
 
 impl World {
+    fn today(&self) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap() + chrono::Days::new(self.day)
+    }
+
+    /// The report of `side` as the lines and moves give it, per key: (net, cost, quantity).
+    fn report_from_lines(&self, co: usize, side: usize, group: &str, from: &str, to: &str, partner: Option<i64>) -> BTreeMap<String, (Decimal, Option<Decimal>, Option<Decimal>)> {
+        let conn = self.app.cora.store().conn();
+        let tenant: i64 = conn.query_row("SELECT id FROM companies WHERE code = ?1", [COMPANIES[co]], |r| r.get(0)).unwrap();
+        let key = match group {
+            "product" => "coalesce(l.product_id, 0)",
+            "category" => "coalesce(p.category_id, 0)",
+            "partner" => "i.partner_id",
+            _ => "substr(i.date, 1, 7)",
+        };
+        let sql = format!(
+            "SELECT CAST({key} AS TEXT), sum(CASE WHEN i.kind = 'credit' THEN -l.net_base ELSE l.net_base END),
+                    sum(CASE WHEN i.kind = 'credit' THEN -l.quantity ELSE l.quantity END), count(DISTINCT l.unit_id), max(l.unit_id IS p.unit_id)
+             FROM trade_invoices i JOIN trade_invoice_lines l ON l.tenant_id = i.tenant_id AND l.invoice_id = i.id
+             LEFT JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
+             WHERE i.tenant_id = ?1 AND i.side = ?2 AND i.state = 'posted' AND i.date BETWEEN ?3 AND ?4 AND (?5 IS NULL OR i.partner_id = ?5)
+             GROUP BY 1"
+        );
+        let mut out = BTreeMap::new();
+        let sales = side == 0;
+        let mut st = conn.prepare(&sql).unwrap();
+        let rows = st
+            .query_map(rusqlite::params![tenant, if sales { "sale" } else { "purchase" }, from, to, partner], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, Option<bool>>(4)?))
+            })
+            .unwrap();
+        for row in rows {
+            let (k, net, qty, units, own_unit) = row.unwrap();
+            // Every line here is in its product's own unit, so no conversion is needed.
+            let q = (group == "product" && k != "0").then(|| {
+                assert!(units == 1 && own_unit == Some(true));
+                Decimal::new(qty, 4).normalize()
+            });
+            out.insert(k, (Decimal::new(net, 4).normalize(), sales.then_some(Decimal::ZERO), q));
+        }
+        if sales {
+            let key = match group {
+                "product" => "coalesce(m.kit_id, m.product_id)",
+                "category" => "coalesce(p.category_id, 0)",
+                "partner" => "o.partner_id",
+                _ => "substr(m.date, 1, 7)",
+            };
+            let sql = format!(
+                "SELECT CAST({key} AS TEXT), -sum(m.value) FROM stock_moves m
+                 JOIN trade_orders o ON o.tenant_id = m.tenant_id AND o.id = m.source_id
+                 JOIN products p ON p.tenant_id = m.tenant_id AND p.id = coalesce(m.kit_id, m.product_id)
+                 WHERE m.tenant_id = ?1 AND m.source_module = 'sales' AND m.state = 'done' AND m.value IS NOT NULL
+                   AND m.date BETWEEN ?2 AND ?3 AND (?4 IS NULL OR o.partner_id = ?4)
+                 GROUP BY 1"
+            );
+            let mut st = conn.prepare(&sql).unwrap();
+            let rows = st.query_map(rusqlite::params![tenant, from, to, partner], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).unwrap();
+            for row in rows {
+                let (k, cost) = row.unwrap();
+                let e = out.entry(k).or_insert((Decimal::ZERO, Some(Decimal::ZERO), None));
+                e.1 = Some(Decimal::new(cost, 4).normalize());
+            }
+        }
+        out
+    }
+
+    /// Each report equals the one computed from the lines, over ranges that cut months
+    /// and ranges that do not.
+    fn check_reports(&mut self, co: usize, side: usize) -> Result<(), TestCaseError> {
+        let today = self.today().to_string();
+        let ranges = [("2026-01-01", "2026-12-31"), ("2026-02-01", today.as_str()), ("2026-02-10", today.as_str()), ("2026-03-01", "2026-03-31"), ("2026-02-15", "2026-04-10"), ("2026-03-03", "2026-03-29")];
+        let report = if side == 0 { "sales.report" } else { "purchase.report" };
+        for (from, to) in ranges {
+            if to < from {
+                continue;
+            }
+            for group in ["product", "partner", "category", "month"] {
+                for partner in [None, Some(self.cos[co].partner[side])] {
+                    let mut args = json!({"from": from, "to": to, "group_by": group});
+                    if let Some(p) = partner {
+                        args["partner_id"] = json!(p);
+                    }
+                    let r = self.call(co, report, args).unwrap();
+                    let got: BTreeMap<String, (Decimal, Option<Decimal>, Option<Decimal>)> = r["rows"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| {
+                            let opt = |v: &Value| (!v.is_null()).then(|| d(v).normalize());
+                            (x["key"].as_str().unwrap().to_string(), (d(&x["net"]).normalize(), opt(&x["cost"]), opt(&x["quantity"])))
+                        })
+                        .collect();
+                    let want = self.report_from_lines(co, side, group, from, to, partner);
+                    prop_assert_eq!(&got, &want, "{} {} {}..{} partner {:?}", report, group, from, to, partner);
+                    let net: Decimal = want.values().map(|v| v.0).sum();
+                    prop_assert_eq!(d(&r["net"]).normalize(), net.normalize());
+                    if side == 0 {
+                        let cost: Decimal = want.values().filter_map(|v| v.1).sum();
+                        prop_assert_eq!(d(&r["cost"]).normalize(), cost.normalize());
+                        prop_assert_eq!(d(&r["margin"]).normalize(), (net - cost).normalize());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn call(&mut self, co: usize, command: &str, args: Value) -> cora_core::Result<Value> {
         self.app.admin_in(COMPANIES[co], command, args)
     }
@@ -125,8 +240,8 @@ impl World {
     }
 
     fn step(&mut self, op: &Op) -> Result<(), TestCaseError> {
-        self.day += 1;
-        let date = (chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap() + chrono::Days::new(self.day)).to_string();
+        self.day += 4;
+        let date = self.today().to_string();
         match op {
             Op::Order { co, side, lines } => {
                 let c = &self.cos[*co];
@@ -202,6 +317,14 @@ impl World {
                 if let Ok(cn) = self.call(*co, name, args) {
                     let post = if *side == 0 { "sales.post_invoice" } else { "purchase.post_bill" };
                     self.call(*co, post, json!({"id": cn["id"]})).unwrap();
+                }
+            }
+            Op::DraftCancelled { co, side, order } => {
+                let Some(o) = self.order(*co, *side, *order) else { return Ok(()) };
+                let name = if *side == 0 { "sales.invoice_order" } else { "purchase.bill_order" };
+                if let Ok(inv) = self.call(*co, name, json!({"order_id": o["id"], "date": date})) {
+                    let cancel = if *side == 0 { "sales.cancel_invoice" } else { "purchase.cancel_bill" };
+                    self.call(*co, cancel, json!({"id": inv["id"]})).unwrap();
                 }
             }
             Op::Cancel { co, side, order } => {
@@ -285,9 +408,18 @@ impl World {
 
 fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
     let mut w = setup();
-    for op in &ops {
+    for (i, op) in ops.iter().enumerate() {
         w.step(op)?;
         w.check()?;
+        // The reports after every fifth step and at the end (the sums themselves are
+        // recomputed by `ledger.check` after every step).
+        if i % 5 == 4 || i + 1 == ops.len() {
+            for co in 0..2 {
+                for side in 0..2 {
+                    w.check_reports(co, side)?;
+                }
+            }
+        }
     }
     // Isolation: no order or invoice of one company is reachable from the other.
     for co in 0..2 {

@@ -745,6 +745,8 @@ number?: string, };
 
 export type DocumentKind = "quotation" | "sales_order" | "delivery_note" | "invoice" | "credit_note" | "request_for_quotation" | "purchase_order" | "supplier_bill" | "debit_note";
 
+export type DocumentLabels = { date: string, due_date: string, payment_terms: string, order: string, corrects: string, reference: string, currency: string, ship_to: string, tax_id: string, account: string, sku: string, description: string, quantity: string, unit_price: string, discount: string, taxes: string, lot: string, net: string, tax: string, base: string, amount: string, rounding: string, total: string, notes: string, payment: string, };
+
 export type DocumentLine = { line_no: number, sku: string, description: string, 
 /**
  * 0 for a line, 1 for a kit's component under its kit (delivery notes).
@@ -815,7 +817,16 @@ credits_number: string | null,
 /**
  * The company's locale (BCP 47): how numbers are grouped when printed.
  */
-locale: string, currency: string, 
+locale: string, 
+/**
+ * The language the document is printed in (`en`, `de`): the company's locale's,
+ * English for any other (partners have no language of their own yet).
+ */
+lang: string, 
+/**
+ * The template's fixed words in that language.
+ */
+labels: DocumentLabels, currency: string, 
 /**
  * The company's logo: none (companies have no logo in the data model yet).
  */
@@ -833,7 +844,8 @@ ship_to: DocumentParty | null,
  */
 priced: boolean, lines: Array<DocumentLine>, taxes: Array<DocumentTax>, totals: DocumentTotals | null, 
 /**
- * The total in English words (`One hundred and 40/100 EUR`).
+ * The total in English words (`One hundred and 40/100 EUR`), whatever the language:
+ * no well-kept number-to-words crate speaks German.
  */
 amount_in_words: string | null, notes: string, 
 /**
@@ -1181,7 +1193,12 @@ idempotency_key?: string, lines: Array<LineInput>, };
 
 export type InvoiceKind = "invoice" | "credit";
 
-export type InvoiceLine = { id: InvoiceLineId, line_no: number, order_line_id: OrderLineId | null, product_id: ProductId | null, sku: string | null, description: string, unit_id: UnitId | null, unit_code: string | null, quantity: string, unit_price: string, discount: string, tax_ids: Array<TaxId>, net: string, tax: string, gross: string, };
+export type InvoiceLine = { id: InvoiceLineId, line_no: number, order_line_id: OrderLineId | null, product_id: ProductId | null, sku: string | null, description: string, unit_id: UnitId | null, unit_code: string | null, quantity: string, unit_price: string, discount: string, tax_ids: Array<TaxId>, net: string, tax: string, gross: string, 
+/**
+ * What credit (debit) notes not cancelled, drafts included, take of this line: what
+ * is left to credit is `quantity − credited` (0 on a credit note's own lines).
+ */
+credited: string, };
 
 export type InvoiceLineId = number;
 
@@ -1269,7 +1286,12 @@ subledger: Array<string>,
 /**
  * Reconciled bank statements whose period changed in the books since.
  */
-bank_assertions: Array<string>, };
+bank_assertions: Array<string>, 
+/**
+ * Sales and purchase report sums (`trade_sums`, `trade_cost_sums`) that differ from
+ * the posted invoices' lines and the sales orders' done moves.
+ */
+trade_sums: Array<string>, };
 
 export type LedgerLine = { line_id: number, date: string, entry_id: EntryId, entry_number: string, journal_code: string, account_id: AccountId, account_code: string, 
 /**
@@ -1480,6 +1502,12 @@ limit?: number,
  * The `next_cursor` of the previous page.
  */
 cursor?: string, };
+
+export type ListPriceListsArgs = { include_archived?: boolean, 
+/**
+ * Words each found in the name (case-insensitive, any script) or the currency code.
+ */
+search?: string, };
 
 export type ListProductsArgs = { 
 /**
@@ -3300,7 +3328,7 @@ export interface Commands {
   "preference.set": { args: SetPreferenceArgs; result: Done };
   "price_list.create": { args: PriceListInput; result: PriceList };
   "price_list.get": { args: IdArg<PriceListId>; result: PriceList };
-  "price_list.list": { args: ArchivedArg; result: Array<PriceList> };
+  "price_list.list": { args: ListPriceListsArgs; result: Array<PriceList> };
   "price_list.set_archived": { args: SetArchivedArg<PriceListId>; result: PriceList };
   "price_list.update": { args: UpdatePriceListArgs; result: PriceList };
   "production.cancel_order": { args: CancelOrderArgs; result: ProductionOrder };
@@ -3395,6 +3423,7 @@ export interface Commands {
   "stock.to_reorder": { args: ToReorderArgs; result: Array<ToReorderRow> };
   "supplier_price.create": { args: SupplierPriceInput; result: SupplierPrice };
   "supplier_price.delete": { args: IdArg<SupplierPriceId>; result: Done };
+  "supplier_price.get": { args: IdArg<SupplierPriceId>; result: SupplierPrice };
   "supplier_price.list": { args: ListSupplierPricesArgs; result: Array<SupplierPrice> };
   "supplier_price.update": { args: UpdateSupplierPriceArgs; result: SupplierPrice };
   "sync.add_sink": { args: AddSinkArgs; result: Sink };
@@ -3698,6 +3727,7 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "stock.to_reorder",
   "supplier_price.create",
   "supplier_price.delete",
+  "supplier_price.get",
   "supplier_price.list",
   "supplier_price.update",
   "sync.add_sink",
@@ -3992,6 +4022,7 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "stock.to_reorder": "inventory.view_stock",
   "supplier_price.create": "purchase.manage_prices",
   "supplier_price.delete": "purchase.manage_prices",
+  "supplier_price.get": "purchase.view_orders",
   "supplier_price.list": "purchase.view_orders",
   "supplier_price.update": "purchase.manage_prices",
   "sync.add_sink": "sync.manage_sink",

@@ -99,17 +99,38 @@ describe('invoice form', () => {
     expect(typeof (argsOf('sales.post_invoice')[0] as { idempotency_key: string }).idempotency_key).toBe('string');
   });
 
-  it('a posted invoice shows its header read-only: no field to type in, no format hints or required marks, no Save', async () => {
-    backend({ 'purchase.get_bill': () => invoice({ state: 'posted', number: 'BILL/00001' }) });
+  it('a posted invoice shows its header as text, not as fields: labels over values, no input, no format hints or required marks, no Save', async () => {
+    backend({ 'purchase.get_bill': () => invoice({ state: 'posted', number: 'BILL/00001', reference: '', notes: 'Deliver to gate 4' }) });
     mount({ id: 40 });
     await ready();
-    const head = screen.getByTestId('invoice-editor').querySelector('.head')!;
-    const fields = [...head.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('input, textarea, select')];
-    expect(fields.length).toBeGreaterThanOrEqual(6);
-    for (const f of fields) expect(f.disabled || (f as HTMLInputElement).readOnly).toBe(true);
+    const head = screen.getByTestId('invoice-head-view');
+    expect(screen.getByTestId('invoice-editor').querySelector('.head')).toBeNull();
+    expect(head.querySelectorAll('input, textarea, select, [role="combobox"]')).toHaveLength(0);
+    const pairs = [...head.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]);
+    expect(pairs).toEqual([
+      ['Supplier', 'Timber Ltd'],
+      ['Date', expect.stringMatching(/2026/)],
+      ['Due date', expect.stringMatching(/2026/)],
+      ['Currency', 'EUR'],
+      ['Reference', '—'],
+      ['Notes', 'Deliver to gate 4'],
+    ]);
     expect(head.textContent).not.toContain('Format');
     expect(head.querySelector('.req')).toBeNull();
     expect(screen.queryByTestId('invoice-editor-save')).toBeNull();
+  });
+
+  it('a cancelled invoice reads as text too; a draft keeps its fields', async () => {
+    backend({ 'purchase.get_bill': (a) => invoice({ id: Number(a.id), state: a.id === 40 ? 'cancelled' : 'draft' }) });
+    mount({ id: 40 });
+    await ready();
+    expect(screen.getByTestId('invoice-head-view')).toBeTruthy();
+    cleanup();
+    mount({ id: 41 });
+    await ready();
+    expect(screen.queryByTestId('invoice-head-view')).toBeNull();
+    const head = screen.getByTestId('invoice-editor').querySelector('.head')!;
+    expect(head.querySelectorAll('input, textarea').length).toBeGreaterThanOrEqual(4);
   });
 
   it('a posted invoice shows how far it is paid and what is open; Register payment opens the payment form for it', async () => {
@@ -160,6 +181,29 @@ describe('invoice form', () => {
     expect(sent).toMatchObject({ invoice_id: 40, lines: [{ line_id: 22, quantity: '1' }] });
     expect(typeof sent.idempotency_key).toBe('string');
     await waitFor(() => expect(screen.queryByTestId('credit-dialog')).toBeNull());
+  });
+
+  it('after an earlier partial credit note, the dialog starts each line at what is not yet credited and leaves out a line credited in full', async () => {
+    const posted = invoice({
+      side: 'sale', state: 'posted', number: 'INV/00008',
+      lines: [
+        invoiceLine({ id: 21, quantity: '5', credited: '2', tax_ids: [9] }),
+        invoiceLine({ id: 22, line_no: 2, sku: 'TB-1', description: 'Table', quantity: '3', credited: '3', tax_ids: [9] }),
+      ],
+    });
+    backend({ 'sales.get_invoice': () => posted, 'sales.credit_invoice': () => invoice({ id: 41, side: 'sale', kind: 'credit', credited_invoice_id: 40 }) });
+    mount({ id: 40, side: SALE });
+    await ready();
+    await fireEvent.click(screen.getByTestId('invoice-credit'));
+    const dialog = await screen.findByTestId('credit-dialog');
+    expect(dialog.textContent).toContain('Not yet credited');
+    expect(within(dialog).getAllByTestId('credit-open').map((e) => e.textContent?.trim())).toEqual(['3 pc']);
+    const qty = within(dialog).getAllByRole('textbox', { name: /^Quantity of/ }) as HTMLInputElement[];
+    expect(qty.map((q) => q.value)).toEqual(['3']);
+    await fireEvent.input(qty[0], { target: { value: '4' } });
+    await fireEvent.click(within(dialog).getByTestId('credit-submit'));
+    expect(within(dialog).getByTestId('credit-line-error').textContent).toBe('Must be at most 3');
+    expect(argsOf('sales.credit_invoice')).toHaveLength(0);
   });
 
   it('a credit note left at the full quantities is asked for without lines; a refusal stays in the dialog', async () => {

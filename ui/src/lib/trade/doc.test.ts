@@ -83,10 +83,29 @@ describe('crediting a posted invoice', () => {
   });
 
   it('lists every line with a quantity at its invoiced quantity', () => {
-    expect(creditRows(posted).map((r) => [r.line_id, r.label, r.unit, r.left, r.quantity])).toEqual([
-      [21, 'CH-1 Chair', 'pc', '2', '2'],
-      [22, 'Freight', '', '1.5', '1.5'],
+    expect(creditRows(posted).map((r) => [r.line_id, r.label, r.unit, r.total, r.left, r.quantity])).toEqual([
+      [21, 'CH-1 Chair', 'pc', '2', '2', '2'],
+      [22, 'Freight', '', '1.5', '1.5', '1.5'],
     ]);
+  });
+
+  it('starts each line at what earlier notes left of it and leaves out a line credited in full', () => {
+    const partly = invoice({
+      state: 'posted', number: 'INV/00002',
+      lines: [invoiceLine({ id: 31, quantity: '5', credited: '2' }), invoiceLine({ id: 32, line_no: 2, quantity: '1.5', credited: '1.5' }), invoiceLine({ id: 33, line_no: 3, quantity: '4', credited: '0.25' })],
+    });
+    expect(creditRows(partly).map((r) => [r.line_id, r.total, r.left, r.quantity])).toEqual([
+      [31, '5', '3', '3'],
+      [33, '4', '3.75', '3.75'],
+    ]);
+    // Untouched: no lines, the core credits what is left; raised above what is left: refused here.
+    const rows = creditRows(partly);
+    expect(creditArgs(41, rows, 'k')?.args.lines).toBeUndefined();
+    rows[0].quantity = '4';
+    expect(qtyProblem(rows[0].quantity, rows[0].left)).toBe('above');
+    expect(creditArgs(41, rows, 'k')).toBeNull();
+    rows[0].quantity = '1';
+    expect(creditArgs(41, rows, 'k')?.args.lines).toEqual([{ line_id: 31, quantity: '1' }, { line_id: 33, quantity: '3.75' }]);
   });
 
   it('a quantity may be lowered to 0 or left empty, never raised above the invoiced one, negative, or finer than 4 decimals', () => {

@@ -248,6 +248,8 @@ export interface QtyRow {
   unit: string;
   /** What may be delivered, returned, invoiced or credited at most. */
   left: string;
+  /** Where shown: the line's whole quantity (a credit note's invoiced quantity). */
+  total?: string;
   quantity: string;
   lot_code: string;
   /** The product is tracked by lot or serial: its moves name one. */
@@ -294,14 +296,15 @@ export function quantityLines(rows: QtyRow[], withLots: boolean): { lines: Quant
 // --- crediting a posted invoice ------------------------------------------------------------------
 
 /**
- * The credit (debit) note dialog's rows: every line of the posted invoice at its invoiced
- * quantity, all of it by default. What earlier notes credited is not known here (the
- * invoice's lines do not carry it): the core refuses more than is left, line by line.
+ * The credit (debit) note dialog's rows: every line of the posted invoice that earlier
+ * notes (not cancelled, drafts included) have not credited in full, at what is left of it
+ * (`quantity − credited`), all of it by default; `total` is the invoiced quantity.
  */
 export function creditRows(inv: Invoice): QtyRow[] {
   return inv.lines
-    .filter((l) => isPos(l.quantity))
-    .map((l) => ({ line_id: l.id, label: l.sku ? `${l.sku} ${l.description}` : l.description, unit: l.unit_code ?? '', left: l.quantity, quantity: l.quantity, lot_code: '', tracked: false }));
+    .map((l) => ({ l, left: sub(l.quantity, l.credited ?? '0') }))
+    .filter(({ left }) => isPos(left))
+    .map(({ l, left }) => ({ line_id: l.id, label: l.sku ? `${l.sku} ${l.description}` : l.description, unit: l.unit_code ?? '', total: l.quantity, left, quantity: left, lot_code: '', tracked: false }));
 }
 
 export type QtyProblem = '' | 'invalid' | 'negative' | 'scale' | 'above';

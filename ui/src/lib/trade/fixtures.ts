@@ -22,7 +22,7 @@ export function order(o: Partial<Order> = {}): Order {
 }
 
 export function invoiceLine(o: Partial<InvoiceLine> = {}): InvoiceLine {
-  return { id: 21, line_no: 1, order_line_id: 11, product_id: 7, sku: 'CH-1', description: 'Chair', unit_id: 1, unit_code: 'pc', quantity: '2', unit_price: '50', discount: '0', tax_ids: [11], net: '100.00', tax: '19.00', gross: '119.00', ...o };
+  return { id: 21, line_no: 1, order_line_id: 11, product_id: 7, sku: 'CH-1', description: 'Chair', unit_id: 1, unit_code: 'pc', quantity: '2', unit_price: '50', discount: '0', tax_ids: [11], net: '100.00', tax: '19.00', gross: '119.00', credited: '0', ...o };
 }
 
 export function invoice(o: Partial<Invoice> = {}): Invoice {

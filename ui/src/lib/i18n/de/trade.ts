@@ -256,8 +256,9 @@ export const trade = {
   'trade.sale.invoice.cancel_text': 'Seine Mengen können erneut fakturiert werden.',
   'trade.sale.invoice.credit': 'Gutschrift',
   'trade.sale.invoice.credit_title': 'Gutschrift zu {number}',
-  'trade.sale.invoice.credit_text': 'Verringern Sie eine Menge, um eine Position teilweise gutzuschreiben; 0 lässt sie weg. Unverändert wird jede Position gutgeschrieben, soweit frühere Gutschriften sie nicht schon erfasst haben. Der Gutschriftentwurf wird danach geöffnet.',
-  'trade.sale.invoice.credit_none': 'Diese Rechnung hat keine Positionen zum Gutschreiben.',
+  'trade.sale.invoice.credit_text': 'Jede Position beginnt mit dem, was frühere Gutschriften von ihr übrig ließen. Verringern Sie eine Menge, um eine Position nur teilweise gutzuschreiben; 0 lässt sie weg. Der Gutschriftentwurf wird danach geöffnet.',
+  'trade.sale.invoice.credit_open': 'Noch nicht gutgeschrieben',
+  'trade.sale.invoice.credit_none': 'Jede Position dieser Rechnung ist bereits gutgeschrieben.',
   'trade.sale.invoice.credit_ok': 'Gutschriftentwurf erstellt.',
 
   'trade.purchase.partner': 'Lieferant',
@@ -346,7 +347,8 @@ export const trade = {
   'trade.purchase.invoice.cancel_text': 'Seine Mengen können erneut abgerechnet werden.',
   'trade.purchase.invoice.credit': 'Lastschrift',
   'trade.purchase.invoice.credit_title': 'Lastschrift zu {number}',
-  'trade.purchase.invoice.credit_text': 'Verringern Sie eine Menge, um eine Position teilweise zu belasten; 0 lässt sie weg. Unverändert wird jede Position belastet, soweit frühere Lastschriften sie nicht schon erfasst haben. Der Lastschriftentwurf wird danach geöffnet.',
-  'trade.purchase.invoice.credit_none': 'Diese Eingangsrechnung hat keine Positionen zum Belasten.',
+  'trade.purchase.invoice.credit_text': 'Jede Position beginnt mit dem, was frühere Lastschriften von ihr übrig ließen. Verringern Sie eine Menge, um eine Position nur teilweise zu belasten; 0 lässt sie weg. Der Lastschriftentwurf wird danach geöffnet.',
+  'trade.purchase.invoice.credit_open': 'Noch nicht belastet',
+  'trade.purchase.invoice.credit_none': 'Jede Position dieser Eingangsrechnung ist bereits belastet.',
   'trade.purchase.invoice.credit_ok': 'Lastschriftentwurf erstellt.',
 };

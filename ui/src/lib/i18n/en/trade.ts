@@ -258,8 +258,9 @@ export const trade = {
   'trade.sale.invoice.cancel_text': 'Its quantities can be invoiced again.',
   'trade.sale.invoice.credit': 'Credit note',
   'trade.sale.invoice.credit_title': 'Credit note for {number}',
-  'trade.sale.invoice.credit_text': 'Lower a quantity to credit only part of a line; 0 leaves the line out. Left at the full quantities, the note credits all that earlier credit notes have not. The draft credit note opens next.',
-  'trade.sale.invoice.credit_none': 'This invoice has no lines to credit.',
+  'trade.sale.invoice.credit_text': 'Each line starts at what earlier credit notes left of it. Lower a quantity to credit only part of a line; 0 leaves the line out. The draft credit note opens next.',
+  'trade.sale.invoice.credit_open': 'Not yet credited',
+  'trade.sale.invoice.credit_none': 'Every line of this invoice is credited already.',
   'trade.sale.invoice.credit_ok': 'Draft credit note made.',
 
   'trade.purchase.partner': 'Supplier',
@@ -348,7 +349,8 @@ export const trade = {
   'trade.purchase.invoice.cancel_text': 'Its quantities can be billed again.',
   'trade.purchase.invoice.credit': 'Debit note',
   'trade.purchase.invoice.credit_title': 'Debit note for {number}',
-  'trade.purchase.invoice.credit_text': 'Lower a quantity to debit only part of a line; 0 leaves the line out. Left at the full quantities, the note debits all that earlier debit notes have not. The draft debit note opens next.',
-  'trade.purchase.invoice.credit_none': 'This bill has no lines to debit.',
+  'trade.purchase.invoice.credit_text': 'Each line starts at what earlier debit notes left of it. Lower a quantity to debit only part of a line; 0 leaves the line out. The draft debit note opens next.',
+  'trade.purchase.invoice.credit_open': 'Not yet debited',
+  'trade.purchase.invoice.credit_none': 'Every line of this bill is debited already.',
   'trade.purchase.invoice.credit_ok': 'Draft debit note made.',
 };
