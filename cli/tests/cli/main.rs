@@ -9,6 +9,7 @@ mod files;
 mod misc;
 mod print;
 mod report;
+mod sync;
 
 use serde_json::Value;
 use std::io::Write;
