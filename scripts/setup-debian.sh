@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what building and testing Cora needs on a fresh Debian/Ubuntu machine:
 # the WebKitGTK stack for the desktop shell, Xvfb and the WebKit WebDriver for the
-# end-to-end tests, Node.js/npm for the UI, and Rust when it is missing.
+# end-to-end tests, Node.js/npm for the UI, PostgreSQL for the sync sink's tests (a
+# throwaway server: scripts/pg-test-server.sh), and Rust when it is missing.
 # Packages already installed are skipped, so a warm machine pays nothing.
 set -euo pipefail
 
 packages=(build-essential pkg-config libssl-dev curl file
           libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev
-          webkit2gtk-driver xvfb xauth dbus dbus-x11 imagemagick)
+          webkit2gtk-driver xvfb xauth dbus dbus-x11 imagemagick
+          postgresql)
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()

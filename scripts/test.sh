@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one command that sets up and runs every Cora test on a fresh Debian machine:
 #   scripts/test.sh
-# Core and CLI tests (real SQLite files, the real `cora` binary), the check that the
+# Core and CLI tests (real SQLite files, the real `cora` binary), the PostgreSQL sink's
+# tests against a throwaway server, the check that the
 # generated TypeScript types are current, the UI's type check and unit tests, and the
 # end-to-end tests of the real desktop app under Xvfb.
 set -euo pipefail
@@ -26,6 +27,14 @@ fi
 
 step "core and CLI tests"
 cargo test -p cora-core -p cora-cli -p cora-render -p cora-bankfile --no-fail-fast
+
+step "PostgreSQL sink tests (a throwaway server on loopback)"
+scripts/pg-test-server.sh start >/dev/null
+trap 'scripts/pg-test-server.sh stop' EXIT
+eval "$(scripts/pg-test-server.sh env)"
+cargo test -p cora-sync-pg --no-fail-fast
+scripts/pg-test-server.sh stop
+trap - EXIT
 
 step "generated TypeScript types are current"
 cargo run -q -p cora-cli -- gen-types --check --out ui/src/lib/api/bindings.ts

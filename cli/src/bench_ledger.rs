@@ -50,7 +50,7 @@ pub(crate) fn bench_company(cora: &mut Cora) -> Result<(String, CompanyRef), Fai
         let kind = if target.starts_with("postgres") || target.contains("dbname=") { "postgres" } else { "files" };
         cora.call(Some(&token), Some(&company), "sync.add_sink", json!({"name": "bench", "kind": kind, "target": target}))?;
         // The (empty) snapshot now, so everything the benchmark writes goes as changes.
-        cora.sync_run(Some(&company), &crate::sync_connect, &cora_core::sync::RunOptions::default())?;
+        cora.sync_run(Some(&company), &crate::sync::connect, &cora_core::sync::RunOptions::default())?;
     }
     Ok((token, company))
 }

@@ -20,11 +20,8 @@ mod check;
 mod files;
 mod print;
 mod report;
-
-/// Makes the sink for a row: folders in core; other kinds from their crates.
-pub(crate) fn sync_connect(row: &cora_core::sync::sinks::SinkRow) -> Result<Box<dyn cora_core::sync::SinkTarget>, cora_core::sync::SyncError> {
-    cora_core::sync::export::connect_files(row)
-}
+mod sync;
+mod bench_sync_pg;
 
 /// Exit codes: distinct for usage, sign-in/permission, bad input, and internal errors.
 const EXIT_USAGE: u8 = 2;
@@ -267,6 +264,31 @@ enum Cmd {
         #[arg(long, default_value_t = 50)]
         runs: u32,
         /// Keep the file here instead of a temporary directory.
+        #[arg(long)]
+        keep: Option<PathBuf>,
+    },
+    /// Export each company's changes to its sinks (folders, PostgreSQL): run, watch,
+    /// status, resync.
+    Sync {
+        #[command(subcommand)]
+        cmd: sync::SyncCmd,
+    },
+    /// Measure the PostgreSQL sink: the initial load of a demo company and the streaming
+    /// export's throughput, against a running server.
+    BenchSyncPg {
+        /// The server: postgresql://user@host:port/db (scripts/pg-test-server.sh starts one).
+        #[arg(long, env = "CORA_TEST_PG")]
+        pg: String,
+        /// Catalog size of the demo company loaded first.
+        #[arg(long, default_value_t = 100_000)]
+        products: u32,
+        /// Changes to stream after the load (at least).
+        #[arg(long, default_value_t = 200_000)]
+        changes: u64,
+        /// Changes per batch (one PostgreSQL transaction each).
+        #[arg(long, default_value_t = 5_000)]
+        batch_size: usize,
+        /// Keep the file here (and the PostgreSQL schema) instead of a temporary directory.
         #[arg(long)]
         keep: Option<PathBuf>,
     },
@@ -523,6 +545,8 @@ fn run(cli: Cli) -> Result<u8, Fail> {
         Cmd::BenchProduction { products, sales_lines, batch, runs, keep } => bench_production::run(products, sales_lines, batch, runs, keep),
         Cmd::BenchFinance { customers, invoices, runs, keep } => bench_finance::run(customers, invoices, runs, keep),
         Cmd::BenchInventory { products, moves, lines, batch, runs, keep, cache_mib } => bench_inventory::run(products, moves, lines, batch, runs, keep, cache_mib),
+        Cmd::Sync { cmd } => sync::run(&cli.db, cmd),
+        Cmd::BenchSyncPg { pg, products, changes, batch_size, keep } => bench_sync_pg::run(pg, products, changes, batch_size, keep),
         Cmd::Import { kind, file, company, dry_run, user } => files::import(&cli.db, &user, &company, kind, &file, dry_run),
         Cmd::Report { name, args, out, format, company, user } => report::run(&cli.db, &user, &company, &name, &args, format, &out),
         Cmd::Print { doc, number, id, out, company, user } => print::run(&cli.db, &user, &company, doc, number.as_deref(), id, &out),

@@ -22,7 +22,7 @@ pub struct Exporter {
 
 /// Makes the sink for a row: folders here, PostgreSQL through `cora-sync-pg`.
 fn connect(row: &cora_core::sync::sinks::SinkRow) -> Result<Box<dyn cora_core::sync::SinkTarget>, cora_core::sync::SyncError> {
-    cora_core::sync::export::connect_files(row)
+    cora_sync_pg::connect_any(row)
 }
 
 impl Exporter {

@@ -10,6 +10,7 @@ mod misc;
 mod print;
 mod report;
 mod sync;
+mod sync_cli;
 
 use serde_json::Value;
 use std::io::Write;

@@ -149,6 +149,13 @@ fn public(db: &Connection, r: &SinkRow, now: DateTime<Utc>) -> Result<Sink> {
     })
 }
 
+/// Every sink of the file (or of one company) with its company's code and its status,
+/// read straight from the file: for `cora sync status`, which like the exporter needs the
+/// file, not a session.
+pub fn status(db: &Connection, tenant: Option<TenantId>, now: DateTime<Utc>) -> Result<Vec<(String, Sink)>> {
+    rows(db, tenant)?.iter().map(|r| Ok((r.company_code.clone(), public(db, r, now)?))).collect()
+}
+
 fn own(db: &Connection, t: &TenantCtx, id: SinkId) -> Result<SinkRow> {
     let r = row(db, id)?;
     if r.tenant_id != t.tenant_id() {
