@@ -22,6 +22,7 @@ mod print;
 mod report;
 mod sync;
 mod bench_sync_pg;
+mod serve;
 
 /// Exit codes: distinct for usage, sign-in/permission, bad input, and internal errors.
 const EXIT_USAGE: u8 = 2;
@@ -178,6 +179,28 @@ enum Cmd {
         company: String,
         #[arg(long, env = "CORA_USER")]
         user: String,
+    },
+    /// Serve the command layer over HTTP on 127.0.0.1 (the local HTTP API): POST
+    /// /v1/commands/NAME with `Authorization: Bearer <API token>`; the OpenAPI document is
+    /// at /v1/openapi.json. Runs until stopped.
+    Serve {
+        #[arg(long, default_value_t = cora_http::DEFAULT_PORT)]
+        port: u16,
+        /// The largest request body accepted.
+        #[arg(long, default_value_t = cora_http::DEFAULT_MAX_BODY_BYTES)]
+        max_body_bytes: usize,
+        /// Requests per second for the whole server (bursts up to as many).
+        #[arg(long, default_value_t = cora_http::DEFAULT_RATE_PER_SECOND)]
+        rate_per_second: u32,
+    },
+    /// Measure the HTTP API's round trip for a small read over a loopback keep-alive
+    /// connection, beside the same call made directly.
+    BenchHttp {
+        #[arg(long, default_value_t = 5_000)]
+        calls: u32,
+        /// Keep the file here instead of a temporary directory.
+        #[arg(long)]
+        keep: Option<PathBuf>,
     },
     /// Measure the catalog at scale: demo generation, then list, search and page latency.
     BenchCatalog {
@@ -538,6 +561,8 @@ fn run(cli: Cli) -> Result<u8, Fail> {
             print_json(&serde_json::to_value(report?).unwrap_or_default())?;
             Ok(0)
         }
+        Cmd::Serve { port, max_body_bytes, rate_per_second } => serve::serve(&cli.db, port, max_body_bytes, rate_per_second),
+        Cmd::BenchHttp { calls, keep } => serve::bench_http(calls, keep),
         Cmd::BenchCatalog { scale, runs } => bench_catalog::run(scale, runs),
         Cmd::Check { company, user } => check::run(&cli.db, &user, &company),
         Cmd::BenchLedger { lines, batch, runs, keep, cache_mib } => bench_ledger::run(lines, batch, runs, keep, cache_mib),

@@ -714,6 +714,20 @@ pub enum Reason {
     SignInRequired,
     /// The session ended or never existed (unauthenticated).
     SessionExpired,
+    /// The API token is not known (unauthenticated).
+    ApiTokenInvalid,
+    /// The API token was revoked (unauthenticated).
+    ApiTokenRevoked,
+    /// The API token has expired (unauthenticated).
+    ApiTokenExpired,
+    /// A read-only API token cannot run `command`, which writes (forbidden).
+    ApiTokenReadOnly,
+    /// `command` manages credentials and cannot run with an API token: sign in (forbidden).
+    ApiTokenNotAllowed,
+    /// Too many requests to the HTTP API; `per_second` allowed (throttled).
+    RateLimited,
+    /// The request body is larger than `max` bytes (validation; the HTTP API).
+    BodyTooLarge,
     /// Too many failed sign-ins; `retry_after_minutes` (throttled).
     Throttled,
     /// The caller's role lacks `permission` for `command` (forbidden).
@@ -847,6 +861,13 @@ impl Reason {
             AccountDeactivated => "this account is deactivated; ask an administrator".into(),
             SignInRequired => "sign in first".into(),
             SessionExpired => "your session has ended; sign in again".into(),
+            ApiTokenInvalid => "this API token is not valid".into(),
+            ApiTokenRevoked => "this API token has been revoked".into(),
+            ApiTokenExpired => "this API token has expired".into(),
+            ApiTokenReadOnly => format!("this API token is read-only and {} writes", q("command")),
+            ApiTokenNotAllowed => format!("{} cannot run with an API token; sign in instead", q("command")),
+            RateLimited => format!("too many requests (at most {} a second); try again in a moment", q("per_second")),
+            BodyTooLarge => format!("the request is larger than {} bytes", q("max")),
             Throttled => format!("too many failed sign-ins; try again in {} minute(s)", q("retry_after_minutes")),
             Forbidden => format!("your role in this company does not allow {}", q("command")),
             AdminOnly => format!("{} is for administrators only", q("command")),

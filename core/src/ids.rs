@@ -65,6 +65,8 @@ id_type!(
     /// A company (tenant).
     TenantId,
     UserId,
+    /// A personal API token (`auth.create_api_token`).
+    ApiTokenId,
     RoleId,
     MembershipId,
     AuditId,

@@ -37,6 +37,8 @@ struct Shell {
     /// Files the native dialogs returned in this run: with the recent files and the
     /// default file, the only ones `file_open` accepts from the page.
     picked: Mutex<Vec<PathBuf>>,
+    /// The local HTTP API, when the user switched it on (off at every start).
+    http: Mutex<Option<cora_http::Running>>,
 }
 
 /// Locks `m` even when a panic poisoned it. What the shell guards stays consistent across
@@ -100,6 +102,10 @@ impl Shell {
     }
 
     fn set_open(&self, cora: Cora, path: PathBuf) {
+        // The HTTP API served the file that is being left: it stops with it.
+        if let Some(running) = lock(&self.http).take() {
+            let _ = running.stop();
+        }
         *lock(&self.open) = Some(Open { cora, path, token: None, seen: None });
     }
 
@@ -121,6 +127,57 @@ impl Open {
 #[tauri::command]
 async fn call(shell: State<'_, Shell>, command: String, args: Value, company: Option<CompanyRef>) -> Result<Value, ErrorBody> {
     shell.call(&command, args, company.as_ref())
+}
+
+/// Whether the local HTTP API runs, and where.
+#[derive(serde::Serialize)]
+struct HttpApiState {
+    running: bool,
+    address: Option<String>,
+}
+
+fn http_state(shell: &Shell) -> HttpApiState {
+    let addr = lock(&shell.http).as_ref().map(|r| r.addr().to_string());
+    HttpApiState { running: addr.is_some(), address: addr }
+}
+
+#[tauri::command]
+fn http_api_state(shell: State<'_, Shell>) -> HttpApiState {
+    http_state(&shell)
+}
+
+/// Starts the local HTTP API (`cora serve`) on 127.0.0.1:`port` over the open file, with a
+/// connection of its own; only for someone signed in. Off until started, and it stops
+/// with the app or when another file is opened.
+#[tauri::command]
+async fn http_api_start(shell: State<'_, Shell>, port: u16) -> Result<HttpApiState, ErrorBody> {
+    let path = {
+        let guard = lock(&shell.open);
+        let open = guard.as_ref().ok_or_else(not_open)?;
+        if open.token.is_none() {
+            return Err(Error::unauthenticated(cora_core::Reason::SignInRequired).to_body());
+        }
+        open.path.clone()
+    };
+    let mut http = lock(&shell.http);
+    if http.is_none() {
+        let cora = Cora::open(&path).map_err(|e| e.to_body())?;
+        let config = cora_http::Config { port, ..Default::default() };
+        let running = cora_http::start(cora, &config)
+            .map_err(|e| Error::field("port", cora_core::FieldCode::Invalid.with("detail", e)).to_body())?;
+        *http = Some(running);
+    }
+    drop(http);
+    Ok(http_state(&shell))
+}
+
+#[tauri::command]
+async fn http_api_stop(shell: State<'_, Shell>) -> Result<HttpApiState, ErrorBody> {
+    let running = lock(&shell.http).take();
+    if let Some(r) = running {
+        let _ = r.stop();
+    }
+    Ok(http_state(&shell))
 }
 
 fn open_path(app: &AppHandle, path: PathBuf) -> Result<FileInfo, ErrorBody> {
@@ -300,7 +357,7 @@ fn main() {
             sync::start(handle);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![call, file_state, file_open, file_dialog, save_export, print_report, print_document, sync::sync_now])
+        .invoke_handler(tauri::generate_handler![call, file_state, file_open, file_dialog, save_export, print_report, print_document, http_api_state, http_api_start, http_api_stop, sync::sync_now])
         .run(tauri::generate_context!())
         .expect("error while running the Cora desktop app");
 }

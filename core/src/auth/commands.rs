@@ -1,7 +1,7 @@
 use super::model::*;
 use super::service;
 use crate::command::{Access, CommandSpec, IdArg, NoArgs, Registry};
-use crate::ids::UserId;
+use crate::ids::{ApiTokenId, UserId};
 
 pub fn register(r: &mut Registry) {
     r.add(
@@ -13,6 +13,9 @@ pub fn register(r: &mut Registry) {
     r.add(CommandSpec::mutation("auth.logout", Access::Authenticated, "End this session", |ctx, _: NoArgs| service::logout(ctx)));
     r.add(CommandSpec::query("auth.me", Access::Authenticated, "The signed-in user, their companies and permissions", |ctx, _: NoArgs| service::me(ctx)));
     r.add(CommandSpec::mutation("auth.change_password", Access::Authenticated, "Change your own password (the old one is required)", service::change_password).persisting_on_error());
+    r.add(CommandSpec::mutation("auth.create_api_token", Access::Authenticated, "Create a personal API token for the local HTTP API; the token is shown only in this answer", service::create_api_token));
+    r.add(CommandSpec::query("auth.list_api_tokens", Access::Authenticated, "Your API tokens (an administrator: anyone's, with all_users)", service::list_api_tokens));
+    r.add(CommandSpec::mutation("auth.revoke_api_token", Access::Authenticated, "Revoke one of your API tokens (an administrator: anyone's)", |ctx, a: IdArg<ApiTokenId>| service::revoke_api_token(ctx, a.id)));
 
     r.add(CommandSpec::mutation("user.create", Access::Superuser, "Create a user", service::create_user));
     r.add(CommandSpec::query("user.list", Access::Superuser, "List users", service::list_users));

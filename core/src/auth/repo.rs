@@ -1,8 +1,8 @@
 //! SQL for users, sessions and failed sign-ins. Every function takes the open transaction.
 
-use super::model::User;
-use crate::command::Principal;
-use crate::ids::UserId;
+use super::model::{ApiToken, User};
+use crate::command::{ApiTokenUse, Principal};
+use crate::ids::{ApiTokenId, UserId};
 use crate::list::like_pattern;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -208,8 +208,134 @@ pub fn get_principal_by_session(db: &Connection, token: &str, now: DateTime<Utc>
          WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen_at > ?3 AND u.is_active",
     )?
     .query_row(params![token_hash(token), now, idle_cutoff(now)], |r| {
-        Ok(Principal { user_id: r.get(0)?, email: r.get(1)?, is_superuser: r.get(2)? })
+        Ok(Principal { user_id: r.get(0)?, email: r.get(1)?, is_superuser: r.get(2)?, api_token: None })
     })
     .optional()?
     .ok_or_else(|| Error::unauthenticated(crate::Reason::SessionExpired))
+}
+
+// --- API tokens ------------------------------------------------------------------------
+
+/// What a personal API token starts with, so the dispatcher (and a secret scanner) can
+/// tell it from a session token.
+pub const API_TOKEN_PREFIX: &str = "cora_pat_";
+
+pub fn is_api_token(token: &str) -> bool {
+    token.starts_with(API_TOKEN_PREFIX)
+}
+
+const API_TOKEN_COLS: &str = "t.id, t.user_id, u.email, t.name, t.prefix, t.created_at, t.expires_at, t.read_only, t.revoked_at, t.last_used_at";
+
+fn api_token_row(r: &Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<ApiToken> {
+    let expires_at: DateTime<Utc> = r.get(6)?;
+    let revoked_at: Option<DateTime<Utc>> = r.get(8)?;
+    Ok(ApiToken {
+        id: r.get(0)?,
+        user_id: r.get(1)?,
+        user_email: r.get(2)?,
+        name: r.get(3)?,
+        prefix: r.get(4)?,
+        created_at: r.get(5)?,
+        expires_at,
+        read_only: r.get(7)?,
+        revoked_at,
+        last_used_at: r.get(9)?,
+        active: revoked_at.is_none() && expires_at > now,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn insert_api_token(
+    db: &Connection,
+    user: UserId,
+    name: &str,
+    token: &str,
+    prefix: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    read_only: bool,
+) -> Result<ApiTokenId> {
+    db.prepare_cached(
+        "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at, read_only)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![user, name, token_hash(token), prefix, now, expires_at, read_only])?;
+    Ok(ApiTokenId(db.last_insert_rowid()))
+}
+
+pub fn get_api_token(db: &Connection, id: ApiTokenId, now: DateTime<Utc>) -> Result<ApiToken> {
+    db.prepare_cached(&format!("SELECT {API_TOKEN_COLS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?1"))?
+        .query_row([id], |r| api_token_row(r, now))
+        .optional()?
+        .ok_or_else(|| Error::not_found("api_token", id))
+}
+
+/// Tokens of one user (or of everyone), newest first; only the live ones unless asked.
+pub fn list_api_tokens(db: &Connection, user: Option<UserId>, include_inactive: bool, now: DateTime<Utc>) -> Result<Vec<ApiToken>> {
+    let mut stmt = db.prepare_cached(&format!(
+        "SELECT {API_TOKEN_COLS} FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE (?1 IS NULL OR t.user_id = ?1) AND (?2 OR (t.revoked_at IS NULL AND t.expires_at > ?3))
+         ORDER BY t.id DESC"
+    ))?;
+    let rows = stmt.query_map(params![user, include_inactive, now], |r| api_token_row(r, now))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn revoke_api_token(db: &Connection, id: ApiTokenId, now: DateTime<Utc>) -> Result<()> {
+    db.prepare_cached("UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")?.execute(params![id, now])?;
+    Ok(())
+}
+
+/// The active user behind a live API token. A revoked, expired or unknown token, or one
+/// of a deactivated user, is refused as `unauthenticated`, saying which.
+pub fn get_principal_by_api_token(db: &Connection, token: &str, now: DateTime<Utc>) -> Result<Principal> {
+    let row = db
+        .prepare_cached(
+            "SELECT u.id, u.email, u.is_superuser, u.is_active, t.id, t.read_only, t.revoked_at IS NOT NULL, t.expires_at
+             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1",
+        )?
+        .query_row([token_hash(token)], |r| {
+            Ok((
+                Principal {
+                    user_id: r.get(0)?,
+                    email: r.get(1)?,
+                    is_superuser: r.get(2)?,
+                    api_token: Some(ApiTokenUse { id: r.get(4)?, read_only: r.get(5)? }),
+                },
+                r.get::<_, bool>(3)?,
+                r.get::<_, bool>(6)?,
+                r.get::<_, DateTime<Utc>>(7)?,
+            ))
+        })
+        .optional()?;
+    let Some((principal, active, revoked, expires_at)) = row else {
+        return Err(Error::unauthenticated(crate::Reason::ApiTokenInvalid));
+    };
+    if revoked {
+        return Err(Error::unauthenticated(crate::Reason::ApiTokenRevoked));
+    }
+    if expires_at <= now {
+        return Err(Error::unauthenticated(crate::Reason::ApiTokenExpired));
+    }
+    if !active {
+        return Err(Error::unauthenticated(crate::Reason::AccountDeactivated));
+    }
+    Ok(principal)
+}
+
+/// Marks a live API token as used now, at most once per
+/// [`super::service::SESSION_TOUCH_SECONDS`] (a no-op write otherwise, so a read stays cheap).
+pub fn touch_api_token(db: &Connection, token: &str, now: DateTime<Utc>) -> Result<()> {
+    let stale = now - chrono::Duration::seconds(super::service::SESSION_TOUCH_SECONDS);
+    db.prepare_cached(
+        "UPDATE api_tokens SET last_used_at = ?2
+         WHERE token_hash = ?1 AND revoked_at IS NULL AND expires_at > ?2 AND (last_used_at IS NULL OR last_used_at <= ?3)",
+    )?
+    .execute(params![token_hash(token), now, stale])?;
+    Ok(())
+}
+
+/// The principal behind a bearer token: a personal API token (by its prefix) or a session.
+pub fn get_principal(db: &Connection, token: &str, now: DateTime<Utc>) -> Result<Principal> {
+    if is_api_token(token) { get_principal_by_api_token(db, token, now) } else { get_principal_by_session(db, token, now) }
 }

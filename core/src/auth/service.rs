@@ -4,7 +4,7 @@ use crate::error::{FieldCode, Reason};
 use super::model::*;
 use super::{password, repo};
 use crate::command::{Ctx, Done};
-use crate::ids::UserId;
+use crate::ids::{ApiTokenId, UserId};
 use crate::validate::Checker;
 use crate::{Error, Result};
 use chrono::{DateTime, Duration, Utc};
@@ -84,7 +84,7 @@ pub fn login(ctx: &mut Ctx<'_>, args: LoginArgs) -> Result<LoginResult> {
     repo::update_last_login(db, user.id, now)?;
     let user = User { last_login_at: Some(now), ..user };
     // The audit row of this sign-in names the user who signed in.
-    ctx.principal = Some(crate::command::Principal { user_id: user.id, email: user.email.clone(), is_superuser: user.is_superuser });
+    ctx.principal = Some(crate::command::Principal { user_id: user.id, email: user.email.clone(), is_superuser: user.is_superuser, api_token: None });
     ctx.audit("user", user.id, json!({"signed_in": true}));
     Ok(LoginResult { token, expires_at, user })
 }
@@ -250,4 +250,53 @@ pub fn setup_status(ctx: &mut Ctx<'_>) -> Result<SetupStatus> {
 pub fn bootstrap(ctx: &mut Ctx<'_>, a: BootstrapArgs) -> Result<LoginResult> {
     bootstrap_admin(ctx.db(), ctx.now, &a.email, &a.display_name, &a.password)?;
     login(ctx, LoginArgs { email: a.email, password: a.password })
+}
+
+// --- personal API tokens ---------------------------------------------------------------
+
+pub const API_TOKEN_DEFAULT_DAYS: i64 = 90;
+pub const API_TOKEN_MAX_DAYS: i64 = 3650;
+
+/// A new API token for the caller. The token is returned this once; only its hash is kept.
+pub fn create_api_token(ctx: &mut Ctx<'_>, args: CreateApiTokenArgs) -> Result<CreatedApiToken> {
+    let p = ctx.principal()?.clone();
+    let mut c = Checker::new();
+    let name = c.required("name", &args.name, 100);
+    let days = c.range("expires_in_days", args.expires_in_days.unwrap_or(API_TOKEN_DEFAULT_DAYS), 1, API_TOKEN_MAX_DAYS);
+    c.finish()?;
+    let token = format!("{}{}", repo::API_TOKEN_PREFIX, new_token()?);
+    // `cora_pat_` and 8 hex digits: enough to tell one's tokens apart, nothing to guess with.
+    let prefix: String = token.chars().take(repo::API_TOKEN_PREFIX.len() + 8).collect();
+    let read_only = args.read_only.unwrap_or(false);
+    let expires_at = ctx.now + Duration::days(days);
+    let id = repo::insert_api_token(ctx.db(), p.user_id, &name, &token, &prefix, ctx.now, expires_at, read_only)?;
+    ctx.audit("api_token", id, json!({"name": name, "user_id": p.user_id, "expires_at": expires_at, "read_only": read_only}));
+    Ok(CreatedApiToken { token, api_token: repo::get_api_token(ctx.db(), id, ctx.now)? })
+}
+
+pub fn list_api_tokens(ctx: &mut Ctx<'_>, args: ListApiTokensArgs) -> Result<Vec<ApiToken>> {
+    let p = ctx.principal()?.clone();
+    let user = match args.all_users.unwrap_or(false) {
+        true if p.is_superuser => None,
+        true => return Err(Error::forbidden(Reason::AdminOnly.with("command", "auth.list_api_tokens {all_users}"))),
+        false => Some(p.user_id),
+    };
+    repo::list_api_tokens(ctx.db(), user, args.include_inactive.unwrap_or(false), ctx.now)
+}
+
+/// Revokes one of the caller's tokens (an administrator: anyone's). Revoking a revoked
+/// token changes nothing; someone else's token looks like one that does not exist.
+pub fn revoke_api_token(ctx: &mut Ctx<'_>, id: ApiTokenId) -> Result<ApiToken> {
+    let p = ctx.principal()?.clone();
+    let t = repo::get_api_token(ctx.db(), id, ctx.now)?;
+    if t.user_id != p.user_id && !p.is_superuser {
+        return Err(Error::not_found("api_token", id));
+    }
+    if t.revoked_at.is_some() {
+        ctx.wrote_nothing();
+        return Ok(t);
+    }
+    repo::revoke_api_token(ctx.db(), id, ctx.now)?;
+    ctx.audit("api_token", id, json!({"name": t.name, "user_id": t.user_id, "revoked": true}));
+    repo::get_api_token(ctx.db(), id, ctx.now)
 }

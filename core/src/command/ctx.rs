@@ -8,6 +8,16 @@ pub struct Principal {
     pub user_id: UserId,
     pub email: String,
     pub is_superuser: bool,
+    /// Set when the call came with a personal API token instead of a session.
+    pub api_token: Option<ApiTokenUse>,
+}
+
+/// The API token a call came with: the dispatcher refuses a read-only token's writes
+/// and any token's credential commands.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiTokenUse {
+    pub id: crate::ids::ApiTokenId,
+    pub read_only: bool,
 }
 
 /// Proof that the caller may act in one company. Only the dispatcher makes one, after

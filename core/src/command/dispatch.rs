@@ -136,10 +136,22 @@ impl Cora {
     /// the command's transaction, so a read stays a read.
     fn touch_session(&self, spec: &CommandSpec, session: Option<&str>, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
         match session {
-            Some(token) if spec.activity && spec.access != Access::Public => auth::repo::touch_session(self.store.conn(), token, now),
+            Some(token) if spec.activity && spec.access != Access::Public => {
+                if auth::repo::is_api_token(token) {
+                    auth::repo::touch_api_token(self.store.conn(), token, now)
+                } else {
+                    auth::repo::touch_session(self.store.conn(), token, now)
+                }
+            }
             _ => Ok(()),
         }
     }
+}
+
+/// Commands an API token may not run: every write of `auth.*` (a token makes no further
+/// tokens, changes no password, signs nobody out) and setting another user's password.
+fn is_credential_command(name: &str) -> bool {
+    name.starts_with("auth.") || name == "user.reset_password"
 }
 
 fn run(
@@ -168,8 +180,18 @@ fn run_unguarded(
     let principal: Option<Principal> = match (spec.access, session) {
         (Access::Public, _) => None,
         (_, None) => return Err(Error::unauthenticated(crate::Reason::SignInRequired)),
-        (_, Some(token)) => Some(auth::repo::get_principal_by_session(db, token, now)?),
+        (_, Some(token)) => Some(auth::repo::get_principal(db, token, now)?),
     };
+
+    // 1b. An API token: never for credentials, and a read-only one never writes.
+    if let Some(t) = principal.as_ref().and_then(|p| p.api_token) {
+        if spec.mutating && is_credential_command(spec.name) {
+            return Err(Error::forbidden(crate::Reason::ApiTokenNotAllowed.with("command", spec.name)));
+        }
+        if spec.mutating && t.read_only {
+            return Err(Error::forbidden(crate::Reason::ApiTokenReadOnly.with("command", spec.name)));
+        }
+    }
 
     // 2. May they: superuser rule, company membership, permission.
     let mut tenant = None;

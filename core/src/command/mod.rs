@@ -16,7 +16,7 @@ mod ctx;
 mod dispatch;
 mod registry;
 
-pub use ctx::{AuditEntry, Ctx, Principal, TenantCtx};
+pub use ctx::{ApiTokenUse, AuditEntry, Ctx, Principal, TenantCtx};
 pub use dispatch::{BatchItem, CompanyRef};
 pub use registry::{Access, CommandInfo, CommandSpec, PermissionSpec, Registry};
 /// Commands that take another command's args as JSON (`report.export`) parse them alike.

@@ -100,6 +100,8 @@ fn every_successful_change_is_audited_with_its_user_and_company() {
     let admin_membership = cora.call(u_t, Some(&CompanyRef::Id(company)), "membership.list", json!({})).unwrap().as_array().unwrap()
         .iter().find(|x| x["user_id"] == a_id).unwrap()["id"].as_i64().unwrap();
     rec.run(cora, u_t, Some(company), "membership.remove", json!({"id": admin_membership}), u);
+    let tok = id(&rec.run(cora, u_t, None, "auth.create_api_token", json!({"name": "ci"}), u)["api_token"]);
+    rec.run(cora, u_t, None, "auth.revoke_api_token", json!({"id": tok}), u);
     rec.run(cora, u_t, None, "auth.change_password", json!({"old_password": "a brand new one", "new_password": "and another one"}), u);
     rec.run(cora, u_t, None, "auth.logout", json!({}), u);
 

@@ -5,6 +5,7 @@ mod accounting;
 mod accounting_io;
 mod accounting_props;
 mod accounting_reports;
+mod api_tokens;
 mod audit;
 mod auth;
 mod bad_input;

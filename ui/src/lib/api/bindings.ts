@@ -91,6 +91,26 @@ export type AllocateArgs = { items: Array<ItemAmount>,
  */
 date?: string, };
 
+export type ApiToken = { id: ApiTokenId, user_id: UserId, user_email: string, name: string, 
+/**
+ * The token's first characters (`cora_pat_1a2b3c4d`).
+ */
+prefix: string, created_at: string, expires_at: string, 
+/**
+ * Runs only commands that do not write.
+ */
+read_only: boolean, revoked_at: string | null, 
+/**
+ * When it was last used (kept to the minute).
+ */
+last_used_at: string | null, 
+/**
+ * Neither revoked nor expired now.
+ */
+active: boolean, };
+
+export type ApiTokenId = number;
+
 export type ApplyChartArgs = { 
 /**
  * `generic` (the only chart shipped); others come in by `account.import`.
@@ -567,6 +587,20 @@ export type Country = {
  */
 code: string, alpha3: string, numeric: number, name: string, };
 
+export type CreateApiTokenArgs = { 
+/**
+ * What the token is for (`nightly export`), 1–100 characters.
+ */
+name: string, 
+/**
+ * Days until it expires, 1–3650; default 90.
+ */
+expires_in_days?: number, 
+/**
+ * Allow only commands that do not write; default false.
+ */
+read_only?: boolean, };
+
 export type CreateAttributeArgs = { name: string, 
 /**
  * The values, in order.
@@ -700,6 +734,12 @@ export type CreateWarehouseArgs = { code: string, name: string, address?: string
  * The name of its root location (default `Stock`).
  */
 root_name?: string, };
+
+export type CreatedApiToken = { 
+/**
+ * The bearer token (`cora_pat_…`); keep it secret.
+ */
+token: string, api_token: ApiToken, };
 
 export type CreditInvoiceArgs = { invoice_id: InvoiceId, date?: string, lines?: Array<QuantityLine>, idempotency_key?: string, };
 
@@ -1347,6 +1387,16 @@ search?: string, include_archived?: boolean,
  * Only accounts lines can post to (no groups).
  */
 postable_only?: boolean, limit?: number, };
+
+export type ListApiTokensArgs = { 
+/**
+ * Every user's tokens (administrators only); default: the caller's own.
+ */
+all_users?: boolean, 
+/**
+ * Include revoked and expired tokens; default false.
+ */
+include_inactive?: boolean, };
 
 export type ListAttributesArgs = { 
 /**
@@ -2290,7 +2340,7 @@ lot_code?: string, };
 
 export type RateForArgs = { currency: string, date: string, };
 
-export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "no_chart_of_accounts" | "account_has_postings" | "year_closed" | "year_open" | "closing_period_follows_year" | "earlier_year_open" | "later_year_closed" | "default_account_missing" | "no_journal_of_kind" | "entry_not_posted" | "entry_posted" | "already_reversed" | "closing_entry_follows_year" | "invalid_transition" | "picking_not_draft" | "location_has_stock" | "root_location" | "inventory_account_missing" | "count_closed" | "count_overlap" | "document_not_draft" | "order_not_confirmed" | "credit_limit_exceeded" | "billed_above_received" | "reconciled" | "payment_cancelled" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
+export type Reason = "invalid_input" | "reference_missing" | "invalid_data" | "value_too_long" | "bad_credentials" | "account_deactivated" | "sign_in_required" | "session_expired" | "api_token_invalid" | "api_token_revoked" | "api_token_expired" | "api_token_read_only" | "api_token_not_allowed" | "rate_limited" | "body_too_large" | "throttled" | "forbidden" | "admin_only" | "global_roles_admin_only" | "import_needs_permission" | "grant_beyond_own" | "owner_only" | "file_not_chosen" | "not_found" | "already_exists" | "in_use" | "field_conflict" | "partner_in_use" | "category_not_empty" | "role_in_use" | "builtin_role" | "last_owner" | "last_admin" | "cannot_deactivate_self" | "already_set_up" | "company_archived" | "company_not_empty" | "immutable" | "no_chart_of_accounts" | "account_has_postings" | "year_closed" | "year_open" | "closing_period_follows_year" | "earlier_year_open" | "later_year_closed" | "default_account_missing" | "no_journal_of_kind" | "entry_not_posted" | "entry_posted" | "already_reversed" | "closing_entry_follows_year" | "invalid_transition" | "picking_not_draft" | "location_has_stock" | "root_location" | "inventory_account_missing" | "count_closed" | "count_overlap" | "document_not_draft" | "order_not_confirmed" | "credit_limit_exceeded" | "billed_above_received" | "reconciled" | "payment_cancelled" | "not_a_cora_file" | "file_too_new" | "migration_failed" | "file_corrupt" | "cannot_open_file" | "backup_failed" | "internal";
 
 export type RecReport = { bank_account_id: BankAccountId, date: string, currency: string, 
 /**
@@ -3159,9 +3209,12 @@ export interface Commands {
   "audit.list": { args: ListAuditArgs; result: AuditPage };
   "audit.list_all": { args: ListAuditArgs; result: AuditPage };
   "auth.change_password": { args: ChangePasswordArgs; result: Done };
+  "auth.create_api_token": { args: CreateApiTokenArgs; result: CreatedApiToken };
+  "auth.list_api_tokens": { args: ListApiTokensArgs; result: Array<ApiToken> };
   "auth.login": { args: LoginArgs; result: LoginResult };
   "auth.logout": { args: NoArgs; result: Done };
   "auth.me": { args: NoArgs; result: Me };
+  "auth.revoke_api_token": { args: IdArg<ApiTokenId>; result: ApiToken };
   "bank.book_lines": { args: BookLinesArgs; result: Array<BookLine> };
   "bank.cash_count": { args: CashCountArgs; result: CashCount };
   "bank.create_account": { args: BankAccountInput; result: BankAccount };

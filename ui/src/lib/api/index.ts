@@ -148,6 +148,35 @@ export async function syncNow(): Promise<SyncRunReport[]> {
   }
 }
 
+/** The desktop shell's local HTTP API (`cora serve` inside the app), off until started. */
+export interface HttpApiState {
+  running: boolean;
+  /** `127.0.0.1:8765` while running. */
+  address: string | null;
+}
+
+export const httpApi = {
+  /** Null outside the desktop shell (a browser, tests): there is nothing to start. */
+  state: async (): Promise<HttpApiState | null> => {
+    if (!inShell()) return null;
+    return (await transport('http_api_state', {})) as HttpApiState;
+  },
+  start: async (port: number): Promise<HttpApiState> => {
+    try {
+      return (await transport('http_api_start', { port })) as HttpApiState;
+    } catch (e) {
+      throw toApiError(e);
+    }
+  },
+  stop: async (): Promise<HttpApiState> => {
+    try {
+      return (await transport('http_api_stop', {})) as HttpApiState;
+    } catch (e) {
+      throw toApiError(e);
+    }
+  },
+};
+
 /** What the shell's watcher reports: `audit.changes_since` as the signed-in user sees it. */
 export type Change = DataChange;
 

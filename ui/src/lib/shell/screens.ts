@@ -9,6 +9,7 @@ import Users from '../admin/Users.svelte';
 import Roles from '../admin/Roles.svelte';
 import Members from '../admin/Members.svelte';
 import Audit from '../admin/Audit.svelte';
+import ApiTokens from '../admin/ApiTokens.svelte';
 import { extraScreens } from './modules';
 import { syncScreens } from '../sync';
 import { hasKey, t } from '../i18n/index.svelte';
@@ -37,6 +38,7 @@ export const SCREENS: ScreenDef[] = [
   ...syncScreens,
   { id: 'companies', label: 'Companies', group: 'Installation', icon: 'building', component: Companies, needs: 'company.create' },
   { id: 'users', label: 'Users', group: 'Installation', icon: 'person', component: Users, needs: 'user.list', keywords: 'accounts people' },
+  { id: 'api-tokens', label: 'API tokens', group: 'Installation', icon: 'shield', component: ApiTokens, needs: 'auth.list_api_tokens', keywords: 'http rest integration key' },
 ];
 
 export function visibleScreens(can: (c: CommandName) => boolean): ScreenDef[] {

@@ -15,6 +15,7 @@ export const shell: Record<keyof typeof en, string> = {
   'shell.screen.settings': 'Firmeneinstellungen',
   'shell.screen.audit': 'Prüfprotokoll',
   'shell.screen.companies': 'Firmen',
+  'shell.screen.api-tokens': 'API-Tokens',
   'shell.screen.users': 'Benutzer',
   'shell.screen.customers': 'Kunden',
   'shell.screen.suppliers': 'Lieferanten',

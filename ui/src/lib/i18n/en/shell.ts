@@ -14,6 +14,7 @@ export const shell = {
   'shell.screen.settings': 'Company settings',
   'shell.screen.audit': 'Audit log',
   'shell.screen.companies': 'Companies',
+  'shell.screen.api-tokens': 'API tokens',
   'shell.screen.users': 'Users',
   'shell.screen.customers': 'Customers',
   'shell.screen.suppliers': 'Suppliers',
