@@ -25,14 +25,14 @@ if cargo tree -p cora-core -e normal --prefix none | grep -qE '^tauri'; then
   exit 1
 fi
 
-step "core and CLI tests"
-cargo test -p cora-core -p cora-cli -p cora-render -p cora-bankfile --no-fail-fast
-
-step "PostgreSQL sink tests (a throwaway server on loopback)"
+# A throwaway PostgreSQL server on loopback for the sync tests (the PostgreSQL sink's own,
+# and the CLI's every-module test), stopped at the end whatever happens.
 scripts/pg-test-server.sh start >/dev/null
 trap 'scripts/pg-test-server.sh stop' EXIT
 eval "$(scripts/pg-test-server.sh env)"
-cargo test -p cora-sync-pg --no-fail-fast
+
+step "core, CLI, HTTP API and PostgreSQL sink tests"
+cargo test -p cora-core -p cora-cli -p cora-render -p cora-bankfile -p cora-http -p cora-sync-pg --no-fail-fast
 scripts/pg-test-server.sh stop
 trap - EXIT
 

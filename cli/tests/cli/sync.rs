@@ -116,3 +116,62 @@ fn every_modules_writes_reach_a_folder_sink_row_by_row() {
         assert_same(&rows, &company_rows(cora.store().conn(), tenant));
     }
 }
+
+/// The benchmarks that write every module, small: (name, arguments).
+const MODULE_RUNS: &[(&str, &[&str])] = &[
+    ("ledger", &["bench-ledger", "--lines", "600", "--batch", "40", "--runs", "1"]),
+    ("inventory", &["bench-inventory", "--products", "60", "--moves", "400", "--lines", "10", "--batch", "2", "--runs", "1"]),
+    ("trade", &["bench-trade", "--products", "2000", "--invoices", "20", "--runs", "1"]),
+    ("finance", &["bench-finance", "--customers", "8", "--invoices", "40", "--runs", "1"]),
+    ("production", &["bench-production", "--products", "40", "--sales-lines", "30", "--batch", "2", "--runs", "1"]),
+];
+
+/// The server `scripts/pg-test-server.sh` starts (`CORA_TEST_PG`); without one the test
+/// fails, unless `CORA_SKIP_PG=1` says on purpose that there is none.
+fn pg_server() -> Option<String> {
+    match std::env::var("CORA_TEST_PG") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CORA_SKIP_PG").as_deref() == Ok("1") => None,
+        _ => panic!("CORA_TEST_PG is not set: start a server with `eval $(scripts/pg-test-server.sh start)`, or set CORA_SKIP_PG=1 to skip on purpose"),
+    }
+}
+
+/// A company as PostgreSQL holds it: table → primary key → row, without `_src_seq`.
+fn pg_rows(pg: &mut postgres::Client, db: &rusqlite::Connection, tenant: i64) -> cora_core::testing::sync::Rows {
+    let schema = cora_sync_pg::schema_name(&cora_core::sync::export::source_id(db).unwrap());
+    let mut out = cora_core::testing::sync::Rows::new();
+    for t in cora_core::sync::capture::tables(db).unwrap() {
+        let sql = format!("SELECT (to_jsonb(t) - '_src_seq')::text FROM \"{schema}\".\"{}\" AS t WHERE t.\"{}\" = $1", t.name, t.tenant_column);
+        for r in pg.query(&sql, &[&tenant]).unwrap() {
+            let row: serde_json::Value = serde_json::from_str(&r.get::<_, String>(0)).unwrap();
+            let pk: serde_json::Map<String, serde_json::Value> = t.pk.iter().map(|c| (c.clone(), row[c].clone())).collect();
+            out.entry(t.name.clone()).or_default().insert(serde_json::Value::Object(pk).to_string(), row);
+        }
+    }
+    out.retain(|_, v| !v.is_empty());
+    out
+}
+
+/// Every module's writes reach PostgreSQL exactly: the same benchmarks with a PostgreSQL
+/// sink on their company from the start, exported, then PostgreSQL read back table by
+/// table equals the company in the file, row by row.
+#[test]
+fn every_modules_writes_reach_postgresql_row_by_row() {
+    let Some(url) = pg_server() else { return };
+    let mut pg = postgres::Client::connect(&url, postgres::NoTls).expect("the test server");
+    for (name, args) in MODULE_RUNS {
+        let env = Env::empty();
+        let file = env.dir.path().join(format!("{name}.db"));
+        let keep = file.display().to_string();
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend_from_slice(&["--keep", &keep]);
+        super::run(env.cmd().env("CORA_BENCH_SINK", &url).args(&all), None).ok();
+        let mut cora = cora_core::Cora::open(&file).unwrap();
+        let report = cora.sync_run(None, &cora_sync_pg::connect_any, &cora_core::sync::RunOptions::default()).unwrap();
+        assert_eq!(report[0].error, None, "{name}: {report:?}");
+        assert!(report[0].changes > 100 && report[0].snapshot_rows == 0, "{name}: the benchmark's writes came as changes: {report:?}");
+        eprintln!("{name}: {} changes", report[0].changes);
+        let tenant: i64 = cora.store().conn().query_row("SELECT id FROM companies WHERE code = 'BENCH'", [], |r| r.get(0)).unwrap();
+        assert_same(&pg_rows(&mut pg, cora.store().conn(), tenant), &company_rows(cora.store().conn(), tenant));
+    }
+}

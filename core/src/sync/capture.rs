@@ -77,9 +77,16 @@ pub fn tables(db: &Connection) -> rusqlite::Result<Vec<TableInfo>> {
             continue;
         };
         pk.sort();
-        let pk: Vec<String> = pk.into_iter().map(|(_, c)| c).collect();
+        let mut pk: Vec<String> = pk.into_iter().map(|(_, c)| c).collect();
         if pk.is_empty() {
-            continue;
+            // A table without a declared key (its uniqueness an expression index) is keyed
+            // by its rowid, carried in the image as a column `rowid`: stable, since Cora
+            // never runs VACUUM. A WITHOUT ROWID table always declares its key.
+            if cols.iter().any(|c| c.name.eq_ignore_ascii_case("rowid")) {
+                continue;
+            }
+            cols.insert(0, ColumnInfo { name: "rowid".into(), decl_type: "INTEGER".into(), not_null: true });
+            pk = vec!["rowid".into()];
         }
         out.push(TableInfo { name, columns: cols, pk, tenant_column: tenant_column.to_string() });
     }

@@ -567,7 +567,6 @@ fn report_sums_follow_posting_and_crediting_and_the_migration_backfills_them() {
     assert_eq!(r["rows"][0]["quantity"], "9");
 
     // A drift in a maintained sum is found by the check.
-    let conn = app.cora.store().conn();
     for table in ["trade_sums", "trade_product_sums", "trade_partner_sums", "trade_cost_sums"] {
         let column = if table == "trade_cost_sums" { "cost" } else { "net" };
         let conn = app.cora.store().conn();
