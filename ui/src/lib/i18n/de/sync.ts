@@ -8,7 +8,7 @@ export const sync = {
   'sync.save': 'Ziel anlegen',
   'sync.run_now': 'Jetzt ausführen',
   'sync.empty': 'Noch keine Ziele. Legen Sie eines an, um die Daten dieser Firma zu exportieren.',
-  'sync.footnote': 'Die App sendet Änderungen alle paar Sekunden, solange sie geöffnet ist; `cora sync watch` tut dasselbe ohne sie. Ein neues oder neu synchronisiertes Ziel erhält zuerst die ganze Firma.',
+  'sync.footnote': 'Die App sendet Änderungen alle paar Sekunden, solange sie geöffnet ist; der Befehl cora sync watch tut dasselbe ohne sie. Ein neues oder neu synchronisiertes Ziel erhält zuerst die ganze Firma.',
   'sync.col.name': 'Name',
   'sync.col.kind': 'Art',
   'sync.col.target': 'Ziel',

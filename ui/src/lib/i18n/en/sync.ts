@@ -8,7 +8,7 @@ export const sync = {
   'sync.save': 'Add sink',
   'sync.run_now': 'Run now',
   'sync.empty': 'No sinks yet. Add one to export this company’s data.',
-  'sync.footnote': 'The app sends changes every few seconds while it is open; `cora sync watch` does the same without it. A new or resynced sink first receives the whole company.',
+  'sync.footnote': 'The app sends changes every few seconds while it is open; the command cora sync watch does the same without it. A new or resynced sink first receives the whole company.',
   'sync.col.name': 'Name',
   'sync.col.kind': 'Kind',
   'sync.col.target': 'Target',
