@@ -32,14 +32,6 @@ impl Exporter {
             *guard = Some((path.to_path_buf(), Cora::open(path)?));
         }
         let Some((_, cora)) = guard.as_mut() else { return Ok(Vec::new()) };
-        let any: bool = cora
-            .store()
-            .conn()
-            .query_row("SELECT EXISTS (SELECT 1 FROM sync_sinks WHERE enabled)", [], |r| r.get(0))
-            .map_err(Error::from)?;
-        if !any {
-            return Ok(Vec::new());
-        }
         cora.sync_run(company, &connect, opts)
     }
 }

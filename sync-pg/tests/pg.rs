@@ -18,10 +18,9 @@ use cora_sync_pg::{PgSink, schema_name};
 use postgres::{Client, NoTls};
 use rusqlite::Connection;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-type Rows = BTreeMap<String, BTreeMap<String, Value>>;
+use cora_core::testing::sync::{Rows, assert_same, company_rows};
 
 /// One test at a time: one of them stops the server.
 static SERVER: Mutex<()> = Mutex::new(());
@@ -44,22 +43,6 @@ fn script(action: &str) {
     assert!(st.success(), "pg-test-server.sh {action} failed");
 }
 
-/// Every captured row of one company in the file: table → primary key → row.
-fn company_rows(db: &Connection, tenant: i64) -> Rows {
-    let mut out = Rows::new();
-    for t in capture::tables(db).unwrap() {
-        let sql = format!("SELECT {} FROM \"{}\" AS r WHERE r.\"{}\" = ?1", t.row_json("r."), t.name, t.tenant_column);
-        let mut stmt = db.prepare(&sql).unwrap();
-        let rows = stmt.query_map([tenant], |r| r.get::<_, String>(0)).unwrap();
-        for r in rows {
-            let row: Value = serde_json::from_str(&r.unwrap()).unwrap();
-            out.entry(t.name.clone()).or_default().insert(key(&t.pk, &row), row);
-        }
-    }
-    out.retain(|_, v| !v.is_empty());
-    out
-}
-
 fn key(pk: &[String], row: &Value) -> String {
     let m: serde_json::Map<String, Value> = pk.iter().map(|c| (c.clone(), row[c].clone())).collect();
     Value::Object(m).to_string()
@@ -78,20 +61,6 @@ fn pg_rows(pg: &mut Client, db: &Connection, tenant: i64) -> Rows {
     }
     out.retain(|_, v| !v.is_empty());
     out
-}
-
-#[track_caller]
-fn assert_same(got: &Rows, want: &Rows) {
-    let mut diff = Vec::new();
-    for t in got.keys().chain(want.keys()).collect::<std::collections::BTreeSet<_>>() {
-        let (g, w) = (got.get(t).cloned().unwrap_or_default(), want.get(t).cloned().unwrap_or_default());
-        for k in g.keys().chain(w.keys()).collect::<std::collections::BTreeSet<_>>() {
-            if g.get(k) != w.get(k) {
-                diff.push(format!("{t} {k}: postgres {:?} / file {:?}", g.get(k), w.get(k)));
-            }
-        }
-    }
-    assert!(diff.is_empty(), "{} rows differ:\n{}", diff.len(), diff.iter().take(8).cloned().collect::<Vec<_>>().join("\n"));
 }
 
 fn same(app: &TestApp, pg: &mut Client, tenant: i64) -> Rows {
