@@ -101,6 +101,8 @@ pub enum FieldCode {
     InvalidColor,
     /// A folder that is not an absolute path.
     NotAbsolutePath,
+    /// Not a PNG or JPEG image (or one whose size cannot be read).
+    UnsupportedImage,
     /// Not a PostgreSQL connection string (`detail`: what is wrong).
     InvalidConnectionString,
     /// Not one of the supported UI languages (`allowed`).
@@ -423,6 +425,7 @@ impl FieldCode {
             InvalidCountry => "is not an ISO 3166-1 country code".into(),
             InvalidColor => "must be a colour such as #4f46e5".into(),
             NotAbsolutePath => "must be an absolute path, such as /srv/exports".into(),
+            UnsupportedImage => "must be a PNG or JPEG image".into(),
             InvalidConnectionString => "must be a PostgreSQL connection string, such as postgresql://user:password@host/database".into(),
             UnsupportedLanguage => format!("is not a supported language (one of: {})", q("allowed")),
             InvalidPreferenceKey => "must be 1 to 100 of a-z, 0-9, '.', '_' and '-'".into(),

@@ -1479,6 +1479,21 @@ async fn a_quotation_confirmed_delivered_in_part_and_invoiced_in_the_ui_moves_st
     ui.click("[data-testid=invoice-post]").await;
     ui.see("[data-testid=invoice-editor]", "INV/00001").await;
     ui.wait("[data-testid=invoice-credit]").await;
+    // The "posted" toast shows while the state badges are on screen, and covers none of them.
+    ui.wait("[data-testid=toast]").await;
+    let cover = ui
+        .c
+        .execute(
+            "const rects = (css) => [...document.querySelectorAll(css)].map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0);
+             const toasts = rects('[data-testid=toast]'), badges = rects('[data-testid=status-badge]');
+             const over = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+             return { toasts: toasts.length, badges: badges.length, covered: badges.filter((b) => toasts.some((t) => over(t, b))).length };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(cover["toasts"].as_u64() >= Some(1) && cover["badges"].as_u64() >= Some(1), "{cover}");
+    assert_eq!(cover["covered"], 0, "a toast covers a state badge: {cover}");
     ui.shot("trade-09-invoice-posted").await;
     let total = content(&ui.wait("[data-testid=total-total]").await).await;
 
@@ -1488,6 +1503,29 @@ async fn a_quotation_confirmed_delivered_in_part_and_invoiced_in_the_ui_moves_st
     ui.shot("trade-10-orders-list").await;
     ui.go("sales-invoices").await;
     ui.see_any("[data-testid=grid-row]", "INV/00001").await;
+    // At the default 1280 px every column of the invoice list is in view (none cut at the
+    // right edge, no sideways scrolling), and its filters (state, customer, dates from and
+    // to, amounts) sit on one row beside the search.
+    let layout = ui
+        .c
+        .execute(
+            "const wrap = document.querySelector('[data-testid=sales-invoices-grid]');
+             const table = wrap.querySelector('[role=grid]').getBoundingClientRect();
+             const heads = [...wrap.querySelectorAll('[role=columnheader]')].map((h) => h.getBoundingClientRect());
+             const bar = [...wrap.querySelector('.toolbar').children].map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0);
+             const dates = [...wrap.querySelectorAll('[data-testid=filter-dates] input')].map((e) => e.getBoundingClientRect());
+             const oneRow = (rs) => Math.max(...rs.map((r) => r.top)) < Math.min(...rs.map((r) => r.bottom));
+             return { width: window.innerWidth, columns: heads.length, cut: heads.filter((h) => h.right > table.right + 1 || h.width < 24).length,
+                      sideways: wrap.querySelector('[role=grid]').scrollWidth - wrap.querySelector('[role=grid]').clientWidth,
+                      filters: bar.length, filters_one_row: oneRow(bar), dates: dates.length, dates_one_row: dates.length > 1 && oneRow(dates) };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(layout["width"], 1280, "{layout}");
+    assert!(layout["columns"].as_u64() >= Some(6), "{layout}");
+    assert_eq!((layout["cut"].as_u64(), layout["sideways"].as_i64().map(|v| v <= 1)), (Some(0), Some(true)), "columns cut at 1280 px: {layout}");
+    assert_eq!((layout["filters_one_row"].as_bool(), layout["dates_one_row"].as_bool()), (Some(true), Some(true)), "the filters wrap: {layout}");
     ui.shot("trade-11-invoices-list").await;
 
     // The stock: 10 received, 3 delivered, 7 on hand.

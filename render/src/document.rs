@@ -78,8 +78,16 @@ pub struct DocumentTotals {
     pub currency: String,
 }
 
-/// A trade document as `trade.document` gives it. (Its `logo` is not mirrored: companies
-/// have no logo yet.)
+/// The company's logo as `trade.document` gives it: a PNG or JPEG file, base64.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Logo {
+    pub media_type: String,
+    pub width: u32,
+    pub height: u32,
+    pub data_base64: String,
+}
+
+/// A trade document as `trade.document` gives it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct PrintDocument {
     /// `invoice`, `credit_note`, `delivery_note`, ...
@@ -105,6 +113,9 @@ pub struct PrintDocument {
     pub locale: String,
     #[serde(default)]
     pub currency: String,
+    /// The company's logo, printed at the head of the first page.
+    #[serde(default)]
+    pub logo: Option<Logo>,
     pub company: Party,
     #[serde(default)]
     pub partner_label: String,
@@ -211,7 +222,23 @@ pub fn document_pdf(doc: &PrintDocument) -> Result<Vec<u8>, RenderError> {
 }
 
 pub(crate) fn typeset(doc: &PrintDocument) -> Result<typst_layout::PagedDocument, RenderError> {
-    let input = super::to_dict(&formatted(doc)?)?;
+    use base64::Engine;
+    use typst::foundations::{Bytes, Dict, IntoValue, Value};
+    let mut input = super::to_dict(&formatted(doc)?)?;
+    // The logo goes to the template as the file's bytes (typst reads PNG and JPEG itself)
+    // with its pixel size, so the template can fit a wide one by its width.
+    input.remove("logo".into(), None).ok();
+    if let Some(logo) = &doc.logo {
+        let bytes = base64::engine::general_purpose::STANDARD.decode(logo.data_base64.trim()).map_err(|_| RenderError::Invalid("logo is not base64".into()))?;
+        if logo.width == 0 || logo.height == 0 {
+            return Err(RenderError::Invalid("logo has no size".into()));
+        }
+        let mut l = Dict::new();
+        l.insert("image".into(), Value::Bytes(Bytes::new(bytes)));
+        l.insert("width".into(), i64::from(logo.width).into_value());
+        l.insert("height".into(), i64::from(logo.height).into_value());
+        input.insert("logo".into(), Value::Dict(l));
+    }
     engine().compile_with_input(input).output.map_err(|e| RenderError::Typeset(format!("{e:?}")))
 }
 
@@ -404,6 +431,57 @@ mod tests {
         ] {
             assert!(text.contains(want), "{want:?} is not in {text}");
         }
+    }
+
+    /// The images placed on each page, as (width, height) in points.
+    fn images(doc: &typst_layout::PagedDocument) -> Vec<Vec<(f64, f64)>> {
+        fn walk(frame: &typst::layout::Frame, out: &mut Vec<(f64, f64)>) {
+            for (_, item) in frame.items() {
+                match item {
+                    typst::layout::FrameItem::Group(g) => walk(&g.frame, out),
+                    typst::layout::FrameItem::Image(_, size, _) => out.push((size.x.to_pt(), size.y.to_pt())),
+                    _ => {}
+                }
+            }
+        }
+        doc.pages()
+            .iter()
+            .map(|p| {
+                let mut v = Vec::new();
+                walk(&p.frame, &mut v);
+                v
+            })
+            .collect()
+    }
+
+    /// A 1 × 1 PNG and a 40 × 10 one (written with Python's zlib and struct).
+    const PNG_1X1: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    const PNG_40X10: &str = "iVBORw0KGgoAAAANSUhEUgAAACgAAAAKCAYAAADGmhxQAAAAJElEQVR4nGOQsznxfzBjhoF2wKgDRx040A4YdeCoAwfaAYQwAOofU74VTCGpAAAAAElFTkSuQmCC";
+
+    #[test]
+    fn the_logo_heads_the_first_page_and_payment_instructions_keep_their_lines() {
+        let mut doc = invoice(60);
+        doc.payment_instructions = "IBAN IE29 AIBK 9311 5212 3456 78\nBIC AIBKIE2D".into();
+        let pages = typeset(&doc).unwrap();
+        assert!(images(&pages).iter().all(Vec::is_empty), "no logo, no image");
+        // A logo is 1.6 cm high, or 6 cm wide when it is wider than 6 : 1.6.
+        let cm = 72.0 / 2.54;
+        for (file, w, h, want) in [(PNG_1X1, 1, 1, (1.6 * cm, 1.6 * cm)), (PNG_40X10, 40, 10, (6.0 * cm, 1.5 * cm))] {
+            doc.logo = Some(Logo { media_type: "image/png".into(), width: w, height: h, data_base64: file.into() });
+            let laid = typeset(&doc).unwrap();
+            let imgs = images(&laid);
+            assert!(laid.pages().len() >= 2);
+            assert_eq!(imgs[0].len(), 1, "one image on the first page");
+            assert!(imgs[1..].iter().all(Vec::is_empty), "only on the first page");
+            let (iw, ih) = imgs[0][0];
+            assert!((iw - want.0).abs() < 0.5 && (ih - want.1).abs() < 0.5, "{iw} x {ih} pt, want {want:?}");
+        }
+        let text = texts(&typeset(&doc).unwrap()).concat();
+        assert!(text.contains("IBAN IE29 AIBK 9311 5212 3456 78"), "{text}");
+        assert!(text.contains("BIC AIBKIE2D"), "{text}");
+        assert!(document_pdf(&doc).unwrap().starts_with(b"%PDF-"));
+        doc.logo.as_mut().unwrap().data_base64 = "not base64!".into();
+        assert!(matches!(typeset(&doc), Err(RenderError::Invalid(_))));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use typst_as_lib::TypstEngine;
 
 mod document;
-pub use document::{DocumentLine, DocumentTax, DocumentTotals, Party, PrintDocument, document_pdf, group, separators};
+pub use document::{DocumentLine, DocumentTax, DocumentTotals, Logo, Party, PrintDocument, document_pdf, group, separators};
 
 static REPORT: &str = include_str!("../templates/report.typ");
 

@@ -70,4 +70,18 @@ fn a_posted_invoice_its_order_and_its_delivery_print_to_pdf() {
     // An existing file is never overwritten.
     let (o, _) = print(&["invoice", "INV/00001"], "x.pdf");
     assert_eq!(o.code, 2, "{o:?}");
+
+    // With the company's logo (a 40 × 10 PNG) and payment instructions, the same invoice
+    // prints it: the PDF now holds an image.
+    let png = "iVBORw0KGgoAAAANSUhEUgAAACgAAAAKCAYAAADGmhxQAAAAJElEQVR4nGOQsznxfzBjhoF2wKgDRx040A4YdeCoAwfaAYQwAOofU74VTCGpAAAAAElFTkSuQmCC";
+    let images = |b: &[u8]| b.windows(b"/Subtype/Image".len()).filter(|w| *w == b"/Subtype/Image").count();
+    assert_eq!(images(&bytes), 0, "no logo yet");
+    call_in(&env, "company.set_logo", &format!(r#"{{"data_base64":"{png}"}}"#));
+    call_in(&env, "company.update", r#"{"payment_instructions":"IBAN IE29AIBK93115212345678"}"#);
+    let (o, pdf) = print(&["invoice", "INV/00001"], "logo.pdf");
+    o.ok();
+    let with = std::fs::read(&pdf).unwrap();
+    // The picture, and its alpha channel as a soft mask (the PNG has one).
+    assert_eq!(images(&with), 2, "the logo");
+    assert!(with.len() > bytes.len());
 }

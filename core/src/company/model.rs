@@ -34,9 +34,33 @@ pub struct Company {
     pub fiscal_year_start_month: u8,
     pub address: CompanyAddress,
     pub color: String,
+    /// Printed under the totals of invoices, orders and quotations: bank details, how to
+    /// pay ('' = none).
+    pub payment_instructions: String,
+    /// Whether the company has a logo (`company.get_logo` gives it; documents print it).
+    pub has_logo: bool,
     pub archived: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The company's logo, printed at the head of its documents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct CompanyLogo {
+    /// `image/png` or `image/jpeg`.
+    pub media_type: String,
+    /// Its size in pixels.
+    pub width: u32,
+    pub height: u32,
+    /// The file, base64 (standard alphabet, padded).
+    pub data_base64: String,
+}
+
+/// A new logo for the current company: a PNG or JPEG file of at most 512 KiB, base64.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct SetLogoArgs {
+    pub data_base64: String,
 }
 
 /// What the company switcher shows.
@@ -124,6 +148,10 @@ pub struct UpdateCompanyArgs {
     #[serde(default)]
     #[ts(optional)]
     pub color: Option<String>,
+    /// Bank details and the like for printed documents ('' clears them).
+    #[serde(default)]
+    #[ts(optional)]
+    pub payment_instructions: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS)]

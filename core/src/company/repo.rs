@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const COLS: &str = "id, code, name, legal_name, tax_id, base_currency, locale, timezone, fiscal_year_start_month,
-    address_line1, address_line2, postal_code, city, region, country_code, color, archived, created_at, updated_at";
+    address_line1, address_line2, postal_code, city, region, country_code, color, archived, created_at, updated_at,
+    payment_instructions, EXISTS (SELECT 1 FROM company_logos l WHERE l.tenant_id = companies.id)";
 
 fn row(r: &Row<'_>) -> rusqlite::Result<Company> {
     Ok(Company {
@@ -34,6 +35,8 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Company> {
         archived: r.get(16)?,
         created_at: r.get(17)?,
         updated_at: r.get(18)?,
+        payment_instructions: r.get(19)?,
+        has_logo: r.get(20)?,
     })
 }
 
@@ -81,15 +84,44 @@ pub fn update(db: &Connection, c: &Company, now: DateTime<Utc>) -> Result<()> {
     db.execute(
         "UPDATE companies SET code = ?2, code_key = ?18, name = ?3, legal_name = ?4, tax_id = ?5, base_currency = ?6,
             locale = ?7, timezone = ?8, fiscal_year_start_month = ?9, address_line1 = ?10, address_line2 = ?11,
-            postal_code = ?12, city = ?13, region = ?14, country_code = ?15, color = ?16, updated_at = ?17
+            postal_code = ?12, city = ?13, region = ?14, country_code = ?15, color = ?16, updated_at = ?17,
+            payment_instructions = ?19
          WHERE id = ?1",
         params![
             c.id, c.code, c.name, c.legal_name, c.tax_id, c.base_currency, c.locale, c.timezone, c.fiscal_year_start_month,
             c.address.line1, c.address.line2, c.address.postal_code, c.address.city, c.address.region, c.address.country_code,
-            c.color, now, fold(&c.code)
+            c.color, now, fold(&c.code), c.payment_instructions
         ],
     )?;
     Ok(())
+}
+
+/// The company's logo, if it has one.
+pub fn get_logo(db: &Connection, id: TenantId) -> Result<Option<(String, u32, u32, Vec<u8>)>> {
+    Ok(db
+        .prepare_cached("SELECT media_type, width, height, data FROM company_logos WHERE tenant_id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?)
+}
+
+pub fn set_logo(db: &Connection, id: TenantId, media_type: &str, width: u32, height: u32, data: &[u8], now: DateTime<Utc>) -> Result<()> {
+    db.execute(
+        "INSERT INTO company_logos (tenant_id, media_type, data, width, height, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (tenant_id) DO UPDATE SET media_type = excluded.media_type, data = excluded.data, width = excluded.width,
+            height = excluded.height, updated_at = excluded.updated_at",
+        params![id, media_type, data, width, height, now],
+    )?;
+    db.execute("UPDATE companies SET updated_at = ?2 WHERE id = ?1", params![id, now])?;
+    Ok(())
+}
+
+/// Removes the logo; false when there was none.
+pub fn remove_logo(db: &Connection, id: TenantId, now: DateTime<Utc>) -> Result<bool> {
+    let n = db.execute("DELETE FROM company_logos WHERE tenant_id = ?1", [id])?;
+    if n > 0 {
+        db.execute("UPDATE companies SET updated_at = ?2 WHERE id = ?1", params![id, now])?;
+    }
+    Ok(n > 0)
 }
 
 pub fn update_archived(db: &Connection, id: TenantId, archived: bool, now: DateTime<Utc>) -> Result<()> {

@@ -36,6 +36,8 @@ pub fn create(ctx: &mut Ctx<'_>, a: CreateCompanyArgs) -> Result<Company> {
         fiscal_year_start_month: check_month(&mut c, a.fiscal_year_start_month.unwrap_or(1)),
         address: check_address(&mut c, &a.address.unwrap_or_default()),
         color: c.color("color", a.color.as_deref().unwrap_or("#4f46e5")),
+        payment_instructions: String::new(),
+        has_logo: false,
         archived: false,
         created_at: ctx.now,
         updated_at: ctx.now,
@@ -84,6 +86,11 @@ pub fn update(ctx: &mut Ctx<'_>, a: UpdateCompanyArgs) -> Result<Company> {
         fiscal_year_start_month: a.fiscal_year_start_month.map(|m| check_month(&mut c, m)).unwrap_or(old.fiscal_year_start_month),
         address: a.address.as_ref().map(|ad| check_address(&mut c, ad)).unwrap_or_else(|| old.address.clone()),
         color: a.color.as_deref().map(|v| c.color("color", v)).unwrap_or_else(|| old.color.clone()),
+        payment_instructions: a
+            .payment_instructions
+            .as_deref()
+            .map(|v| c.optional("payment_instructions", v, 1000))
+            .unwrap_or_else(|| old.payment_instructions.clone()),
         ..old.clone()
     };
     c.finish()?;
@@ -93,6 +100,63 @@ pub fn update(ctx: &mut Ctx<'_>, a: UpdateCompanyArgs) -> Result<Company> {
     repo::update(ctx.db(), &new, ctx.now)?;
     ctx.audit("company", old.id, crate::audit::changes(&old, &new));
     repo::get(ctx.db(), old.id)
+}
+
+/// The largest logo file taken: 512 KiB (a logo prints a few centimetres wide).
+pub const LOGO_MAX_BYTES: usize = 512 * 1024;
+
+pub fn get_logo(ctx: &mut Ctx<'_>) -> Result<Option<CompanyLogo>> {
+    use base64::Engine;
+    let t = ctx.tenant()?;
+    Ok(repo::get_logo(ctx.db(), t.tenant_id())?.map(|(media_type, width, height, data)| CompanyLogo {
+        media_type,
+        width,
+        height,
+        data_base64: base64::engine::general_purpose::STANDARD.encode(data),
+    }))
+}
+
+/// Checks a logo file: base64, at most [`LOGO_MAX_BYTES`], a PNG or JPEG whose header
+/// gives a size. Returns its media type, width, height and bytes.
+pub fn check_logo(data_base64: &str) -> Result<(&'static str, u32, u32, Vec<u8>)> {
+    use base64::Engine;
+    let field = "data_base64";
+    // Base64 is 4/3 of the file: refuse a huge text before decoding it.
+    if data_base64.len() > LOGO_MAX_BYTES / 3 * 4 + 8 {
+        return Err(Error::field(field, crate::FieldCode::FileTooLarge.with("max_mib", "0.5")));
+    }
+    let clean: String = data_base64.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let bytes = base64::engine::general_purpose::STANDARD.decode(clean).map_err(|_| Error::field(field, crate::FieldCode::Invalid.with("detail", "not base64")))?;
+    if bytes.len() > LOGO_MAX_BYTES {
+        return Err(Error::field(field, crate::FieldCode::FileTooLarge.with("max_mib", "0.5")));
+    }
+    let media_type = match imagesize::image_type(&bytes) {
+        Ok(imagesize::ImageType::Png) => "image/png",
+        Ok(imagesize::ImageType::Jpeg) => "image/jpeg",
+        _ => return Err(Error::field(field, crate::FieldCode::UnsupportedImage)),
+    };
+    let size = imagesize::blob_size(&bytes).map_err(|_| Error::field(field, crate::FieldCode::UnsupportedImage))?;
+    let dim = |v: usize| u32::try_from(v).ok().filter(|v| *v > 0 && *v <= 20_000);
+    match (dim(size.width), dim(size.height)) {
+        (Some(w), Some(h)) => Ok((media_type, w, h, bytes)),
+        _ => Err(Error::field(field, crate::FieldCode::UnsupportedImage)),
+    }
+}
+
+pub fn set_logo(ctx: &mut Ctx<'_>, a: SetLogoArgs) -> Result<Company> {
+    let t = ctx.tenant()?;
+    let (media_type, width, height, bytes) = check_logo(&a.data_base64)?;
+    repo::set_logo(ctx.db(), t.tenant_id(), media_type, width, height, &bytes, ctx.now)?;
+    ctx.audit("company", t.tenant_id(), json!({"logo": {"media_type": media_type, "width": width, "height": height, "bytes": bytes.len()}}));
+    repo::get(ctx.db(), t.tenant_id())
+}
+
+pub fn remove_logo(ctx: &mut Ctx<'_>) -> Result<Company> {
+    let t = ctx.tenant()?;
+    if repo::remove_logo(ctx.db(), t.tenant_id(), ctx.now)? {
+        ctx.audit("company", t.tenant_id(), json!({"logo": null}));
+    }
+    repo::get(ctx.db(), t.tenant_id())
 }
 
 pub fn set_archived(ctx: &mut Ctx<'_>, a: SetArchivedArgs) -> Result<Company> {

@@ -40,7 +40,7 @@ const ADDRESS_COLS: [&str; 6] = ["line1", "line2", "postal_code", "city", "state
 fn columns() -> Vec<String> {
     let mut cols: Vec<String> = [
         "code", "name", "legal_name", "tax_id", "email", "phone", "website", "is_customer", "is_supplier",
-        "payment_terms_days", "credit_limit", "currency", "notes", "archived",
+        "payment_terms_days", "credit_limit", "currency", "language", "notes", "archived",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -217,6 +217,7 @@ pub fn import(ctx: &mut Ctx<'_>, a: ImportPartnersArgs) -> Result<ImportReport> 
                 payment_terms_days,
                 credit_limit,
                 currency: opt(rec.get("currency")),
+                language: opt(rec.get("language")),
                 notes: opt(rec.get("notes")),
                 addresses: Some(addresses),
                 contacts: Some(contacts),
@@ -305,6 +306,7 @@ pub fn export(ctx: &mut Ctx<'_>, a: ExportPartnersArgs) -> Result<ExportFile> {
                 Cell::Number(p.payment_terms_days.into()),
                 Cell::Number(p.credit_limit),
                 p.currency.clone().into(),
+                p.language.clone().into(),
                 p.notes.clone().into(),
                 p.archived.into(),
             ];

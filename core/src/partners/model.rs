@@ -73,6 +73,8 @@ pub struct Partner {
     #[ts(type = "string")]
     pub credit_limit: Decimal,
     pub currency: String,
+    /// The language of the documents printed for them (`en`, `de`); '' = the company's.
+    pub language: String,
     pub notes: String,
     pub archived: bool,
     pub created_at: DateTime<Utc>,
@@ -194,6 +196,10 @@ pub struct PartnerFields {
     #[serde(default)]
     #[ts(optional)]
     pub currency: Option<String>,
+    /// The language of their printed documents: `en`, `de`, or '' for the company's.
+    #[serde(default)]
+    #[ts(optional)]
+    pub language: Option<String>,
     #[serde(default)]
     #[ts(optional)]
     pub notes: Option<String>,

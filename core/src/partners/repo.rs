@@ -26,11 +26,12 @@ pub struct PartnerData {
     pub payment_terms_days: u32,
     pub credit_limit: i64,
     pub currency: String,
+    pub language: String,
     pub notes: String,
 }
 
 const COLS: &str = "id, code, name, legal_name, tax_id, email, phone, website, is_customer, is_supplier,
-    payment_terms_days, credit_limit, currency, notes, archived, created_at, updated_at";
+    payment_terms_days, credit_limit, currency, notes, archived, created_at, updated_at, language";
 
 fn partner_row(r: &Row<'_>) -> rusqlite::Result<Partner> {
     Ok(Partner {
@@ -51,6 +52,7 @@ fn partner_row(r: &Row<'_>) -> rusqlite::Result<Partner> {
         archived: r.get(14)?,
         created_at: r.get(15)?,
         updated_at: r.get(16)?,
+        language: r.get(17)?,
         addresses: vec![],
         contacts: vec![],
     })
@@ -77,12 +79,12 @@ pub fn find_by_code(db: &Connection, t: &TenantCtx, code: &str) -> Result<Option
 pub fn insert(db: &Connection, t: &TenantCtx, d: &PartnerData, now: DateTime<Utc>) -> Result<PartnerId> {
     db.prepare_cached(
         "INSERT INTO partners (tenant_id, code, code_key, name, legal_name, tax_id, email, phone, website, is_customer,
-            is_supplier, payment_terms_days, credit_limit, currency, notes, created_at, updated_at)
-         VALUES (?1, ?2, ?16, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+            is_supplier, payment_terms_days, credit_limit, currency, notes, created_at, updated_at, language)
+         VALUES (?1, ?2, ?16, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?17)",
     )?
     .execute(params![
         t.tenant_id(), d.code, d.name, d.legal_name, d.tax_id, d.email, d.phone, d.website, d.is_customer, d.is_supplier,
-        d.payment_terms_days, d.credit_limit, d.currency, d.notes, now, fold(&d.code)
+        d.payment_terms_days, d.credit_limit, d.currency, d.notes, now, fold(&d.code), d.language
     ])?;
     Ok(PartnerId(db.last_insert_rowid()))
 }
@@ -91,12 +93,12 @@ pub fn update(db: &Connection, t: &TenantCtx, id: PartnerId, d: &PartnerData, no
     db.prepare_cached(
         "UPDATE partners SET code = ?3, code_key = ?17, name = ?4, legal_name = ?5, tax_id = ?6, email = ?7, phone = ?8,
             website = ?9, is_customer = ?10, is_supplier = ?11, payment_terms_days = ?12, credit_limit = ?13, currency = ?14,
-            notes = ?15, updated_at = ?16
+            notes = ?15, updated_at = ?16, language = ?18
          WHERE tenant_id = ?1 AND id = ?2",
     )?
     .execute(params![
         t.tenant_id(), id, d.code, d.name, d.legal_name, d.tax_id, d.email, d.phone, d.website, d.is_customer, d.is_supplier,
-        d.payment_terms_days, d.credit_limit, d.currency, d.notes, now, fold(&d.code)
+        d.payment_terms_days, d.credit_limit, d.currency, d.notes, now, fold(&d.code), d.language
     ])?;
     Ok(())
 }

@@ -13,6 +13,20 @@ use rust_decimal::Decimal;
 use rusqlite::Connection;
 use serde_json::json;
 
+/// The languages documents print in (`trade::print::Lang`), or '' for the company's.
+pub const DOCUMENT_LANGUAGES: &str = "en, de";
+
+fn check_language(c: &mut Checker, v: &str) -> String {
+    let v = v.trim().to_ascii_lowercase();
+    match v.as_str() {
+        "" | "en" | "de" => v,
+        _ => {
+            c.push("language", FieldCode::NotOneOf.with("allowed", DOCUMENT_LANGUAGES));
+            String::new()
+        }
+    }
+}
+
 fn check_phone(c: &mut Checker, field: &str, v: &str) -> String {
     let v = c.optional(field, v, 50);
     if !v.chars().all(|ch| ch.is_ascii_digit() || " +-().x/".contains(ch)) {
@@ -112,6 +126,7 @@ fn check_fields(db: &Connection, base: &PartnerData, f: &PartnerFields) -> Resul
         payment_terms_days: f.payment_terms_days.map(|v| c.range("payment_terms_days", v, 0, 3650).clamp(0, 3650) as u32).unwrap_or(base.payment_terms_days),
         credit_limit,
         currency: f.currency.as_deref().map(|v| c.currency("currency", v)).unwrap_or_else(|| base.currency.clone()),
+        language: f.language.as_deref().map(|v| check_language(&mut c, v)).unwrap_or_else(|| base.language.clone()),
         notes: f.notes.as_deref().map(|v| c.optional("notes", v, 5000)).unwrap_or_else(|| base.notes.clone()),
     };
     if d.name.is_empty() && f.name.is_none() {
@@ -184,6 +199,7 @@ pub fn create_in(db: &Connection, t: &TenantCtx, now: chrono::DateTime<chrono::U
         payment_terms_days: 0,
         credit_limit: 0,
         currency: company.base_currency,
+        language: String::new(),
         notes: String::new(),
     };
     let (mut d, addresses, contacts) = check_fields(db, &base, f)?;
@@ -219,6 +235,7 @@ fn data_of(p: &Partner) -> Result<PartnerData> {
         payment_terms_days: p.payment_terms_days,
         credit_limit: money::to_db("credit_limit", p.credit_limit)?,
         currency: p.currency.clone(),
+        language: p.language.clone(),
         notes: p.notes.clone(),
     })
 }

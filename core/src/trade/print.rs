@@ -16,10 +16,14 @@
 //!   renderer groups for the company's locale.
 //! - **A document of another company does not exist** (every read is through the
 //!   caller's [`TenantCtx`]), and a delivery note is only a delivery made for a sales order.
-//!
-//! Not printed because the data model has no such thing yet: a company logo, and payment
-//! instructions (bank details) — `payment_instructions` stays empty until companies have
-//! that setting.
+//! - **The partner's language, else the company's.** A partner with a language (`en`,
+//!   `de`) gets its documents in it, words, title, terms and the amount in words alike;
+//!   figures are then grouped the way that language does. Without one, the company's
+//!   locale decides.
+//! - **The company's own parts**: its logo (`company.set_logo`) heads every document; its
+//!   payment instructions (`company.update`) are printed on what asks a customer to pay
+//!   (quotations, sales orders, invoices), not on credit notes, delivery notes or
+//!   purchase documents.
 
 use super::model::*;
 use super::{engine, flow};
@@ -203,14 +207,14 @@ pub struct DocumentView {
     pub credits_number: Option<String>,
     /// The company's locale (BCP 47): how numbers are grouped when printed.
     pub locale: String,
-    /// The language the document is printed in (`en`, `de`): the company's locale's,
-    /// English for any other (partners have no language of their own yet).
+    /// The language the document is printed in (`en`, `de`): the partner's when it has
+    /// one, else the company's locale's, English for any other.
     pub lang: String,
     /// The template's fixed words in that language.
     pub labels: DocumentLabels,
     pub currency: String,
-    /// The company's logo: none (companies have no logo in the data model yet).
-    pub logo: Option<String>,
+    /// The company's logo, when it has one.
+    pub logo: Option<crate::company::model::CompanyLogo>,
     pub company: DocumentParty,
     /// `Bill to`, `Supplier`, `Deliver to`.
     pub partner_label: String,
@@ -222,11 +226,12 @@ pub struct DocumentView {
     pub lines: Vec<DocumentLine>,
     pub taxes: Vec<DocumentTax>,
     pub totals: Option<DocumentTotals>,
-    /// The total in English words (`One hundred and 40/100 EUR`), whatever the language:
-    /// no well-kept number-to-words crate speaks German.
+    /// The total in words in the document's language (`One hundred and 40/100 EUR`,
+    /// `Einhundert und 40/100 EUR`).
     pub amount_in_words: Option<String>,
     pub notes: String,
-    /// Payment instructions (bank details): empty until companies have that setting.
+    /// The company's payment instructions (bank details) on a quotation, sales order or
+    /// customer invoice; empty on other documents.
     pub payment_instructions: String,
 }
 
@@ -277,9 +282,19 @@ impl Lang {
         }
     }
 
-    fn of_company(db: &Connection, t: &TenantCtx) -> Result<(Lang, String)> {
+    /// The language and number locale of a document for `partner`: the partner's
+    /// language when it has one (its numbers grouped as that language does, unless it is
+    /// the company's own), else the company's locale.
+    fn for_partner(db: &Connection, t: &TenantCtx, partner: &Partner) -> Result<(Lang, String)> {
         let locale: String = db.prepare_cached("SELECT locale FROM companies WHERE id = ?1")?.query_row(params![t.tenant_id()], |r| r.get(0))?;
-        Ok((Lang::of_locale(&locale), locale))
+        let company = Lang::of_locale(&locale);
+        Ok(match partner.language.as_str() {
+            "" => (company, locale),
+            code => {
+                let lang = Lang::of_locale(code);
+                if lang == company { (lang, locale) } else { (lang, lang.code().to_string()) }
+            }
+        })
     }
 
     pub fn code(self) -> &'static str {
@@ -429,9 +444,9 @@ pub fn order_view(db: &Connection, t: &TenantCtx, side: Side, id: OrderId) -> Re
         (Side::Purchase, false) => DocumentKind::RequestForQuotation,
         (Side::Purchase, true) => DocumentKind::PurchaseOrder,
     };
-    let (lang, locale) = Lang::of_company(db, t)?;
-    let status = if o.state == OrderState::Cancelled { lang.cancelled() } else { "" };
     let partner = crate::partners::repo::get(db, t, o.partner_id)?;
+    let (lang, locale) = Lang::for_partner(db, t, &partner)?;
+    let status = if o.state == OrderState::Cancelled { lang.cancelled() } else { "" };
     let units = money::minor_units("currency", &o.currency)?;
     let names = TaxNames::load(db, t, o.lines.iter().flat_map(|l| l.tax_ids.iter()).chain(o.taxes.iter().map(|x| &x.tax_id)))?;
     let lines = o
@@ -460,7 +475,7 @@ pub fn order_view(db: &Connection, t: &TenantCtx, side: Side, id: OrderId) -> Re
         lang: lang.code().into(),
         labels: lang.labels(),
         currency: o.currency.clone(),
-        logo: None,
+        logo: logo(db, t)?,
         company: company(db, t)?,
         partner_label: lang.partner_label(side).into(),
         partner: party(&partner, billing),
@@ -469,9 +484,9 @@ pub fn order_view(db: &Connection, t: &TenantCtx, side: Side, id: OrderId) -> Re
         lines,
         taxes: taxes(&o.taxes, units, &names),
         totals: Some(totals(o.net, o.tax, o.rounding, o.total, &o.currency, units)),
-        amount_in_words: Some(amount_in_words(o.total, &o.currency, units)),
+        amount_in_words: Some(amount_in_words(o.total, &o.currency, units, lang)),
         notes: o.notes.clone(),
-        payment_instructions: String::new(),
+        payment_instructions: if side == Side::Sale { payment_instructions(db, t)? } else { String::new() },
     })
 }
 
@@ -484,13 +499,13 @@ pub fn invoice_view(db: &Connection, t: &TenantCtx, side: Side, id: InvoiceId) -
         (Side::Purchase, InvoiceKind::Invoice) => DocumentKind::SupplierBill,
         (Side::Purchase, InvoiceKind::Credit) => DocumentKind::DebitNote,
     };
-    let (lang, locale) = Lang::of_company(db, t)?;
+    let partner = crate::partners::repo::get(db, t, inv.partner_id)?;
+    let (lang, locale) = Lang::for_partner(db, t, &partner)?;
     let status = match inv.state {
         InvoiceState::Draft => lang.draft(),
         InvoiceState::Cancelled => lang.cancelled(),
         InvoiceState::Posted => "",
     };
-    let partner = crate::partners::repo::get(db, t, inv.partner_id)?;
     let units = money::minor_units("currency", &inv.currency)?;
     let names = TaxNames::load(db, t, inv.lines.iter().flat_map(|l| l.tax_ids.iter()).chain(inv.taxes.iter().map(|x| &x.tax_id)))?;
     let lines = inv
@@ -521,7 +536,7 @@ pub fn invoice_view(db: &Connection, t: &TenantCtx, side: Side, id: InvoiceId) -
         lang: lang.code().into(),
         labels: lang.labels(),
         currency: inv.currency.clone(),
-        logo: None,
+        logo: logo(db, t)?,
         company: company(db, t)?,
         partner_label: lang.partner_label(side).into(),
         partner: party(&partner, billing),
@@ -530,9 +545,9 @@ pub fn invoice_view(db: &Connection, t: &TenantCtx, side: Side, id: InvoiceId) -
         lines,
         taxes: taxes(&inv.taxes, units, &names),
         totals: Some(totals(inv.net, inv.tax, inv.rounding, inv.total, &inv.currency, units)),
-        amount_in_words: Some(amount_in_words(inv.total, &inv.currency, units)),
+        amount_in_words: Some(amount_in_words(inv.total, &inv.currency, units, lang)),
         notes: inv.notes.clone(),
-        payment_instructions: String::new(),
+        payment_instructions: if kind == DocumentKind::Invoice { payment_instructions(db, t)? } else { String::new() },
     })
 }
 
@@ -586,7 +601,7 @@ pub fn delivery_view(db: &Connection, t: &TenantCtx, id: PickingId) -> Result<Do
     // Where the goods go: the order's delivery address, else the partner's billing one.
     let shipping = o.shipping_address_id.and_then(|a| partner.addresses.iter().find(|x| x.id == a)).or_else(|| address_of(&partner, o.billing_address_id, AddressKind::Shipping));
     let kind = DocumentKind::DeliveryNote;
-    let (lang, locale) = Lang::of_company(db, t)?;
+    let (lang, locale) = Lang::for_partner(db, t, &partner)?;
     Ok(DocumentView {
         kind,
         title: lang.title(kind).into(),
@@ -607,7 +622,7 @@ pub fn delivery_view(db: &Connection, t: &TenantCtx, id: PickingId) -> Result<Do
         lang: lang.code().into(),
         labels: lang.labels(),
         currency: o.currency.clone(),
-        logo: None,
+        logo: logo(db, t)?,
         company: company(db, t)?,
         partner_label: lang.deliver_to().into(),
         partner: party(&partner, shipping),
@@ -743,6 +758,20 @@ fn party(p: &Partner, address: Option<&PartnerAddress>) -> DocumentParty {
     }
 }
 
+fn logo(db: &Connection, t: &TenantCtx) -> Result<Option<crate::company::model::CompanyLogo>> {
+    use base64::Engine;
+    Ok(crate::company::repo::get_logo(db, t.tenant_id())?.map(|(media_type, width, height, data)| crate::company::model::CompanyLogo {
+        media_type,
+        width,
+        height,
+        data_base64: base64::engine::general_purpose::STANDARD.encode(data),
+    }))
+}
+
+fn payment_instructions(db: &Connection, t: &TenantCtx) -> Result<String> {
+    Ok(db.prepare_cached("SELECT payment_instructions FROM companies WHERE id = ?1")?.query_row(params![t.tenant_id()], |r| r.get(0))?)
+}
+
 fn company(db: &Connection, t: &TenantCtx) -> Result<DocumentParty> {
     let c = crate::company::repo::get(db, t.tenant_id())?;
     let a = &c.address;
@@ -764,7 +793,9 @@ fn company(db: &Connection, t: &TenantCtx) -> Result<DocumentParty> {
     })
 }
 
-// --- the amount in words (English) --------------------------------------------------------------
+// --- the amount in words ------------------------------------------------------------------------
+// Written here: no well-kept crate spells numbers in German (num2words has English, French
+// and Ukrainian; the 120-language ports are young, generated and panic on some paths).
 
 const ONES: [&str; 20] = [
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
@@ -787,20 +818,25 @@ fn below_thousand(n: u64) -> String {
     }
 }
 
-/// A whole number in English words (`1234` → `one thousand two hundred thirty-four`).
-pub fn number_in_words(n: u64) -> String {
-    if n == 0 {
-        return ONES[0].into();
-    }
-    const SCALES: [&str; 7] = ["", "thousand", "million", "billion", "trillion", "quadrillion", "quintillion"];
+/// The groups of three digits of `n`, lowest first.
+fn thousands(n: u64) -> Vec<u64> {
     let mut groups = Vec::new();
     let mut rest = n;
     while rest > 0 {
         groups.push(rest % 1000);
         rest /= 1000;
     }
+    groups
+}
+
+/// A whole number in English words (`1234` → `one thousand two hundred thirty-four`).
+pub fn number_in_words(n: u64) -> String {
+    if n == 0 {
+        return ONES[0].into();
+    }
+    const SCALES: [&str; 7] = ["", "thousand", "million", "billion", "trillion", "quadrillion", "quintillion"];
     let mut words = Vec::new();
-    for (i, g) in groups.iter().enumerate().rev() {
+    for (i, g) in thousands(n).iter().enumerate().rev() {
         if *g == 0 {
             continue;
         }
@@ -810,24 +846,94 @@ pub fn number_in_words(n: u64) -> String {
     words.join(" ")
 }
 
-/// The stored total in words: the whole units in English, the minor units as a fraction
-/// of its digits (`One hundred ninety and 40/100 EUR`). Nothing is rounded: the digits
-/// are the stored total's.
-pub fn amount_in_words(total: Decimal, currency: &str, units: u32) -> String {
+const EINS: [&str; 20] = [
+    "null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf", "zwölf", "dreizehn", "vierzehn", "fünfzehn", "sechzehn", "siebzehn",
+    "achtzehn", "neunzehn",
+];
+const ZIG: [&str; 10] = ["", "", "zwanzig", "dreißig", "vierzig", "fünfzig", "sechzig", "siebzig", "achtzig", "neunzig"];
+
+/// 1–9 as it stands before `hundert`, `tausend` or `und…zig`: `ein`, `zwei`, ...
+fn ein(n: u64) -> &'static str {
+    if n == 1 { "ein" } else { EINS[n as usize] }
+}
+
+/// 0–999 in one German word; `last`: it ends the number (`eins`), else a scale follows
+/// (`ein`tausend).
+fn unter_tausend(n: u64, last: bool) -> String {
+    let (h, r) = (n / 100, n % 100);
+    let mut w = if h > 0 { format!("{}hundert", ein(h)) } else { String::new() };
+    match r {
+        0 => {}
+        1 => w.push_str(if last { "eins" } else { "ein" }),
+        r if r < 20 => w.push_str(EINS[r as usize]),
+        r if r % 10 == 0 => w.push_str(ZIG[(r / 10) as usize]),
+        r => {
+            w.push_str(ein(r % 10));
+            w.push_str("und");
+            w.push_str(ZIG[(r / 10) as usize]);
+        }
+    }
+    w
+}
+
+/// A whole number in German words as written on cheques and invoices: below a million in
+/// one word, millions and above as words of their own (`2001015` → `zwei Millionen
+/// eintausendfünfzehn`).
+pub fn zahl_in_worten(n: u64) -> String {
+    if n == 0 {
+        return EINS[0].into();
+    }
+    const SCALES: [(&str, &str); 5] = [("Million", "Millionen"), ("Milliarde", "Milliarden"), ("Billion", "Billionen"), ("Billiarde", "Billiarden"), ("Trillion", "Trillionen")];
+    let groups = thousands(n);
+    let mut words = Vec::new();
+    for i in (2..groups.len()).rev() {
+        let (one, many) = SCALES[i - 2];
+        match groups[i] {
+            0 => {}
+            1 => words.push(format!("eine {one}")),
+            g => words.push(format!("{} {many}", unter_tausend(g, false))),
+        }
+    }
+    let (t, u) = (groups.get(1).copied().unwrap_or(0), groups[0]);
+    let mut low = String::new();
+    if t > 0 {
+        low.push_str(&unter_tausend(t, false));
+        low.push_str("tausend");
+    }
+    if u > 0 {
+        low.push_str(&unter_tausend(u, true));
+    }
+    if !low.is_empty() {
+        words.push(low);
+    }
+    words.join(" ")
+}
+
+/// The stored total in words in the document's language: the whole units in words, the
+/// minor units as a fraction of its digits (`One hundred ninety and 40/100 EUR`,
+/// `Einhundertneunzig und 40/100 EUR`). Nothing is rounded: the digits are the stored
+/// total's.
+pub fn amount_in_words(total: Decimal, currency: &str, units: u32, lang: Lang) -> String {
     let v = amount(total, units);
     let text = v.abs().to_string();
     let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let (and, minus) = match lang {
+        Lang::En => ("and", "minus"),
+        Lang::De => ("und", "minus"),
+    };
     let mut words = match whole.parse::<u64>() {
+        Ok(n) if lang == Lang::De => zahl_in_worten(n),
         Ok(n) => number_in_words(n),
         Err(_) => whole.to_string(),
     };
     if v.is_sign_negative() && !v.is_zero() {
-        words = format!("minus {words}");
+        words = format!("{minus} {words}");
     }
-    if let Some(first) = words.get(..1) {
-        words = format!("{}{}", first.to_uppercase(), &words[1..]);
+    let mut chars = words.chars();
+    if let Some(first) = chars.next() {
+        words = first.to_uppercase().chain(chars).collect();
     }
-    if frac.is_empty() { format!("{words} {currency}") } else { format!("{words} and {frac}/1{} {currency}", "0".repeat(frac.len())) }
+    if frac.is_empty() { format!("{words} {currency}") } else { format!("{words} {and} {frac}/1{} {currency}", "0".repeat(frac.len())) }
 }
 
 #[cfg(test)]
@@ -873,8 +979,47 @@ mod tests {
         assert_eq!(number_in_words(1_234), "one thousand two hundred thirty-four");
         assert_eq!(number_in_words(2_000_015), "two million fifteen");
         assert_eq!(number_in_words(u64::MAX).split(' ').next(), Some("eighteen"));
-        assert_eq!(amount_in_words(Decimal::new(924, 1), "EUR", 2), "Ninety-two and 40/100 EUR");
-        assert_eq!(amount_in_words(Decimal::new(1500, 0), "JPY", 0), "One thousand five hundred JPY");
-        assert_eq!(amount_in_words(Decimal::new(1_005, 3), "KWD", 3), "One and 005/1000 KWD");
+        assert_eq!(amount_in_words(Decimal::new(924, 1), "EUR", 2, Lang::En), "Ninety-two and 40/100 EUR");
+        assert_eq!(amount_in_words(Decimal::new(1500, 0), "JPY", 0, Lang::En), "One thousand five hundred JPY");
+        assert_eq!(amount_in_words(Decimal::new(1_005, 3), "KWD", 3, Lang::En), "One and 005/1000 KWD");
+        assert_eq!(amount_in_words(Decimal::new(-5, 2), "EUR", 2, Lang::En), "Minus zero and 05/100 EUR");
+    }
+
+    #[test]
+    fn numbers_read_in_german() {
+        let cases: [(u64, &str); 24] = [
+            (0, "null"),
+            (1, "eins"),
+            (7, "sieben"),
+            (11, "elf"),
+            (16, "sechzehn"),
+            (17, "siebzehn"),
+            (20, "zwanzig"),
+            (21, "einundzwanzig"),
+            (30, "dreißig"),
+            (99, "neunundneunzig"),
+            (100, "einhundert"),
+            (101, "einhunderteins"),
+            (111, "einhundertelf"),
+            (1_000, "eintausend"),
+            (1_001, "eintausendeins"),
+            (1_234, "eintausendzweihundertvierunddreißig"),
+            (21_000, "einundzwanzigtausend"),
+            (999_999, "neunhundertneunundneunzigtausendneunhundertneunundneunzig"),
+            (1_000_000, "eine Million"),
+            (1_000_001, "eine Million eins"),
+            (2_001_015, "zwei Millionen eintausendfünfzehn"),
+            (101_000_000, "einhundertein Millionen"),
+            (3_000_000_000, "drei Milliarden"),
+            (1_000_000_000_000, "eine Billion"),
+        ];
+        for (n, w) in cases {
+            assert_eq!(zahl_in_worten(n), w, "{n}");
+        }
+        assert_eq!(zahl_in_worten(u64::MAX).split(' ').take(2).collect::<Vec<_>>(), ["achtzehn", "Trillionen"]);
+        assert_eq!(amount_in_words(Decimal::new(924, 1), "EUR", 2, Lang::De), "Zweiundneunzig und 40/100 EUR");
+        assert_eq!(amount_in_words(Decimal::new(100_000, 2), "EUR", 2, Lang::De), "Eintausend und 00/100 EUR");
+        assert_eq!(amount_in_words(Decimal::new(-1_050, 2), "CHF", 2, Lang::De), "Minus zehn und 50/100 CHF");
+        assert_eq!(amount_in_words(Decimal::new(1_000_000, 0), "JPY", 0, Lang::De), "Eine Million JPY");
     }
 }

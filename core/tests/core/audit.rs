@@ -71,6 +71,9 @@ fn every_successful_change_is_audited_with_its_user_and_company() {
     assert!(!rows.is_empty() && rows.iter().all(|r| r.tenant_id == Some(company) && r.user_id == Some(a_id)), "{rows:?}");
     rec.covered.insert("company.create".to_string());
     rec.run(cora, t, Some(company), "company.update", json!({"name": "A Limited"}), a_id);
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    rec.run(cora, t, Some(company), "company.set_logo", json!({"data_base64": png}), a_id);
+    rec.run(cora, t, Some(company), "company.remove_logo", json!({}), a_id);
     // Archiving is written into the company's own log (the call names no company).
     rec.run(cora, t, Some(company), "company.set_archived", json!({"id": company, "archived": true}), a_id);
     rec.run(cora, t, Some(company), "company.set_archived", json!({"id": company, "archived": false}), a_id);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildMatrix, normalized, parseCodename, permissionsChanged, rowCodenames, toggleAll, toggleInDraft, withImplied } from './matrix';
-import { companyZone, suggestCode, toCreateArgs, emptyCompany } from './company';
+import { companyZone, suggestCode, toCreateArgs, toUpdateArgs, emptyCompany, logoProblem, LOGO_MAX_BYTES } from './company';
+import { DOCUMENT_LANGUAGES, emptyPartner, toFields } from '../partners/partner';
 import { actionLabel, commandLabel, entityLabel, formatInstantInZone, humanize, permissionLabel, roleName, summaryRole } from './labels';
 import { i18n, t } from '../i18n/index.svelte';
 import { admin as en } from '../i18n/en/admin';
@@ -51,6 +52,29 @@ describe('company form', () => {
     expect(a.code).toBe('AC');
     expect(a.legal_name).toBeUndefined();
     expect(a.color).toBeUndefined();
+  });
+  it('sends payment instructions with the settings, never at creation', () => {
+    const d = { ...emptyCompany(), code: 'AC', name: 'Acme', base_currency: 'EUR', payment_instructions: 'IBAN IE29 AIBK\nBIC AIBKIE2D' };
+    expect('payment_instructions' in toCreateArgs(d)).toBe(false);
+    expect(toUpdateArgs(d).payment_instructions).toBe('IBAN IE29 AIBK\nBIC AIBKIE2D');
+  });
+  it('refuses a logo the core would refuse, before sending it', () => {
+    expect(logoProblem({ size: 1000, type: 'image/png' })).toBeNull();
+    expect(logoProblem({ size: LOGO_MAX_BYTES, type: 'image/jpeg' })).toBeNull();
+    expect(logoProblem({ size: LOGO_MAX_BYTES + 1, type: 'image/png' })).toBe('too_large');
+    expect(logoProblem({ size: 10, type: 'image/gif' })).toBe('format');
+    expect(logoProblem({ size: 10, type: 'image/svg+xml' })).toBe('format');
+    // No type (some platforms): the core decides by the file's bytes.
+    expect(logoProblem({ size: 10, type: '' })).toBeNull();
+  });
+});
+
+describe('partner document language', () => {
+  it("defaults to the company's and is sent as chosen", () => {
+    const d = emptyPartner('customer', 'EUR');
+    expect(d.language).toBe('');
+    expect(toFields({ ...d, name: 'Golden Gate', language: 'de' }).language).toBe('de');
+    expect(DOCUMENT_LANGUAGES).toEqual(['', 'en', 'de']);
   });
 });
 

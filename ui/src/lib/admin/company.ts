@@ -15,6 +15,18 @@ export interface CompanyDraft {
   address: CompanyAddress;
   /** At creation only: the chart of accounts to start from (`generic`), or `none`. */
   chart_template?: string;
+  /** Settings only (creation does not take them): bank details and the like printed on quotations, orders and invoices. */
+  payment_instructions: string;
+}
+
+/** The largest logo file the core takes (512 KiB). */
+export const LOGO_MAX_BYTES = 512 * 1024;
+
+/** Why a picked logo file cannot be sent, or null when it may: the core checks it again. */
+export function logoProblem(file: { size: number; type: string }): 'too_large' | 'format' | null {
+  if (file.size > LOGO_MAX_BYTES) return 'too_large';
+  if (file.type && file.type !== 'image/png' && file.type !== 'image/jpeg') return 'format';
+  return null;
 }
 
 /** The charts a new company can start from. `accounting.chart_templates` needs a company, so creation offers these fixed ones. */
@@ -29,6 +41,7 @@ export function emptyCompany(): CompanyDraft {
     base_currency: g.currency, locale: g.locale, timezone: g.timezone, fiscal_year_start_month: 1, color: '',
     address: { line1: '', line2: '', postal_code: '', city: '', region: '', country_code: g.country },
     chart_template: 'generic',
+    payment_instructions: '',
   };
 }
 
@@ -54,6 +67,7 @@ export function fromCompany(c: Company): CompanyDraft {
   return {
     code: c.code, name: c.name, legal_name: c.legal_name, tax_id: c.tax_id, base_currency: c.base_currency, locale: c.locale,
     timezone: c.timezone, fiscal_year_start_month: c.fiscal_year_start_month, color: c.color, address: { ...c.address },
+    payment_instructions: c.payment_instructions,
   };
 }
 

@@ -408,7 +408,16 @@ export type ChartTemplate = { key: string, name: string, accounts: number, };
 
 export type City = { id: number, state_id: number, name: string, };
 
-export type Company = { id: TenantId, code: string, name: string, legal_name: string, tax_id: string, base_currency: string, locale: string, timezone: string, fiscal_year_start_month: number, address: CompanyAddress, color: string, archived: boolean, created_at: string, updated_at: string, };
+export type Company = { id: TenantId, code: string, name: string, legal_name: string, tax_id: string, base_currency: string, locale: string, timezone: string, fiscal_year_start_month: number, address: CompanyAddress, color: string, 
+/**
+ * Printed under the totals of invoices, orders and quotations: bank details, how to
+ * pay ('' = none).
+ */
+payment_instructions: string, 
+/**
+ * Whether the company has a logo (`company.get_logo` gives it; documents print it).
+ */
+has_logo: boolean, archived: boolean, created_at: string, updated_at: string, };
 
 export type CompanyAddress = { line1: string, line2: string, postal_code: string, city: string, 
 /**
@@ -419,6 +428,20 @@ region: string,
  * ISO 3166-1 alpha-2, or empty.
  */
 country_code: string, };
+
+export type CompanyLogo = { 
+/**
+ * `image/png` or `image/jpeg`.
+ */
+media_type: string, 
+/**
+ * Its size in pixels.
+ */
+width: number, height: number, 
+/**
+ * The file, base64 (standard alphabet, padded).
+ */
+data_base64: string, };
 
 export type CompanyPermissions = { company: CompanyRef, permissions: Array<string>, };
 
@@ -859,8 +882,8 @@ credits_number: string | null,
  */
 locale: string, 
 /**
- * The language the document is printed in (`en`, `de`): the company's locale's,
- * English for any other (partners have no language of their own yet).
+ * The language the document is printed in (`en`, `de`): the partner's when it has
+ * one, else the company's locale's, English for any other.
  */
 lang: string, 
 /**
@@ -868,9 +891,9 @@ lang: string,
  */
 labels: DocumentLabels, currency: string, 
 /**
- * The company's logo: none (companies have no logo in the data model yet).
+ * The company's logo, when it has one.
  */
-logo: string | null, company: DocumentParty, 
+logo: CompanyLogo | null, company: DocumentParty, 
 /**
  * `Bill to`, `Supplier`, `Deliver to`.
  */
@@ -884,12 +907,13 @@ ship_to: DocumentParty | null,
  */
 priced: boolean, lines: Array<DocumentLine>, taxes: Array<DocumentTax>, totals: DocumentTotals | null, 
 /**
- * The total in English words (`One hundred and 40/100 EUR`), whatever the language:
- * no well-kept number-to-words crate speaks German.
+ * The total in words in the document's language (`One hundred and 40/100 EUR`,
+ * `Einhundert und 40/100 EUR`).
  */
 amount_in_words: string | null, notes: string, 
 /**
- * Payment instructions (bank details): empty until companies have that setting.
+ * The company's payment instructions (bank details) on a quotation, sales order or
+ * customer invoice; empty on other documents.
  */
 payment_instructions: string, };
 
@@ -985,7 +1009,7 @@ export type ExportPartnersArgs = { format: ExportFormat, include_archived?: bool
 
 export type ExportReportArgs = { report: ReportKind, args: Record<string, unknown>, format: ExportFormat, };
 
-export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "not_absolute_path" | "invalid_connection_string" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "short_at_date" | "costing_method_locked" | "not_a_done_receipt" | "same_warehouse" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero" | "has_stock_moves" | "serial_count" | "not_in_count_scope" | "kit_holds_no_stock" | "below_minimum" | "not_supplier" | "exceeds_remaining" | "exceeds_open" | "currency_differs" | "other_partner" | "nothing_open" | "amounts_differ" | "already_reconciled" | "statement_chain_broken" | "statement_unbalanced" | "invalid_statement_file" | "bom_cycle" | "no_bom" | "lots_do_not_add_up";
+export type FieldCode = "required" | "too_long" | "too_short" | "too_many_bytes" | "control_characters" | "invalid_email" | "invalid_code" | "invalid_currency" | "invalid_locale" | "invalid_timezone" | "invalid_country" | "invalid_color" | "not_absolute_path" | "unsupported_image" | "invalid_connection_string" | "unsupported_language" | "invalid_preference_key" | "invalid_json" | "out_of_range" | "contains_path_separator" | "reserved_characters" | "invalid_barcode" | "wrong_check_digit" | "too_many_decimals" | "negative" | "not_positive" | "too_large" | "division_by_zero" | "invalid_decimal" | "invalid_integer" | "invalid_boolean" | "not_one_of" | "not_found" | "archived" | "is_template" | "duplicate" | "duplicate_in_parent" | "repeated" | "repeated_in_file" | "variant_cannot_declare_attributes" | "kit_cannot_be_template" | "template_cannot_be_kit" | "not_attribute_value" | "not_template_value" | "not_template_attribute" | "needs_values" | "template_attributes_fixed" | "value_in_use" | "sku_pattern_unclosed" | "sku_pattern_unknown_placeholder" | "sku_pattern_missing_attribute" | "negative_variant_price" | "not_a_template" | "too_many_variants" | "missing_attribute_value" | "several_attribute_values" | "variant_exists" | "variant_needs_values" | "variant_unit_from_template" | "variant_kind_from_template" | "unit_dimension_locked" | "template_archived" | "invalid_template_attributes" | "invalid_variant_attributes" | "invalid_component" | "kit_contains_itself" | "kit_cycle" | "unit_mismatch" | "kit_cost_too_large" | "category_cycle" | "incompatible_units" | "file_too_large" | "invalid_csv" | "invalid_columns" | "password_is_email" | "wrong_password" | "state_not_in_country" | "city_not_in_state" | "required_with_city" | "city_needs_state" | "required_with_address" | "unknown_field" | "invalid" | "not_batchable" | "invalid_sort" | "invalid_cursor" | "unknown_permissions" | "role_not_global" | "already_member" | "invalid_phone" | "invalid_url" | "several_defaults" | "partner_role_required" | "chart_exists" | "subtype_needs_type" | "account_cycle" | "parent_not_group" | "parent_type_differs" | "account_has_postings" | "group_has_children" | "balance_not_zero" | "account_is_default" | "account_is_group" | "wrong_subtype" | "fiscal_year_overlap" | "before_lock_date" | "period_closed" | "invalid_date" | "is_base_currency" | "currency_not_enabled" | "no_exchange_rate" | "tax_used" | "tax_kind_mismatch" | "mixed_price_included" | "journal_used" | "closing_journal_reserved" | "too_few_lines" | "amount_currency_mismatch" | "one_of_debit_credit" | "amount_currency_sign" | "account_currency" | "partner_required" | "control_account" | "tax_required" | "unbalanced" | "zero_entry" | "before_last_numbered" | "no_file_open" | "cannot_write_file" | "cannot_create_folder" | "consolidation_rate_missing" | "insufficient_stock" | "short_at_date" | "costing_method_locked" | "not_a_done_receipt" | "same_warehouse" | "same_location" | "wrong_location_kind" | "lot_required" | "lot_not_tracked" | "serial_quantity" | "serial_on_hand" | "not_stockable" | "quantity_rounds_to_zero" | "has_stock_moves" | "serial_count" | "not_in_count_scope" | "kit_holds_no_stock" | "below_minimum" | "not_supplier" | "exceeds_remaining" | "exceeds_open" | "currency_differs" | "other_partner" | "nothing_open" | "amounts_differ" | "already_reconciled" | "statement_chain_broken" | "statement_unbalanced" | "invalid_statement_file" | "bom_cycle" | "no_bom" | "lots_do_not_add_up";
 
 export type FieldError = { 
 /**
@@ -1916,7 +1940,11 @@ total: number,
  */
 next_cursor: string | null, };
 
-export type Partner = { id: PartnerId, code: string, name: string, legal_name: string, tax_id: string, email: string, phone: string, website: string, is_customer: boolean, is_supplier: boolean, payment_terms_days: number, credit_limit: string, currency: string, notes: string, archived: boolean, created_at: string, updated_at: string, addresses: Array<PartnerAddress>, contacts: Array<Contact>, };
+export type Partner = { id: PartnerId, code: string, name: string, legal_name: string, tax_id: string, email: string, phone: string, website: string, is_customer: boolean, is_supplier: boolean, payment_terms_days: number, credit_limit: string, currency: string, 
+/**
+ * The language of the documents printed for them (`en`, `de`); '' = the company's.
+ */
+language: string, notes: string, archived: boolean, created_at: string, updated_at: string, addresses: Array<PartnerAddress>, contacts: Array<Contact>, };
 
 export type PartnerAddress = { id: PartnerAddressId, kind: AddressKind, is_default: boolean, address: Address, };
 
@@ -1928,7 +1956,11 @@ export type PartnerAddressInput = {
  */
 id?: PartnerAddressId, kind?: AddressKind, is_default?: boolean, line1?: string, line2?: string, postal_code?: string, country_code: string, state_id?: number | null, city_id?: number | null, };
 
-export type PartnerFields = { code?: string, name?: string, legal_name?: string, tax_id?: string, email?: string, phone?: string, website?: string, is_customer?: boolean, is_supplier?: boolean, payment_terms_days?: number, credit_limit?: string, currency?: string, notes?: string, addresses?: Array<PartnerAddressInput>, contacts?: Array<ContactInput>, };
+export type PartnerFields = { code?: string, name?: string, legal_name?: string, tax_id?: string, email?: string, phone?: string, website?: string, is_customer?: boolean, is_supplier?: boolean, payment_terms_days?: number, credit_limit?: string, currency?: string, 
+/**
+ * The language of their printed documents: `en`, `de`, or '' for the company's.
+ */
+language?: string, notes?: string, addresses?: Array<PartnerAddressInput>, contacts?: Array<ContactInput>, };
 
 export type PartnerId = number;
 
@@ -2501,6 +2533,8 @@ export type SetLockDateArgs = {
  */
 lock_date: string | null, };
 
+export type SetLogoArgs = { data_base64: string, };
+
 export type SetPartnerArchivedArgs = { id: PartnerId, archived: boolean, };
 
 export type SetPeriodClosedArgs = { id: PeriodId, closed: boolean, };
@@ -3043,7 +3077,11 @@ export type UpdateBomArgs = { id: BomId, bom: BomInput, };
 
 export type UpdateBrandArgs = { id: BrandId, name?: string, archived?: boolean, };
 
-export type UpdateCompanyArgs = { code?: string, name?: string, legal_name?: string, tax_id?: string, base_currency?: string, locale?: string, timezone?: string, fiscal_year_start_month?: number, address?: CompanyAddress, color?: string, };
+export type UpdateCompanyArgs = { code?: string, name?: string, legal_name?: string, tax_id?: string, base_currency?: string, locale?: string, timezone?: string, fiscal_year_start_month?: number, address?: CompanyAddress, color?: string, 
+/**
+ * Bank details and the like for printed documents ('' clears them).
+ */
+payment_instructions?: string, };
 
 export type UpdateDraftArgs = { id: EntryId, entry: EntryDraft, };
 
@@ -3275,8 +3313,11 @@ export interface Commands {
   "catalog.update_product": { args: UpdateProductArgs; result: ProductDetail };
   "company.create": { args: CreateCompanyArgs; result: Company };
   "company.get": { args: NoArgs; result: Company };
+  "company.get_logo": { args: NoArgs; result: CompanyLogo | null };
   "company.list": { args: ListCompaniesArgs; result: Array<CompanySummary> };
+  "company.remove_logo": { args: NoArgs; result: Company };
   "company.set_archived": { args: SetArchivedArgs; result: Company };
+  "company.set_logo": { args: SetLogoArgs; result: Company };
   "company.update": { args: UpdateCompanyArgs; result: Company };
   "count.cancel": { args: IdArg<CountId>; result: StockCount };
   "count.create": { args: CreateCountArgs; result: StockCount };
@@ -3596,6 +3637,9 @@ export const COMPANY_SCOPED: ReadonlySet<CommandName> = new Set<CommandName>([
   "catalog.update_brand",
   "catalog.update_product",
   "company.get",
+  "company.get_logo",
+  "company.remove_logo",
+  "company.set_logo",
   "company.update",
   "count.cancel",
   "count.create",
@@ -3891,6 +3935,9 @@ export const COMMAND_PERMISSION: Partial<Record<CommandName, string>> = {
   "catalog.update_brand": "catalog.change_brand",
   "catalog.update_product": "catalog.change_product",
   "company.get": "company.view_company",
+  "company.get_logo": "company.view_company",
+  "company.remove_logo": "company.change_company",
+  "company.set_logo": "company.change_company",
   "company.update": "company.change_company",
   "count.cancel": "inventory.move_stock",
   "count.create": "inventory.move_stock",

@@ -34,10 +34,15 @@ export interface PartnerDraft {
   payment_terms_days: string;
   credit_limit: string;
   currency: string;
+  /** The language of their printed documents: `en`, `de`, or '' for the company's. */
+  language: string;
   notes: string;
   addresses: AddressDraft[];
   contacts: ContactDraft[];
 }
+
+/** The languages documents print in ('' = the company's). */
+export const DOCUMENT_LANGUAGES = ['', 'en', 'de'] as const;
 
 export function emptyAddress(kind: AddressKind = 'billing', country = ''): AddressDraft {
   return { kind, is_default: true, line1: '', line2: '', postal_code: '', country_code: country, state_id: null, city_id: null };
@@ -46,7 +51,7 @@ export function emptyAddress(kind: AddressKind = 'billing', country = ''): Addre
 export function emptyPartner(role: 'customer' | 'supplier' | null, currency: string): PartnerDraft {
   return {
     code: '', name: '', legal_name: '', tax_id: '', email: '', phone: '', website: '',
-    is_customer: role !== 'supplier', is_supplier: role === 'supplier', payment_terms_days: '30', credit_limit: '0', currency, notes: '',
+    is_customer: role !== 'supplier', is_supplier: role === 'supplier', payment_terms_days: '30', credit_limit: '0', currency, language: '', notes: '',
     addresses: [], contacts: [],
   };
 }
@@ -55,7 +60,7 @@ export function fromPartner(p: Partner): PartnerDraft {
   return {
     code: p.code, name: p.name, legal_name: p.legal_name, tax_id: p.tax_id, email: p.email, phone: p.phone, website: p.website,
     is_customer: p.is_customer, is_supplier: p.is_supplier, payment_terms_days: String(p.payment_terms_days), credit_limit: p.credit_limit,
-    currency: p.currency, notes: p.notes,
+    currency: p.currency, language: p.language, notes: p.notes,
     addresses: p.addresses.map((a) => ({
       id: a.id, kind: a.kind, is_default: a.is_default, line1: a.address.line1, line2: a.address.line2, postal_code: a.address.postal_code,
       country_code: a.address.country_code, state_id: a.address.state_id, city_id: a.address.city_id, city_name: a.address.city_name,
@@ -69,7 +74,7 @@ export function toFields(d: PartnerDraft): PartnerFields {
   return {
     code: d.code.trim(), name: d.name.trim(), legal_name: d.legal_name.trim(), tax_id: d.tax_id.trim(), email: d.email.trim(),
     phone: d.phone.trim(), website: d.website.trim(), is_customer: d.is_customer, is_supplier: d.is_supplier,
-    payment_terms_days: Number(d.payment_terms_days || 0), credit_limit: String(d.credit_limit).trim() || '0', currency: d.currency, notes: d.notes,
+    payment_terms_days: Number(d.payment_terms_days || 0), credit_limit: String(d.credit_limit).trim() || '0', currency: d.currency, language: d.language, notes: d.notes,
     addresses: d.addresses.map((a) => ({
       id: a.id, kind: a.kind, is_default: a.is_default, line1: a.line1, line2: a.line2, postal_code: a.postal_code,
       country_code: a.country_code, state_id: a.state_id, city_id: a.city_id,

@@ -163,6 +163,37 @@ describe('order form', () => {
     expect((screen.getByTestId('order-confirm') as HTMLButtonElement).disabled).toBe(false);
   });
 
+  it('a confirmed or cancelled order shows its header as text; a quotation keeps its fields', async () => {
+    backend({ 'sales.get_order': () => order({ state: 'confirmed', number: 'SO/00001', warehouse_id: 1, payment_terms_days: 30, reference: 'PO 7781', notes: '' }) });
+    const a = mount({ id: 5 });
+    await ready();
+    const head = screen.getByTestId('order-head-view');
+    expect(screen.getByTestId('order-editor').querySelector('.head')).toBeNull();
+    expect(head.querySelectorAll('input, textarea, select, [role="combobox"]')).toHaveLength(0);
+    const pairs = [...head.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]);
+    expect(pairs).toEqual([
+      ['Customer', expect.any(String)],
+      ['Date', expect.stringMatching(/2026/)],
+      ['Currency', 'EUR'],
+      ['Warehouse', 'WH · Main'],
+      ['Payment terms', '30 days'],
+      ['Reference', 'PO 7781'],
+      ['Notes', '—'],
+    ]);
+    expect(screen.queryByTestId('order-editor-save')).toBeNull();
+    a.unmount();
+    backend({ 'sales.get_order': () => order({ state: 'cancelled', number: 'SO/00002' }) });
+    const b = mount({ id: 6 });
+    await ready();
+    expect(screen.getByTestId('order-head-view')).toBeTruthy();
+    b.unmount();
+    backend({ 'sales.get_order': () => order({ state: 'sent' }) });
+    mount({ id: 7 });
+    await ready();
+    expect(screen.queryByTestId('order-head-view')).toBeNull();
+    expect(screen.getByTestId('order-editor').querySelector('.head')!.querySelectorAll('input, textarea').length).toBeGreaterThanOrEqual(3);
+  });
+
   it('a quotation or an RFQ is cancelled as such; only a confirmed order offers "Cancel order"', async () => {
     backend({ 'sales.get_order': () => order({ state: 'sent' }) });
     const a = mount({ id: 5 });

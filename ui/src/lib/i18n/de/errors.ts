@@ -21,6 +21,7 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.field.invalid_code': 'Nur Buchstaben, Ziffern, \'-\', \'_\' und \'.\'.',
   'errors.field.invalid_color': 'Muss eine Farbe wie #4f46e5 sein.',
   'errors.field.not_absolute_path': 'Muss ein absoluter Pfad sein, etwa /srv/exports.',
+  'errors.field.unsupported_image': 'Muss ein PNG- oder JPEG-Bild sein.',
   'errors.field.invalid_connection_string': 'Muss eine PostgreSQL-Verbindungsangabe sein, etwa postgresql://benutzer:passwort@host/datenbank.',
   'errors.field.invalid_columns': 'Die Spalten passen nicht (die Spalten sind: {columns}).',
   'errors.field.invalid_component': '„{part}“ hat nicht die Form „Artikelnummer=Menge Einheit“.',

@@ -106,6 +106,20 @@ export const admin = {
   // Company settings.
   'admin.settings.title': 'Company settings',
   'admin.settings.changed': 'Last changed {when}',
+  'admin.documents.title': 'Printed documents',
+  'admin.documents.intro': 'The logo heads every quotation, order, delivery note and invoice; the payment instructions are printed under the totals of quotations, sales orders and invoices.',
+  'admin.documents.logo': 'Logo',
+  'admin.documents.logo_alt': 'The company logo',
+  'admin.documents.no_logo': 'No logo',
+  'admin.documents.choose_logo': 'Choose a file…',
+  'admin.documents.replace_logo': 'Replace…',
+  'admin.documents.remove_logo': 'Remove',
+  'admin.documents.logo_hint': 'PNG or JPEG, at most 512 KiB; printed up to 6 × 1.6 cm.',
+  'admin.documents.logo_saved': 'Logo saved.',
+  'admin.documents.logo_too_large': 'The file is larger than 512 KiB.',
+  'admin.documents.logo_format': 'Choose a PNG or JPEG file.',
+  'admin.documents.payment_instructions': 'Payment instructions',
+  'admin.documents.payment_instructions_hint': 'Bank details and how to pay, as printed: IBAN, BIC, reference to quote.',
 
   // Users.
   'admin.users.title': 'Users',

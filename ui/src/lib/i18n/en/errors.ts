@@ -22,6 +22,7 @@ export const errors = {
   'errors.field.invalid_code': 'Only letters, digits, \'-\', \'_\' and \'.\'.',
   'errors.field.invalid_color': 'Must be a colour such as #4f46e5.',
   'errors.field.not_absolute_path': 'Must be an absolute path, such as /srv/exports.',
+  'errors.field.unsupported_image': 'Must be a PNG or JPEG image.',
   'errors.field.invalid_connection_string': 'Must be a PostgreSQL connection string, such as postgresql://user:password@host/database.',
   'errors.field.invalid_columns': 'The columns do not fit (the columns are: {columns}).',
   'errors.field.invalid_component': '“{part}” is not “SKU=quantity unit”.',
