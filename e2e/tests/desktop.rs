@@ -1400,6 +1400,10 @@ async fn a_quotation_confirmed_delivered_in_part_and_invoiced_in_the_ui_moves_st
     let picking = cora_json(&db, &["call", "--company", "TRADE", "picking.create", &receipt.to_string()])["id"].clone();
     cora(&db, &["call", "--company", "TRADE", "picking.done", &json!({"id": picking}).to_string()]);
     cora(&db, &["call", "--company", "TRADE", "partner.create", r#"{"name":"Corner Shop","is_customer":true}"#]);
+    // The company's logo (a 40 × 10 PNG) and payment instructions, shown in its settings.
+    let png = "iVBORw0KGgoAAAANSUhEUgAAACgAAAAKCAYAAADGmhxQAAAAJElEQVR4nGOQsznxfzBjhoF2wKgDRx040A4YdeCoAwfaAYQwAOofU74VTCGpAAAAAElFTkSuQmCC";
+    cora(&db, &["call", "--company", "TRADE", "company.set_logo", &json!({"data_base64": png}).to_string()]);
+    cora(&db, &["call", "--company", "TRADE", "company.update", r#"{"payment_instructions":"IBAN IE29 AIBK 9311 5212 3456 78\nBIC AIBKIE2D"}"#]);
 
     let (driver, client) = start(Some(db)).await;
     let ui = Ui { c: client, shots: screenshots_dir() };
@@ -1444,6 +1448,8 @@ async fn a_quotation_confirmed_delivered_in_part_and_invoiced_in_the_ui_moves_st
     ui.click("[data-testid=order-confirm]").await;
     ui.see("[data-testid=order-editor]", "SO/00001").await;
     ui.wait("[data-testid=order-ship]").await;
+    // Confirmed: its header reads as text, no longer as fields.
+    ui.see("[data-testid=order-head-view]", "Corner Shop").await;
     ui.shot("trade-04-order-confirmed").await;
 
     // 3 of the 5 delivered through the dialog: partly delivered, 2 to deliver.
@@ -1557,6 +1563,19 @@ async fn a_quotation_confirmed_delivered_in_part_and_invoiced_in_the_ui_moves_st
     assert_eq!(receivable[4], "90.00", "receivables debited by the invoice total: {receivable:?}");
     assert_eq!(receivable[6], "90.00", "receivables close at the invoice total: {receivable:?}");
     ui.shot("trade-13-trial-balance").await;
+
+    // Company settings → Printed documents: the logo's preview and the payment instructions.
+    ui.go("settings").await;
+    ui.wait("[data-testid=document-settings]").await;
+    let logo = ui
+        .c
+        .execute("const i = document.querySelector('[data-testid=logo-preview] img'); return i ? [i.naturalWidth, i.naturalHeight] : null;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(logo, json!([40, 10]), "the logo's preview shows the stored picture");
+    let instructions = ui.wait("[data-testid=document-settings] textarea").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(instructions, "IBAN IE29 AIBK 9311 5212 3456 78\nBIC AIBKIE2D");
+    ui.shot("trade-14-company-printed-documents").await;
     drop(driver);
 }
 
