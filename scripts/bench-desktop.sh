@@ -7,6 +7,8 @@
 #   scripts/bench-desktop.sh [scale]
 #   BENCH_OUT=FILE scripts/bench-desktop.sh   write the figures to FILE instead
 #   CORA_BENCH_FAR=30000 scripts/bench-desktop.sh   scroll that many rows in (default 10,000)
+#   CORA_BENCH_IDLE=30 scripts/bench-desktop.sh   seconds left idle there before measuring again (default 10)
+#   CORA_BENCH_SMAPS=DIR scripts/bench-desktop.sh   also copy each process's smaps at each point
 # The app's environment passes through, e.g. WEBKIT_DISABLE_COMPOSITING_MODE=0|1 to force
 # WebKit's compositing on or off (the app otherwise chooses, see src-tauri/src/render.rs).
 set -euo pipefail
@@ -69,12 +71,15 @@ it varies from run to run (0.6–1.8 s seen on this machine, the slower ones whi
 | memory after opening the products list, PSS / RSS | $(mib products_pss_kib) / $(mib products_rss_kib) MiB |
 | memory after scrolling 2,000 rows in, PSS / RSS | $(mib scrolled_pss_kib) / $(mib scrolled_rss_kib) MiB |
 | memory after scrolling $(v far_row) rows in, PSS / RSS | $(mib far_pss_kib) / $(mib far_rss_kib) MiB |
+| the same after $(v idle_s) s more idle there, PSS / RSS | $(mib idle_pss_kib) / $(mib idle_rss_kib) MiB |
 | scrolling from there to row $(v far_row) (one 200-row page at a time) | $(v far_ms) ms |
 | rows in the DOM / held in memory, $(v far_row) rows in | $(v far_dom_rows) / $(v far_held_rows) |
 | scrolling one row a frame for 3 s: frames drawn, frame interval median / 95th percentile / worst | $(v frames_3s) frames, $(v frame_median_ms) / $(v frame_p95_ms) / $(v frame_max_ms) ms |
 
 Per process after opening the products list (name:PSS/RSS MiB): $(v products_each).
-Per process $(v far_row) rows in: $(v far_each).
+Per process $(v far_row) rows in: $(v far_each); after $(v idle_s) s idle: $(v idle_each).
+Each memory figure is taken 2 s after the screen settled (the sign-in screen, the first page
+shown, the scrolling done), the last one $(v idle_s) s later again.
 PSS shares pages fairly between processes; RSS counts shared libraries in each.
 
 $rest

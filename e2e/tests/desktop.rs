@@ -944,6 +944,22 @@ fn report_memory(label: &str, app: u32) {
     let rss: u64 = procs.iter().map(|p| p.2).sum();
     let each: Vec<String> = procs.iter().map(|(n, p, r)| format!("{n}:{}/{}", p / 1024, r / 1024)).collect();
     println!("BENCH {label}_pss_kib={pss} {label}_rss_kib={rss} {label}_each={}", each.join(","));
+    // $CORA_BENCH_SMAPS=DIR: each process's smaps too, to see which mappings moved.
+    if let Some(dir) = std::env::var_os("CORA_BENCH_SMAPS") {
+        let mut tree = vec![app];
+        for e in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let after = &stat[stat.rfind(')').map_or(0, |i| i + 2).min(stat.len())..];
+            if after.split_whitespace().nth(1).and_then(|x| x.parse::<u32>().ok()) == Some(app) {
+                tree.push(pid);
+            }
+        }
+        for pid in tree {
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_string();
+            let _ = std::fs::copy(format!("/proc/{pid}/smaps"), PathBuf::from(&dir).join(format!("{label}-{name}.smaps")));
+        }
+    }
 }
 
 /// Scrolls the grid to the end of what it has, again and again, until a row at index
@@ -987,11 +1003,15 @@ async fn grid_window(ui: &Ui, grid: &str) -> (u64, Option<u64>) {
     (v[0].as_u64().unwrap_or(0), v[1].as_u64())
 }
 
-fn pid_named(name: &str) -> Option<u32> {
+/// The process named `name` started with CORA_DB=`db` in its environment: this test's
+/// app, not another one running on the same machine.
+fn pid_named(name: &str, db: &std::path::Path) -> Option<u32> {
+    let want = format!("CORA_DB={}", db.display());
     std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
         let pid: u32 = e.file_name().to_string_lossy().parse().ok()?;
         let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
-        (comm.trim() == name).then_some(pid)
+        let env = std::fs::read(format!("/proc/{pid}/environ")).ok()?;
+        (comm.trim() == name && env.split(|b| *b == 0).any(|v| v == want.as_bytes())).then_some(pid)
     })
 }
 
@@ -1008,7 +1028,7 @@ async fn bench_launch_and_products_memory() {
     let ui = Ui { c: client, shots: screenshots_dir() };
     ui.wait("[data-testid=login-submit]").await;
     let launch = t0.elapsed();
-    let app = pid_named("cora-desktop").expect("the app process");
+    let app = pid_named("cora-desktop", &driver.db).expect("the app process");
     tokio::time::sleep(Duration::from_secs(2)).await;
     report_memory("login", app);
     ui.login(&user, &password).await;
@@ -1056,6 +1076,12 @@ async fn bench_launch_and_products_memory() {
     ui.shot("bench-products-far").await;
     report_memory("far", app);
     let window = grid_window(&ui, "products-grid").await;
+    // And again once the list has been left alone for a while ($CORA_BENCH_IDLE seconds,
+    // default 10): what the web process keeps, not what a collection had yet to free.
+    let idle: u64 = std::env::var("CORA_BENCH_IDLE").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
+    tokio::time::sleep(Duration::from_secs(idle)).await;
+    println!("BENCH idle_s={idle}");
+    report_memory("idle", app);
     // Smoothness: scroll by one row a frame for 3 s; the frames drawn and their intervals.
     let frames = ui
         .c

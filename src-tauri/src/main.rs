@@ -5,6 +5,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod files;
+mod jsgc;
 mod render;
 mod sync;
 
@@ -332,6 +333,7 @@ fn menu(app: &AppHandle) -> tauri::Result<Menu<tauri::Wry>> {
 
 fn main() {
     render::configure();
+    jsgc::configure();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(Shell::default())
