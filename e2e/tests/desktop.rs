@@ -154,6 +154,24 @@ async fn start(db: Option<PathBuf>) -> (Driver, Client) {
     (driver, client)
 }
 
+/// How a list screen's grid lays out: the window's width, its columns and how many are cut
+/// at the right edge or sideways-scrolled, whether its toolbar (search and filters) and
+/// its date range sit on one row, and the headers or cells cut short with an ellipsis.
+async fn list_layout(ui: &Ui, grid: &str) -> Value {
+    let script = "const wrap = document.querySelector(`[data-testid=${arguments[0]}]`);
+         const grid = wrap.querySelector('[role=grid]'), table = grid.getBoundingClientRect();
+         const heads = [...wrap.querySelectorAll('[role=columnheader]')].map((h) => h.getBoundingClientRect());
+         const bar = [...wrap.querySelector('.toolbar').children].map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0);
+         const dates = [...wrap.querySelectorAll('.range input')].map((e) => e.getBoundingClientRect());
+         const oneRow = (rs) => Math.max(...rs.map((r) => r.top)) < Math.min(...rs.map((r) => r.bottom));
+         const clipped = [...wrap.querySelectorAll('[role=columnheader] .lbl, [role=columnheader] button, [data-testid=grid-row] [role=gridcell]')]
+           .filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent.trim());
+         return { width: window.innerWidth, columns: heads.length, cut: heads.filter((h) => h.right > table.right + 1 || h.width < 24).length,
+                  sideways: grid.scrollWidth - grid.clientWidth, filters: bar.length, filters_one_row: oneRow(bar),
+                  dates: dates.length, dates_one_row: dates.length > 1 && oneRow(dates), clipped };";
+    ui.c.execute(script, vec![json!(grid)]).await.unwrap()
+}
+
 /// The element's text content (WebKitWebDriver's rendered text is empty for the grid's
 /// absolutely positioned rows).
 async fn content(e: &fantoccini::elements::Element) -> String {
@@ -1532,32 +1550,21 @@ async fn a_quotation_confirmed_delivered_in_part_and_invoiced_in_the_ui_moves_st
     // The lists: the order invoiced in part, the invoice posted.
     ui.go("sales-orders").await;
     ui.see_any("[data-testid=grid-row]", "SO/00001").await;
+    let layout = list_layout(&ui, "sales-orders-grid").await;
+    assert_eq!((layout["cut"].as_u64(), layout["filters_one_row"].as_bool(), layout["dates_one_row"].as_bool()), (Some(0), Some(true), Some(true)), "{layout}");
+    assert_eq!(layout["clipped"], json!([]), "headers or cells cut short with an ellipsis: {layout}");
     ui.shot("trade-10-orders-list").await;
     ui.go("sales-invoices").await;
     ui.see_any("[data-testid=grid-row]", "INV/00001").await;
     // At the default 1280 px every column of the invoice list is in view (none cut at the
     // right edge, no sideways scrolling), and its filters (state, customer, dates from and
     // to, amounts) sit on one row beside the search.
-    let layout = ui
-        .c
-        .execute(
-            "const wrap = document.querySelector('[data-testid=sales-invoices-grid]');
-             const table = wrap.querySelector('[role=grid]').getBoundingClientRect();
-             const heads = [...wrap.querySelectorAll('[role=columnheader]')].map((h) => h.getBoundingClientRect());
-             const bar = [...wrap.querySelector('.toolbar').children].map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0);
-             const dates = [...wrap.querySelectorAll('[data-testid=filter-dates] input')].map((e) => e.getBoundingClientRect());
-             const oneRow = (rs) => Math.max(...rs.map((r) => r.top)) < Math.min(...rs.map((r) => r.bottom));
-             return { width: window.innerWidth, columns: heads.length, cut: heads.filter((h) => h.right > table.right + 1 || h.width < 24).length,
-                      sideways: wrap.querySelector('[role=grid]').scrollWidth - wrap.querySelector('[role=grid]').clientWidth,
-                      filters: bar.length, filters_one_row: oneRow(bar), dates: dates.length, dates_one_row: dates.length > 1 && oneRow(dates) };",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let layout = list_layout(&ui, "sales-invoices-grid").await;
     assert_eq!(layout["width"], 1280, "{layout}");
     assert!(layout["columns"].as_u64() >= Some(6), "{layout}");
     assert_eq!((layout["cut"].as_u64(), layout["sideways"].as_i64().map(|v| v <= 1)), (Some(0), Some(true)), "columns cut at 1280 px: {layout}");
     assert_eq!((layout["filters_one_row"].as_bool(), layout["dates_one_row"].as_bool()), (Some(true), Some(true)), "the filters wrap: {layout}");
+    assert_eq!(layout["clipped"], json!([]), "headers or cells cut short with an ellipsis: {layout}");
     ui.shot("trade-11-invoices-list").await;
 
     // The stock: 10 received, 3 delivered, 7 on hand.
@@ -1601,6 +1608,7 @@ async fn a_quotation_confirmed_delivered_in_part_and_invoiced_in_the_ui_moves_st
     assert_eq!(logo, json!([40, 10]), "the logo's preview shows the stored picture");
     let instructions = ui.wait("[data-testid=document-settings] textarea").await.prop("value").await.unwrap().unwrap_or_default();
     assert_eq!(instructions, "IBAN IE29 AIBK 9311 5212 3456 78\nBIC AIBKIE2D");
+    ui.c.execute("document.querySelector('[data-testid=document-settings]').scrollIntoView({ block: 'center' })", vec![]).await.unwrap();
     ui.shot("trade-14-company-printed-documents").await;
     drop(driver);
 }

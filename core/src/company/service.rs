@@ -121,8 +121,9 @@ pub fn get_logo(ctx: &mut Ctx<'_>) -> Result<Option<CompanyLogo>> {
 pub fn check_logo(data_base64: &str) -> Result<(&'static str, u32, u32, Vec<u8>)> {
     use base64::Engine;
     let field = "data_base64";
-    // Base64 is 4/3 of the file: refuse a huge text before decoding it.
-    if data_base64.len() > LOGO_MAX_BYTES / 3 * 4 + 8 {
+    // Base64 is 4/3 of the file: refuse a huge text before decoding it (twice that, so
+    // line-wrapped base64 of a file under the limit is still decoded and measured).
+    if data_base64.len() > LOGO_MAX_BYTES / 3 * 8 {
         return Err(Error::field(field, crate::FieldCode::FileTooLarge.with("max_mib", "0.5")));
     }
     let clean: String = data_base64.chars().filter(|c| !c.is_ascii_whitespace()).collect();

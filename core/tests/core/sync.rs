@@ -110,6 +110,9 @@ fn a_folder_rebuilt_from_its_bundles_equals_the_company_and_never_holds_another(
     let gone = partner(&mut app, "A", "Gone");
     app.admin_in("A", "partner.delete", json!({"id": gone["id"]})).unwrap();
     app.admin_in("A", "partner.set_archived", json!({"id": early["id"], "archived": true})).unwrap();
+    // A BLOB (the company's logo) travels as hex, like the snapshot's.
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    app.admin_in("A", "company.set_logo", json!({"data_base64": png})).unwrap();
 
     let second = run(&mut app.cora, "A");
     assert_eq!(second[0].error, None);
@@ -118,6 +121,7 @@ fn a_folder_rebuilt_from_its_bundles_equals_the_company_and_never_holds_another(
     assert_same(&rows, &company_rows(app.cora.store().conn(), a));
     assert!(!rows["partners"].values().any(|p| p["name"] == "Gone"));
     assert!(rows["partner_contacts"].values().any(|c| c["name"] == "Cy"));
+    assert_eq!(rows["company_logos"].len(), 1);
     // B's rows never reach A's folder.
     for b in &m.bundles {
         let text = std::fs::read_to_string(dir.join(&b.file)).unwrap();
