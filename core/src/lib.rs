@@ -79,6 +79,13 @@ impl Cora {
         &self.store
     }
 
+    /// Frees the page cache's unused pages (up to `cache_size`, 64 MiB, kept otherwise
+    /// for the connection's life): the desktop shell calls it when the user has been idle
+    /// (docs/benchmarks/desktop.md). Later reads take their pages from the file again.
+    pub fn release_memory(&self) {
+        let _ = self.store.conn().release_memory();
+    }
+
     pub fn registry(&self) -> &Registry {
         &self.registry
     }

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::{AppHandle, Emitter, Manager, State};
 
@@ -40,6 +40,29 @@ struct Shell {
     picked: Mutex<Vec<PathBuf>>,
     /// The local HTTP API, when the user switched it on (off at every start).
     http: Mutex<Option<cora_http::Running>>,
+    /// When the page's last call ended, until the memory it cached is given back.
+    last_call: Mutex<Option<Instant>>,
+}
+
+/// How long after the page's last call the shell gives back SQLite's cached pages.
+/// SQLite keeps every page it read, up to `cache_size` (64 MiB), for the connection's
+/// life: scrolling 10,000 rows into a 100,000-product list grew its cache, and the app
+/// process, by 15 MiB (docs/benchmarks/desktop.md). A report or a batch runs within one
+/// call, so it keeps its cache while it runs.
+const IDLE_RELEASE: Duration = Duration::from_secs(5);
+
+/// Whether the cache is due to be given back at `now`.
+fn release_due(last_call: Option<Instant>, now: Instant) -> bool {
+    last_call.is_some_and(|t| now.saturating_duration_since(t) >= IDLE_RELEASE)
+}
+
+/// Gives the allocator's free pages back to the system: glibc keeps what SQLite freed.
+fn trim_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes no pointers; it only returns free heap pages.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Locks `m` even when a panic poisoned it. What the shell guards stays consistent across
@@ -72,6 +95,7 @@ impl Shell {
             open.token = None;
             open.seen = None;
         }
+        *lock(&self.last_call) = Some(Instant::now());
         let mut v = out.map_err(|e| e.to_body())?;
         if let Some(t) = v.get_mut("token").filter(|_| matches!(command, "auth.login" | "setup.bootstrap")) {
             open.token = t.as_str().map(str::to_string);
@@ -108,6 +132,27 @@ impl Shell {
             let _ = running.stop();
         }
         *lock(&self.open) = Some(Open { cora, path, token: None, seen: None });
+    }
+
+    /// Once the page has made no call for [`IDLE_RELEASE`], frees SQLite's unused cached
+    /// pages and trims the heap, once per idle spell. True when it did.
+    fn release_if_idle(&self, now: Instant) -> bool {
+        let mut last = lock(&self.last_call);
+        if !release_due(*last, now) {
+            return false;
+        }
+        let guard = match self.open.try_lock() {
+            Ok(g) => g,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => return false,
+        };
+        if let Some(open) = guard.as_ref() {
+            open.cora.release_memory();
+        }
+        drop(guard);
+        *last = None;
+        trim_heap();
+        true
     }
 
     fn path(&self) -> Option<PathBuf> {
@@ -299,6 +344,7 @@ fn watch(app: AppHandle) {
         if let Ok(Some(changes)) = catch_unwind(AssertUnwindSafe(|| shell.poll())) {
             let _ = app.emit("data-changed", changes);
         }
+        let _ = catch_unwind(AssertUnwindSafe(|| shell.release_if_idle(Instant::now())));
     });
 }
 
@@ -417,6 +463,24 @@ mod tests {
         shell.call("auth.logout", json!({}), None).unwrap();
         write(&mut app, "A");
         assert!(shell.poll().is_none());
+    }
+
+    #[test]
+    fn the_cache_is_given_back_once_the_page_has_been_idle() {
+        let t = Instant::now();
+        assert!(!release_due(None, t + IDLE_RELEASE), "no call since the last release");
+        assert!(!release_due(Some(t), t + IDLE_RELEASE - Duration::from_millis(1)));
+        assert!(release_due(Some(t), t + IDLE_RELEASE));
+
+        let (shell, _app) = shell();
+        login(&shell, ADMIN_EMAIL);
+        let now = Instant::now();
+        assert!(!shell.release_if_idle(now), "just called");
+        assert!(shell.release_if_idle(now + IDLE_RELEASE + Duration::from_secs(1)));
+        assert!(!shell.release_if_idle(now + IDLE_RELEASE * 3), "once per idle spell");
+        // Calls carry on over the freed cache, and start the next spell.
+        assert_eq!(shell.call("auth.me", json!({}), None).unwrap()["user"]["email"], ADMIN_EMAIL);
+        assert!(shell.release_if_idle(Instant::now() + IDLE_RELEASE * 2));
     }
 
     #[test]
