@@ -3,10 +3,40 @@
 //! the real command layer.
 
 use crate::{CompanyRef, Cora, Result};
+use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const PASSWORD: &str = "correct horse battery";
+
+/// A clock a test moves by hand, given to a file with [`ManualClock::install`].
+#[derive(Clone)]
+pub struct ManualClock(Arc<Mutex<DateTime<Utc>>>);
+
+impl ManualClock {
+    /// Starting at `start` (so two files built the same way hold the same data).
+    pub fn at(start: DateTime<Utc>) -> ManualClock {
+        ManualClock(Arc::new(Mutex::new(start)))
+    }
+
+    /// Starting now, in whole seconds (so retry-after figures come out exact), and
+    /// installed in `cora`.
+    pub fn installed(cora: &mut Cora) -> ManualClock {
+        let c = ManualClock::at(Utc.timestamp_opt(Utc::now().timestamp(), 0).single().expect("a valid instant"));
+        c.install(cora);
+        c
+    }
+
+    pub fn install(&self, cora: &mut Cora) {
+        let inner = self.0.clone();
+        cora.set_clock(Arc::new(move || *inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)));
+    }
+
+    pub fn advance(&self, d: chrono::Duration) {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) += d;
+    }
+}
 
 /// A Cora file in its own temp dir, with a signed-in administrator.
 pub struct TestApp {

@@ -96,11 +96,15 @@ pub fn update(db: &Connection, c: &Company, now: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
-/// The company's logo, if it has one.
-pub fn get_logo(db: &Connection, id: TenantId) -> Result<Option<(String, u32, u32, Vec<u8>)>> {
+/// The company's logo, if it has one, its file base64 as the wire carries it.
+pub fn logo(db: &Connection, id: TenantId) -> Result<Option<CompanyLogo>> {
+    use base64::Engine;
     Ok(db
         .prepare_cached("SELECT media_type, width, height, data FROM company_logos WHERE tenant_id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .query_row([id], |r| {
+            let data: Vec<u8> = r.get(3)?;
+            Ok(CompanyLogo { media_type: r.get(0)?, width: r.get(1)?, height: r.get(2)?, data_base64: base64::engine::general_purpose::STANDARD.encode(data) })
+        })
         .optional()?)
 }
 

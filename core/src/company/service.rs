@@ -106,14 +106,8 @@ pub fn update(ctx: &mut Ctx<'_>, a: UpdateCompanyArgs) -> Result<Company> {
 pub const LOGO_MAX_BYTES: usize = 512 * 1024;
 
 pub fn get_logo(ctx: &mut Ctx<'_>) -> Result<Option<CompanyLogo>> {
-    use base64::Engine;
     let t = ctx.tenant()?;
-    Ok(repo::get_logo(ctx.db(), t.tenant_id())?.map(|(media_type, width, height, data)| CompanyLogo {
-        media_type,
-        width,
-        height,
-        data_base64: base64::engine::general_purpose::STANDARD.encode(data),
-    }))
+    repo::logo(ctx.db(), t.tenant_id())
 }
 
 /// Checks a logo file: base64, at most [`LOGO_MAX_BYTES`], a PNG or JPEG whose header

@@ -285,16 +285,15 @@ impl Lang {
     /// The language and number locale of a document for `partner`: the partner's
     /// language when it has one (its numbers grouped as that language does, unless it is
     /// the company's own), else the company's locale.
-    fn for_partner(db: &Connection, t: &TenantCtx, partner: &Partner) -> Result<(Lang, String)> {
-        let locale: String = db.prepare_cached("SELECT locale FROM companies WHERE id = ?1")?.query_row(params![t.tenant_id()], |r| r.get(0))?;
-        let company = Lang::of_locale(&locale);
-        Ok(match partner.language.as_str() {
-            "" => (company, locale),
+    fn for_partner(company_locale: &str, partner: &Partner) -> (Lang, String) {
+        let company = Lang::of_locale(company_locale);
+        match partner.language.as_str() {
+            "" => (company, company_locale.to_string()),
             code => {
                 let lang = Lang::of_locale(code);
-                if lang == company { (lang, locale) } else { (lang, lang.code().to_string()) }
+                if lang == company { (lang, company_locale.to_string()) } else { (lang, lang.code().to_string()) }
             }
-        })
+        }
     }
 
     pub fn code(self) -> &'static str {
@@ -445,7 +444,8 @@ pub fn order_view(db: &Connection, t: &TenantCtx, side: Side, id: OrderId) -> Re
         (Side::Purchase, true) => DocumentKind::PurchaseOrder,
     };
     let partner = crate::partners::repo::get(db, t, o.partner_id)?;
-    let (lang, locale) = Lang::for_partner(db, t, &partner)?;
+    let c = crate::company::repo::get(db, t.tenant_id())?;
+    let (lang, locale) = Lang::for_partner(&c.locale, &partner);
     let status = if o.state == OrderState::Cancelled { lang.cancelled() } else { "" };
     let units = money::minor_units("currency", &o.currency)?;
     let names = TaxNames::load(db, t, o.lines.iter().flat_map(|l| l.tax_ids.iter()).chain(o.taxes.iter().map(|x| &x.tax_id)))?;
@@ -475,8 +475,8 @@ pub fn order_view(db: &Connection, t: &TenantCtx, side: Side, id: OrderId) -> Re
         lang: lang.code().into(),
         labels: lang.labels(),
         currency: o.currency.clone(),
-        logo: logo(db, t)?,
-        company: company(db, t)?,
+        logo: if c.has_logo { crate::company::repo::logo(db, c.id)? } else { None },
+        company: company_party(db, &c)?,
         partner_label: lang.partner_label(side).into(),
         partner: party(&partner, billing),
         ship_to,
@@ -486,7 +486,7 @@ pub fn order_view(db: &Connection, t: &TenantCtx, side: Side, id: OrderId) -> Re
         totals: Some(totals(o.net, o.tax, o.rounding, o.total, &o.currency, units)),
         amount_in_words: Some(amount_in_words(o.total, &o.currency, units, lang)),
         notes: o.notes.clone(),
-        payment_instructions: if side == Side::Sale { payment_instructions(db, t)? } else { String::new() },
+        payment_instructions: if side == Side::Sale { c.payment_instructions.clone() } else { String::new() },
     })
 }
 
@@ -500,7 +500,8 @@ pub fn invoice_view(db: &Connection, t: &TenantCtx, side: Side, id: InvoiceId) -
         (Side::Purchase, InvoiceKind::Credit) => DocumentKind::DebitNote,
     };
     let partner = crate::partners::repo::get(db, t, inv.partner_id)?;
-    let (lang, locale) = Lang::for_partner(db, t, &partner)?;
+    let c = crate::company::repo::get(db, t.tenant_id())?;
+    let (lang, locale) = Lang::for_partner(&c.locale, &partner);
     let status = match inv.state {
         InvoiceState::Draft => lang.draft(),
         InvoiceState::Cancelled => lang.cancelled(),
@@ -536,8 +537,8 @@ pub fn invoice_view(db: &Connection, t: &TenantCtx, side: Side, id: InvoiceId) -
         lang: lang.code().into(),
         labels: lang.labels(),
         currency: inv.currency.clone(),
-        logo: logo(db, t)?,
-        company: company(db, t)?,
+        logo: if c.has_logo { crate::company::repo::logo(db, c.id)? } else { None },
+        company: company_party(db, &c)?,
         partner_label: lang.partner_label(side).into(),
         partner: party(&partner, billing),
         ship_to: None,
@@ -547,7 +548,7 @@ pub fn invoice_view(db: &Connection, t: &TenantCtx, side: Side, id: InvoiceId) -
         totals: Some(totals(inv.net, inv.tax, inv.rounding, inv.total, &inv.currency, units)),
         amount_in_words: Some(amount_in_words(inv.total, &inv.currency, units, lang)),
         notes: inv.notes.clone(),
-        payment_instructions: if kind == DocumentKind::Invoice { payment_instructions(db, t)? } else { String::new() },
+        payment_instructions: if kind == DocumentKind::Invoice { c.payment_instructions.clone() } else { String::new() },
     })
 }
 
@@ -601,7 +602,8 @@ pub fn delivery_view(db: &Connection, t: &TenantCtx, id: PickingId) -> Result<Do
     // Where the goods go: the order's delivery address, else the partner's billing one.
     let shipping = o.shipping_address_id.and_then(|a| partner.addresses.iter().find(|x| x.id == a)).or_else(|| address_of(&partner, o.billing_address_id, AddressKind::Shipping));
     let kind = DocumentKind::DeliveryNote;
-    let (lang, locale) = Lang::for_partner(db, t, &partner)?;
+    let c = crate::company::repo::get(db, t.tenant_id())?;
+    let (lang, locale) = Lang::for_partner(&c.locale, &partner);
     Ok(DocumentView {
         kind,
         title: lang.title(kind).into(),
@@ -622,8 +624,8 @@ pub fn delivery_view(db: &Connection, t: &TenantCtx, id: PickingId) -> Result<Do
         lang: lang.code().into(),
         labels: lang.labels(),
         currency: o.currency.clone(),
-        logo: logo(db, t)?,
-        company: company(db, t)?,
+        logo: if c.has_logo { crate::company::repo::logo(db, c.id)? } else { None },
+        company: company_party(db, &c)?,
         partner_label: lang.deliver_to().into(),
         partner: party(&partner, shipping),
         ship_to: None,
@@ -758,22 +760,8 @@ fn party(p: &Partner, address: Option<&PartnerAddress>) -> DocumentParty {
     }
 }
 
-fn logo(db: &Connection, t: &TenantCtx) -> Result<Option<crate::company::model::CompanyLogo>> {
-    use base64::Engine;
-    Ok(crate::company::repo::get_logo(db, t.tenant_id())?.map(|(media_type, width, height, data)| crate::company::model::CompanyLogo {
-        media_type,
-        width,
-        height,
-        data_base64: base64::engine::general_purpose::STANDARD.encode(data),
-    }))
-}
-
-fn payment_instructions(db: &Connection, t: &TenantCtx) -> Result<String> {
-    Ok(db.prepare_cached("SELECT payment_instructions FROM companies WHERE id = ?1")?.query_row(params![t.tenant_id()], |r| r.get(0))?)
-}
-
-fn company(db: &Connection, t: &TenantCtx) -> Result<DocumentParty> {
-    let c = crate::company::repo::get(db, t.tenant_id())?;
+/// The company's block: name, legal name when it differs, address lines, tax id.
+fn company_party(db: &Connection, c: &crate::company::model::Company) -> Result<DocumentParty> {
     let a = &c.address;
     let country: String = if a.country_code.is_empty() {
         String::new()
@@ -784,10 +772,10 @@ fn company(db: &Connection, t: &TenantCtx) -> Result<DocumentParty> {
     let address = [a.line1.trim(), a.line2.trim(), &city, a.region.trim(), country.trim()].iter().filter(|s| !s.is_empty()).map(|s| s.to_string()).collect();
     Ok(DocumentParty {
         legal_name: if c.legal_name.trim() == c.name.trim() { String::new() } else { c.legal_name.clone() },
-        name: c.name,
+        name: c.name.clone(),
         code: String::new(),
         address,
-        tax_id: c.tax_id,
+        tax_id: c.tax_id.clone(),
         email: String::new(),
         phone: String::new(),
     })

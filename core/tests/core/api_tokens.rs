@@ -2,27 +2,10 @@
 //! dispatcher like a session; revoked, expired and read-only tokens refused.
 
 use crate::code_of;
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use cora_core::testing::{PASSWORD, TestApp, login};
-use cora_core::{Cora, ErrorCode, Reason};
+use chrono::{DateTime, Duration, Utc};
+use cora_core::testing::{ManualClock, PASSWORD, TestApp, login};
+use cora_core::{ErrorCode, Reason};
 use serde_json::{Value, json};
-use std::sync::{Arc, Mutex};
-
-#[derive(Clone)]
-struct Clock(Arc<Mutex<DateTime<Utc>>>);
-
-impl Clock {
-    fn install(cora: &mut Cora) -> Clock {
-        let start = Utc.timestamp_opt(Utc::now().timestamp(), 0).unwrap();
-        let c = Clock(Arc::new(Mutex::new(start)));
-        let inner = c.0.clone();
-        cora.set_clock(Arc::new(move || *inner.lock().unwrap()));
-        c
-    }
-    fn advance(&self, d: Duration) {
-        *self.0.lock().unwrap() += d;
-    }
-}
 
 fn reason(r: &cora_core::Result<Value>) -> Reason {
     r.as_ref().expect_err("refused").to_body().reason
@@ -119,7 +102,7 @@ fn a_revoked_token_is_refused_and_only_its_user_or_an_admin_revokes_it() {
 #[test]
 fn a_token_expires_after_its_days() {
     let mut app = TestApp::new();
-    let clock = Clock::install(&mut app.cora);
+    let clock = ManualClock::installed(&mut app.cora);
     let admin = app.admin.clone();
     let (token, _) = create(&mut app, &admin, json!({"name": "short", "expires_in_days": 2}));
     clock.advance(Duration::days(2) - Duration::seconds(1));

@@ -1,29 +1,10 @@
 //! Sign-in: throttling, indistinguishable failures, the password policy, sessions.
 
 use crate::code_of;
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use cora_core::testing::{ADMIN_EMAIL, PASSWORD, TestApp, login};
+use chrono::Duration;
+use cora_core::testing::{ADMIN_EMAIL, ManualClock, PASSWORD, TestApp, login};
 use cora_core::{Cora, ErrorCode};
 use serde_json::json;
-use std::sync::{Arc, Mutex};
-
-/// A clock the test moves by hand.
-#[derive(Clone)]
-struct Clock(Arc<Mutex<DateTime<Utc>>>);
-
-impl Clock {
-    fn install(cora: &mut Cora) -> Clock {
-        // Whole seconds, so retry_after_secs comes out exact.
-        let start = Utc.timestamp_opt(Utc::now().timestamp(), 0).unwrap();
-        let c = Clock(Arc::new(Mutex::new(start)));
-        let inner = c.0.clone();
-        cora.set_clock(Arc::new(move || *inner.lock().unwrap()));
-        c
-    }
-    fn advance(&self, d: Duration) {
-        *self.0.lock().unwrap() += d;
-    }
-}
 
 fn attempt(cora: &mut Cora, email: &str, password: &str) -> cora_core::Result<serde_json::Value> {
     cora.call(None, None, "auth.login", json!({"email": email, "password": password}))
@@ -39,7 +20,7 @@ fn retry_after(r: &cora_core::Result<serde_json::Value>) -> i64 {
 #[test]
 fn five_failures_lock_the_email_for_fifteen_minutes() {
     let mut app = TestApp::new();
-    let clock = Clock::install(&mut app.cora);
+    let clock = ManualClock::installed(&mut app.cora);
     for i in 0..5 {
         let r = attempt(&mut app.cora, ADMIN_EMAIL, "wrong password!");
         assert_eq!(code_of(&r), Some(ErrorCode::Unauthenticated), "attempt {i}");
@@ -72,7 +53,7 @@ fn five_failures_lock_the_email_for_fifteen_minutes() {
 fn retry_after_tells_exactly_when_a_sign_in_may_succeed_again() {
     // Failures spread over time: four, then a fifth ten minutes later.
     let mut app = TestApp::new();
-    let clock = Clock::install(&mut app.cora);
+    let clock = ManualClock::installed(&mut app.cora);
     for _ in 0..4 {
         attempt(&mut app.cora, ADMIN_EMAIL, "wrong password!").unwrap_err();
         clock.advance(Duration::seconds(30));
@@ -92,7 +73,7 @@ fn retry_after_tells_exactly_when_a_sign_in_may_succeed_again() {
 #[test]
 fn a_lock_lasts_fifteen_minutes_from_the_fifth_failure() {
     let mut app = TestApp::new();
-    let clock = Clock::install(&mut app.cora);
+    let clock = ManualClock::installed(&mut app.cora);
     for _ in 0..4 {
         attempt(&mut app.cora, ADMIN_EMAIL, "wrong password!").unwrap_err();
     }
@@ -113,7 +94,7 @@ fn a_lock_lasts_fifteen_minutes_from_the_fifth_failure() {
 #[test]
 fn unknown_email_and_wrong_password_look_the_same() {
     let mut app = TestApp::new();
-    Clock::install(&mut app.cora);
+    ManualClock::installed(&mut app.cora);
     let wrong = attempt(&mut app.cora, ADMIN_EMAIL, "not the password").unwrap_err();
     let unknown = attempt(&mut app.cora, "nobody@example.com", "not the password").unwrap_err();
     assert_eq!(wrong.code(), ErrorCode::Unauthenticated);
@@ -202,7 +183,7 @@ fn passwords_are_stored_as_argon2id_and_never_audited() {
 #[test]
 fn sessions_end_on_logout_expiry_reset_and_deactivation() {
     let mut app = TestApp::new();
-    let clock = Clock::install(&mut app.cora);
+    let clock = ManualClock::installed(&mut app.cora);
     app.admin_call("user.create", json!({"email": "u@example.com", "display_name": "U", "password": PASSWORD})).unwrap();
     let me = |app: &mut TestApp, t: &str| code_of(&app.cora.call(Some(t), None, "auth.me", json!({})));
 
@@ -310,7 +291,7 @@ fn internal_errors_keep_sqlite_text_out_of_the_message() {
 #[test]
 fn a_session_ends_after_an_hour_without_use_whatever_the_ui_does() {
     let mut app = TestApp::new();
-    let clock = Clock::install(&mut app.cora);
+    let clock = ManualClock::installed(&mut app.cora);
     let token = login(&mut app.cora, ADMIN_EMAIL, PASSWORD).unwrap();
     let seen = |app: &TestApp| -> String {
         app.cora.store().conn().query_row("SELECT last_seen_at FROM sessions ORDER BY last_seen_at DESC LIMIT 1", [], |r| r.get(0)).unwrap()
@@ -333,7 +314,7 @@ fn a_session_ends_after_an_hour_without_use_whatever_the_ui_does() {
 #[test]
 fn the_shells_change_feed_does_not_keep_an_idle_session_alive() {
     let mut app = TestApp::new();
-    let clock = Clock::install(&mut app.cora);
+    let clock = ManualClock::installed(&mut app.cora);
     let token = login(&mut app.cora, ADMIN_EMAIL, PASSWORD).unwrap();
     for _ in 0..3 {
         clock.advance(Duration::minutes(15));

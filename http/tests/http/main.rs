@@ -1,35 +1,16 @@
 //! The HTTP API against the command layer itself: real files in temp dirs, the real
 //! server on an ephemeral loopback port, a real HTTP client with keep-alive.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use cora_core::testing::{ADMIN_EMAIL, PASSWORD, login};
+use chrono::{Duration, TimeZone, Utc};
+use cora_core::testing::{ADMIN_EMAIL, ManualClock, PASSWORD, login};
 use cora_core::{CompanyRef, Cora};
 use cora_http::{Config, Running};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-
-/// A clock the test moves by hand, starting at a fixed instant (so two files built the
-/// same way hold the same data).
-#[derive(Clone)]
-struct Clock(Arc<Mutex<DateTime<Utc>>>);
-
-impl Clock {
-    fn new() -> Clock {
-        Clock(Arc::new(Mutex::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap())))
-    }
-    fn install(&self, cora: &mut Cora) {
-        let inner = self.0.clone();
-        cora.set_clock(Arc::new(move || *inner.lock().unwrap()));
-    }
-    fn advance(&self, d: Duration) {
-        *self.0.lock().unwrap() += d;
-    }
-}
 
 /// A file with an administrator, the company A with a customer, and an API token of
 /// the administrator. Returns the open file, the admin's session and the API token.
-fn build(dir: &std::path::Path, clock: &Clock) -> (Cora, String, String) {
+fn build(dir: &std::path::Path, clock: &ManualClock) -> (Cora, String, String) {
     let mut cora = Cora::open(dir.join("cora.db")).unwrap();
     clock.install(&mut cora);
     cora.bootstrap_admin(ADMIN_EMAIL, "Admin", PASSWORD).unwrap();
@@ -101,7 +82,7 @@ fn mask(v: (u16, Value)) -> (u16, Value) {
 
 #[test]
 fn every_command_answers_over_http_exactly_as_through_the_command_layer() {
-    let clock = Clock::new();
+    let clock = ManualClock::at(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
     let (dir_h, dir_d) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (served, _, token_h) = build(dir_h.path(), &clock);
     let (mut cora, _, token_d) = build(dir_d.path(), &clock);
@@ -163,7 +144,7 @@ fn every_command_answers_over_http_exactly_as_through_the_command_layer() {
 
 #[test]
 fn revoked_and_expired_tokens_are_refused() {
-    let clock = Clock::new();
+    let clock = ManualClock::at(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
     let dir = tempfile::tempdir().unwrap();
     let (cora, session, token) = build(dir.path(), &clock);
     let server = cora_http::start(cora, &config()).unwrap();
@@ -197,7 +178,7 @@ fn revoked_and_expired_tokens_are_refused() {
 
 #[test]
 fn a_read_only_token_reads_but_its_writes_are_refused() {
-    let clock = Clock::new();
+    let clock = ManualClock::at(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
     let dir = tempfile::tempdir().unwrap();
     let (mut cora, session, _) = build(dir.path(), &clock);
     let ro = cora.call(Some(&session), None, "auth.create_api_token", json!({"name": "reports", "read_only": true})).unwrap();
@@ -232,7 +213,7 @@ fn raw(server: &Running, request: &[u8]) -> (u16, Value) {
 
 #[test]
 fn an_oversized_body_is_refused_and_writes_nothing() {
-    let clock = Clock::new();
+    let clock = ManualClock::at(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
     let dir = tempfile::tempdir().unwrap();
     let (cora, _, token) = build(dir.path(), &clock);
     let server = cora_http::start(cora, &Config { max_body_bytes: 4096, ..config() }).unwrap();
@@ -277,7 +258,7 @@ fn an_oversized_body_is_refused_and_writes_nothing() {
 
 #[test]
 fn requests_beyond_the_rate_are_refused() {
-    let clock = Clock::new();
+    let clock = ManualClock::at(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
     let dir = tempfile::tempdir().unwrap();
     let (cora, _, token) = build(dir.path(), &clock);
     let server = cora_http::start(cora, &Config { rate_per_second: 5, ..config() }).unwrap();
@@ -323,7 +304,7 @@ fn refs_resolve(v: &Value, components: &serde_json::Map<String, Value>) {
 
 #[test]
 fn the_openapi_document_lists_every_command() {
-    let clock = Clock::new();
+    let clock = ManualClock::at(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
     let dir = tempfile::tempdir().unwrap();
     let (cora, _, _) = build(dir.path(), &clock);
     let names: Vec<String> = cora.registry().commands().map(|c| c.name.to_string()).collect();
@@ -356,7 +337,7 @@ fn the_openapi_document_lists_every_command() {
 
 #[test]
 fn bad_bodies_are_validation_errors_and_only_loopback_is_served() {
-    let clock = Clock::new();
+    let clock = ManualClock::at(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
     let dir = tempfile::tempdir().unwrap();
     let (cora, _, token) = build(dir.path(), &clock);
     let bad = Config { host: "0.0.0.0".parse().unwrap(), ..config() };
